@@ -1,0 +1,230 @@
+//! `lessons check` as a library call: read every lesson in parallel, run the
+//! per-file rules, then the knowledge-base-wide rules, and gather the
+//! findings of the selected files. A bad file never stops the run.
+
+use std::collections::BTreeSet;
+use std::io::Read;
+use std::path::PathBuf;
+
+use rayon::prelude::*;
+
+use crate::diagnostic::{Diagnostic, Level, LineIndex, Position, Rule, position_in};
+use crate::parse;
+use crate::repo::{FileProblem, KnowledgeBase, LessonFile, list_lessons};
+use crate::rules::{self, IdSite};
+
+/// Which lessons to report on. Knowledge-base-wide rules always read all.
+#[derive(Debug, Clone)]
+pub enum Selection {
+    All,
+    /// Root-relative paths.
+    Only(BTreeSet<String>),
+}
+
+impl Selection {
+    pub fn contains(&self, path: &str) -> bool {
+        match self {
+            Selection::All => true,
+            Selection::Only(paths) => paths.contains(path),
+        }
+    }
+}
+
+/// The findings of one file, sorted by position.
+#[derive(Debug, Clone)]
+pub struct FileReport {
+    pub path: String,
+    pub abs: PathBuf,
+    pub diagnostics: Vec<Diagnostic>,
+}
+
+#[derive(Debug, Clone, Default)]
+pub struct CheckReport {
+    pub files_checked: usize,
+    /// Files with findings, in path order.
+    pub files: Vec<FileReport>,
+    pub errors: usize,
+    pub warnings: usize,
+}
+
+impl CheckReport {
+    pub fn diagnostics(&self) -> impl Iterator<Item = &Diagnostic> {
+        self.files.iter().flat_map(|f| &f.diagnostics)
+    }
+
+    pub fn files_with_errors(&self) -> usize {
+        self.files
+            .iter()
+            .filter(|f| f.diagnostics.iter().any(|d| d.level == Level::Error))
+            .count()
+    }
+}
+
+struct Outcome {
+    file: LessonFile,
+    diagnostics: Vec<Diagnostic>,
+    site: Option<IdSite>,
+}
+
+/// Checks the knowledge base; `strict` turns warnings into errors.
+pub fn check(kb: &KnowledgeBase, selection: &Selection, strict: bool) -> CheckReport {
+    let files = list_lessons(kb);
+    let mut outcomes: Vec<Outcome> = files
+        .into_par_iter()
+        .map(|file| {
+            let selected = selection.contains(&file.path);
+            let (diagnostics, site) = check_file(kb, &file);
+            Outcome {
+                // Findings of unselected files are never shown: drop them early.
+                diagnostics: if selected { diagnostics } else { Vec::new() },
+                file,
+                site,
+            }
+        })
+        .collect();
+
+    let sites: Vec<IdSite> = outcomes.iter_mut().filter_map(|o| o.site.take()).collect();
+    let mut cross = rules::check_knowledge_base(&sites, |path| selection.contains(path));
+    drop(sites);
+    cross.sort_by(|a, b| a.path.cmp(&b.path));
+
+    let mut report = CheckReport::default();
+    let mut cross = cross.into_iter().peekable();
+    for mut outcome in outcomes {
+        if !selection.contains(&outcome.file.path) {
+            continue;
+        }
+        report.files_checked += 1;
+        let mut late = Vec::new();
+        while cross.peek().is_some_and(|d| d.path == outcome.file.path) {
+            late.extend(cross.next());
+        }
+        if !late.is_empty() {
+            // Rare: read the file again to place the cross-file findings.
+            let bytes = std::fs::read(&outcome.file.abs).unwrap_or_default();
+            let text = parse::source_text(&bytes);
+            let lines = LineIndex::new(&text);
+            for d in &mut late {
+                d.resolve(&lines);
+            }
+            outcome.diagnostics.extend(late);
+        }
+        if outcome.diagnostics.is_empty() {
+            continue;
+        }
+        for d in &mut outcome.diagnostics {
+            if strict && d.level == Level::Warning {
+                d.level = Level::Error;
+            }
+            match d.level {
+                Level::Error => report.errors += 1,
+                Level::Warning => report.warnings += 1,
+            }
+        }
+        outcome
+            .diagnostics
+            .sort_by(|a, b| (a.start, a.rule).cmp(&(b.start, b.rule)));
+        report.files.push(FileReport {
+            path: outcome.file.path,
+            abs: outcome.file.abs,
+            diagnostics: outcome.diagnostics,
+        });
+    }
+    report
+}
+
+/// Reads, parses and checks one file.
+fn check_file(kb: &KnowledgeBase, file: &LessonFile) -> (Vec<Diagnostic>, Option<IdSite>) {
+    let whole = |rule: Rule, message: String, help: Option<&str>| {
+        let mut d = Diagnostic::whole_file(rule, &file.path, message);
+        d.help = help.map(str::to_string);
+        (vec![d], None)
+    };
+    match &file.problem {
+        Some(FileProblem::SymlinkOutside(target)) => {
+            return whole(
+                Rule::SymlinkOutside,
+                format!(
+                    "symbolic link to {}, outside the knowledge base: not followed",
+                    target.display()
+                ),
+                Some(Rule::SymlinkOutside.help()),
+            );
+        }
+        Some(FileProblem::BrokenSymlink) => {
+            return whole(
+                Rule::UnreadableFile,
+                "broken symbolic link: its target does not exist".into(),
+                Some("remove the link or restore its target"),
+            );
+        }
+        Some(FileProblem::Unreadable(reason)) => {
+            return whole(
+                Rule::UnreadableFile,
+                format!("cannot read: {reason}"),
+                Some(Rule::UnreadableFile.help()),
+            );
+        }
+        None => {}
+    }
+    let bytes = match read_limited(file, kb.config.max_file_size) {
+        Ok(Ok(bytes)) => bytes,
+        Ok(Err(size)) => {
+            return whole(
+                Rule::FileTooLarge,
+                format!(
+                    "the file is {} bytes, over the limit of {} bytes (max_file_size): not checked",
+                    rules::thousands(size as usize),
+                    rules::thousands(kb.config.max_file_size as usize)
+                ),
+                Some("keep lessons short and link large logs; or raise `max_file_size` in lessons.toml"),
+            );
+        }
+        Err(e) => {
+            return whole(
+                Rule::UnreadableFile,
+                format!("cannot read: {e}"),
+                Some(Rule::UnreadableFile.help()),
+            );
+        }
+    };
+    let parsed = parse::parse(&file.path, &bytes, &kb.config);
+    let mut diagnostics = parsed.diagnostics;
+    let Some(lesson) = parsed.lesson else {
+        return (diagnostics, None);
+    };
+    // A lesson was parsed, so the bytes are UTF-8.
+    let text = std::str::from_utf8(&bytes).unwrap_or_default();
+    let lines = LineIndex::new(text);
+    let before = diagnostics.len();
+    rules::check_lesson(&lesson, &kb.config, &lines, &mut diagnostics);
+    for d in &mut diagnostics[before..] {
+        d.path.clone_from(&file.path);
+    }
+    let site = IdSite {
+        path: file.path.clone(),
+        id_position: lesson
+            .id
+            .as_ref()
+            .map_or(Position::default(), |id| position_in(text, id.span.start)),
+        id: lesson.id,
+        related: lesson.related.map(|r| r.value).unwrap_or_default(),
+    };
+    (diagnostics, Some(site))
+}
+
+/// The file's bytes, or `Ok(Err(size))` when it is over `limit`.
+fn read_limited(file: &LessonFile, limit: u64) -> std::io::Result<Result<Vec<u8>, u64>> {
+    let f = std::fs::File::open(&file.abs)?;
+    let size = f.metadata()?.len();
+    if size > limit {
+        return Ok(Err(size));
+    }
+    let mut bytes = Vec::with_capacity(size as usize + 1);
+    // `take` guards against a file that grows while we read it.
+    f.take(limit + 1).read_to_end(&mut bytes)?;
+    if bytes.len() as u64 > limit {
+        return Ok(Err(bytes.len() as u64));
+    }
+    Ok(Ok(bytes))
+}

@@ -1,0 +1,135 @@
+//! `lessons check`: validate lessons and print the findings.
+
+use std::collections::BTreeSet;
+use std::io::Write;
+use std::path::PathBuf;
+
+use clap::{Args, ValueEnum};
+
+use super::{Cli, CliError, EXIT_FINDINGS, EXIT_OK, color_enabled};
+use crate::Error;
+use crate::check::{Selection, check};
+use crate::emit;
+use crate::repo::{self, KnowledgeBase};
+
+#[derive(Debug, Args)]
+pub struct CheckArgs {
+    /// Lesson files or folders to check (default: every lesson). Files that
+    /// are not lessons (outside the roots, README.md, `_*`) are skipped.
+    pub paths: Vec<PathBuf>,
+
+    /// Check only lessons added or modified since the merge base of BASE and
+    /// HEAD, plus uncommitted changes (e.g. `--changed origin/main`).
+    #[arg(long, value_name = "BASE")]
+    pub changed: Option<String>,
+
+    /// Output format.
+    #[arg(long, value_enum, default_value_t = Format::Human)]
+    pub format: Format,
+
+    /// Treat warnings as errors.
+    #[arg(long)]
+    pub strict: bool,
+}
+
+#[derive(Debug, Clone, Copy, PartialEq, Eq, ValueEnum)]
+pub enum Format {
+    Human,
+    Json,
+    Github,
+    Sarif,
+}
+
+pub fn run(cli: &Cli, args: &CheckArgs) -> Result<i32, CliError> {
+    let cwd = std::env::current_dir().map_err(|source| Error::Io {
+        path: PathBuf::from("."),
+        source,
+    })?;
+    let kb = KnowledgeBase::open(cli.repo.as_deref(), &cwd)?;
+    let mut selection = match &args.changed {
+        Some(base) => Some(repo::changed_lessons(&kb, base)?.into_iter().collect::<BTreeSet<_>>()),
+        None => None,
+    };
+    if !args.paths.is_empty() {
+        let explicit = explicit_paths(&kb, &cwd, &args.paths)?;
+        selection = Some(match selection {
+            // Both given: the changed lessons among the PATHs.
+            Some(changed) => changed.intersection(&explicit).cloned().collect(),
+            None => explicit,
+        });
+    }
+    let selection = selection.map_or(Selection::All, Selection::Only);
+    let report = check(&kb, &selection, args.strict);
+
+    let prefix = || {
+        repo::git_workdir(&kb)
+            .and_then(|top| kb.root.strip_prefix(&top).ok().map(|p| p.to_path_buf()))
+            .map(|p| p.to_string_lossy().replace('\\', "/"))
+            .unwrap_or_default()
+    };
+    let stdout = std::io::stdout();
+    let mut out = stdout.lock();
+    match args.format {
+        Format::Human => {
+            let color = color_enabled(cli.color, &std::io::stdout());
+            emit::human::render(&report, color, &mut out)?;
+        }
+        Format::Json => out.write_all(emit::json::render(&report).as_bytes())?,
+        Format::Sarif => out.write_all(emit::sarif::render(&report, &prefix()).as_bytes())?,
+        Format::Github => {
+            let prefix = prefix();
+            emit::github::render(&report, &prefix, &mut out)?;
+            if let Some(path) = std::env::var_os("GITHUB_STEP_SUMMARY").filter(|p| !p.is_empty()) {
+                append(&PathBuf::from(path), &emit::github::step_summary(&report, &prefix))?;
+            }
+        }
+    }
+    out.flush()?;
+    Ok(if report.errors > 0 { EXIT_FINDINGS } else { EXIT_OK })
+}
+
+fn append(path: &PathBuf, text: &str) -> Result<(), Error> {
+    let io = |source| Error::Io {
+        path: path.clone(),
+        source,
+    };
+    let mut f = std::fs::OpenOptions::new().create(true).append(true).open(path).map_err(io)?;
+    f.write_all(text.as_bytes()).map_err(io)
+}
+
+/// The lessons named by PATH arguments, relative to the knowledge base.
+fn explicit_paths(kb: &KnowledgeBase, cwd: &std::path::Path, paths: &[PathBuf]) -> Result<BTreeSet<String>, Error> {
+    let mut out = BTreeSet::new();
+    let mut all: Option<Vec<String>> = None;
+    for path in paths {
+        let abs = cwd.join(path);
+        let meta = std::fs::symlink_metadata(&abs).map_err(|_| Error::Usage(format!("{}: no such file or directory", path.display())))?;
+        // Resolve the folder, not a symlinked lesson itself: a link is
+        // checked (and reported) as the link it is.
+        let resolved = match (abs.parent(), abs.file_name()) {
+            (Some(parent), Some(name)) if !meta.is_dir() => parent
+                .canonicalize()
+                .map(|p| p.join(name))
+                .unwrap_or(abs.clone()),
+            _ => abs.canonicalize().unwrap_or(abs.clone()),
+        };
+        let Some(rel) = kb.relative(&resolved) else {
+            eprintln!("note: skipping {}: outside the knowledge base {}", path.display(), kb.root.display());
+            continue;
+        };
+        if meta.is_dir() {
+            let all = all.get_or_insert_with(|| repo::list_lessons(kb).into_iter().map(|f| f.path).collect());
+            let prefix = if rel.is_empty() { String::new() } else { format!("{rel}/") };
+            out.extend(all.iter().filter(|p| p.starts_with(&prefix)).cloned());
+        } else if kb.is_lesson_path(&rel) {
+            out.insert(rel);
+        } else {
+            eprintln!(
+                "note: skipping {}: not a lesson (lessons are *.md files under {}, other than README.md and _*.md)",
+                path.display(),
+                kb.config.roots.join(", ")
+            );
+        }
+    }
+    Ok(out)
+}

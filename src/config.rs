@@ -1,0 +1,312 @@
+//! `lessons.toml`: where lessons live and what values they may use.
+//!
+//! Every key is optional and falls back to the embedded default; an unknown
+//! key or a bad value is a `config-invalid` finding at its line, because a
+//! typo in the configuration would silently change what CI accepts.
+
+use std::path::Path;
+
+use regex::Regex;
+
+use crate::diagnostic::{Diagnostic, LineIndex, Rule};
+use crate::parse::value::Reader;
+
+pub const FILE_NAME: &str = "lessons.toml";
+
+pub const DEFAULT_ID_PATTERN: &str = "^[A-Z][A-Z0-9]*-[0-9]{4}-[0-9]{3,}$";
+pub const DEFAULT_MAX_FILE_SIZE: u64 = 1024 * 1024;
+
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct Vocabulary {
+    pub kinds: Vec<String>,
+    /// Most to least severe.
+    pub severities: Vec<String>,
+    pub functions: Vec<String>,
+    pub cause_categories: Vec<String>,
+    pub action_types: Vec<String>,
+}
+
+#[derive(Debug, Clone)]
+pub struct Config {
+    /// Folders holding lessons, relative to the knowledge base root.
+    pub roots: Vec<String>,
+    pub id_pattern: Regex,
+    pub required_sections: Vec<String>,
+    pub max_words: usize,
+    /// Files above this many bytes are reported, not parsed (an extension of
+    /// the contract: keeps a stray log dump from slowing every run).
+    pub max_file_size: u64,
+    pub vocabulary: Vocabulary,
+}
+
+fn strings(items: &[&str]) -> Vec<String> {
+    items.iter().map(|s| s.to_string()).collect()
+}
+
+impl Default for Config {
+    fn default() -> Self {
+        Config {
+            roots: strings(&["lessons"]),
+            id_pattern: Regex::new(DEFAULT_ID_PATTERN).expect("the default pattern is valid"),
+            required_sections: strings(&["Summary", "Timeline", "Analysis"]),
+            max_words: 1500,
+            max_file_size: DEFAULT_MAX_FILE_SIZE,
+            vocabulary: Vocabulary {
+                kinds: strings(&[
+                    "outage",
+                    "data-breach",
+                    "policy-violation",
+                    "near-miss",
+                    "degradation",
+                    "security-event",
+                ]),
+                severities: strings(&["critical", "high", "medium", "low"]),
+                functions: strings(&["it", "security", "hr", "legal", "leadership", "operations"]),
+                cause_categories: strings(&[
+                    "process-gap",
+                    "training-need",
+                    "governance-weakness",
+                    "technical-debt",
+                    "configuration-error",
+                    "software-defect",
+                    "capacity",
+                    "third-party",
+                    "human-error",
+                    "malicious-actor",
+                ]),
+                action_types: strings(&[
+                    "procedure-update",
+                    "awareness",
+                    "control-adjustment",
+                    "tooling",
+                    "architecture",
+                    "monitoring",
+                ]),
+            },
+        }
+    }
+}
+
+/// A `lessons.toml` that could not be used: its text and every finding.
+#[derive(Debug)]
+pub struct ConfigError {
+    pub source: String,
+    pub diagnostics: Vec<Diagnostic>,
+}
+
+pub const CONFIG_KEYS: &[&str] = &[
+    "roots",
+    "id_pattern",
+    "required_sections",
+    "max_words",
+    "max_file_size",
+    "vocabulary",
+];
+pub const VOCABULARY_KEYS: &[&str] = &[
+    "kinds",
+    "severities",
+    "functions",
+    "cause_categories",
+    "action_types",
+];
+
+impl Config {
+    /// Reads `lessons.toml` from `root`, or the defaults when it is absent.
+    pub fn load(root: &Path) -> Result<Config, crate::Error> {
+        let path = root.join(FILE_NAME);
+        match std::fs::read(&path) {
+            Ok(bytes) => {
+                let text = String::from_utf8(bytes).map_err(|e| {
+                    let source = String::from_utf8_lossy(e.as_bytes()).into_owned();
+                    let at = e.utf8_error().valid_up_to();
+                    let lines = LineIndex::new(&source);
+                    let d = Diagnostic::new(
+                        Rule::ConfigInvalid,
+                        &lines,
+                        at..at,
+                        "lessons.toml is not valid UTF-8",
+                    );
+                    crate::Error::Config(ConfigError {
+                        diagnostics: vec![with_path(d)],
+                        source,
+                    })
+                })?;
+                Config::parse(&text).map_err(crate::Error::Config)
+            }
+            Err(e) if e.kind() == std::io::ErrorKind::NotFound => Ok(Config::default()),
+            Err(e) => Err(crate::Error::Io {
+                path: path.clone(),
+                source: e,
+            }),
+        }
+    }
+
+    /// Parses the text of a `lessons.toml`.
+    pub fn parse(text: &str) -> Result<Config, ConfigError> {
+        let lines = LineIndex::new(text);
+        let mut reader = Reader::new(0, &lines);
+        reader.unknown_rule = Rule::ConfigInvalid;
+        reader.type_rule = Rule::ConfigInvalid;
+        let mut config = Config::default();
+        let (table, errors) = toml::de::DeTable::parse_recoverable(text);
+        for e in &errors {
+            let message = e.message().trim_end().to_string();
+            reader
+                .report(
+                    Rule::ConfigInvalid,
+                    e.span().unwrap_or(0..0),
+                    format!("lessons.toml is not valid TOML: {message}"),
+                )
+                .label = Some(message.clone());
+        }
+        if errors.is_empty() {
+            read_into(&mut reader, table.get_ref(), &mut config);
+        }
+        if reader.diagnostics.is_empty() {
+            Ok(config)
+        } else {
+            Err(ConfigError {
+                source: text.to_string(),
+                diagnostics: reader.diagnostics.into_iter().map(with_path).collect(),
+            })
+        }
+    }
+}
+
+fn with_path(mut d: Diagnostic) -> Diagnostic {
+    d.path = FILE_NAME.to_string();
+    d
+}
+
+fn read_into(reader: &mut Reader, table: &toml::de::DeTable, config: &mut Config) {
+    for (key, value) in reader.known_entries(table, CONFIG_KEYS, "lessons.toml") {
+        let what = format!("`{key}`");
+        match key {
+            "roots" => {
+                if let Some(v) = non_empty(reader, &what, value) {
+                    for root in &v.value {
+                        let p = Path::new(&root.value);
+                        if p.is_absolute() || p.components().any(|c| c == std::path::Component::ParentDir) {
+                            reader
+                                .report(
+                                    Rule::ConfigInvalid,
+                                    root.span.clone(),
+                                    format!("root \"{}\" must be a relative path inside the knowledge base", root.value),
+                                )
+                                .help = Some("lesson roots are folders below the folder holding lessons.toml".into());
+                        }
+                    }
+                    config.roots = v.value.into_iter().map(|s| s.value).collect();
+                }
+            }
+            "id_pattern" => {
+                if let Some(s) = reader.string(&what, value) {
+                    match Regex::new(&s.value) {
+                        Ok(re) => config.id_pattern = re,
+                        Err(e) => {
+                            let first_line = e.to_string().lines().last().unwrap_or("").trim().to_string();
+                            reader.report(
+                                Rule::ConfigInvalid,
+                                value.span(),
+                                format!("`id_pattern` is not a valid regular expression: {first_line}"),
+                            );
+                        }
+                    }
+                }
+            }
+            "required_sections" => {
+                if let Some(v) = reader.strings(&what, value) {
+                    config.required_sections = v.value.into_iter().map(|s| s.value).collect();
+                }
+            }
+            "max_words" => {
+                if let Some(n) = reader.integer(&what, value) {
+                    match usize::try_from(n.value) {
+                        Ok(n) if n > 0 => config.max_words = n,
+                        _ => {
+                            reader.report(Rule::ConfigInvalid, value.span(), "`max_words` must be a positive integer");
+                        }
+                    }
+                }
+            }
+            "max_file_size" => {
+                if let Some(n) = reader.integer(&what, value) {
+                    match u64::try_from(n.value) {
+                        Ok(n) if n > 0 => config.max_file_size = n,
+                        _ => {
+                            reader.report(
+                                Rule::ConfigInvalid,
+                                value.span(),
+                                "`max_file_size` must be a positive number of bytes",
+                            );
+                        }
+                    }
+                }
+            }
+            "vocabulary" => {
+                let toml::de::DeValue::Table(vocab) = value.get_ref() else {
+                    reader.report(Rule::ConfigInvalid, value.span(), "`vocabulary` must be a table");
+                    continue;
+                };
+                for (key, value) in reader.known_entries(vocab, VOCABULARY_KEYS, "[vocabulary]") {
+                    let what = format!("`vocabulary.{key}`");
+                    let Some(v) = non_empty(reader, &what, value) else {
+                        continue;
+                    };
+                    let list: Vec<String> = v.value.into_iter().map(|s| s.value).collect();
+                    let voc = &mut config.vocabulary;
+                    match key {
+                        "kinds" => voc.kinds = list,
+                        "severities" => voc.severities = list,
+                        "functions" => voc.functions = list,
+                        "cause_categories" => voc.cause_categories = list,
+                        "action_types" => voc.action_types = list,
+                        _ => unreachable!("known_entries only returns VOCABULARY_KEYS"),
+                    }
+                }
+            }
+            _ => unreachable!("known_entries only returns CONFIG_KEYS"),
+        }
+    }
+}
+
+fn non_empty(
+    reader: &mut Reader,
+    what: &str,
+    value: &toml::Spanned<toml::de::DeValue>,
+) -> Option<crate::lesson::Strings> {
+    let v = reader.strings(what, value)?;
+    if v.value.is_empty() {
+        reader.report(Rule::ConfigInvalid, value.span(), format!("{what} must not be empty"));
+        return None;
+    }
+    Some(v)
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn empty_file_is_defaults() {
+        let c = Config::parse("").unwrap();
+        assert_eq!(c.roots, ["lessons"]);
+        assert_eq!(c.max_words, 1500);
+    }
+
+    #[test]
+    fn unknown_key_points_at_its_line() {
+        let err = Config::parse("roots = [\"x\"]\nmax_word = 3\n").unwrap_err();
+        let d = &err.diagnostics[0];
+        assert_eq!(d.rule, Rule::ConfigInvalid);
+        assert_eq!((d.start.line, d.start.column), (2, 1));
+        assert_eq!(d.help.as_deref(), Some("did you mean `max_words`?"));
+    }
+
+    #[test]
+    fn bad_values_are_reported() {
+        let err = Config::parse("id_pattern = \"([\"\nmax_words = -1\n[vocabulary]\nkinds = []\n").unwrap_err();
+        let lines: Vec<_> = err.diagnostics.iter().map(|d| d.start.line).collect();
+        assert_eq!(lines, [1, 2, 4]);
+    }
+}

@@ -1,0 +1,125 @@
+//! Human output in the style of rustc and ruff: the rule, the message, the
+//! source line with a caret under the span, context labels and a hint.
+
+use std::io::Write;
+
+use annotate_snippets::{AnnotationKind, Group, Level as SnippetLevel, Origin, Renderer, Snippet};
+
+use crate::check::{CheckReport, FileReport};
+use crate::diagnostic::{Diagnostic, Level};
+use crate::parse::source_text;
+use crate::rules::thousands;
+
+/// Writes every finding, then the summary line.
+pub fn render(report: &CheckReport, color: bool, out: &mut dyn Write) -> std::io::Result<()> {
+    let renderer = if color {
+        Renderer::styled()
+    } else {
+        Renderer::plain()
+    };
+    for file in &report.files {
+        render_file(file, &renderer, out)?;
+    }
+    writeln!(out, "{}", summary(report))
+}
+
+fn render_file(file: &FileReport, renderer: &Renderer, out: &mut dyn Write) -> std::io::Result<()> {
+    // Sources are read again here rather than held for every file during
+    // the check: only files with findings pay for it.
+    let bytes = std::fs::read(&file.abs).unwrap_or_default();
+    write_diagnostics(&file.diagnostics, &source_text(&bytes), renderer, out)
+}
+
+/// Renders findings about one text (a lesson, or lessons.toml).
+pub fn render_source(
+    diagnostics: &[Diagnostic],
+    source: &str,
+    color: bool,
+    out: &mut dyn Write,
+) -> std::io::Result<()> {
+    let renderer = if color {
+        Renderer::styled()
+    } else {
+        Renderer::plain()
+    };
+    write_diagnostics(diagnostics, source, &renderer, out)
+}
+
+fn write_diagnostics(
+    diagnostics: &[Diagnostic],
+    source: &str,
+    renderer: &Renderer,
+    out: &mut dyn Write,
+) -> std::io::Result<()> {
+    for d in diagnostics {
+        let text = renderer.render(&report_for(d, source));
+        writeln!(out, "{text}\n")?;
+    }
+    Ok(())
+}
+
+fn report_for<'a>(d: &'a Diagnostic, source: &'a str) -> Vec<Group<'a>> {
+    let level = match d.level {
+        Level::Error => SnippetLevel::ERROR,
+        Level::Warning => SnippetLevel::WARNING,
+    };
+    let title = level.primary_title(d.message.as_str()).id(d.rule.name());
+    let in_source = d.span.end <= source.len()
+        && source.is_char_boundary(d.span.start)
+        && source.is_char_boundary(d.span.end)
+        && !source.is_empty();
+    let mut group = if in_source {
+        let mut primary = AnnotationKind::Primary.span(d.span.clone());
+        if let Some(label) = &d.label {
+            primary = primary.label(label.as_str());
+        }
+        let mut snippet = Snippet::source(source).path(d.path.as_str()).annotation(primary);
+        for ctx in &d.context {
+            if ctx.span.end <= source.len() {
+                snippet = snippet.annotation(AnnotationKind::Context.span(ctx.span.clone()).label(ctx.message.as_str()));
+            }
+        }
+        title.element(snippet)
+    } else {
+        title.element(
+            Origin::path(d.path.as_str())
+                .line(d.start.line)
+                .char_column(d.start.column.saturating_sub(1)),
+        )
+    };
+    if let Some(related) = &d.related {
+        group = group.element(SnippetLevel::NOTE.message(format!(
+            "{}: {}:{}:{}",
+            related.message, related.path, related.position.line, related.position.column
+        )));
+    }
+    if let Some(help) = &d.help {
+        group = group.element(SnippetLevel::HELP.message(help.as_str()));
+    }
+    vec![group]
+}
+
+/// "checked 214 lessons: 2 errors in 1 file, 1 warning".
+pub fn summary(report: &CheckReport) -> String {
+    let lessons = plural(report.files_checked, "lesson", "lessons");
+    if report.errors == 0 && report.warnings == 0 {
+        return format!("checked {lessons}: no problems found");
+    }
+    let mut parts = Vec::new();
+    if report.errors > 0 {
+        let files = report.files_with_errors();
+        parts.push(format!(
+            "{} in {}",
+            plural(report.errors, "error", "errors"),
+            plural(files, "file", "files")
+        ));
+    }
+    if report.warnings > 0 {
+        parts.push(plural(report.warnings, "warning", "warnings"));
+    }
+    format!("checked {lessons}: {}", parts.join(", "))
+}
+
+fn plural(n: usize, one: &str, many: &str) -> String {
+    format!("{} {}", thousands(n), if n == 1 { one } else { many })
+}

@@ -1,0 +1,19 @@
+//! One emitter per output format of `lessons check`. Emitters only render a
+//! [`CheckReport`](crate::check::CheckReport); they never decide what is a
+//! finding.
+
+pub mod github;
+pub mod human;
+pub mod json;
+pub mod sarif;
+
+/// Joins a knowledge-base-relative path onto the path of the knowledge base
+/// inside its git work tree, for formats that GitHub reads (annotations and
+/// code scanning want paths relative to the repository).
+pub fn repo_path(prefix: &str, path: &str) -> String {
+    if prefix.is_empty() {
+        path.to_string()
+    } else {
+        format!("{}/{path}", prefix.trim_end_matches('/'))
+    }
+}

@@ -1,0 +1,91 @@
+//! `--format sarif`: SARIF 2.1.0 for GitHub code scanning, with every rule
+//! described in `tool.driver.rules` and results located by repository-
+//! relative URI and region.
+
+use serde_json::{Value, json};
+
+use crate::check::CheckReport;
+use crate::diagnostic::{Level, Rule};
+use crate::emit::repo_path;
+
+pub const SCHEMA: &str = "https://json.schemastore.org/sarif-2.1.0.json";
+
+fn level(level: Level) -> &'static str {
+    match level {
+        Level::Error => "error",
+        Level::Warning => "warning",
+    }
+}
+
+pub fn render(report: &CheckReport, prefix: &str) -> String {
+    let rules: Vec<Value> = Rule::ALL
+        .iter()
+        .map(|rule| {
+            json!({
+                "id": rule.name(),
+                "name": rule.name(),
+                "shortDescription": {"text": rule.short_description()},
+                "fullDescription": {"text": format!("{} {}", rule.short_description(), rule.help())},
+                "help": {
+                    "text": rule.help(),
+                    "markdown": format!("**{}**: {}\n\n{}", rule.name(), rule.short_description(), rule.help()),
+                },
+                "defaultConfiguration": {"level": level(rule.default_level())},
+            })
+        })
+        .collect();
+    let results: Vec<Value> = report
+        .diagnostics()
+        .map(|d| {
+            let mut text = d.message.clone();
+            if let Some(help) = &d.help {
+                text.push_str(&format!(" (help: {help})"));
+            }
+            let index = Rule::ALL.iter().position(|r| *r == d.rule).unwrap_or(0);
+            let mut result = json!({
+                "ruleId": d.rule.name(),
+                "ruleIndex": index,
+                "level": level(d.level),
+                "message": {"text": text},
+                "locations": [{
+                    "physicalLocation": {
+                        "artifactLocation": {"uri": repo_path(prefix, &d.path), "uriBaseId": "%SRCROOT%"},
+                        "region": {
+                            "startLine": d.start.line,
+                            "startColumn": d.start.column,
+                            "endLine": d.end.line,
+                            "endColumn": d.end.column.max(if d.end.line == d.start.line { d.start.column + 1 } else { 1 }),
+                        }
+                    }
+                }],
+            });
+            if let Some(related) = &d.related {
+                result["relatedLocations"] = json!([{
+                    "id": 1,
+                    "message": {"text": related.message},
+                    "physicalLocation": {
+                        "artifactLocation": {"uri": repo_path(prefix, &related.path), "uriBaseId": "%SRCROOT%"},
+                        "region": {"startLine": related.position.line, "startColumn": related.position.column},
+                    }
+                }]);
+            }
+            result
+        })
+        .collect();
+    let doc = json!({
+        "$schema": SCHEMA,
+        "version": "2.1.0",
+        "runs": [{
+            "tool": {"driver": {
+                "name": "lessons",
+                "version": env!("CARGO_PKG_VERSION"),
+                "rules": rules,
+            }},
+            "columnKind": "unicodeCodePoints",
+            "results": results,
+        }],
+    });
+    let mut out = serde_json::to_string_pretty(&doc).expect("plain data serializes");
+    out.push('\n');
+    out
+}

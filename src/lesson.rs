@@ -1,0 +1,140 @@
+//! The lesson model: what one lesson file says, with the byte span of every
+//! value so later steps can point at it.
+//!
+//! Values are `Option` because a lesson that breaks the format is still
+//! modelled as far as it parses: validation reports what is missing, search
+//! indexes what is there.
+
+use std::ops::Range;
+
+/// A value and the byte range of the file it was read from.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct Sp<T> {
+    pub value: T,
+    pub span: Range<usize>,
+}
+
+impl<T> Sp<T> {
+    pub fn new(value: T, span: Range<usize>) -> Self {
+        Sp { value, span }
+    }
+}
+
+/// A point in time from the front matter or the timeline. Dates read as
+/// 00:00 UTC and local datetimes as UTC (the contract's comparison rule).
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct Moment {
+    pub utc: jiff::Timestamp,
+    /// False for a bare date (`2024-03-12`).
+    pub has_time: bool,
+    /// The value as written, for messages.
+    pub text: String,
+}
+
+impl Moment {
+    /// The UTC calendar day, `YYYY-MM-DD`.
+    pub fn day(&self) -> jiff::civil::Date {
+        jiff::tz::Offset::UTC.to_datetime(self.utc).date()
+    }
+}
+
+pub type Strings = Sp<Vec<Sp<String>>>;
+
+#[derive(Debug, Clone, PartialEq, Eq, Default)]
+pub struct Cause {
+    /// The `[[causes]]` header (or inline table) of this cause.
+    pub span: Range<usize>,
+    pub category: Option<Sp<String>>,
+    pub key: Option<Sp<String>>,
+    pub summary: Option<Sp<String>>,
+}
+
+#[derive(Debug, Clone, PartialEq, Eq, Default)]
+pub struct Action {
+    /// The `[[actions]]` header (or inline table) of this action.
+    pub span: Range<usize>,
+    pub summary: Option<Sp<String>>,
+    pub kind: Option<Sp<String>>,
+    pub owner: Option<Sp<String>>,
+    pub due: Option<Sp<Moment>>,
+    pub status: Option<Sp<String>>,
+    pub completed: Option<Sp<Moment>>,
+    pub addresses: Option<Strings>,
+    pub link: Option<Sp<String>>,
+}
+
+/// A level-2 section of the body.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct Section {
+    pub title: String,
+    /// The heading line.
+    pub heading: Range<usize>,
+    /// From after the heading to the next level-2 heading or the end.
+    pub content: Range<usize>,
+}
+
+/// A `Timeline` list item that begins with a date.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct TimelineItem {
+    pub at: Moment,
+    /// The date (and time) at the start of the item.
+    pub span: Range<usize>,
+}
+
+#[derive(Debug, Clone, PartialEq, Eq, Default)]
+pub struct Body {
+    /// The body: everything after the closing `+++` line.
+    pub span: Range<usize>,
+    pub sections: Vec<Section>,
+    pub timeline: Vec<TimelineItem>,
+    pub words: usize,
+}
+
+#[derive(Debug, Clone, PartialEq, Eq, Default)]
+pub struct Lesson {
+    /// Relative to the knowledge base root, `/` separators.
+    pub path: String,
+    /// The opening `+++` line: where file-level findings point.
+    pub opening: Range<usize>,
+    pub id: Option<Sp<String>>,
+    pub title: Option<Sp<String>>,
+    pub status: Option<Sp<String>>,
+    pub kind: Option<Sp<String>>,
+    pub severity: Option<Sp<String>>,
+    pub occurred: Option<Sp<Moment>>,
+    pub detected: Option<Sp<Moment>>,
+    pub contained: Option<Sp<Moment>>,
+    pub recovered: Option<Sp<Moment>>,
+    pub reviewed: Option<Sp<Moment>>,
+    pub systems: Option<Strings>,
+    pub teams: Option<Strings>,
+    pub tags: Option<Strings>,
+    pub functions: Option<Strings>,
+    pub participants: Option<Strings>,
+    pub related: Option<Strings>,
+    pub causes: Option<Sp<Vec<Cause>>>,
+    pub actions: Option<Sp<Vec<Action>>>,
+    /// False when the front matter is not valid TOML: the values above are
+    /// then absent and must not be reported as missing.
+    pub front_matter_parsed: bool,
+    pub body: Body,
+}
+
+impl Lesson {
+    pub fn id(&self) -> Option<&str> {
+        self.id.as_ref().map(|s| s.value.as_str())
+    }
+
+    pub fn causes(&self) -> &[Cause] {
+        self.causes.as_ref().map_or(&[], |c| &c.value)
+    }
+
+    pub fn actions(&self) -> &[Action] {
+        self.actions.as_ref().map_or(&[], |a| &a.value)
+    }
+}
+
+/// The status values of a lesson, fixed by the contract.
+pub const LESSON_STATUSES: &[&str] = &["draft", "review", "final"];
+/// The status values of an action, fixed by the contract.
+pub const ACTION_STATUSES: &[&str] = &["open", "in-progress", "done", "dropped"];

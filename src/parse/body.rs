@@ -1,0 +1,261 @@
+//! The Markdown body: level-2 sections, dated `Timeline` items, word count.
+//!
+//! pulldown-cmark's offset iterator gives CommonMark structure (a `## ` in a
+//! code block is not a heading) with byte ranges we shift to file offsets.
+
+use std::ops::Range;
+
+use pulldown_cmark::{Event, HeadingLevel, Options, Parser, Tag, TagEnd};
+
+use crate::config::Config;
+use crate::diagnostic::{Diagnostic, LineIndex, Rule};
+use crate::lesson::{Body, Moment, Section, TimelineItem};
+
+/// The section whose dated list items must be chronological.
+const TIMELINE: &str = "timeline";
+
+pub fn read(
+    text: &str,
+    span: Range<usize>,
+    _config: &Config,
+    lines: &LineIndex,
+    diagnostics: &mut Vec<Diagnostic>,
+) -> Body {
+    let base = span.start;
+    let body = &text[span.clone()];
+    let mut sections: Vec<Section> = Vec::new();
+    let mut timeline = Vec::new();
+    let mut heading: Option<(Range<usize>, String)> = None;
+    let mut in_timeline = false;
+    // Set at the start of a list item in the timeline, until its first text.
+    let mut item_pending = false;
+    let mut item_text = String::new();
+    let mut item_start = 0;
+
+    let parser = Parser::new_ext(body, Options::ENABLE_TABLES | Options::ENABLE_STRIKETHROUGH);
+    for (event, range) in parser.into_offset_iter() {
+        match event {
+            Event::Start(Tag::Heading {
+                level: HeadingLevel::H2,
+                ..
+            }) => {
+                finish_item(&mut item_pending, &item_text, item_start, &mut timeline, lines, diagnostics);
+                heading = Some((range, String::new()));
+            }
+            Event::End(TagEnd::Heading(HeadingLevel::H2)) => {
+                if let Some((range, title)) = heading.take() {
+                    let title = title.trim().to_string();
+                    in_timeline = title.eq_ignore_ascii_case(TIMELINE);
+                    if let Some(last) = sections.last_mut() {
+                        last.content.end = base + range.start;
+                    }
+                    let heading_span = base + range.start..base + trim_end(body, range).end;
+                    sections.push(Section {
+                        title,
+                        content: heading_span.end..base + body.len(),
+                        heading: heading_span,
+                    });
+                }
+            }
+            Event::Start(Tag::Item) if in_timeline => {
+                finish_item(&mut item_pending, &item_text, item_start, &mut timeline, lines, diagnostics);
+                item_pending = true;
+                item_text.clear();
+                item_start = usize::MAX;
+            }
+            Event::Text(t) | Event::Code(t) => {
+                if let Some((_, title)) = &mut heading {
+                    title.push_str(&t);
+                } else if item_pending {
+                    if item_start == usize::MAX {
+                        item_start = base + range.start;
+                        if matches!(event_kind(body, &range), Some('`')) {
+                            item_start += 1;
+                        }
+                    }
+                    item_text.push_str(&t);
+                    if item_text.len() >= 40 {
+                        finish_item(&mut item_pending, &item_text, item_start, &mut timeline, lines, diagnostics);
+                    }
+                }
+            }
+            Event::SoftBreak | Event::HardBreak | Event::End(TagEnd::Paragraph) | Event::End(TagEnd::Item)
+                if item_pending =>
+            {
+                finish_item(&mut item_pending, &item_text, item_start, &mut timeline, lines, diagnostics);
+            }
+            _ => {}
+        }
+    }
+    finish_item(&mut item_pending, &item_text, item_start, &mut timeline, lines, diagnostics);
+    Body {
+        span,
+        sections,
+        timeline,
+        words: count_words(body),
+    }
+}
+
+fn event_kind(body: &str, range: &Range<usize>) -> Option<char> {
+    body.get(range.clone()).and_then(|s| s.chars().next())
+}
+
+fn trim_end(body: &str, range: Range<usize>) -> Range<usize> {
+    let s = &body[range.clone()];
+    range.start..range.start + s.trim_end().len()
+}
+
+/// Records the item just read if it starts with a date.
+fn finish_item(
+    pending: &mut bool,
+    text: &str,
+    start: usize,
+    timeline: &mut Vec<TimelineItem>,
+    lines: &LineIndex,
+    diagnostics: &mut Vec<Diagnostic>,
+) {
+    if !*pending {
+        return;
+    }
+    *pending = false;
+    if start == usize::MAX {
+        return;
+    }
+    match parse_timeline_stamp(text) {
+        Some(Ok((at, len))) => timeline.push(TimelineItem {
+            at,
+            span: start..start + len,
+        }),
+        Some(Err(len)) => diagnostics.push(
+            Diagnostic::new(
+                Rule::InvalidValue,
+                lines,
+                start..start + len,
+                format!("timeline date `{}` is not a valid date or time", &text[..len]),
+            )
+            .with_label("not a valid date")
+            .with_help("write timeline dates as YYYY-MM-DD, optionally followed by HH:MM and Z or an offset"),
+        ),
+        None => {}
+    }
+}
+
+/// Reads a timeline stamp at the start of `s`: `YYYY-MM-DD`, optionally
+/// followed (after a space or `T`) by `HH:MM` or `HH:MM:SS`, optionally `Z`,
+/// ` UTC` or an offset (`+02:00`, `+0200`). Returns the moment and the
+/// stamp's length, `Err(len)` for a stamp-shaped but impossible date, and
+/// `None` when the item does not start with a date.
+pub fn parse_timeline_stamp(s: &str) -> Option<Result<(Moment, usize), usize>> {
+    let b = s.as_bytes();
+    let digits = |from: usize, n: usize| -> Option<i32> {
+        let part = b.get(from..from + n)?;
+        if part.iter().all(u8::is_ascii_digit) {
+            Some(part.iter().fold(0, |acc, d| acc * 10 + i32::from(d - b'0')))
+        } else {
+            None
+        }
+    };
+    let year = digits(0, 4)?;
+    if b.get(4) != Some(&b'-') || b.get(7) != Some(&b'-') {
+        return None;
+    }
+    let month = digits(5, 2)?;
+    let day = digits(8, 2)?;
+    let mut len = 10;
+    let mut time = None;
+    let mut offset_minutes = 0;
+    if matches!(b.get(10), Some(b' ' | b'T')) {
+        if let (Some(h), Some(b':'), Some(m)) = (digits(11, 2), b.get(13), digits(14, 2)) {
+            let mut sec = 0;
+            len = 16;
+            if b.get(16) == Some(&b':') {
+                if let Some(s) = digits(17, 2) {
+                    sec = s;
+                    len = 19;
+                }
+            }
+            time = Some((h, m, sec));
+            match b.get(len) {
+                Some(b'Z') => len += 1,
+                Some(sign @ (b'+' | b'-')) => {
+                    let sign = if *sign == b'+' { 1 } else { -1 };
+                    if let Some(oh) = digits(len + 1, 2) {
+                        if b.get(len + 3) == Some(&b':') {
+                            if let Some(om) = digits(len + 4, 2) {
+                                offset_minutes = sign * (oh * 60 + om);
+                                len += 6;
+                            }
+                        } else if let Some(om) = digits(len + 3, 2) {
+                            offset_minutes = sign * (oh * 60 + om);
+                            len += 5;
+                        } else {
+                            offset_minutes = sign * oh * 60;
+                            len += 3;
+                        }
+                    }
+                }
+                Some(b' ') if s[len..].starts_with(" UTC") => len += 4,
+                _ => {}
+            }
+        }
+    }
+    // "2024-03-12abc" is not a date followed by text.
+    if b.get(len).is_some_and(|c| c.is_ascii_alphanumeric()) {
+        return None;
+    }
+    let moment = (|| {
+        let date = jiff::civil::Date::new(year as i16, month as i8, day as i8).ok()?;
+        let (h, m, sec) = time.unwrap_or((0, 0, 0));
+        let t = jiff::civil::Time::new(h as i8, m as i8, sec as i8, 0).ok()?;
+        let offset = jiff::tz::Offset::from_seconds(offset_minutes * 60).ok()?;
+        let utc = offset.to_timestamp(date.to_datetime(t)).ok()?;
+        Some(Moment {
+            utc,
+            has_time: time.is_some(),
+            text: s[..len].to_string(),
+        })
+    })();
+    Some(moment.map(|m| (m, len)).ok_or(len))
+}
+
+/// Words are runs of non-whitespace, the way `wc -w` counts them.
+fn count_words(text: &str) -> usize {
+    let mut words = 0;
+    let mut in_word = false;
+    for &c in text.as_bytes() {
+        let space = c.is_ascii_whitespace();
+        if !space && !in_word {
+            words += 1;
+        }
+        in_word = !space;
+    }
+    words
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    fn stamp(s: &str) -> Option<(String, usize)> {
+        parse_timeline_stamp(s)
+            .and_then(|r| r.ok())
+            .map(|(m, len)| (m.utc.to_string(), len))
+    }
+
+    #[test]
+    fn timeline_stamps() {
+        assert_eq!(stamp("2024-03-12 09:58Z Primary"), Some(("2024-03-12T09:58:00Z".into(), 17)));
+        assert_eq!(stamp("2024-03-12T09:58:30+02:00 x"), Some(("2024-03-12T07:58:30Z".into(), 25)));
+        assert_eq!(stamp("2024-03-12 09:58 UTC: x"), Some(("2024-03-12T09:58:00Z".into(), 20)));
+        assert_eq!(stamp("2024-03-12: x"), Some(("2024-03-12T00:00:00Z".into(), 10)));
+        assert_eq!(stamp("Primary stops"), None);
+        assert_eq!(stamp("20240312"), None);
+        assert!(matches!(parse_timeline_stamp("2024-13-45 x"), Some(Err(10))));
+    }
+
+    #[test]
+    fn words() {
+        assert_eq!(count_words("  one two\nthree  "), 3);
+        assert_eq!(count_words(""), 0);
+    }
+}

@@ -1,0 +1,255 @@
+//! The knowledge base on disk: finding its root, listing its lesson files
+//! (never following a link out of it), and asking git what changed.
+
+use std::path::{Component, Path, PathBuf};
+
+use crate::Error;
+use crate::config::{self, Config};
+
+/// A knowledge base: its root folder and configuration.
+#[derive(Debug, Clone)]
+pub struct KnowledgeBase {
+    /// Canonical path of the folder holding `lessons.toml` and the roots.
+    pub root: PathBuf,
+    pub config: Config,
+}
+
+impl KnowledgeBase {
+    /// Opens the knowledge base at `--repo PATH`, or the one around `cwd`:
+    /// the nearest ancestor with a `lessons.toml`, else the top of the git
+    /// work tree, else `cwd` itself.
+    pub fn open(repo: Option<&Path>, cwd: &Path) -> Result<KnowledgeBase, Error> {
+        let root = match repo {
+            Some(path) => {
+                let path = cwd.join(path);
+                if !path.is_dir() {
+                    return Err(Error::Usage(format!(
+                        "--repo {}: no such directory",
+                        path.display()
+                    )));
+                }
+                path
+            }
+            None => discover_root(cwd),
+        };
+        let root = root.canonicalize().map_err(|source| Error::Io {
+            path: root.clone(),
+            source,
+        })?;
+        let config = Config::load(&root)?;
+        Ok(KnowledgeBase { root, config })
+    }
+
+    /// `path` (absolute or relative to the root) as a root-relative path
+    /// with `/` separators, if it lies inside the knowledge base.
+    pub fn relative(&self, path: &Path) -> Option<String> {
+        let rel = path.strip_prefix(&self.root).ok()?;
+        let mut parts = Vec::new();
+        for c in rel.components() {
+            match c {
+                Component::Normal(p) => parts.push(p.to_str()?.to_string()),
+                _ => return None,
+            }
+        }
+        Some(parts.join("/"))
+    }
+
+    /// Whether a root-relative path names a lesson: a `*.md` file under a
+    /// lesson root, not `README.md`, not starting with `_`.
+    pub fn is_lesson_path(&self, rel: &str) -> bool {
+        let name = rel.rsplit('/').next().unwrap_or(rel);
+        is_lesson_name(name)
+            && self.config.roots.iter().any(|root| {
+                let root = root.trim_matches('/');
+                root.is_empty() || root == "." || rel.strip_prefix(root).is_some_and(|r| r.starts_with('/'))
+            })
+    }
+}
+
+pub fn is_lesson_name(name: &str) -> bool {
+    name.ends_with(".md") && name != "README.md" && !name.starts_with('_')
+}
+
+fn discover_root(cwd: &Path) -> PathBuf {
+    if let Some(dir) = cwd.ancestors().find(|d| d.join(config::FILE_NAME).is_file()) {
+        return dir.to_path_buf();
+    }
+    if let Ok(repo) = git2::Repository::discover(cwd) {
+        if let Some(workdir) = repo.workdir() {
+            return workdir.to_path_buf();
+        }
+    }
+    cwd.to_path_buf()
+}
+
+/// One entry of the lesson roots that looks like a lesson.
+#[derive(Debug, Clone)]
+pub struct LessonFile {
+    /// Relative to the knowledge base root, `/` separators.
+    pub path: String,
+    pub abs: PathBuf,
+    pub problem: Option<FileProblem>,
+}
+
+/// Why a lesson file cannot be read as such.
+#[derive(Debug, Clone)]
+pub enum FileProblem {
+    /// A symbolic link whose target is outside the knowledge base.
+    SymlinkOutside(PathBuf),
+    /// A symbolic link that points nowhere.
+    BrokenSymlink,
+    /// A folder or file the walk could not read.
+    Unreadable(String),
+}
+
+/// Every lesson file under the roots, in path order.
+pub fn list_lessons(kb: &KnowledgeBase) -> Vec<LessonFile> {
+    let mut files = Vec::new();
+    for root in &kb.config.roots {
+        let dir = kb.root.join(root);
+        if !dir.is_dir() {
+            continue;
+        }
+        let walk = walkdir::WalkDir::new(&dir)
+            .follow_links(false)
+            .into_iter()
+            .filter_entry(|e| e.depth() == 0 || !e.file_name().to_string_lossy().starts_with('.'));
+        for entry in walk {
+            match entry {
+                Ok(entry) => {
+                    let name = entry.file_name().to_string_lossy();
+                    if !is_lesson_name(&name) || entry.file_type().is_dir() {
+                        continue;
+                    }
+                    let Some(path) = kb.relative(entry.path()) else {
+                        continue;
+                    };
+                    let problem = if entry.path_is_symlink() {
+                        symlink_problem(kb, entry.path())
+                    } else {
+                        None
+                    };
+                    files.push(LessonFile {
+                        path,
+                        abs: entry.path().to_path_buf(),
+                        problem,
+                    });
+                }
+                Err(err) => {
+                    let Some(at) = err.path() else { continue };
+                    let Some(path) = kb.relative(at) else { continue };
+                    let reason = err
+                        .io_error()
+                        .map_or_else(|| err.to_string(), |e| e.to_string());
+                    files.push(LessonFile {
+                        path,
+                        abs: at.to_path_buf(),
+                        problem: Some(FileProblem::Unreadable(reason)),
+                    });
+                }
+            }
+        }
+    }
+    files.sort_by(|a, b| a.path.cmp(&b.path));
+    files.dedup_by(|a, b| a.path == b.path);
+    files
+}
+
+/// A link is read only when its target is a file inside the knowledge base.
+fn symlink_problem(kb: &KnowledgeBase, link: &Path) -> Option<FileProblem> {
+    match link.canonicalize() {
+        Ok(target) if target.starts_with(&kb.root) => None,
+        Ok(target) => Some(FileProblem::SymlinkOutside(target)),
+        Err(_) => Some(FileProblem::BrokenSymlink),
+    }
+}
+
+/// Lesson files added or modified between the merge base of `base` and
+/// HEAD, plus staged, unstaged and untracked changes in the work tree.
+pub fn changed_lessons(kb: &KnowledgeBase, base: &str) -> Result<Vec<String>, Error> {
+    let repo = git2::Repository::discover(&kb.root).map_err(|_| {
+        Error::Git(format!(
+            "--changed needs a git repository, and {} is not inside one",
+            kb.root.display()
+        ))
+    })?;
+    let workdir = repo
+        .workdir()
+        .ok_or_else(|| Error::Git("--changed needs a work tree; this is a bare repository".into()))?
+        .canonicalize()
+        .map_err(|e| Error::Git(format!("cannot resolve the git work tree: {e}")))?;
+    let shallow_hint = if repo.is_shallow() {
+        " This is a shallow clone: fetch the full history (in GitHub Actions, set `fetch-depth: 0` on actions/checkout)."
+    } else {
+        ""
+    };
+    let base_commit = repo
+        .revparse_single(base)
+        .and_then(|o| o.peel_to_commit())
+        .map_err(|_| {
+            Error::Git(format!(
+                "--changed {base}: no such commit or branch in this repository.{}",
+                if shallow_hint.is_empty() {
+                    format!(" Fetch it first (git fetch origin {base}) or name an existing branch or commit.")
+                } else {
+                    shallow_hint.to_string()
+                }
+            ))
+        })?;
+    let head = repo
+        .head()
+        .and_then(|h| h.peel_to_commit())
+        .map_err(|_| Error::Git("--changed: HEAD does not point at a commit yet".into()))?;
+    let merge_base = repo.merge_base(base_commit.id(), head.id()).map_err(|_| {
+        Error::Git(format!(
+            "--changed {base}: {base} and HEAD have no common ancestor in this clone.{}",
+            if shallow_hint.is_empty() {
+                " They share no history; name the branch this work started from."
+            } else {
+                shallow_hint
+            }
+        ))
+    })?;
+    let tree = repo
+        .find_commit(merge_base)
+        .and_then(|c| c.tree())
+        .map_err(|e| Error::Git(format!("--changed {base}: cannot read the merge base: {}", e.message())))?;
+
+    let mut opts = git2::DiffOptions::new();
+    opts.include_untracked(true).recurse_untracked_dirs(true);
+    let prefix = kb
+        .root
+        .strip_prefix(&workdir)
+        .map_err(|_| Error::Git("the knowledge base is outside the git work tree".into()))?
+        .to_path_buf();
+    if !prefix.as_os_str().is_empty() {
+        opts.pathspec(&prefix);
+    }
+    let diff = repo
+        .diff_tree_to_workdir_with_index(Some(&tree), Some(&mut opts))
+        .map_err(|e| Error::Git(format!("--changed {base}: cannot compare with the work tree: {}", e.message())))?;
+    let mut out = Vec::new();
+    for delta in diff.deltas() {
+        use git2::Delta::*;
+        if !matches!(delta.status(), Added | Modified | Renamed | Copied | Typechange | Untracked) {
+            continue;
+        }
+        let Some(path) = delta.new_file().path() else { continue };
+        let Some(rel) = kb.relative(&workdir.join(path)) else {
+            continue;
+        };
+        if kb.is_lesson_path(&rel) {
+            out.push(rel);
+        }
+    }
+    out.sort();
+    out.dedup();
+    Ok(out)
+}
+
+/// The top of the git work tree holding the knowledge base, if any: GitHub
+/// annotations and SARIF want paths relative to it.
+pub fn git_workdir(kb: &KnowledgeBase) -> Option<PathBuf> {
+    let repo = git2::Repository::discover(&kb.root).ok()?;
+    repo.workdir()?.canonicalize().ok()
+}

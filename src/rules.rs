@@ -1,0 +1,555 @@
+//! The contract's rules on the lesson model. Each rule is one function named
+//! after it; `check_lesson` runs the per-file rules, `check_knowledge_base`
+//! the rules that need every lesson (`duplicate-id`, `unknown-related`).
+//!
+//! Syntax, unknown keys and value types are found while parsing
+//! (`parse::front_matter`); bad encodings and file-level problems in
+//! `parse`.
+
+use std::collections::HashMap;
+
+use crate::config::Config;
+use crate::diagnostic::{Diagnostic, LineIndex, Position, Related, Rule, suggest};
+use crate::lesson::{ACTION_STATUSES, Action, LESSON_STATUSES, Lesson, Moment, Sp};
+
+/// Runs every per-lesson rule.
+pub fn check_lesson(lesson: &Lesson, config: &Config, lines: &LineIndex, out: &mut Vec<Diagnostic>) {
+    let mut ctx = Ctx { config, lines, out };
+    if lesson.front_matter_parsed {
+        missing_key(&mut ctx, lesson);
+        invalid_value(&mut ctx, lesson);
+        date_order(&mut ctx, lesson);
+        final_incomplete(&mut ctx, lesson);
+        unknown_cause_key(&mut ctx, lesson);
+    }
+    sections(&mut ctx, lesson);
+    timeline_order(&mut ctx, lesson);
+    too_long(&mut ctx, lesson);
+}
+
+struct Ctx<'c, 'l, 'a> {
+    config: &'c Config,
+    lines: &'l LineIndex<'a>,
+    out: &'c mut Vec<Diagnostic>,
+}
+
+impl Ctx<'_, '_, '_> {
+    fn report(&mut self, rule: Rule, span: std::ops::Range<usize>, message: impl Into<String>) -> &mut Diagnostic {
+        self.out.push(Diagnostic::new(rule, self.lines, span, message));
+        self.out.last_mut().expect("just pushed")
+    }
+
+    /// `invalid-value` when `value` is not in `allowed`, with a suggestion.
+    fn vocabulary(&mut self, what: &str, value: &Sp<String>, allowed: &[String], config_key: Option<&str>) {
+        if allowed.iter().any(|a| a == &value.value) {
+            return;
+        }
+        let list = allowed.join(", ");
+        let help = match suggest(&value.value, allowed.iter().map(String::as_str)) {
+            Some(s) => format!("did you mean \"{s}\"?"),
+            None => format!("use one of: {list}"),
+        };
+        let label = match config_key {
+            Some(key) => format!("expected one of the `{key}` in lessons.toml"),
+            None => format!("expected one of {list}"),
+        };
+        let d = self.report(
+            Rule::InvalidValue,
+            value.span.clone(),
+            format!("{what} \"{}\" is not one of {list}", value.value),
+        );
+        d.label = Some(label);
+        d.help = Some(help);
+    }
+
+    fn not_blank(&mut self, what: &str, value: &Sp<String>) {
+        if value.value.trim().is_empty() {
+            self.report(Rule::InvalidValue, value.span.clone(), format!("{what} is empty"))
+                .label = Some("expected text".into());
+        }
+    }
+}
+
+fn missing(ctx: &mut Ctx, span: std::ops::Range<usize>, place: &str, key: &str, example: &str) {
+    let d = ctx.report(Rule::MissingKey, span, format!("{place} has no `{key}`"));
+    d.label = Some(format!("`{key}` is required"));
+    d.help = Some(format!("add `{key} = {example}`"));
+}
+
+fn missing_key(ctx: &mut Ctx, lesson: &Lesson) {
+    let at = lesson.opening.clone();
+    let required: [(&str, bool, &str); 7] = [
+        ("id", lesson.id.is_some(), "\"LL-2024-001\""),
+        ("title", lesson.title.is_some(), "\"What happened, in one line\""),
+        ("status", lesson.status.is_some(), "\"draft\""),
+        ("kind", lesson.kind.is_some(), "\"outage\""),
+        ("severity", lesson.severity.is_some(), "\"medium\""),
+        ("occurred", lesson.occurred.is_some(), "2024-03-12T09:58:00Z"),
+        ("systems", lesson.systems.is_some(), "[\"payments-db\"]"),
+    ];
+    for (key, present, example) in required {
+        if !present {
+            missing(ctx, at.clone(), "the front matter", key, example);
+        }
+    }
+    for cause in lesson.causes() {
+        if cause.category.is_none() {
+            missing(ctx, cause.span.clone(), "this cause", "category", "\"process-gap\"");
+        }
+        if cause.summary.is_none() {
+            missing(ctx, cause.span.clone(), "this cause", "summary", "\"One sentence on the root cause\"");
+        }
+    }
+    for action in lesson.actions() {
+        let checks: [(&str, bool, &str); 4] = [
+            ("summary", action.summary.is_some(), "\"What will change\""),
+            ("type", action.kind.is_some(), "\"procedure-update\""),
+            ("owner", action.owner.is_some(), "\"team-sre\""),
+            ("status", action.status.is_some(), "\"open\""),
+        ];
+        for (key, present, example) in checks {
+            if !present {
+                missing(ctx, action.span.clone(), "this action", key, example);
+            }
+        }
+        if action.due.is_none() && needs_due(action) {
+            let status = action.status.as_ref().map_or("", |s| s.value.as_str());
+            let d = ctx.report(
+                Rule::MissingKey,
+                action.span.clone(),
+                format!("this action is `{status}` but has no `due` date"),
+            );
+            d.label = Some("`due` is required unless the action is done or dropped".into());
+            d.help = Some("add `due = 2024-04-30`".into());
+        }
+    }
+}
+
+/// `due` is required on an action that is still to be done. An action
+/// without a status is already reported; do not pile a second finding on it.
+fn needs_due(action: &Action) -> bool {
+    action
+        .status
+        .as_ref()
+        .is_some_and(|s| !matches!(s.value.as_str(), "done" | "dropped"))
+}
+
+fn invalid_value(ctx: &mut Ctx, lesson: &Lesson) {
+    let config = ctx.config;
+    let voc = &config.vocabulary;
+    if let Some(id) = &lesson.id {
+        if !config.id_pattern.is_match(&id.value) {
+            let d = ctx.report(
+                Rule::InvalidValue,
+                id.span.clone(),
+                format!("id \"{}\" does not match the id pattern {}", id.value, config.id_pattern.as_str()),
+            );
+            d.label = Some("does not match `id_pattern`".into());
+            d.help = Some("ids look like LL-2024-007 by default; `lessons new` allocates the next free one".into());
+        }
+    }
+    if let Some(title) = &lesson.title {
+        let chars = title.value.chars().count();
+        if title.value.trim().is_empty() {
+            ctx.report(Rule::InvalidValue, title.span.clone(), "the title is empty")
+                .label = Some("expected 1 to 200 characters".into());
+        } else if chars > 200 {
+            let d = ctx.report(
+                Rule::InvalidValue,
+                title.span.clone(),
+                format!("the title has {chars} characters; at most 200 are allowed"),
+            );
+            d.help = Some("keep the title to one line; details belong in the Summary".into());
+        } else if title.value.contains(['\n', '\r']) {
+            ctx.report(Rule::InvalidValue, title.span.clone(), "the title must be one line")
+                .label = Some("contains a line break".into());
+        }
+    }
+    if let Some(status) = &lesson.status {
+        ctx.vocabulary("status", status, &statuses(LESSON_STATUSES), None);
+    }
+    if let Some(kind) = &lesson.kind {
+        ctx.vocabulary("kind", kind, &voc.kinds, Some("kinds"));
+    }
+    if let Some(severity) = &lesson.severity {
+        ctx.vocabulary("severity", severity, &voc.severities, Some("severities"));
+    }
+    if let Some(systems) = &lesson.systems {
+        if systems.value.is_empty() {
+            let d = ctx.report(Rule::InvalidValue, systems.span.clone(), "`systems` is empty");
+            d.label = Some("name at least one system".into());
+            d.help = Some("list the systems in scope of the review, e.g. [\"payments-db\"]".into());
+        }
+    }
+    for (key, list) in [
+        ("systems", &lesson.systems),
+        ("teams", &lesson.teams),
+        ("tags", &lesson.tags),
+        ("participants", &lesson.participants),
+        ("related", &lesson.related),
+    ] {
+        for item in list.iter().flat_map(|l| &l.value) {
+            ctx.not_blank(&format!("an item of `{key}`"), item);
+        }
+    }
+    for function in lesson.functions.iter().flat_map(|l| &l.value) {
+        ctx.vocabulary("function", function, &voc.functions, Some("functions"));
+    }
+    for cause in lesson.causes() {
+        if let Some(category) = &cause.category {
+            ctx.vocabulary("cause category", category, &voc.cause_categories, Some("cause_categories"));
+        }
+        if let Some(key) = &cause.key {
+            if !is_slug(&key.value) {
+                let d = ctx.report(
+                    Rule::InvalidValue,
+                    key.span.clone(),
+                    format!("cause key \"{}\" is not a lowercase slug", key.value),
+                );
+                d.label = Some("expected lowercase letters, digits and single hyphens".into());
+                d.help = Some(format!("write it as \"{}\"", slugify(&key.value)));
+            }
+        }
+        if let Some(summary) = &cause.summary {
+            ctx.not_blank("the cause summary", summary);
+        }
+    }
+    for action in lesson.actions() {
+        if let Some(kind) = &action.kind {
+            ctx.vocabulary("action type", kind, &voc.action_types, Some("action_types"));
+        }
+        if let Some(status) = &action.status {
+            ctx.vocabulary("action status", status, &statuses(ACTION_STATUSES), None);
+        }
+        if let Some(summary) = &action.summary {
+            ctx.not_blank("the action summary", summary);
+        }
+        if let Some(owner) = &action.owner {
+            ctx.not_blank("the action owner", owner);
+        }
+    }
+}
+
+fn statuses(list: &[&str]) -> Vec<String> {
+    list.iter().map(|s| s.to_string()).collect()
+}
+
+/// `^[a-z0-9]+(-[a-z0-9]+)*$`, without a regex per call.
+pub fn is_slug(s: &str) -> bool {
+    !s.is_empty()
+        && s.split('-')
+            .all(|part| !part.is_empty() && part.bytes().all(|b| b.is_ascii_lowercase() || b.is_ascii_digit()))
+}
+
+/// A slug for `s`: lowercase ASCII letters and digits joined by hyphens.
+pub fn slugify(s: &str) -> String {
+    let mut out = String::new();
+    for c in s.chars().flat_map(char::to_lowercase) {
+        if c.is_ascii_alphanumeric() {
+            out.push(c);
+        } else if !out.is_empty() && !out.ends_with('-') {
+            out.push('-');
+        }
+    }
+    out.trim_end_matches('-').to_string()
+}
+
+fn date_order(ctx: &mut Ctx, lesson: &Lesson) {
+    let chain: [(&str, &Option<Sp<Moment>>); 4] = [
+        ("occurred", &lesson.occurred),
+        ("detected", &lesson.detected),
+        ("contained", &lesson.contained),
+        ("recovered", &lesson.recovered),
+    ];
+    for (i, (name, value)) in chain.iter().enumerate() {
+        let Some(value) = value else { continue };
+        // Compare with the nearest earlier step that is later than this one.
+        let earlier = chain[..i]
+            .iter()
+            .rev()
+            .filter_map(|(n, v)| v.as_ref().map(|v| (n, v)))
+            .find(|(_, v)| value.value.utc < v.value.utc);
+        if let Some((before_name, before)) = earlier {
+            let d = ctx.report(
+                Rule::DateOrder,
+                value.span.clone(),
+                format!(
+                    "`{name}` ({}) is earlier than `{before_name}` ({})",
+                    value.value.text, before.value.text
+                ),
+            );
+            d.label = Some(format!("{name} before it was {before_name}"));
+            d.help = Some(format!(
+                "the order is occurred <= detected <= contained <= recovered; check the time zones (times without an offset are UTC)"
+            ));
+            d.context.push(crate::diagnostic::Label {
+                span: before.span.clone(),
+                message: format!("{before_name} here"),
+            });
+        }
+    }
+    if let (Some(reviewed), Some(occurred)) = (&lesson.reviewed, &lesson.occurred) {
+        if reviewed.value.utc < occurred.value.utc {
+            let d = ctx.report(
+                Rule::DateOrder,
+                reviewed.span.clone(),
+                format!(
+                    "`reviewed` ({}) is earlier than `occurred` ({})",
+                    reviewed.value.text, occurred.value.text
+                ),
+            );
+            d.label = Some("reviewed before the incident occurred".into());
+            d.context.push(crate::diagnostic::Label {
+                span: occurred.span.clone(),
+                message: "occurred here".into(),
+            });
+        }
+    }
+}
+
+fn final_incomplete(ctx: &mut Ctx, lesson: &Lesson) {
+    let Some(status) = &lesson.status else { return };
+    if status.value != "final" {
+        return;
+    }
+    let gaps = [
+        (lesson.reviewed.is_none(), "`reviewed` (when the review was held)", "add `reviewed = 2024-03-19`"),
+        (
+            lesson.causes().is_empty(),
+            "a root cause",
+            "add a `[[causes]]` table with `category` and `summary`",
+        ),
+        (
+            lesson.actions().is_empty(),
+            "an improvement action",
+            "add an `[[actions]]` table with `summary`, `type`, `owner`, `due` and `status`",
+        ),
+    ];
+    for (missing, what, help) in gaps {
+        if missing {
+            let d = ctx.report(
+                Rule::FinalIncomplete,
+                status.span.clone(),
+                format!("the lesson is final but has no {what}"),
+            );
+            d.label = Some("status is final".into());
+            d.help = Some(format!("{help}, or keep the status \"review\" until it is complete"));
+        }
+    }
+}
+
+fn unknown_cause_key(ctx: &mut Ctx, lesson: &Lesson) {
+    let keys: Vec<&str> = lesson
+        .causes()
+        .iter()
+        .filter_map(|c| c.key.as_ref().map(|k| k.value.as_str()))
+        .collect();
+    for action in lesson.actions() {
+        for addressed in action.addresses.iter().flat_map(|a| &a.value) {
+            if keys.contains(&addressed.value.as_str()) {
+                continue;
+            }
+            let help = match suggest(&addressed.value, keys.iter().copied()) {
+                Some(s) => format!("did you mean \"{s}\"?"),
+                None if keys.is_empty() => "no cause of this lesson has a `key`; add one to the cause this action addresses".into(),
+                None => format!("the cause keys of this lesson are: {}", keys.join(", ")),
+            };
+            let d = ctx.report(
+                Rule::UnknownCauseKey,
+                addressed.span.clone(),
+                format!("action addresses \"{}\", which is not the key of a cause of this lesson", addressed.value),
+            );
+            d.label = Some("no cause has this key".into());
+            d.help = Some(help);
+        }
+    }
+}
+
+fn sections(ctx: &mut Ctx, lesson: &Lesson) {
+    let body = &lesson.body;
+    for required in &ctx.config.required_sections {
+        let mut found = body.sections.iter().filter(|s| s.title.eq_ignore_ascii_case(required));
+        match (found.next(), found.next()) {
+            (None, _) => {
+                // Point at the first line of the body, where sections start.
+                let at = body.span.start.min(ctx.lines.text().len());
+                let end = ctx.lines.text()[at..].find(['\n', '\r']).map_or(ctx.lines.text().len(), |n| at + n);
+                let d = ctx.report(
+                    Rule::MissingSection,
+                    at..end,
+                    format!("the required section `{required}` is missing"),
+                );
+                d.help = Some(format!("add a level-2 heading `## {required}` and its text"));
+            }
+            (Some(first), Some(second)) => {
+                let d = ctx.report(
+                    Rule::DuplicateSection,
+                    second.heading.clone(),
+                    format!("the section `{required}` appears more than once"),
+                );
+                d.label = Some("second heading".into());
+                d.help = Some("merge the two sections into one".into());
+                d.context.push(crate::diagnostic::Label {
+                    span: first.heading.clone(),
+                    message: "first heading".into(),
+                });
+            }
+            _ => {}
+        }
+    }
+}
+
+fn timeline_order(ctx: &mut Ctx, lesson: &Lesson) {
+    let mut latest: Option<&crate::lesson::TimelineItem> = None;
+    for item in &lesson.body.timeline {
+        match latest {
+            Some(prev) if item.at.utc < prev.at.utc => {
+                let d = ctx.report(
+                    Rule::TimelineOrder,
+                    item.span.clone(),
+                    format!("timeline item `{}` comes after `{}`", item.at.text, prev.at.text),
+                );
+                d.label = Some("earlier than the item before it".into());
+                d.help = Some("keep timeline items in chronological order; a date without a time is read as 00:00 UTC".into());
+                d.context.push(crate::diagnostic::Label {
+                    span: prev.span.clone(),
+                    message: "later item".into(),
+                });
+            }
+            _ => latest = Some(item),
+        }
+    }
+}
+
+fn too_long(ctx: &mut Ctx, lesson: &Lesson) {
+    let words = lesson.body.words;
+    let max = ctx.config.max_words;
+    if words <= max {
+        return;
+    }
+    let text = ctx.lines.text();
+    let at = lesson.body.span.start.min(text.len());
+    let end = text[at..].find(['\n', '\r']).map_or(text.len(), |n| at + n);
+    let d = ctx.report(
+        Rule::TooLong,
+        at..end,
+        format!("the body has {} words (max_words is {})", thousands(words), thousands(max)),
+    );
+    d.help = Some("long reports are not read; move raw logs and transcripts to a linked ticket".into());
+}
+
+/// 2140 -> "2,140".
+pub fn thousands(n: usize) -> String {
+    let s = n.to_string();
+    let mut out = String::new();
+    for (i, c) in s.chars().enumerate() {
+        if i > 0 && (s.len() - i) % 3 == 0 {
+            out.push(',');
+        }
+        out.push(c);
+    }
+    out
+}
+
+/// What the knowledge-base-wide rules need of a lesson: a slim record, so
+/// checking 100,000 lessons does not hold 100,000 lesson models at once.
+#[derive(Debug, Clone)]
+pub struct IdSite {
+    pub path: String,
+    pub id: Option<Sp<String>>,
+    /// Where the lesson's `id` value is, as a line and column.
+    pub id_position: Position,
+    pub related: Vec<Sp<String>>,
+}
+
+/// `duplicate-id` (on the later file in path order, pointing at the first)
+/// and `unknown-related`, over every lesson; `sites` are in path order.
+/// `report_on` says which files findings may be reported on. The findings'
+/// lines and columns are left for the caller to resolve.
+pub fn check_knowledge_base(sites: &[IdSite], report_on: impl Fn(&str) -> bool) -> Vec<Diagnostic> {
+    let mut out = Vec::new();
+    let mut first: HashMap<&str, &IdSite> = HashMap::with_capacity(sites.len());
+    for site in sites {
+        let Some(id) = &site.id else { continue };
+        match first.get(id.value.as_str()) {
+            None => {
+                first.insert(&id.value, site);
+            }
+            Some(original) => {
+                if !report_on(&site.path) {
+                    continue;
+                }
+                let other = &original.path;
+                let pos = original.id_position;
+                let mut d = Diagnostic::unresolved(
+                    Rule::DuplicateId,
+                    id.span.clone(),
+                    format!(
+                        "id \"{}\" is already used by {other}:{}:{}",
+                        id.value, pos.line, pos.column
+                    ),
+                );
+                d.path = site.path.clone();
+                d.label = Some("duplicate id".into());
+                d.help = Some("give this lesson the next free id (`lessons new` picks one)".into());
+                d.related = Some(Related {
+                    path: other.clone(),
+                    position: pos,
+                    message: "first used here".into(),
+                });
+                out.push(d);
+            }
+        }
+    }
+    for site in sites {
+        if site.related.is_empty() || !report_on(&site.path) {
+            continue;
+        }
+        let own = site.id.as_ref().map(|i| i.value.as_str());
+        for r in &site.related {
+            let known = first.contains_key(r.value.as_str());
+            let is_self = own == Some(r.value.as_str());
+            if known && !is_self {
+                continue;
+            }
+            let message = if is_self {
+                format!("`related` names this lesson's own id \"{}\"", r.value)
+            } else {
+                format!("`related` names \"{}\", but no lesson has that id", r.value)
+            };
+            let mut d = Diagnostic::unresolved(Rule::UnknownRelated, r.span.clone(), message);
+            d.path = site.path.clone();
+            d.label = Some(if is_self { "this lesson" } else { "unknown id" }.into());
+            d.help = Some(
+                match suggest(&r.value, first.keys().copied()).filter(|_| !is_self) {
+                    Some(s) => format!("did you mean \"{s}\"?"),
+                    None => "fix the id, or remove it from `related`".into(),
+                },
+            );
+            out.push(d);
+        }
+    }
+    out
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn slugs() {
+        assert!(is_slug("expired-certificate"));
+        assert!(is_slug("a1"));
+        assert!(!is_slug("Expired"));
+        assert!(!is_slug("a--b"));
+        assert!(!is_slug("-a"));
+        assert_eq!(slugify("No Failover  Runbook!"), "no-failover-runbook");
+    }
+
+    #[test]
+    fn thousands_separators() {
+        assert_eq!(thousands(2140), "2,140");
+        assert_eq!(thousands(999), "999");
+        assert_eq!(thousands(1234567), "1,234,567");
+    }
+}
