@@ -170,7 +170,10 @@ fn fmt_dt(secs: i64, style: DtStyle) -> String {
         DtStyle::Z => format!("{y:04}-{mo:02}-{d:02}T{h:02}:{mi:02}:{s:02}Z"),
         DtStyle::ZFrac => format!("{y:04}-{mo:02}-{d:02}T{h:02}:{mi:02}:{s:02}.250Z"),
         DtStyle::Offset(m) => {
-            format!("{y:04}-{mo:02}-{d:02}T{h:02}:{mi:02}:{s:02}{}", offset_str(m))
+            format!(
+                "{y:04}-{mo:02}-{d:02}T{h:02}:{mi:02}:{s:02}{}",
+                offset_str(m)
+            )
         }
         DtStyle::Local => format!("{y:04}-{mo:02}-{d:02}T{h:02}:{mi:02}:{s:02}"),
         DtStyle::SpaceZ => format!("{y:04}-{mo:02}-{d:02} {h:02}:{mi:02}:{s:02}Z"),
@@ -180,7 +183,11 @@ fn fmt_dt(secs: i64, style: DtStyle) -> String {
 
 /// The instant a value written with `style` stands for, for ordering rules.
 fn effective(secs: i64, style: DtStyle) -> i64 {
-    if style == DtStyle::DateOnly { floor_day(secs) } else { secs }
+    if style == DtStyle::DateOnly {
+        floor_day(secs)
+    } else {
+        secs
+    }
 }
 
 // ---------------------------------------------------------------------------
@@ -188,7 +195,12 @@ fn effective(secs: i64, style: DtStyle) -> i64 {
 
 const FUNCTIONS: &[&str] = &["it", "security", "hr", "legal", "leadership", "operations"];
 const ACTION_TYPES: &[&str] = &[
-    "procedure-update", "awareness", "control-adjustment", "tooling", "architecture", "monitoring",
+    "procedure-update",
+    "awareness",
+    "control-adjustment",
+    "tooling",
+    "architecture",
+    "monitoring",
 ];
 
 struct Cause {
@@ -208,68 +220,440 @@ macro_rules! causes {
 /// Recurring root causes. Order matters: global draws are Zipf-distributed
 /// over this list, so the first keys recur most.
 const CAUSES: &[Cause] = causes![
-    ("runbook-outdated", "process-gap", "The runbook described a topology that no longer exists", "Review and re-test the runbook after every architecture change", "procedure-update"),
-    ("alert-threshold-too-high", "configuration-error", "The alert threshold was set too high to fire before users noticed", "Lower the alert threshold and alert on the rate of change", "monitoring"),
-    ("manual-change-without-review", "governance-weakness", "A manual production change was made without peer review", "Require a second pair of eyes on every manual production change", "control-adjustment"),
-    ("phishing-awareness-gap", "training-need", "Staff did not recognise a convincing phishing message", "Run targeted phishing awareness sessions with realistic examples", "awareness"),
-    ("single-point-of-failure", "technical-debt", "A single component without redundancy carried the whole service", "Remove the single point of failure with an active standby", "architecture"),
-    ("config-drift", "configuration-error", "Production configuration had drifted from the version in git", "Enforce configuration from git and alert on drift", "tooling"),
-    ("deploy-without-canary", "process-gap", "The change was rolled out to every host at once without a canary", "Make canary deployment the default for all services", "tooling"),
-    ("cert-expiry-not-monitored", "process-gap", "Certificate expiry dates were not monitored", "Monitor certificate expiry and automate renewal", "monitoring"),
-    ("mfa-not-enforced", "governance-weakness", "Multi-factor authentication was optional for the affected accounts", "Enforce multi-factor authentication for all remote access", "control-adjustment"),
-    ("stale-access-not-revoked", "governance-weakness", "Access that was no longer needed had not been revoked", "Run quarterly access reviews with named owners", "procedure-update"),
-    ("untested-backups", "process-gap", "Backups were taken but restores had never been tested", "Schedule quarterly restore drills with recorded results", "procedure-update"),
-    ("vendor-outage", "third-party", "A supplier outage removed a dependency we had no fallback for", "Agree a documented fallback for the supplier dependency", "architecture"),
-    ("connection-pool-exhaustion", "capacity", "The connection pool was exhausted under peak load", "Size connection pools from load tests and alert on saturation", "monitoring"),
-    ("retry-storm", "software-defect", "Clients retried without backoff and amplified the failure", "Add exponential backoff with jitter to every client", "tooling"),
-    ("on-call-handover-gap", "process-gap", "Context was lost at the on-call handover", "Introduce a written on-call handover checklist", "procedure-update"),
-    ("missing-capacity-headroom", "capacity", "The service ran without capacity headroom for seasonal peaks", "Plan capacity for peak plus thirty percent and review monthly", "procedure-update"),
-    ("secret-committed-to-repo", "human-error", "A credential was committed to a source repository", "Add secret scanning to pre-commit hooks and CI", "tooling"),
-    ("insufficient-logging", "technical-debt", "Logs were too sparse to reconstruct what happened", "Define minimum logging requirements and verify them in review", "monitoring"),
-    ("typo-in-config", "human-error", "A typo in a configuration file went unnoticed", "Validate configuration files in CI before deployment", "tooling"),
-    ("training-not-completed", "training-need", "Mandatory training had not been completed by the people involved", "Track training completion and escalate overdue modules", "awareness"),
-    ("escalation-path-unknown", "training-need", "Responders did not know whom to escalate to", "Publish the escalation matrix and test it in game days", "awareness"),
-    ("public-bucket-acl", "configuration-error", "A storage bucket was readable by anyone on the internet", "Block public access at the account level", "control-adjustment"),
-    ("outdated-dependency", "technical-debt", "An outdated dependency carried a known defect", "Automate dependency updates with a weekly merge window", "tooling"),
-    ("unclear-incident-command", "governance-weakness", "Nobody was clearly in command of the incident", "Train incident commanders and assign one for every major incident", "procedure-update"),
-    ("disk-full-no-alert", "capacity", "A disk filled up without any alert", "Alert on disk usage trends, not only on thresholds", "monitoring"),
-    ("feature-flag-default-on", "configuration-error", "A feature flag defaulted to on in production", "Make new feature flags default to off and review them at launch", "control-adjustment"),
-    ("offboarding-incomplete", "process-gap", "Offboarding did not remove all accounts of a leaver", "Automate deprovisioning from the HR system of record", "tooling"),
-    ("privileged-access-too-broad", "governance-weakness", "Privileged access was broader than the role required", "Reduce standing privileges and introduce just-in-time access", "control-adjustment"),
-    ("documentation-missing", "process-gap", "The procedure was not documented anywhere", "Write the procedure down and link it from the service catalogue", "procedure-update"),
-    ("alert-fatigue", "process-gap", "Responders ignored the alert because it fired too often", "Review noisy alerts monthly and delete those nobody acts on", "monitoring"),
-    ("memory-leak", "software-defect", "A memory leak slowly exhausted the available memory", "Add memory profiling to the release pipeline", "tooling"),
-    ("dns-ttl-too-long", "configuration-error", "Long DNS TTLs delayed the fix from reaching clients", "Lower TTLs before planned changes and document the procedure", "procedure-update"),
-    ("third-party-api-change", "third-party", "A supplier changed their API without notice", "Add contract tests against the supplier sandbox", "tooling"),
-    ("cloud-region-outage", "third-party", "The cloud provider lost a region the service depended on", "Run the service active-active across two regions", "architecture"),
-    ("missing-rate-limit", "software-defect", "The endpoint had no rate limit", "Add per-client rate limits at the gateway", "control-adjustment"),
-    ("schema-migration-lock", "software-defect", "A schema migration took a lock that blocked production traffic", "Require online migration tooling for large tables", "tooling"),
-    ("misdirected-email-autocomplete", "human-error", "Email autocomplete selected the wrong recipient", "Delay outbound external email and warn on external recipients", "control-adjustment"),
-    ("shadow-it-saas", "governance-weakness", "Staff used an unapproved SaaS tool for company data", "Publish an approved tool list and a fast approval route", "procedure-update"),
-    ("shared-admin-account", "governance-weakness", "An administrator account was shared between several people", "Replace shared administrator accounts with named accounts", "control-adjustment"),
-    ("cron-overlap", "software-defect", "Two runs of a scheduled job overlapped", "Add locking to scheduled jobs so runs cannot overlap", "tooling"),
-    ("clock-skew", "configuration-error", "Server clocks drifted because time synchronisation had stopped", "Monitor clock offset on every host", "monitoring"),
-    ("change-freeze-ignored", "governance-weakness", "A change was deployed during a change freeze", "Enforce the change freeze in the deployment pipeline", "control-adjustment"),
-    ("cache-stampede", "software-defect", "Cache expiry caused a stampede of requests to the origin", "Add request coalescing and jittered cache expiry", "architecture"),
-    ("split-brain-replication", "software-defect", "Replication split into two primaries", "Adopt fencing for database failover", "architecture"),
-    ("load-balancer-health-check-wrong", "configuration-error", "The load balancer health check did not test the real dependency", "Make health checks exercise the critical path", "monitoring"),
-    ("ransomware-initial-access", "malicious-actor", "An attacker gained initial access and deployed ransomware", "Segment the network and isolate backups from the domain", "architecture"),
-    ("credential-stuffing", "malicious-actor", "Attackers replayed leaked credentials against the login", "Add credential stuffing detection and breached password checks", "control-adjustment"),
-    ("unpatched-vpn", "technical-debt", "The VPN appliance was missing a critical security patch", "Patch internet-facing appliances within seventy-two hours", "procedure-update"),
-    ("social-engineering-helpdesk", "malicious-actor", "A caller talked the helpdesk into resetting credentials", "Require call-back verification for every credential reset", "procedure-update"),
-    ("invoice-fraud-email", "malicious-actor", "A fraudulent email asked finance to change supplier bank details", "Verify bank detail changes by phone with a known contact", "procedure-update"),
-    ("ddos-volumetric", "malicious-actor", "A volumetric denial-of-service attack saturated the links", "Contract always-on DDoS scrubbing for public endpoints", "architecture"),
-    ("laptop-not-encrypted", "configuration-error", "The laptop disk was not encrypted", "Enforce disk encryption through device management", "control-adjustment"),
-    ("data-retention-not-enforced", "governance-weakness", "Data was kept longer than the retention policy allows", "Automate deletion according to the retention schedule", "tooling"),
-    ("test-data-in-production", "human-error", "Test data and production data were mixed", "Separate test and production environments and accounts", "architecture"),
-    ("power-maintenance-uncoordinated", "process-gap", "Facility power maintenance was not coordinated with IT", "Add facilities work to the change calendar", "procedure-update"),
-    ("license-expired", "process-gap", "A software licence expired without anyone noticing", "Track licence renewals with owners and reminders", "procedure-update"),
-    ("domain-renewal-missed", "process-gap", "A domain renewal reminder went to a former employee", "Move domain renewals to a shared mailbox and auto-renew", "procedure-update"),
-    ("terraform-state-drift", "configuration-error", "Terraform state did not match the real infrastructure", "Run drift detection nightly and block applies on drift", "tooling"),
-    ("ci-pipeline-secret-exposure", "software-defect", "The CI pipeline printed a secret into build logs", "Mask secrets in CI logs and rotate exposed credentials", "tooling"),
-    ("supply-chain-compromise", "third-party", "A compromised upstream package was pulled into the build", "Pin dependencies by hash and review new versions", "tooling"),
-    ("queue-backlog-unbounded", "capacity", "The queue had no bound and grew until consumers fell hours behind", "Bound queues and shed load when consumers fall behind", "architecture"),
-    ("approval-bypassed-under-pressure", "governance-weakness", "Approvals were skipped under time pressure", "Define an emergency change route that still records approval", "procedure-update"),
+    (
+        "runbook-outdated",
+        "process-gap",
+        "The runbook described a topology that no longer exists",
+        "Review and re-test the runbook after every architecture change",
+        "procedure-update"
+    ),
+    (
+        "alert-threshold-too-high",
+        "configuration-error",
+        "The alert threshold was set too high to fire before users noticed",
+        "Lower the alert threshold and alert on the rate of change",
+        "monitoring"
+    ),
+    (
+        "manual-change-without-review",
+        "governance-weakness",
+        "A manual production change was made without peer review",
+        "Require a second pair of eyes on every manual production change",
+        "control-adjustment"
+    ),
+    (
+        "phishing-awareness-gap",
+        "training-need",
+        "Staff did not recognise a convincing phishing message",
+        "Run targeted phishing awareness sessions with realistic examples",
+        "awareness"
+    ),
+    (
+        "single-point-of-failure",
+        "technical-debt",
+        "A single component without redundancy carried the whole service",
+        "Remove the single point of failure with an active standby",
+        "architecture"
+    ),
+    (
+        "config-drift",
+        "configuration-error",
+        "Production configuration had drifted from the version in git",
+        "Enforce configuration from git and alert on drift",
+        "tooling"
+    ),
+    (
+        "deploy-without-canary",
+        "process-gap",
+        "The change was rolled out to every host at once without a canary",
+        "Make canary deployment the default for all services",
+        "tooling"
+    ),
+    (
+        "cert-expiry-not-monitored",
+        "process-gap",
+        "Certificate expiry dates were not monitored",
+        "Monitor certificate expiry and automate renewal",
+        "monitoring"
+    ),
+    (
+        "mfa-not-enforced",
+        "governance-weakness",
+        "Multi-factor authentication was optional for the affected accounts",
+        "Enforce multi-factor authentication for all remote access",
+        "control-adjustment"
+    ),
+    (
+        "stale-access-not-revoked",
+        "governance-weakness",
+        "Access that was no longer needed had not been revoked",
+        "Run quarterly access reviews with named owners",
+        "procedure-update"
+    ),
+    (
+        "untested-backups",
+        "process-gap",
+        "Backups were taken but restores had never been tested",
+        "Schedule quarterly restore drills with recorded results",
+        "procedure-update"
+    ),
+    (
+        "vendor-outage",
+        "third-party",
+        "A supplier outage removed a dependency we had no fallback for",
+        "Agree a documented fallback for the supplier dependency",
+        "architecture"
+    ),
+    (
+        "connection-pool-exhaustion",
+        "capacity",
+        "The connection pool was exhausted under peak load",
+        "Size connection pools from load tests and alert on saturation",
+        "monitoring"
+    ),
+    (
+        "retry-storm",
+        "software-defect",
+        "Clients retried without backoff and amplified the failure",
+        "Add exponential backoff with jitter to every client",
+        "tooling"
+    ),
+    (
+        "on-call-handover-gap",
+        "process-gap",
+        "Context was lost at the on-call handover",
+        "Introduce a written on-call handover checklist",
+        "procedure-update"
+    ),
+    (
+        "missing-capacity-headroom",
+        "capacity",
+        "The service ran without capacity headroom for seasonal peaks",
+        "Plan capacity for peak plus thirty percent and review monthly",
+        "procedure-update"
+    ),
+    (
+        "secret-committed-to-repo",
+        "human-error",
+        "A credential was committed to a source repository",
+        "Add secret scanning to pre-commit hooks and CI",
+        "tooling"
+    ),
+    (
+        "insufficient-logging",
+        "technical-debt",
+        "Logs were too sparse to reconstruct what happened",
+        "Define minimum logging requirements and verify them in review",
+        "monitoring"
+    ),
+    (
+        "typo-in-config",
+        "human-error",
+        "A typo in a configuration file went unnoticed",
+        "Validate configuration files in CI before deployment",
+        "tooling"
+    ),
+    (
+        "training-not-completed",
+        "training-need",
+        "Mandatory training had not been completed by the people involved",
+        "Track training completion and escalate overdue modules",
+        "awareness"
+    ),
+    (
+        "escalation-path-unknown",
+        "training-need",
+        "Responders did not know whom to escalate to",
+        "Publish the escalation matrix and test it in game days",
+        "awareness"
+    ),
+    (
+        "public-bucket-acl",
+        "configuration-error",
+        "A storage bucket was readable by anyone on the internet",
+        "Block public access at the account level",
+        "control-adjustment"
+    ),
+    (
+        "outdated-dependency",
+        "technical-debt",
+        "An outdated dependency carried a known defect",
+        "Automate dependency updates with a weekly merge window",
+        "tooling"
+    ),
+    (
+        "unclear-incident-command",
+        "governance-weakness",
+        "Nobody was clearly in command of the incident",
+        "Train incident commanders and assign one for every major incident",
+        "procedure-update"
+    ),
+    (
+        "disk-full-no-alert",
+        "capacity",
+        "A disk filled up without any alert",
+        "Alert on disk usage trends, not only on thresholds",
+        "monitoring"
+    ),
+    (
+        "feature-flag-default-on",
+        "configuration-error",
+        "A feature flag defaulted to on in production",
+        "Make new feature flags default to off and review them at launch",
+        "control-adjustment"
+    ),
+    (
+        "offboarding-incomplete",
+        "process-gap",
+        "Offboarding did not remove all accounts of a leaver",
+        "Automate deprovisioning from the HR system of record",
+        "tooling"
+    ),
+    (
+        "privileged-access-too-broad",
+        "governance-weakness",
+        "Privileged access was broader than the role required",
+        "Reduce standing privileges and introduce just-in-time access",
+        "control-adjustment"
+    ),
+    (
+        "documentation-missing",
+        "process-gap",
+        "The procedure was not documented anywhere",
+        "Write the procedure down and link it from the service catalogue",
+        "procedure-update"
+    ),
+    (
+        "alert-fatigue",
+        "process-gap",
+        "Responders ignored the alert because it fired too often",
+        "Review noisy alerts monthly and delete those nobody acts on",
+        "monitoring"
+    ),
+    (
+        "memory-leak",
+        "software-defect",
+        "A memory leak slowly exhausted the available memory",
+        "Add memory profiling to the release pipeline",
+        "tooling"
+    ),
+    (
+        "dns-ttl-too-long",
+        "configuration-error",
+        "Long DNS TTLs delayed the fix from reaching clients",
+        "Lower TTLs before planned changes and document the procedure",
+        "procedure-update"
+    ),
+    (
+        "third-party-api-change",
+        "third-party",
+        "A supplier changed their API without notice",
+        "Add contract tests against the supplier sandbox",
+        "tooling"
+    ),
+    (
+        "cloud-region-outage",
+        "third-party",
+        "The cloud provider lost a region the service depended on",
+        "Run the service active-active across two regions",
+        "architecture"
+    ),
+    (
+        "missing-rate-limit",
+        "software-defect",
+        "The endpoint had no rate limit",
+        "Add per-client rate limits at the gateway",
+        "control-adjustment"
+    ),
+    (
+        "schema-migration-lock",
+        "software-defect",
+        "A schema migration took a lock that blocked production traffic",
+        "Require online migration tooling for large tables",
+        "tooling"
+    ),
+    (
+        "misdirected-email-autocomplete",
+        "human-error",
+        "Email autocomplete selected the wrong recipient",
+        "Delay outbound external email and warn on external recipients",
+        "control-adjustment"
+    ),
+    (
+        "shadow-it-saas",
+        "governance-weakness",
+        "Staff used an unapproved SaaS tool for company data",
+        "Publish an approved tool list and a fast approval route",
+        "procedure-update"
+    ),
+    (
+        "shared-admin-account",
+        "governance-weakness",
+        "An administrator account was shared between several people",
+        "Replace shared administrator accounts with named accounts",
+        "control-adjustment"
+    ),
+    (
+        "cron-overlap",
+        "software-defect",
+        "Two runs of a scheduled job overlapped",
+        "Add locking to scheduled jobs so runs cannot overlap",
+        "tooling"
+    ),
+    (
+        "clock-skew",
+        "configuration-error",
+        "Server clocks drifted because time synchronisation had stopped",
+        "Monitor clock offset on every host",
+        "monitoring"
+    ),
+    (
+        "change-freeze-ignored",
+        "governance-weakness",
+        "A change was deployed during a change freeze",
+        "Enforce the change freeze in the deployment pipeline",
+        "control-adjustment"
+    ),
+    (
+        "cache-stampede",
+        "software-defect",
+        "Cache expiry caused a stampede of requests to the origin",
+        "Add request coalescing and jittered cache expiry",
+        "architecture"
+    ),
+    (
+        "split-brain-replication",
+        "software-defect",
+        "Replication split into two primaries",
+        "Adopt fencing for database failover",
+        "architecture"
+    ),
+    (
+        "load-balancer-health-check-wrong",
+        "configuration-error",
+        "The load balancer health check did not test the real dependency",
+        "Make health checks exercise the critical path",
+        "monitoring"
+    ),
+    (
+        "ransomware-initial-access",
+        "malicious-actor",
+        "An attacker gained initial access and deployed ransomware",
+        "Segment the network and isolate backups from the domain",
+        "architecture"
+    ),
+    (
+        "credential-stuffing",
+        "malicious-actor",
+        "Attackers replayed leaked credentials against the login",
+        "Add credential stuffing detection and breached password checks",
+        "control-adjustment"
+    ),
+    (
+        "unpatched-vpn",
+        "technical-debt",
+        "The VPN appliance was missing a critical security patch",
+        "Patch internet-facing appliances within seventy-two hours",
+        "procedure-update"
+    ),
+    (
+        "social-engineering-helpdesk",
+        "malicious-actor",
+        "A caller talked the helpdesk into resetting credentials",
+        "Require call-back verification for every credential reset",
+        "procedure-update"
+    ),
+    (
+        "invoice-fraud-email",
+        "malicious-actor",
+        "A fraudulent email asked finance to change supplier bank details",
+        "Verify bank detail changes by phone with a known contact",
+        "procedure-update"
+    ),
+    (
+        "ddos-volumetric",
+        "malicious-actor",
+        "A volumetric denial-of-service attack saturated the links",
+        "Contract always-on DDoS scrubbing for public endpoints",
+        "architecture"
+    ),
+    (
+        "laptop-not-encrypted",
+        "configuration-error",
+        "The laptop disk was not encrypted",
+        "Enforce disk encryption through device management",
+        "control-adjustment"
+    ),
+    (
+        "data-retention-not-enforced",
+        "governance-weakness",
+        "Data was kept longer than the retention policy allows",
+        "Automate deletion according to the retention schedule",
+        "tooling"
+    ),
+    (
+        "test-data-in-production",
+        "human-error",
+        "Test data and production data were mixed",
+        "Separate test and production environments and accounts",
+        "architecture"
+    ),
+    (
+        "power-maintenance-uncoordinated",
+        "process-gap",
+        "Facility power maintenance was not coordinated with IT",
+        "Add facilities work to the change calendar",
+        "procedure-update"
+    ),
+    (
+        "license-expired",
+        "process-gap",
+        "A software licence expired without anyone noticing",
+        "Track licence renewals with owners and reminders",
+        "procedure-update"
+    ),
+    (
+        "domain-renewal-missed",
+        "process-gap",
+        "A domain renewal reminder went to a former employee",
+        "Move domain renewals to a shared mailbox and auto-renew",
+        "procedure-update"
+    ),
+    (
+        "terraform-state-drift",
+        "configuration-error",
+        "Terraform state did not match the real infrastructure",
+        "Run drift detection nightly and block applies on drift",
+        "tooling"
+    ),
+    (
+        "ci-pipeline-secret-exposure",
+        "software-defect",
+        "The CI pipeline printed a secret into build logs",
+        "Mask secrets in CI logs and rotate exposed credentials",
+        "tooling"
+    ),
+    (
+        "supply-chain-compromise",
+        "third-party",
+        "A compromised upstream package was pulled into the build",
+        "Pin dependencies by hash and review new versions",
+        "tooling"
+    ),
+    (
+        "queue-backlog-unbounded",
+        "capacity",
+        "The queue had no bound and grew until consumers fell hours behind",
+        "Bound queues and shed load when consumers fall behind",
+        "architecture"
+    ),
+    (
+        "approval-bypassed-under-pressure",
+        "governance-weakness",
+        "Approvals were skipped under time pressure",
+        "Define an emergency change route that still records approval",
+        "procedure-update"
+    ),
 ];
 
 fn cause_index(key: &str) -> usize {
@@ -295,375 +679,1280 @@ struct Theme {
 
 const THEMES: &[Theme] = &[
     Theme {
-        kind: "outage", weight: 8, noun: "database failover",
-        titles: &["{sys} failover stalled for {dur}", "Primary database {sys} lost quorum during maintenance", "Replication lag on {sys} caused stale reads for {dur}", "Write outage on {sys} after automated failover"],
+        kind: "outage",
+        weight: 8,
+        noun: "database failover",
+        titles: &[
+            "{sys} failover stalled for {dur}",
+            "Primary database {sys} lost quorum during maintenance",
+            "Replication lag on {sys} caused stale reads for {dur}",
+            "Write outage on {sys} after automated failover",
+        ],
         tags: &["postgres", "failover", "replication", "database", "patroni"],
-        systems: &["payments-db", "orders-db", "ledger-db", "pgbouncer", "patroni", "customer-db"],
-        causes: &["split-brain-replication", "runbook-outdated", "schema-migration-lock", "connection-pool-exhaustion", "single-point-of-failure", "documentation-missing"],
+        systems: &[
+            "payments-db",
+            "orders-db",
+            "ledger-db",
+            "pgbouncer",
+            "patroni",
+            "customer-db",
+        ],
+        causes: &[
+            "split-brain-replication",
+            "runbook-outdated",
+            "schema-migration-lock",
+            "connection-pool-exhaustion",
+            "single-point-of-failure",
+            "documentation-missing",
+        ],
         functions: &["it", "operations"],
-        triggers: &["Primary {sys} stops accepting writes", "Replication lag on {sys} passes {mins} minutes", "Leader election on {sys} starts looping", "Disk latency on the primary {sys} node spikes"],
-        mitigations: &["{team} promotes the replica by hand", "Connection pooler restarted to drop stale backends", "Writes re-enabled after a consistency check", "Long-running analytical queries cancelled on the replica"],
-        analysis: &["The automated failover waited for a replica that was itself lagging, so no candidate ever qualified for promotion.", "Nobody on call had performed a manual promotion in the past year, and the documented steps referred to hosts decommissioned in the previous migration.", "The health check only tested TCP connectivity, not whether the primary accepted writes.", "Long-running analytical queries on the replica held back replay and made the lag worse.", "The connection pooler kept routing sessions to the old primary for {mins} minutes after promotion."],
+        triggers: &[
+            "Primary {sys} stops accepting writes",
+            "Replication lag on {sys} passes {mins} minutes",
+            "Leader election on {sys} starts looping",
+            "Disk latency on the primary {sys} node spikes",
+        ],
+        mitigations: &[
+            "{team} promotes the replica by hand",
+            "Connection pooler restarted to drop stale backends",
+            "Writes re-enabled after a consistency check",
+            "Long-running analytical queries cancelled on the replica",
+        ],
+        analysis: &[
+            "The automated failover waited for a replica that was itself lagging, so no candidate ever qualified for promotion.",
+            "Nobody on call had performed a manual promotion in the past year, and the documented steps referred to hosts decommissioned in the previous migration.",
+            "The health check only tested TCP connectivity, not whether the primary accepted writes.",
+            "Long-running analytical queries on the replica held back replay and made the lag worse.",
+            "The connection pooler kept routing sessions to the old primary for {mins} minutes after promotion.",
+        ],
     },
     Theme {
-        kind: "outage", weight: 6, noun: "certificate expiry",
-        titles: &["TLS certificate for {sys} expired", "Expired intermediate certificate broke {sys} for {dur}", "mTLS client certificate expiry took down {sys}", "Certificate renewal job silently failed on {sys}"],
+        kind: "outage",
+        weight: 6,
+        noun: "certificate expiry",
+        titles: &[
+            "TLS certificate for {sys} expired",
+            "Expired intermediate certificate broke {sys} for {dur}",
+            "mTLS client certificate expiry took down {sys}",
+            "Certificate renewal job silently failed on {sys}",
+        ],
         tags: &["tls", "certificates", "expiry", "pki", "acme"],
-        systems: &["api-gateway", "customer-portal", "cdn-edge", "partner-api", "sso-idp", "mobile-api"],
-        causes: &["cert-expiry-not-monitored", "documentation-missing", "single-point-of-failure", "alert-fatigue", "offboarding-incomplete"],
+        systems: &[
+            "api-gateway",
+            "customer-portal",
+            "cdn-edge",
+            "partner-api",
+            "sso-idp",
+            "mobile-api",
+        ],
+        causes: &[
+            "cert-expiry-not-monitored",
+            "documentation-missing",
+            "single-point-of-failure",
+            "alert-fatigue",
+            "offboarding-incomplete",
+        ],
         functions: &["it", "security"],
-        triggers: &["Certificate for {sys} expires at midnight UTC", "Clients start failing the TLS handshake against {sys}", "Renewal job for {sys} exits with an ACME rate-limit error"],
-        mitigations: &["New certificate issued manually and deployed to {sys}", "Intermediate chain corrected on the load balancer", "Client trust stores updated for the partner integration"],
-        analysis: &["The renewal job had been failing for {n} days, but its failure notifications went to a mailbox nobody read.", "The certificate was issued by hand two years earlier and nobody owned the renewal.", "Expiry monitoring covered public endpoints but not the internal mTLS certificates.", "The person who set up the renewal had left the company and the calendar reminder left with them."],
+        triggers: &[
+            "Certificate for {sys} expires at midnight UTC",
+            "Clients start failing the TLS handshake against {sys}",
+            "Renewal job for {sys} exits with an ACME rate-limit error",
+        ],
+        mitigations: &[
+            "New certificate issued manually and deployed to {sys}",
+            "Intermediate chain corrected on the load balancer",
+            "Client trust stores updated for the partner integration",
+        ],
+        analysis: &[
+            "The renewal job had been failing for {n} days, but its failure notifications went to a mailbox nobody read.",
+            "The certificate was issued by hand two years earlier and nobody owned the renewal.",
+            "Expiry monitoring covered public endpoints but not the internal mTLS certificates.",
+            "The person who set up the renewal had left the company and the calendar reminder left with them.",
+        ],
     },
     Theme {
-        kind: "outage", weight: 5, noun: "DNS change",
-        titles: &["DNS change made {sys} unreachable for {dur}", "Internal resolver overload caused cascading timeouts", "Stale DNS records sent traffic to a decommissioned {sys}", "Zone file error removed the MX record"],
+        kind: "outage",
+        weight: 5,
+        noun: "DNS change",
+        titles: &[
+            "DNS change made {sys} unreachable for {dur}",
+            "Internal resolver overload caused cascading timeouts",
+            "Stale DNS records sent traffic to a decommissioned {sys}",
+            "Zone file error removed the MX record",
+        ],
         tags: &["dns", "resolver", "ttl", "networking"],
-        systems: &["internal-dns", "dns-resolver", "public-dns", "email-gateway", "api-gateway", "load-balancer"],
-        causes: &["dns-ttl-too-long", "typo-in-config", "manual-change-without-review", "config-drift", "single-point-of-failure"],
+        systems: &[
+            "internal-dns",
+            "dns-resolver",
+            "public-dns",
+            "email-gateway",
+            "api-gateway",
+            "load-balancer",
+        ],
+        causes: &[
+            "dns-ttl-too-long",
+            "typo-in-config",
+            "manual-change-without-review",
+            "config-drift",
+            "single-point-of-failure",
+        ],
         functions: &["it", "operations"],
-        triggers: &["Zone update for {sys} published with a wrong record", "Resolver query latency climbs above {mins} seconds", "Health checks against {sys} fail with NXDOMAIN"],
-        mitigations: &["Previous zone version restored from git", "Resolver cache flushed on all nodes", "TTL lowered and the corrected record republished"],
-        analysis: &["The record had a TTL of one day, so the fix took hours to reach every client even after it was published.", "The zone file is edited by hand in the provider console, outside version control.", "It's always DNS, and this time the monitoring did not test name resolution at all.", "Negative caching kept the NXDOMAIN answer alive in downstream resolvers."],
+        triggers: &[
+            "Zone update for {sys} published with a wrong record",
+            "Resolver query latency climbs above {mins} seconds",
+            "Health checks against {sys} fail with NXDOMAIN",
+        ],
+        mitigations: &[
+            "Previous zone version restored from git",
+            "Resolver cache flushed on all nodes",
+            "TTL lowered and the corrected record republished",
+        ],
+        analysis: &[
+            "The record had a TTL of one day, so the fix took hours to reach every client even after it was published.",
+            "The zone file is edited by hand in the provider console, outside version control.",
+            "It's always DNS, and this time the monitoring did not test name resolution at all.",
+            "Negative caching kept the NXDOMAIN answer alive in downstream resolvers.",
+        ],
     },
     Theme {
-        kind: "outage", weight: 9, noun: "bad deployment",
-        titles: &["Release {ver} of {sys} caused elevated error rates", "Configuration push disabled {sys} in all regions", "Feature flag rollout broke checkout for {pct} of users", "Rollback of {sys} failed and extended the outage to {dur}"],
-        tags: &["deploy", "rollback", "feature-flag", "change-management", "ci"],
-        systems: &["checkout-service", "order-service", "web-frontend", "mobile-api", "search-api", "pricing-service", "notification-service"],
-        causes: &["deploy-without-canary", "feature-flag-default-on", "typo-in-config", "change-freeze-ignored", "outdated-dependency", "approval-bypassed-under-pressure"],
+        kind: "outage",
+        weight: 9,
+        noun: "bad deployment",
+        titles: &[
+            "Release {ver} of {sys} caused elevated error rates",
+            "Configuration push disabled {sys} in all regions",
+            "Feature flag rollout broke checkout for {pct} of users",
+            "Rollback of {sys} failed and extended the outage to {dur}",
+        ],
+        tags: &[
+            "deploy",
+            "rollback",
+            "feature-flag",
+            "change-management",
+            "ci",
+        ],
+        systems: &[
+            "checkout-service",
+            "order-service",
+            "web-frontend",
+            "mobile-api",
+            "search-api",
+            "pricing-service",
+            "notification-service",
+        ],
+        causes: &[
+            "deploy-without-canary",
+            "feature-flag-default-on",
+            "typo-in-config",
+            "change-freeze-ignored",
+            "outdated-dependency",
+            "approval-bypassed-under-pressure",
+        ],
         functions: &["it", "operations"],
-        triggers: &["Deployment of {sys} {ver} starts", "Error rate on {sys} jumps to {pct}", "Configuration change merged and rolled out to all regions"],
-        mitigations: &["{team} rolls back {sys} to the previous release", "Feature flag switched off", "Deploy pipeline paused for all services"],
-        analysis: &["The change passed every automated test; the failure only appears with production traffic patterns.", "The rollback took longer than the deployment because the database migration was not reversible.", "The deployment went to every region at once; a canary stage would have limited the blast radius to one percent of traffic.", "The release notes did not mention the new default, so reviewers could not spot the risk."],
+        triggers: &[
+            "Deployment of {sys} {ver} starts",
+            "Error rate on {sys} jumps to {pct}",
+            "Configuration change merged and rolled out to all regions",
+        ],
+        mitigations: &[
+            "{team} rolls back {sys} to the previous release",
+            "Feature flag switched off",
+            "Deploy pipeline paused for all services",
+        ],
+        analysis: &[
+            "The change passed every automated test; the failure only appears with production traffic patterns.",
+            "The rollback took longer than the deployment because the database migration was not reversible.",
+            "The deployment went to every region at once; a canary stage would have limited the blast radius to one percent of traffic.",
+            "The release notes did not mention the new default, so reviewers could not spot the risk.",
+        ],
     },
     Theme {
-        kind: "degradation", weight: 7, noun: "capacity saturation",
-        titles: &["{sys} saturated during peak traffic", "Connection pool exhaustion on {sys}", "Queue backlog on {sys} delayed processing by {dur}", "Black Friday traffic overwhelmed {sys}"],
+        kind: "degradation",
+        weight: 7,
+        noun: "capacity saturation",
+        titles: &[
+            "{sys} saturated during peak traffic",
+            "Connection pool exhaustion on {sys}",
+            "Queue backlog on {sys} delayed processing by {dur}",
+            "Black Friday traffic overwhelmed {sys}",
+        ],
         tags: &["capacity", "latency", "autoscaling", "queue", "load"],
-        systems: &["checkout-service", "kafka-main", "redis-cache", "search-cluster", "order-service", "api-gateway"],
-        causes: &["missing-capacity-headroom", "connection-pool-exhaustion", "queue-backlog-unbounded", "retry-storm", "cache-stampede", "alert-threshold-too-high"],
+        systems: &[
+            "checkout-service",
+            "kafka-main",
+            "redis-cache",
+            "search-cluster",
+            "order-service",
+            "api-gateway",
+        ],
+        causes: &[
+            "missing-capacity-headroom",
+            "connection-pool-exhaustion",
+            "queue-backlog-unbounded",
+            "retry-storm",
+            "cache-stampede",
+            "alert-threshold-too-high",
+        ],
         functions: &["it", "operations", "leadership"],
-        triggers: &["p99 latency on {sys} passes {n} ms", "Consumer lag on {sys} grows past {count} messages", "Autoscaling group for {sys} reaches its maximum size"],
-        mitigations: &["Autoscaling limit raised and extra nodes added", "Non-essential batch jobs paused", "Rate limiting enabled for the heaviest clients"],
-        analysis: &["The last load test was run eighteen months ago against half of today's traffic.", "Retries from mobile clients multiplied the load by a factor of {n}.", "Autoscaling reacted to CPU, but the bottleneck was the number of database connections.", "The marketing campaign was known a month in advance but not shared with the platform team."],
+        triggers: &[
+            "p99 latency on {sys} passes {n} ms",
+            "Consumer lag on {sys} grows past {count} messages",
+            "Autoscaling group for {sys} reaches its maximum size",
+        ],
+        mitigations: &[
+            "Autoscaling limit raised and extra nodes added",
+            "Non-essential batch jobs paused",
+            "Rate limiting enabled for the heaviest clients",
+        ],
+        analysis: &[
+            "The last load test was run eighteen months ago against half of today's traffic.",
+            "Retries from mobile clients multiplied the load by a factor of {n}.",
+            "Autoscaling reacted to CPU, but the bottleneck was the number of database connections.",
+            "The marketing campaign was known a month in advance but not shared with the platform team.",
+        ],
     },
     Theme {
-        kind: "outage", weight: 4, noun: "full disk",
-        titles: &["Disk full on {sys} halted writes", "Log volume growth filled {host}", "Backup staging volume filled and stopped replication"],
+        kind: "outage",
+        weight: 4,
+        noun: "full disk",
+        titles: &[
+            "Disk full on {sys} halted writes",
+            "Log volume growth filled {host}",
+            "Backup staging volume filled and stopped replication",
+        ],
         tags: &["disk", "storage", "logging", "capacity"],
-        systems: &["log-pipeline", "elasticsearch", "backup-server", "kafka-main", "file-share"],
-        causes: &["disk-full-no-alert", "data-retention-not-enforced", "alert-threshold-too-high", "insufficient-logging"],
+        systems: &[
+            "log-pipeline",
+            "elasticsearch",
+            "backup-server",
+            "kafka-main",
+            "file-share",
+        ],
+        causes: &[
+            "disk-full-no-alert",
+            "data-retention-not-enforced",
+            "alert-threshold-too-high",
+            "insufficient-logging",
+        ],
         functions: &["it"],
-        triggers: &["Root volume on {host} reaches 100 percent", "{sys} switches to read-only mode", "Debug logging left enabled after the last release"],
-        mitigations: &["Old log files compressed and moved", "Volume extended by {n} GB", "Retention reduced to fourteen days"],
-        analysis: &["The disk alert fired at 95 percent, which at the observed growth rate left {mins} minutes to react.", "Debug logging was enabled during an earlier investigation and never switched off.", "Log rotation was configured but not compressing, so rotated files kept their full size."],
+        triggers: &[
+            "Root volume on {host} reaches 100 percent",
+            "{sys} switches to read-only mode",
+            "Debug logging left enabled after the last release",
+        ],
+        mitigations: &[
+            "Old log files compressed and moved",
+            "Volume extended by {n} GB",
+            "Retention reduced to fourteen days",
+        ],
+        analysis: &[
+            "The disk alert fired at 95 percent, which at the observed growth rate left {mins} minutes to react.",
+            "Debug logging was enabled during an earlier investigation and never switched off.",
+            "Log rotation was configured but not compressing, so rotated files kept their full size.",
+        ],
     },
     Theme {
-        kind: "degradation", weight: 4, noun: "memory leak",
-        titles: &["Memory leak in {sys} {ver} caused repeated restarts", "Out-of-memory kills on {sys} during the nightly batch"],
+        kind: "degradation",
+        weight: 4,
+        noun: "memory leak",
+        titles: &[
+            "Memory leak in {sys} {ver} caused repeated restarts",
+            "Out-of-memory kills on {sys} during the nightly batch",
+        ],
         tags: &["memory-leak", "oom", "jvm", "kubernetes"],
-        systems: &["search-api", "notification-service", "report-worker", "pricing-service", "k8s-prod"],
-        causes: &["memory-leak", "outdated-dependency", "alert-fatigue", "deploy-without-canary"],
+        systems: &[
+            "search-api",
+            "notification-service",
+            "report-worker",
+            "pricing-service",
+            "k8s-prod",
+        ],
+        causes: &[
+            "memory-leak",
+            "outdated-dependency",
+            "alert-fatigue",
+            "deploy-without-canary",
+        ],
         functions: &["it"],
-        triggers: &["Pods of {sys} start restarting with OOMKilled", "Garbage collection pauses on {sys} exceed {n} ms"],
-        mitigations: &["Memory limit raised temporarily", "Rolling restart scheduled every six hours", "{ver} reverted"],
-        analysis: &["A cache introduced in the release never evicted entries keyed by request id.", "Restarts masked the leak for weeks; the restart counter was not on any dashboard.", "Heap dumps were disabled in production, which slowed the diagnosis."],
+        triggers: &[
+            "Pods of {sys} start restarting with OOMKilled",
+            "Garbage collection pauses on {sys} exceed {n} ms",
+        ],
+        mitigations: &[
+            "Memory limit raised temporarily",
+            "Rolling restart scheduled every six hours",
+            "{ver} reverted",
+        ],
+        analysis: &[
+            "A cache introduced in the release never evicted entries keyed by request id.",
+            "Restarts masked the leak for weeks; the restart counter was not on any dashboard.",
+            "Heap dumps were disabled in production, which slowed the diagnosis.",
+        ],
     },
     Theme {
-        kind: "outage", weight: 4, noun: "cloud region outage",
-        titles: &["Cloud provider outage in {region} degraded {sys}", "Loss of availability zone in {region} took {sys} offline"],
+        kind: "outage",
+        weight: 4,
+        noun: "cloud region outage",
+        titles: &[
+            "Cloud provider outage in {region} degraded {sys}",
+            "Loss of availability zone in {region} took {sys} offline",
+        ],
         tags: &["cloud", "region", "multi-az", "vendor", "resilience"],
-        systems: &["k8s-prod", "object-storage", "api-gateway", "customer-portal", "data-warehouse"],
-        causes: &["cloud-region-outage", "single-point-of-failure", "vendor-outage", "runbook-outdated"],
+        systems: &[
+            "k8s-prod",
+            "object-storage",
+            "api-gateway",
+            "customer-portal",
+            "data-warehouse",
+        ],
+        causes: &[
+            "cloud-region-outage",
+            "single-point-of-failure",
+            "vendor-outage",
+            "runbook-outdated",
+        ],
         functions: &["it", "leadership", "operations"],
-        triggers: &["Provider status page reports elevated errors in {region}", "Instances in one availability zone of {region} become unreachable"],
-        mitigations: &["Traffic shifted to the secondary region", "Stateful workloads restored from snapshots", "Status page updated for customers"],
-        analysis: &["The service was declared multi-region in the architecture review, but the session store only ran in {region}.", "The regional failover had been tested once, three years ago, and the runbook still referenced the old load balancer.", "We depended on the provider status page, which lagged our own monitoring by {mins} minutes."],
+        triggers: &[
+            "Provider status page reports elevated errors in {region}",
+            "Instances in one availability zone of {region} become unreachable",
+        ],
+        mitigations: &[
+            "Traffic shifted to the secondary region",
+            "Stateful workloads restored from snapshots",
+            "Status page updated for customers",
+        ],
+        analysis: &[
+            "The service was declared multi-region in the architecture review, but the session store only ran in {region}.",
+            "The regional failover had been tested once, three years ago, and the runbook still referenced the old load balancer.",
+            "We depended on the provider status page, which lagged our own monitoring by {mins} minutes.",
+        ],
     },
     Theme {
-        kind: "degradation", weight: 4, noun: "supplier API change",
-        titles: &["{vendor} API change broke {sys} integration", "Payment provider {vendor} timeouts degraded checkout", "{vendor} deprecated endpoint removed without notice"],
+        kind: "degradation",
+        weight: 4,
+        noun: "supplier API change",
+        titles: &[
+            "{vendor} API change broke {sys} integration",
+            "Payment provider {vendor} timeouts degraded checkout",
+            "{vendor} deprecated endpoint removed without notice",
+        ],
         tags: &["vendor", "api", "integration", "third-party"],
-        systems: &["partner-api", "payments-gateway", "shipping-service", "sms-gateway", "crm"],
-        causes: &["third-party-api-change", "vendor-outage", "missing-rate-limit", "insufficient-logging", "retry-storm"],
+        systems: &[
+            "partner-api",
+            "payments-gateway",
+            "shipping-service",
+            "sms-gateway",
+            "crm",
+        ],
+        causes: &[
+            "third-party-api-change",
+            "vendor-outage",
+            "missing-rate-limit",
+            "insufficient-logging",
+            "retry-storm",
+        ],
         functions: &["it", "operations", "legal"],
-        triggers: &["Calls from {sys} to {vendor} start returning HTTP 4{n}", "{vendor} latency rises above {n} seconds"],
-        mitigations: &["Integration switched to the fallback provider", "Requests queued for later replay", "{vendor} support engaged through the escalation contact"],
-        analysis: &["The deprecation notice went to a shared mailbox that nobody triaged.", "The contract with {vendor} has no notice period for API changes.", "Our client had no timeout, so threads piled up waiting on {vendor}."],
+        triggers: &[
+            "Calls from {sys} to {vendor} start returning HTTP 4{n}",
+            "{vendor} latency rises above {n} seconds",
+        ],
+        mitigations: &[
+            "Integration switched to the fallback provider",
+            "Requests queued for later replay",
+            "{vendor} support engaged through the escalation contact",
+        ],
+        analysis: &[
+            "The deprecation notice went to a shared mailbox that nobody triaged.",
+            "The contract with {vendor} has no notice period for API changes.",
+            "Our client had no timeout, so threads piled up waiting on {vendor}.",
+        ],
     },
     Theme {
-        kind: "outage", weight: 4, noun: "network change",
-        titles: &["Network partition between data centres isolated {sys}", "BGP route leak diverted traffic for {dur}", "Firewall rule change blocked {sys}", "Switch firmware upgrade dropped the storage network"],
+        kind: "outage",
+        weight: 4,
+        noun: "network change",
+        titles: &[
+            "Network partition between data centres isolated {sys}",
+            "BGP route leak diverted traffic for {dur}",
+            "Firewall rule change blocked {sys}",
+            "Switch firmware upgrade dropped the storage network",
+        ],
         tags: &["network", "bgp", "firewall", "datacenter"],
-        systems: &["firewall-edge", "core-switch", "vpn-concentrator", "load-balancer", "storage-network"],
-        causes: &["manual-change-without-review", "config-drift", "typo-in-config", "single-point-of-failure", "change-freeze-ignored"],
+        systems: &[
+            "firewall-edge",
+            "core-switch",
+            "vpn-concentrator",
+            "load-balancer",
+            "storage-network",
+        ],
+        causes: &[
+            "manual-change-without-review",
+            "config-drift",
+            "typo-in-config",
+            "single-point-of-failure",
+            "change-freeze-ignored",
+        ],
         functions: &["it", "operations"],
-        triggers: &["Firewall change {ticket} applied on {sys}", "BGP session with the upstream provider flaps", "Packet loss between sites reaches {pct}"],
-        mitigations: &["Firewall rule reverted from the last known good configuration", "Traffic rerouted through the backup link", "Upstream provider filtered the leaked prefixes"],
-        analysis: &["The rule was copied from a template that assumed a different subnet layout.", "The change window overlapped with a provider maintenance nobody had checked.", "Out-of-band access to the switches did not work, so the rollback needed a visit to the data centre."],
+        triggers: &[
+            "Firewall change {ticket} applied on {sys}",
+            "BGP session with the upstream provider flaps",
+            "Packet loss between sites reaches {pct}",
+        ],
+        mitigations: &[
+            "Firewall rule reverted from the last known good configuration",
+            "Traffic rerouted through the backup link",
+            "Upstream provider filtered the leaked prefixes",
+        ],
+        analysis: &[
+            "The rule was copied from a template that assumed a different subnet layout.",
+            "The change window overlapped with a provider maintenance nobody had checked.",
+            "Out-of-band access to the switches did not work, so the rollback needed a visit to the data centre.",
+        ],
     },
     Theme {
-        kind: "outage", weight: 2, noun: "power maintenance",
-        titles: &["Power maintenance in the {office} data centre took {sys} offline", "UPS failure during generator test"],
+        kind: "outage",
+        weight: 2,
+        noun: "power maintenance",
+        titles: &[
+            "Power maintenance in the {office} data centre took {sys} offline",
+            "UPS failure during generator test",
+        ],
         tags: &["power", "datacenter", "facilities", "ups"],
-        systems: &["file-share", "backup-server", "core-switch", "telephony", "badge-system"],
-        causes: &["power-maintenance-uncoordinated", "single-point-of-failure", "on-call-handover-gap", "documentation-missing"],
+        systems: &[
+            "file-share",
+            "backup-server",
+            "core-switch",
+            "telephony",
+            "badge-system",
+        ],
+        causes: &[
+            "power-maintenance-uncoordinated",
+            "single-point-of-failure",
+            "on-call-handover-gap",
+            "documentation-missing",
+        ],
         functions: &["it", "operations"],
-        triggers: &["Facilities start the scheduled generator test in {office}", "Rack power in row C drops"],
-        mitigations: &["Servers powered up in dependency order", "Storage array consistency check completed"],
-        analysis: &["Facilities announced the test by email to an old distribution list.", "Several servers had only one power supply connected."],
+        triggers: &[
+            "Facilities start the scheduled generator test in {office}",
+            "Rack power in row C drops",
+        ],
+        mitigations: &[
+            "Servers powered up in dependency order",
+            "Storage array consistency check completed",
+        ],
+        analysis: &[
+            "Facilities announced the test by email to an old distribution list.",
+            "Several servers had only one power supply connected.",
+        ],
     },
     Theme {
-        kind: "degradation", weight: 2, noun: "clock skew",
-        titles: &["Clock skew on {host} broke token validation", "Time synchronisation failure caused login errors"],
+        kind: "degradation",
+        weight: 2,
+        noun: "clock skew",
+        titles: &[
+            "Clock skew on {host} broke token validation",
+            "Time synchronisation failure caused login errors",
+        ],
         tags: &["ntp", "time-skew", "authentication"],
         systems: &["sso-idp", "ntp", "auth-gateway", "kerberos"],
         causes: &["clock-skew", "config-drift", "insufficient-logging"],
         functions: &["it", "security"],
-        triggers: &["Tokens issued by {sys} rejected as not yet valid", "Clock offset on {host} reaches {n} seconds"],
-        mitigations: &["NTP service restarted and clocks stepped", "Token validation leeway temporarily increased"],
-        analysis: &["The NTP daemon had been disabled by a hardening script that assumed the hypervisor synchronised time.", "No dashboard showed clock offset, so the first signal was failed logins."],
+        triggers: &[
+            "Tokens issued by {sys} rejected as not yet valid",
+            "Clock offset on {host} reaches {n} seconds",
+        ],
+        mitigations: &[
+            "NTP service restarted and clocks stepped",
+            "Token validation leeway temporarily increased",
+        ],
+        analysis: &[
+            "The NTP daemon had been disabled by a hardening script that assumed the hypervisor synchronised time.",
+            "No dashboard showed clock offset, so the first signal was failed logins.",
+        ],
     },
     Theme {
-        kind: "degradation", weight: 3, noun: "duplicated batch run",
-        titles: &["Nightly {sys} batch ran twice and duplicated records", "Invoice run charged {count} customers twice", "Scheduled export overlapped with backup and corrupted the file"],
+        kind: "degradation",
+        weight: 3,
+        noun: "duplicated batch run",
+        titles: &[
+            "Nightly {sys} batch ran twice and duplicated records",
+            "Invoice run charged {count} customers twice",
+            "Scheduled export overlapped with backup and corrupted the file",
+        ],
         tags: &["batch", "cron", "billing", "data-quality"],
-        systems: &["billing-service", "invoice-batch", "data-warehouse", "payroll", "report-worker"],
-        causes: &["cron-overlap", "documentation-missing", "test-data-in-production", "insufficient-logging"],
+        systems: &[
+            "billing-service",
+            "invoice-batch",
+            "data-warehouse",
+            "payroll",
+            "report-worker",
+        ],
+        causes: &[
+            "cron-overlap",
+            "documentation-missing",
+            "test-data-in-production",
+            "insufficient-logging",
+        ],
         functions: &["it", "operations", "legal"],
-        triggers: &["Nightly job on {sys} starts while the previous run is still active", "Customers report duplicate charges"],
-        mitigations: &["Duplicate charges refunded", "Job disabled until locking was added", "Affected records restored from the last snapshot"],
-        analysis: &["The job ran longer than its schedule interval for the first time after data volume doubled.", "Finance noticed the duplicates before any technical monitoring did."],
+        triggers: &[
+            "Nightly job on {sys} starts while the previous run is still active",
+            "Customers report duplicate charges",
+        ],
+        mitigations: &[
+            "Duplicate charges refunded",
+            "Job disabled until locking was added",
+            "Affected records restored from the last snapshot",
+        ],
+        analysis: &[
+            "The job ran longer than its schedule interval for the first time after data volume doubled.",
+            "Finance noticed the duplicates before any technical monitoring did.",
+        ],
     },
     Theme {
-        kind: "security-event", weight: 8, noun: "phishing campaign",
-        titles: &["Phishing campaign harvested credentials from {n} employees", "Targeted phishing email impersonating the CEO reached finance", "Fake shared-document notification led to mailbox compromise", "QR code phishing bypassed the email filter"],
+        kind: "security-event",
+        weight: 8,
+        noun: "phishing campaign",
+        titles: &[
+            "Phishing campaign harvested credentials from {n} employees",
+            "Targeted phishing email impersonating the CEO reached finance",
+            "Fake shared-document notification led to mailbox compromise",
+            "QR code phishing bypassed the email filter",
+        ],
         tags: &["phishing", "email", "mfa", "credentials", "awareness"],
-        systems: &["email-gateway", "sso-idp", "m365", "mdm", "vpn-concentrator"],
-        causes: &["phishing-awareness-gap", "mfa-not-enforced", "training-not-completed", "social-engineering-helpdesk", "escalation-path-unknown"],
+        systems: &[
+            "email-gateway",
+            "sso-idp",
+            "m365",
+            "mdm",
+            "vpn-concentrator",
+        ],
+        causes: &[
+            "phishing-awareness-gap",
+            "mfa-not-enforced",
+            "training-not-completed",
+            "social-engineering-helpdesk",
+            "escalation-path-unknown",
+        ],
         functions: &["security", "hr", "leadership"],
-        triggers: &["Phishing email delivered to {n} mailboxes", "First employee enters credentials on the lookalike page", "Impossible-travel alert for a finance user"],
-        mitigations: &["Affected passwords reset and sessions revoked", "Sender domain blocked at the email gateway", "Mailbox rules created by the attacker removed", "Security awareness message sent to all staff"],
-        analysis: &["The lookalike domain was registered two days before the campaign and passed SPF and DKIM checks.", "{n} employees reported the email, but the reports reached the security team only after {mins} minutes.", "Accounts without multi-factor authentication were the ones the attacker could actually use.", "The message imitated an internal process that staff knew well, which made it convincing."],
+        triggers: &[
+            "Phishing email delivered to {n} mailboxes",
+            "First employee enters credentials on the lookalike page",
+            "Impossible-travel alert for a finance user",
+        ],
+        mitigations: &[
+            "Affected passwords reset and sessions revoked",
+            "Sender domain blocked at the email gateway",
+            "Mailbox rules created by the attacker removed",
+            "Security awareness message sent to all staff",
+        ],
+        analysis: &[
+            "The lookalike domain was registered two days before the campaign and passed SPF and DKIM checks.",
+            "{n} employees reported the email, but the reports reached the security team only after {mins} minutes.",
+            "Accounts without multi-factor authentication were the ones the attacker could actually use.",
+            "The message imitated an internal process that staff knew well, which made it convincing.",
+        ],
     },
     Theme {
-        kind: "data-breach", weight: 4, noun: "leaked credential",
-        titles: &["API key for {sys} committed to a public repository", "Cloud access key exposed in build logs", "Database password leaked through a public gist"],
+        kind: "data-breach",
+        weight: 4,
+        noun: "leaked credential",
+        titles: &[
+            "API key for {sys} committed to a public repository",
+            "Cloud access key exposed in build logs",
+            "Database password leaked through a public gist",
+        ],
         tags: &["secrets", "credential-leak", "git", "ci"],
-        systems: &["secrets-vault", "ci-runners", "artifact-registry", "object-storage", "payments-gateway"],
-        causes: &["secret-committed-to-repo", "ci-pipeline-secret-exposure", "privileged-access-too-broad", "training-not-completed"],
+        systems: &[
+            "secrets-vault",
+            "ci-runners",
+            "artifact-registry",
+            "object-storage",
+            "payments-gateway",
+        ],
+        causes: &[
+            "secret-committed-to-repo",
+            "ci-pipeline-secret-exposure",
+            "privileged-access-too-broad",
+            "training-not-completed",
+        ],
         functions: &["security", "it"],
-        triggers: &["Commit containing a {sys} key pushed to a public repository", "Secret scanning partner notifies us of an exposed key"],
-        mitigations: &["Key revoked and rotated", "Access logs reviewed for use of the key", "Repository history rewritten and forks requested to be deleted"],
-        analysis: &["The key was valid for {n} minutes on the public internet; automated scanners found it in under a minute.", "The key had administrator rights although the script only needed read access.", "Pre-commit secret scanning existed but was optional and not installed on the laptop used."],
+        triggers: &[
+            "Commit containing a {sys} key pushed to a public repository",
+            "Secret scanning partner notifies us of an exposed key",
+        ],
+        mitigations: &[
+            "Key revoked and rotated",
+            "Access logs reviewed for use of the key",
+            "Repository history rewritten and forks requested to be deleted",
+        ],
+        analysis: &[
+            "The key was valid for {n} minutes on the public internet; automated scanners found it in under a minute.",
+            "The key had administrator rights although the script only needed read access.",
+            "Pre-commit secret scanning existed but was optional and not installed on the laptop used.",
+        ],
     },
     Theme {
-        kind: "data-breach", weight: 4, noun: "public storage bucket",
-        titles: &["Storage bucket with {data} exposed publicly", "Backup export left in a public bucket for {dur}", "Analytics extract with {data} indexed by a search engine"],
+        kind: "data-breach",
+        weight: 4,
+        noun: "public storage bucket",
+        titles: &[
+            "Storage bucket with {data} exposed publicly",
+            "Backup export left in a public bucket for {dur}",
+            "Analytics extract with {data} indexed by a search engine",
+        ],
         tags: &["s3", "cloud", "pii", "gdpr", "misconfiguration"],
-        systems: &["object-storage", "data-warehouse", "s3-backups", "analytics", "cdn-edge"],
-        causes: &["public-bucket-acl", "config-drift", "test-data-in-production", "data-retention-not-enforced"],
+        systems: &[
+            "object-storage",
+            "data-warehouse",
+            "s3-backups",
+            "analytics",
+            "cdn-edge",
+        ],
+        causes: &[
+            "public-bucket-acl",
+            "config-drift",
+            "test-data-in-production",
+            "data-retention-not-enforced",
+        ],
         functions: &["security", "legal", "leadership"],
-        triggers: &["Bucket policy changed to allow public read", "Researcher reports the open bucket through the disclosure address"],
-        mitigations: &["Public access blocked", "Access logs analysed for downloads", "Data protection authority notified within seventy-two hours"],
-        analysis: &["The bucket was created for a one-off analysis and never cleaned up.", "Access logging was off, so we could not prove the data had not been downloaded.", "The account had no guardrail blocking public buckets."],
+        triggers: &[
+            "Bucket policy changed to allow public read",
+            "Researcher reports the open bucket through the disclosure address",
+        ],
+        mitigations: &[
+            "Public access blocked",
+            "Access logs analysed for downloads",
+            "Data protection authority notified within seventy-two hours",
+        ],
+        analysis: &[
+            "The bucket was created for a one-off analysis and never cleaned up.",
+            "Access logging was off, so we could not prove the data had not been downloaded.",
+            "The account had no guardrail blocking public buckets.",
+        ],
     },
     Theme {
-        kind: "data-breach", weight: 4, noun: "misdirected email",
-        titles: &["Spreadsheet with {data} sent to the wrong recipient", "Payroll file emailed to an external address", "Customer list attached to a newsletter by mistake"],
+        kind: "data-breach",
+        weight: 4,
+        noun: "misdirected email",
+        titles: &[
+            "Spreadsheet with {data} sent to the wrong recipient",
+            "Payroll file emailed to an external address",
+            "Customer list attached to a newsletter by mistake",
+        ],
         tags: &["email", "pii", "gdpr", "misdirected-email", "human-error"],
         systems: &["email-gateway", "hr-portal", "crm", "payroll"],
-        causes: &["misdirected-email-autocomplete", "training-not-completed", "documentation-missing", "data-retention-not-enforced"],
+        causes: &[
+            "misdirected-email-autocomplete",
+            "training-not-completed",
+            "documentation-missing",
+            "data-retention-not-enforced",
+        ],
         functions: &["hr", "legal", "security"],
-        triggers: &["Email with an attachment containing {data} sent externally", "Recipient replies that they received the file by mistake"],
-        mitigations: &["Recipient asked to delete the file and confirm in writing", "Message recall attempted", "Data protection officer informed"],
-        analysis: &["Autocomplete suggested an external contact with the same first name.", "The file held far more columns than the task needed.", "There was no warning when sending attachments to external addresses."],
+        triggers: &[
+            "Email with an attachment containing {data} sent externally",
+            "Recipient replies that they received the file by mistake",
+        ],
+        mitigations: &[
+            "Recipient asked to delete the file and confirm in writing",
+            "Message recall attempted",
+            "Data protection officer informed",
+        ],
+        analysis: &[
+            "Autocomplete suggested an external contact with the same first name.",
+            "The file held far more columns than the task needed.",
+            "There was no warning when sending attachments to external addresses.",
+        ],
     },
     Theme {
-        kind: "data-breach", weight: 2, noun: "lost device",
-        titles: &["Unencrypted laptop lost on a train", "Phone with mailbox access stolen in {office}"],
+        kind: "data-breach",
+        weight: 2,
+        noun: "lost device",
+        titles: &[
+            "Unencrypted laptop lost on a train",
+            "Phone with mailbox access stolen in {office}",
+        ],
         tags: &["laptop", "encryption", "mdm", "physical-security"],
         systems: &["mdm", "laptops", "m365"],
-        causes: &["laptop-not-encrypted", "training-not-completed", "documentation-missing"],
+        causes: &[
+            "laptop-not-encrypted",
+            "training-not-completed",
+            "documentation-missing",
+        ],
         functions: &["security", "it", "hr"],
-        triggers: &["Employee reports a lost laptop to the helpdesk", "Device last checks in to {sys}"],
-        mitigations: &["Remote wipe issued", "Passwords of the user reset", "Data on the device inventoried from backups"],
-        analysis: &["The laptop predates the device management rollout and was never enrolled.", "The loss was reported two days later because the employee did not know whom to tell."],
+        triggers: &[
+            "Employee reports a lost laptop to the helpdesk",
+            "Device last checks in to {sys}",
+        ],
+        mitigations: &[
+            "Remote wipe issued",
+            "Passwords of the user reset",
+            "Data on the device inventoried from backups",
+        ],
+        analysis: &[
+            "The laptop predates the device management rollout and was never enrolled.",
+            "The loss was reported two days later because the employee did not know whom to tell.",
+        ],
     },
     Theme {
-        kind: "security-event", weight: 3, noun: "ransomware",
-        titles: &["Ransomware detonated on a file server in {office}", "Encrypted shares after compromise of a contractor account"],
-        tags: &["ransomware", "malware", "backup", "incident-response", "edr"],
-        systems: &["file-share", "active-directory", "backup-server", "vpn-concentrator", "edr"],
-        causes: &["ransomware-initial-access", "unpatched-vpn", "untested-backups", "shared-admin-account", "privileged-access-too-broad"],
+        kind: "security-event",
+        weight: 3,
+        noun: "ransomware",
+        titles: &[
+            "Ransomware detonated on a file server in {office}",
+            "Encrypted shares after compromise of a contractor account",
+        ],
+        tags: &[
+            "ransomware",
+            "malware",
+            "backup",
+            "incident-response",
+            "edr",
+        ],
+        systems: &[
+            "file-share",
+            "active-directory",
+            "backup-server",
+            "vpn-concentrator",
+            "edr",
+        ],
+        causes: &[
+            "ransomware-initial-access",
+            "unpatched-vpn",
+            "untested-backups",
+            "shared-admin-account",
+            "privileged-access-too-broad",
+        ],
         functions: &["security", "it", "leadership", "legal"],
-        triggers: &["EDR flags mass file renames on {sys}", "Ransom note appears on shared drives"],
-        mitigations: &["Affected hosts isolated from the network", "Domain administrator passwords rotated", "Files restored from offline backups"],
-        analysis: &["The attacker entered through the VPN appliance, which was {n} days behind on patches.", "Restores took far longer than planned because the backup catalogue was on an encrypted server.", "A shared administrator account made it impossible to tell attacker actions from legitimate ones."],
+        triggers: &[
+            "EDR flags mass file renames on {sys}",
+            "Ransom note appears on shared drives",
+        ],
+        mitigations: &[
+            "Affected hosts isolated from the network",
+            "Domain administrator passwords rotated",
+            "Files restored from offline backups",
+        ],
+        analysis: &[
+            "The attacker entered through the VPN appliance, which was {n} days behind on patches.",
+            "Restores took far longer than planned because the backup catalogue was on an encrypted server.",
+            "A shared administrator account made it impossible to tell attacker actions from legitimate ones.",
+        ],
     },
     Theme {
-        kind: "security-event", weight: 3, noun: "denial-of-service attack",
-        titles: &["Volumetric DDoS against {sys} for {dur}", "Application-layer flood exhausted {sys}"],
+        kind: "security-event",
+        weight: 3,
+        noun: "denial-of-service attack",
+        titles: &[
+            "Volumetric DDoS against {sys} for {dur}",
+            "Application-layer flood exhausted {sys}",
+        ],
         tags: &["ddos", "rate-limit", "cdn", "waf"],
         systems: &["cdn-edge", "api-gateway", "waf", "customer-portal"],
         causes: &["ddos-volumetric", "missing-rate-limit", "vendor-outage"],
         functions: &["security", "it", "operations"],
-        triggers: &["Inbound traffic to {sys} reaches {n} Gbit/s", "WAF blocks start climbing"],
-        mitigations: &["Scrubbing service activated", "Geo-blocking enabled for the attacking ranges", "Rate limits tightened on the login endpoint"],
-        analysis: &["The scrubbing contract required a phone call to activate, which took {mins} minutes.", "The origin IP addresses were discoverable from old DNS records."],
+        triggers: &[
+            "Inbound traffic to {sys} reaches {n} Gbit/s",
+            "WAF blocks start climbing",
+        ],
+        mitigations: &[
+            "Scrubbing service activated",
+            "Geo-blocking enabled for the attacking ranges",
+            "Rate limits tightened on the login endpoint",
+        ],
+        analysis: &[
+            "The scrubbing contract required a phone call to activate, which took {mins} minutes.",
+            "The origin IP addresses were discoverable from old DNS records.",
+        ],
     },
     Theme {
-        kind: "security-event", weight: 3, noun: "credential stuffing",
-        titles: &["Credential stuffing attack on customer login", "Account takeover wave on {sys}"],
-        tags: &["credential-stuffing", "account-takeover", "mfa", "rate-limit"],
-        systems: &["auth-gateway", "customer-portal", "mobile-api", "fraud-engine"],
-        causes: &["credential-stuffing", "missing-rate-limit", "mfa-not-enforced"],
+        kind: "security-event",
+        weight: 3,
+        noun: "credential stuffing",
+        titles: &[
+            "Credential stuffing attack on customer login",
+            "Account takeover wave on {sys}",
+        ],
+        tags: &[
+            "credential-stuffing",
+            "account-takeover",
+            "mfa",
+            "rate-limit",
+        ],
+        systems: &[
+            "auth-gateway",
+            "customer-portal",
+            "mobile-api",
+            "fraud-engine",
+        ],
+        causes: &[
+            "credential-stuffing",
+            "missing-rate-limit",
+            "mfa-not-enforced",
+        ],
         functions: &["security", "operations", "legal"],
-        triggers: &["Login failures on {sys} rise to {count} per minute", "Fraud team sees unusual loyalty point transfers"],
-        mitigations: &["Compromised accounts locked and owners notified", "CAPTCHA enabled after failed attempts", "Breached password check added at login"],
-        analysis: &["The attack used residential proxies, so IP-based rate limits had no effect.", "Customers reuse passwords, and we had no check against known breached passwords."],
+        triggers: &[
+            "Login failures on {sys} rise to {count} per minute",
+            "Fraud team sees unusual loyalty point transfers",
+        ],
+        mitigations: &[
+            "Compromised accounts locked and owners notified",
+            "CAPTCHA enabled after failed attempts",
+            "Breached password check added at login",
+        ],
+        analysis: &[
+            "The attack used residential proxies, so IP-based rate limits had no effect.",
+            "Customers reuse passwords, and we had no check against known breached passwords.",
+        ],
     },
     Theme {
-        kind: "policy-violation", weight: 5, noun: "access review gap",
-        titles: &["Quarterly access review skipped for {sys}", "Former employee retained access to {sys} for {n} days", "Contractor accounts never expired after project end"],
+        kind: "policy-violation",
+        weight: 5,
+        noun: "access review gap",
+        titles: &[
+            "Quarterly access review skipped for {sys}",
+            "Former employee retained access to {sys} for {n} days",
+            "Contractor accounts never expired after project end",
+        ],
         tags: &["access-review", "offboarding", "iam", "compliance"],
-        systems: &["active-directory", "crm", "hr-portal", "data-warehouse", "github"],
-        causes: &["stale-access-not-revoked", "offboarding-incomplete", "privileged-access-too-broad", "documentation-missing"],
+        systems: &[
+            "active-directory",
+            "crm",
+            "hr-portal",
+            "data-warehouse",
+            "github",
+        ],
+        causes: &[
+            "stale-access-not-revoked",
+            "offboarding-incomplete",
+            "privileged-access-too-broad",
+            "documentation-missing",
+        ],
         functions: &["security", "hr", "legal"],
-        triggers: &["Audit sample finds an active account of a leaver in {sys}", "Access review for {sys} passes its due date"],
-        mitigations: &["Stale accounts disabled", "Review completed with the system owner", "Login history of the accounts checked"],
-        analysis: &["HR notifies IT of leavers by email, and the email for this leaver was never sent.", "The system is not connected to single sign-on, so disabling the directory account had no effect.", "Nobody was named as owner of the access review for {sys}."],
+        triggers: &[
+            "Audit sample finds an active account of a leaver in {sys}",
+            "Access review for {sys} passes its due date",
+        ],
+        mitigations: &[
+            "Stale accounts disabled",
+            "Review completed with the system owner",
+            "Login history of the accounts checked",
+        ],
+        analysis: &[
+            "HR notifies IT of leavers by email, and the email for this leaver was never sent.",
+            "The system is not connected to single sign-on, so disabling the directory account had no effect.",
+            "Nobody was named as owner of the access review for {sys}.",
+        ],
     },
     Theme {
-        kind: "policy-violation", weight: 3, noun: "unapproved SaaS use",
-        titles: &["Customer data uploaded to an unapproved SaaS tool", "Team used a personal file-sharing account for {data}", "Generative AI tool fed with confidential contract text"],
+        kind: "policy-violation",
+        weight: 3,
+        noun: "unapproved SaaS use",
+        titles: &[
+            "Customer data uploaded to an unapproved SaaS tool",
+            "Team used a personal file-sharing account for {data}",
+            "Generative AI tool fed with confidential contract text",
+        ],
         tags: &["shadow-it", "saas", "data-protection", "policy"],
         systems: &["casb", "m365", "crm", "file-share"],
-        causes: &["shadow-it-saas", "training-not-completed", "documentation-missing"],
+        causes: &[
+            "shadow-it-saas",
+            "training-not-completed",
+            "documentation-missing",
+        ],
         functions: &["security", "legal", "hr", "leadership"],
-        triggers: &["CASB reports uploads to an unsanctioned application", "Manager asks whether the tool is allowed"],
-        mitigations: &["Uploaded data deleted and deletion confirmed by the provider", "Team onboarded to the approved alternative"],
-        analysis: &["The approved tool took six weeks to procure, so the team found its own.", "The policy existed but staff did not know where to find it."],
+        triggers: &[
+            "CASB reports uploads to an unsanctioned application",
+            "Manager asks whether the tool is allowed",
+        ],
+        mitigations: &[
+            "Uploaded data deleted and deletion confirmed by the provider",
+            "Team onboarded to the approved alternative",
+        ],
+        analysis: &[
+            "The approved tool took six weeks to procure, so the team found its own.",
+            "The policy existed but staff did not know where to find it.",
+        ],
     },
     Theme {
-        kind: "policy-violation", weight: 3, noun: "shared administrator account",
-        titles: &["Shared administrator account used for production changes", "Break-glass account used for routine work"],
+        kind: "policy-violation",
+        weight: 3,
+        noun: "shared administrator account",
+        titles: &[
+            "Shared administrator account used for production changes",
+            "Break-glass account used for routine work",
+        ],
         tags: &["iam", "privileged-access", "audit", "compliance"],
-        systems: &["active-directory", "k8s-prod", "firewall-edge", "payments-db"],
-        causes: &["shared-admin-account", "privileged-access-too-broad", "manual-change-without-review"],
+        systems: &[
+            "active-directory",
+            "k8s-prod",
+            "firewall-edge",
+            "payments-db",
+        ],
+        causes: &[
+            "shared-admin-account",
+            "privileged-access-too-broad",
+            "manual-change-without-review",
+        ],
         functions: &["security", "it", "legal"],
-        triggers: &["Audit finds {n} logins with the shared account", "Break-glass alert fires during business hours"],
-        mitigations: &["Password of the shared account rotated and vaulted", "Named administrator accounts created"],
-        analysis: &["Named accounts existed but lacked one permission, so people used the shared one.", "Break-glass use was alerted but never reviewed."],
+        triggers: &[
+            "Audit finds {n} logins with the shared account",
+            "Break-glass alert fires during business hours",
+        ],
+        mitigations: &[
+            "Password of the shared account rotated and vaulted",
+            "Named administrator accounts created",
+        ],
+        analysis: &[
+            "Named accounts existed but lacked one permission, so people used the shared one.",
+            "Break-glass use was alerted but never reviewed.",
+        ],
     },
     Theme {
-        kind: "policy-violation", weight: 3, noun: "change freeze breach",
-        titles: &["Change deployed during the year-end freeze", "Emergency change process used for a routine release"],
+        kind: "policy-violation",
+        weight: 3,
+        noun: "change freeze breach",
+        titles: &[
+            "Change deployed during the year-end freeze",
+            "Emergency change process used for a routine release",
+        ],
         tags: &["change-management", "freeze", "governance"],
         systems: &["billing-service", "web-frontend", "erp", "checkout-service"],
-        causes: &["change-freeze-ignored", "approval-bypassed-under-pressure", "manual-change-without-review"],
+        causes: &[
+            "change-freeze-ignored",
+            "approval-bypassed-under-pressure",
+            "manual-change-without-review",
+        ],
         functions: &["it", "leadership", "operations"],
-        triggers: &["Deployment to {sys} recorded during the freeze", "Change advisory board notices an unapproved change"],
-        mitigations: &["Change reviewed retrospectively", "Deployment permissions restricted during freezes"],
-        analysis: &["A sales commitment put pressure on the team to ship before the end of the quarter.", "The pipeline did not know about the freeze calendar."],
+        triggers: &[
+            "Deployment to {sys} recorded during the freeze",
+            "Change advisory board notices an unapproved change",
+        ],
+        mitigations: &[
+            "Change reviewed retrospectively",
+            "Deployment permissions restricted during freezes",
+        ],
+        analysis: &[
+            "A sales commitment put pressure on the team to ship before the end of the quarter.",
+            "The pipeline did not know about the freeze calendar.",
+        ],
     },
     Theme {
-        kind: "near-miss", weight: 4, noun: "renewal near miss",
-        titles: &["Domain registration for {sys} nearly lapsed", "Software licence for {sys} expired over the weekend", "Support contract for {sys} ran out unnoticed"],
+        kind: "near-miss",
+        weight: 4,
+        noun: "renewal near miss",
+        titles: &[
+            "Domain registration for {sys} nearly lapsed",
+            "Software licence for {sys} expired over the weekend",
+            "Support contract for {sys} ran out unnoticed",
+        ],
         tags: &["renewal", "domain", "license", "procurement"],
-        systems: &["public-dns", "erp", "backup-server", "siem", "email-gateway"],
-        causes: &["domain-renewal-missed", "license-expired", "offboarding-incomplete", "documentation-missing"],
+        systems: &[
+            "public-dns",
+            "erp",
+            "backup-server",
+            "siem",
+            "email-gateway",
+        ],
+        causes: &[
+            "domain-renewal-missed",
+            "license-expired",
+            "offboarding-incomplete",
+            "documentation-missing",
+        ],
         functions: &["it", "operations", "legal"],
-        triggers: &["Registrar sends the final expiry notice for the domain", "{sys} shows a licence warning banner"],
-        mitigations: &["Renewal paid by company card", "Auto-renew enabled", "Owner updated in the asset register"],
-        analysis: &["Renewal reminders went to the personal address of an employee who left in {year}.", "Procurement and IT each assumed the other tracked the renewal."],
+        triggers: &[
+            "Registrar sends the final expiry notice for the domain",
+            "{sys} shows a licence warning banner",
+        ],
+        mitigations: &[
+            "Renewal paid by company card",
+            "Auto-renew enabled",
+            "Owner updated in the asset register",
+        ],
+        analysis: &[
+            "Renewal reminders went to the personal address of an employee who left in {year}.",
+            "Procurement and IT each assumed the other tracked the renewal.",
+        ],
     },
     Theme {
-        kind: "near-miss", weight: 4, noun: "wrong environment",
-        titles: &["Destructive migration almost ran against production", "Terraform plan would have deleted {sys}", "Test email campaign nearly sent to all customers"],
+        kind: "near-miss",
+        weight: 4,
+        noun: "wrong environment",
+        titles: &[
+            "Destructive migration almost ran against production",
+            "Terraform plan would have deleted {sys}",
+            "Test email campaign nearly sent to all customers",
+        ],
         tags: &["terraform", "migration", "environment", "guardrails"],
-        systems: &["payments-db", "k8s-prod", "terraform", "crm", "email-marketing"],
-        causes: &["terraform-state-drift", "test-data-in-production", "manual-change-without-review", "approval-bypassed-under-pressure"],
+        systems: &[
+            "payments-db",
+            "k8s-prod",
+            "terraform",
+            "crm",
+            "email-marketing",
+        ],
+        causes: &[
+            "terraform-state-drift",
+            "test-data-in-production",
+            "manual-change-without-review",
+            "approval-bypassed-under-pressure",
+        ],
         functions: &["it", "operations"],
-        triggers: &["Engineer runs the migration with production credentials loaded", "Plan output shows {n} resources to destroy"],
-        mitigations: &["Reviewer stops the apply", "Shell prompt changed to show the environment in red"],
-        analysis: &["The only safeguard was a reviewer who happened to read the plan output carefully.", "Production and staging credentials were both loaded in the same shell."],
+        triggers: &[
+            "Engineer runs the migration with production credentials loaded",
+            "Plan output shows {n} resources to destroy",
+        ],
+        mitigations: &[
+            "Reviewer stops the apply",
+            "Shell prompt changed to show the environment in red",
+        ],
+        analysis: &[
+            "The only safeguard was a reviewer who happened to read the plan output carefully.",
+            "Production and staging credentials were both loaded in the same shell.",
+        ],
     },
     Theme {
-        kind: "security-event", weight: 3, noun: "supplier email compromise",
-        titles: &["Fraudulent invoice nearly paid after supplier email compromise", "Request to change bank details came from a compromised supplier mailbox"],
+        kind: "security-event",
+        weight: 3,
+        noun: "supplier email compromise",
+        titles: &[
+            "Fraudulent invoice nearly paid after supplier email compromise",
+            "Request to change bank details came from a compromised supplier mailbox",
+        ],
         tags: &["fraud", "invoice", "business-email-compromise", "finance"],
         systems: &["erp", "email-gateway", "accounts-payable"],
-        causes: &["invoice-fraud-email", "social-engineering-helpdesk", "training-not-completed", "approval-bypassed-under-pressure"],
+        causes: &[
+            "invoice-fraud-email",
+            "social-engineering-helpdesk",
+            "training-not-completed",
+            "approval-bypassed-under-pressure",
+        ],
         functions: &["security", "operations", "leadership", "legal"],
-        triggers: &["Finance receives a bank detail change request from a known supplier", "Payment of {count} EUR scheduled to the new account"],
-        mitigations: &["Payment stopped by the bank", "Supplier contacted on a known phone number"],
-        analysis: &["The email came from the genuine supplier mailbox, so domain checks could not catch it.", "The call-back rule existed but was skipped because the invoice was marked urgent."],
+        triggers: &[
+            "Finance receives a bank detail change request from a known supplier",
+            "Payment of {count} EUR scheduled to the new account",
+        ],
+        mitigations: &[
+            "Payment stopped by the bank",
+            "Supplier contacted on a known phone number",
+        ],
+        analysis: &[
+            "The email came from the genuine supplier mailbox, so domain checks could not catch it.",
+            "The call-back rule existed but was skipped because the invoice was marked urgent.",
+        ],
     },
     Theme {
-        kind: "security-event", weight: 2, noun: "compromised dependency",
-        titles: &["Compromised dependency {ver} pulled into build pipeline", "Typosquatted package installed on developer laptops"],
+        kind: "security-event",
+        weight: 2,
+        noun: "compromised dependency",
+        titles: &[
+            "Compromised dependency {ver} pulled into build pipeline",
+            "Typosquatted package installed on developer laptops",
+        ],
         tags: &["supply-chain", "dependency", "ci", "malware"],
-        systems: &["ci-runners", "artifact-registry", "developer-laptops", "github"],
-        causes: &["supply-chain-compromise", "outdated-dependency", "ci-pipeline-secret-exposure"],
+        systems: &[
+            "ci-runners",
+            "artifact-registry",
+            "developer-laptops",
+            "github",
+        ],
+        causes: &[
+            "supply-chain-compromise",
+            "outdated-dependency",
+            "ci-pipeline-secret-exposure",
+        ],
         functions: &["security", "it"],
-        triggers: &["Advisory published for the upstream package", "Build of {sys} fetches version {ver}"],
-        mitigations: &["Affected builds removed from the registry", "CI secrets rotated", "Lockfiles pinned to hashes"],
-        analysis: &["Version ranges in the manifest allowed the malicious release to be picked up automatically.", "CI runners had network access to production secrets they did not need."],
+        triggers: &[
+            "Advisory published for the upstream package",
+            "Build of {sys} fetches version {ver}",
+        ],
+        mitigations: &[
+            "Affected builds removed from the registry",
+            "CI secrets rotated",
+            "Lockfiles pinned to hashes",
+        ],
+        analysis: &[
+            "Version ranges in the manifest allowed the malicious release to be picked up automatically.",
+            "CI runners had network access to production secrets they did not need.",
+        ],
     },
     Theme {
-        kind: "near-miss", weight: 3, noun: "paging failure",
-        titles: &["Pages not delivered for {dur} after paging provider change", "On-call rota empty over a bank holiday"],
+        kind: "near-miss",
+        weight: 3,
+        noun: "paging failure",
+        titles: &[
+            "Pages not delivered for {dur} after paging provider change",
+            "On-call rota empty over a bank holiday",
+        ],
         tags: &["on-call", "alerting", "paging", "escalation"],
         systems: &["alertmanager", "paging", "monitoring"],
-        causes: &["alert-fatigue", "on-call-handover-gap", "escalation-path-unknown", "alert-threshold-too-high", "unclear-incident-command"],
+        causes: &[
+            "alert-fatigue",
+            "on-call-handover-gap",
+            "escalation-path-unknown",
+            "alert-threshold-too-high",
+            "unclear-incident-command",
+        ],
         functions: &["it", "operations"],
-        triggers: &["Paging integration token expires", "Alert fires with no one on the rota"],
-        mitigations: &["Integration token renewed and test page sent", "Rota gaps filled for the next month"],
-        analysis: &["Nothing alerted on the alerting pipeline itself.", "The rota tool allowed gaps without warning anyone."],
+        triggers: &[
+            "Paging integration token expires",
+            "Alert fires with no one on the rota",
+        ],
+        mitigations: &[
+            "Integration token renewed and test page sent",
+            "Rota gaps filled for the next month",
+        ],
+        analysis: &[
+            "Nothing alerted on the alerting pipeline itself.",
+            "The rota tool allowed gaps without warning anyone.",
+        ],
     },
 ];
 
 const EXTRA_SYSTEMS: &[&str] = &[
-    "monitoring", "log-pipeline", "service-desk", "wiki", "status-page", "siem", "edr", "vault",
-    "ldap", "kafka-main", "redis-cache", "cdn-edge", "api-gateway", "backup-server", "github",
+    "monitoring",
+    "log-pipeline",
+    "service-desk",
+    "wiki",
+    "status-page",
+    "siem",
+    "edr",
+    "vault",
+    "ldap",
+    "kafka-main",
+    "redis-cache",
+    "cdn-edge",
+    "api-gateway",
+    "backup-server",
+    "github",
 ];
 const TEAMS: &[&str] = &[
-    "sre", "platform", "payments", "identity", "security", "secops", "network", "dba", "data",
-    "frontend", "mobile", "it-helpdesk", "it-ops", "hr-ops", "legal", "compliance", "finance-systems",
-    "customer-support", "infra", "cloud", "devex", "release", "privacy", "facilities", "procurement",
-    "communications", "risk",
+    "sre",
+    "platform",
+    "payments",
+    "identity",
+    "security",
+    "secops",
+    "network",
+    "dba",
+    "data",
+    "frontend",
+    "mobile",
+    "it-helpdesk",
+    "it-ops",
+    "hr-ops",
+    "legal",
+    "compliance",
+    "finance-systems",
+    "customer-support",
+    "infra",
+    "cloud",
+    "devex",
+    "release",
+    "privacy",
+    "facilities",
+    "procurement",
+    "communications",
+    "risk",
 ];
 const ROLES: &[&str] = &[
-    "incident-commander", "ciso", "cto", "head-of-it", "dpo", "service-owner", "on-call-engineer",
-    "security-analyst", "hr-business-partner", "legal-counsel", "communications-lead", "scribe",
+    "incident-commander",
+    "ciso",
+    "cto",
+    "head-of-it",
+    "dpo",
+    "service-owner",
+    "on-call-engineer",
+    "security-analyst",
+    "hr-business-partner",
+    "legal-counsel",
+    "communications-lead",
+    "scribe",
 ];
 const PEOPLE: &[&str] = &[
-    "a.kowalski", "b.nguyen", "c.okafor", "d.schmidt", "e.rossi", "f.dubois", "g.tanaka", "h.larsen",
-    "i.haddad", "j.smith", "k.ivanova", "l.moreau", "m.garcia", "n.patel", "o.jensen", "p.silva",
-    "q.chen", "r.müller", "s.öztürk", "t.andersson",
+    "a.kowalski",
+    "b.nguyen",
+    "c.okafor",
+    "d.schmidt",
+    "e.rossi",
+    "f.dubois",
+    "g.tanaka",
+    "h.larsen",
+    "i.haddad",
+    "j.smith",
+    "k.ivanova",
+    "l.moreau",
+    "m.garcia",
+    "n.patel",
+    "o.jensen",
+    "p.silva",
+    "q.chen",
+    "r.müller",
+    "s.öztürk",
+    "t.andersson",
 ];
 const VENDORS: &[&str] = &[
-    "Stripe", "Twilio", "SendGrid", "Okta", "Cloudflare", "Akamai", "Salesforce", "Zendesk",
-    "Adyen", "DHL", "PagerDuty", "Atlassian", "Fastly", "Mailchimp", "SAP",
+    "Stripe",
+    "Twilio",
+    "SendGrid",
+    "Okta",
+    "Cloudflare",
+    "Akamai",
+    "Salesforce",
+    "Zendesk",
+    "Adyen",
+    "DHL",
+    "PagerDuty",
+    "Atlassian",
+    "Fastly",
+    "Mailchimp",
+    "SAP",
 ];
 const REGIONS: &[&str] = &[
-    "eu-west-1", "eu-central-1", "us-east-1", "us-west-2", "ap-southeast-1", "westeurope",
-    "northeurope", "europe-west4",
+    "eu-west-1",
+    "eu-central-1",
+    "us-east-1",
+    "us-west-2",
+    "ap-southeast-1",
+    "westeurope",
+    "northeurope",
+    "europe-west4",
 ];
 const OFFICES: &[&str] = &[
-    "Amsterdam", "Berlin", "Lisbon", "Warsaw", "Zürich", "Dublin", "Madrid", "Lyon", "Oslo", "Kraków",
+    "Amsterdam",
+    "Berlin",
+    "Lisbon",
+    "Warsaw",
+    "Zürich",
+    "Dublin",
+    "Madrid",
+    "Lyon",
+    "Oslo",
+    "Kraków",
 ];
 const DATA_KINDS: &[&str] = &[
-    "customer email addresses", "payroll records", "support tickets", "health insurance details",
-    "order histories", "employee home addresses", "IBANs", "CVs of applicants", "contract drafts",
+    "customer email addresses",
+    "payroll records",
+    "support tickets",
+    "health insurance details",
+    "order histories",
+    "employee home addresses",
+    "IBANs",
+    "CVs of applicants",
+    "contract drafts",
     "loyalty card numbers",
 ];
 const TOOLS: &[&str] = &[
-    "Prometheus", "Grafana", "Datadog", "Splunk", "the SIEM", "the EDR console", "Sentry",
-    "the status page", "CloudWatch", "Nagios",
+    "Prometheus",
+    "Grafana",
+    "Datadog",
+    "Splunk",
+    "the SIEM",
+    "the EDR console",
+    "Sentry",
+    "the status page",
+    "CloudWatch",
+    "Nagios",
 ];
 const PROJECTS: &[&str] = &["SRE", "SEC", "IT", "OPS", "HR", "LEG", "PLAT", "DATA"];
 const CODENAME_SYL: &[&str] = &[
@@ -918,7 +2207,13 @@ fn fill(out: &mut String, tpl: &str, cx: &Ctx, rng: &mut Rng) {
 
 /// Appends one sentence from `pool`, avoiding templates this lesson already
 /// used (`seen` holds their addresses) when the pool allows it.
-fn sentence(out: &mut String, pool: &[&'static str], cx: &Ctx, rng: &mut Rng, seen: &mut Vec<usize>) {
+fn sentence(
+    out: &mut String,
+    pool: &[&'static str],
+    cx: &Ctx,
+    rng: &mut Rng,
+    seen: &mut Vec<usize>,
+) {
     if !out.is_empty() && !out.ends_with('\n') && !out.ends_with(' ') {
         out.push(' ');
     }
@@ -1027,20 +2322,48 @@ enum Mutation {
 }
 
 const MUTATIONS: &[Mutation] = &[
-    Mutation::BadSeverity, Mutation::BadKind, Mutation::BadStatus, Mutation::BadId,
-    Mutation::BadCauseCategory, Mutation::BadActionType, Mutation::BadCauseKeySlug,
-    Mutation::TitleTooLong, Mutation::BadFunction, Mutation::MissingTitle, Mutation::MissingKind,
-    Mutation::MissingSeverity, Mutation::MissingOccurred, Mutation::MissingSystems,
-    Mutation::MissingCauseSummary, Mutation::MissingActionOwner, Mutation::MissingDue,
-    Mutation::UnknownKeyTop, Mutation::UnknownKeyCause, Mutation::UnknownKeyAction,
-    Mutation::WrongTypeSystems, Mutation::WrongTypeSeverity, Mutation::WrongTypeOccurred,
-    Mutation::DateOrderDetected, Mutation::DateOrderContained, Mutation::DateOrderReviewed,
-    Mutation::FinalNoReviewed, Mutation::FinalNoCauses, Mutation::FinalNoActions,
-    Mutation::UnknownRelated, Mutation::DuplicateId, Mutation::UnknownCauseKey,
-    Mutation::MissingSectionAnalysis, Mutation::MissingSectionSummary,
-    Mutation::MissingSectionTimeline, Mutation::DuplicateSection, Mutation::TimelineOrder,
-    Mutation::FrontMatterMissing, Mutation::FrontMatterUnclosed,
-    Mutation::TomlUnterminatedString, Mutation::TomlBareValue, Mutation::TomlDuplicateKey,
+    Mutation::BadSeverity,
+    Mutation::BadKind,
+    Mutation::BadStatus,
+    Mutation::BadId,
+    Mutation::BadCauseCategory,
+    Mutation::BadActionType,
+    Mutation::BadCauseKeySlug,
+    Mutation::TitleTooLong,
+    Mutation::BadFunction,
+    Mutation::MissingTitle,
+    Mutation::MissingKind,
+    Mutation::MissingSeverity,
+    Mutation::MissingOccurred,
+    Mutation::MissingSystems,
+    Mutation::MissingCauseSummary,
+    Mutation::MissingActionOwner,
+    Mutation::MissingDue,
+    Mutation::UnknownKeyTop,
+    Mutation::UnknownKeyCause,
+    Mutation::UnknownKeyAction,
+    Mutation::WrongTypeSystems,
+    Mutation::WrongTypeSeverity,
+    Mutation::WrongTypeOccurred,
+    Mutation::DateOrderDetected,
+    Mutation::DateOrderContained,
+    Mutation::DateOrderReviewed,
+    Mutation::FinalNoReviewed,
+    Mutation::FinalNoCauses,
+    Mutation::FinalNoActions,
+    Mutation::UnknownRelated,
+    Mutation::DuplicateId,
+    Mutation::UnknownCauseKey,
+    Mutation::MissingSectionAnalysis,
+    Mutation::MissingSectionSummary,
+    Mutation::MissingSectionTimeline,
+    Mutation::DuplicateSection,
+    Mutation::TimelineOrder,
+    Mutation::FrontMatterMissing,
+    Mutation::FrontMatterUnclosed,
+    Mutation::TomlUnterminatedString,
+    Mutation::TomlBareValue,
+    Mutation::TomlDuplicateKey,
 ];
 
 impl Mutation {
@@ -1219,7 +2542,14 @@ fn choose_style(rng: &mut Rng) -> DtStyle {
 
 /// Generates lesson `i`. `mutation` is applied where it changes the model;
 /// textual mutations are applied by `render`.
-fn generate(i: usize, seed: u64, plan: &Plan, zipf: &Zipf, mutation: Option<Mutation>, long: bool) -> (Lesson, Option<String>) {
+fn generate(
+    i: usize,
+    seed: u64,
+    plan: &Plan,
+    zipf: &Zipf,
+    mutation: Option<Mutation>,
+    long: bool,
+) -> (Lesson, Option<String>) {
     let mut rng = Rng::stream(seed, i as u64, 1);
     let theme = &THEMES[rng.weighted(&THEME_WEIGHTS)];
     let occurred = plan.occurred[i];
@@ -1250,7 +2580,12 @@ fn generate(i: usize, seed: u64, plan: &Plan, zipf: &Zipf, mutation: Option<Muta
         rng.between(1, 24),
         rng.pick(&["fra1", "ams2", "dub1", "waw1", "lis1", "iad3"])
     );
-    let ver = format!("{}.{}.{}", rng.between(1, 9), rng.between(0, 30), rng.between(0, 12));
+    let ver = format!(
+        "{}.{}.{}",
+        rng.between(1, 9),
+        rng.between(0, 30),
+        rng.between(0, 12)
+    );
 
     // Times.
     let (d_lo, d_hi, c_lo, c_hi, r_lo, r_hi) = match theme.kind {
@@ -1261,14 +2596,28 @@ fn generate(i: usize, seed: u64, plan: &Plan, zipf: &Zipf, mutation: Option<Muta
         "policy-violation" => (60, 60 * 24 * 90, 30, 60 * 24 * 7, 60, 60 * 24 * 14),
         _ => (1, 60 * 24 * 2, 5, 60 * 24, 5, 60 * 24 * 3), // near-miss
     };
-    let occ_style = if rng.chance(0.05) { DtStyle::DateOnly } else { choose_style(&mut rng) };
+    let occ_style = if rng.chance(0.05) {
+        DtStyle::DateOnly
+    } else {
+        choose_style(&mut rng)
+    };
     let detected_at = occurred + rng.log_between(d_lo, d_hi) * MIN;
     let contained_at = detected_at + rng.log_between(c_lo, c_hi) * MIN;
     let recovered_at = contained_at + rng.log_between(r_lo, r_hi) * MIN;
     let has_detected = rng.chance(0.92);
-    let has_contained = rng.chance(if theme.kind == "policy-violation" { 0.5 } else { 0.8 });
+    let has_contained = rng.chance(if theme.kind == "policy-violation" {
+        0.5
+    } else {
+        0.8
+    });
     let has_recovered = rng.chance(if theme.kind == "near-miss" { 0.5 } else { 0.85 });
-    let end_at = if has_recovered { recovered_at } else if has_contained { contained_at } else { detected_at };
+    let end_at = if has_recovered {
+        recovered_at
+    } else if has_contained {
+        contained_at
+    } else {
+        detected_at
+    };
     let dur_mins = (end_at - occurred) / MIN;
     let dur = human_duration(dur_mins.max(1));
 
@@ -1342,7 +2691,11 @@ fn generate(i: usize, seed: u64, plan: &Plan, zipf: &Zipf, mutation: Option<Muta
     let mut participants: Vec<String> = Vec::new();
     if rng.chance(0.4) {
         for _ in 0..rng.between(2, 5) {
-            let p = if rng.chance(0.5) { rng.pick(ROLES) } else { rng.pick(PEOPLE) };
+            let p = if rng.chance(0.5) {
+                rng.pick(ROLES)
+            } else {
+                rng.pick(PEOPLE)
+            };
             if !participants.iter().any(|x| x == p) {
                 participants.push(p.to_string());
             }
@@ -1353,7 +2706,11 @@ fn generate(i: usize, seed: u64, plan: &Plan, zipf: &Zipf, mutation: Option<Muta
     let mut related: Vec<String> = Vec::new();
     if i > 0 && rng.chance(0.25) {
         for _ in 0..rng.weighted(&[60, 30, 10]) + 1 {
-            let mut j = if rng.chance(0.5) { i - 1 - rng.below(i.min(300)) } else { rng.below(i) };
+            let mut j = if rng.chance(0.5) {
+                i - 1 - rng.below(i.min(300))
+            } else {
+                rng.below(i)
+            };
             loop {
                 if !plan.invalid[j] {
                     let id = &plan.ids[j];
@@ -1400,7 +2757,11 @@ fn generate(i: usize, seed: u64, plan: &Plan, zipf: &Zipf, mutation: Option<Muta
         }
         causes.push(CauseOut {
             category: c.category.to_string(),
-            key: if keyless { None } else { Some(c.key.to_string()) },
+            key: if keyless {
+                None
+            } else {
+                Some(c.key.to_string())
+            },
             summary,
         });
     }
@@ -1413,7 +2774,8 @@ fn generate(i: usize, seed: u64, plan: &Plan, zipf: &Zipf, mutation: Option<Muta
         _ => true,
     };
     if want_actions {
-        let n_actions = (rng.weighted(&[45, 40, 15]) + 1).max(if causes.is_empty() { 1 } else { 0 });
+        let n_actions =
+            (rng.weighted(&[45, 40, 15]) + 1).max(if causes.is_empty() { 1 } else { 0 });
         let base = reviewed_at.max(end_at);
         for a in 0..n_actions {
             let (summary, typ, addresses) = if a < causes.len() && rng.chance(0.85) {
@@ -1438,7 +2800,11 @@ fn generate(i: usize, seed: u64, plan: &Plan, zipf: &Zipf, mutation: Option<Muta
                 if rng.chance(0.3) {
                     s.push_str(&format!(" for {}", systems[0]));
                 }
-                let typ = if rng.chance(0.85) { c.action_type } else { rng.pick(ACTION_TYPES) };
+                let typ = if rng.chance(0.85) {
+                    c.action_type
+                } else {
+                    rng.pick(ACTION_TYPES)
+                };
                 (s, typ.to_string(), addr)
             } else {
                 let s = rng.pick(&[
@@ -1451,7 +2817,9 @@ fn generate(i: usize, seed: u64, plan: &Plan, zipf: &Zipf, mutation: Option<Muta
                 ]);
                 let typ = match s {
                     "Add a dashboard panel that shows the leading indicator" => "monitoring",
-                    "Update the service catalogue entry with owners and dependencies" => "procedure-update",
+                    "Update the service catalogue entry with owners and dependencies" => {
+                        "procedure-update"
+                    }
                     "Review similar systems for the same weakness" => "control-adjustment",
                     _ => "awareness",
                 };
@@ -1476,10 +2844,23 @@ fn generate(i: usize, seed: u64, plan: &Plan, zipf: &Zipf, mutation: Option<Muta
                 60..=84 => rng.pick(ROLES).to_string(),
                 _ => rng.pick(PEOPLE).to_string(),
             };
-            let link = rng
-                .chance(0.6)
-                .then(|| format!("https://tracker.example.com/{}-{}", rng.pick(PROJECTS), rng.between(10, 99_999)));
-            actions.push(ActionOut { summary, typ, owner, due, status: st, completed, addresses, link });
+            let link = rng.chance(0.6).then(|| {
+                format!(
+                    "https://tracker.example.com/{}-{}",
+                    rng.pick(PROJECTS),
+                    rng.between(10, 99_999)
+                )
+            });
+            actions.push(ActionOut {
+                summary,
+                typ,
+                owner,
+                due,
+                status: st,
+                completed,
+                addresses,
+                link,
+            });
         }
     }
 
@@ -1500,8 +2881,16 @@ fn generate(i: usize, seed: u64, plan: &Plan, zipf: &Zipf, mutation: Option<Muta
     let mut summary = String::new();
     {
         let (y, m, d) = ymd(occurred);
-        let article = if theme.noun.starts_with(['a', 'e', 'i', 'o', 'u']) { "an" } else { "a" };
-        let _ = write!(summary, "On {y:04}-{m:02}-{d:02}, {article} {} affected {}", theme.noun, systems[0]);
+        let article = if theme.noun.starts_with(['a', 'e', 'i', 'o', 'u']) {
+            "an"
+        } else {
+            "a"
+        };
+        let _ = write!(
+            summary,
+            "On {y:04}-{m:02}-{d:02}, {article} {} affected {}",
+            theme.noun, systems[0]
+        );
         if systems.len() > 1 {
             let _ = write!(summary, " and {}", systems[1..].join(", "));
         }
@@ -1516,10 +2905,18 @@ fn generate(i: usize, seed: u64, plan: &Plan, zipf: &Zipf, mutation: Option<Muta
         }
         if let Some(c) = causes.first() {
             let s = &c.summary;
-            let _ = write!(summary, " The main cause: {}{}.", s[..1].to_lowercase(), &s[1..]);
+            let _ = write!(
+                summary,
+                " The main cause: {}{}.",
+                s[..1].to_lowercase(),
+                &s[1..]
+            );
         }
         if let Some(code) = &codename_phrase {
-            let _ = write!(summary, " The response was coordinated under the codename {code}.");
+            let _ = write!(
+                summary,
+                " The response was coordinated under the codename {code}."
+            );
         }
         summary.push('\n');
     }
@@ -1539,7 +2936,11 @@ fn generate(i: usize, seed: u64, plan: &Plan, zipf: &Zipf, mutation: Option<Muta
         if has_recovered {
             points.push((recovered_at, 4));
         }
-        let n_after = if rng.chance(0.4) { rng.between(1, 2) as usize } else { 0 };
+        let n_after = if rng.chance(0.4) {
+            rng.between(1, 2) as usize
+        } else {
+            0
+        };
         let span_end = end_at.max(occurred + (n_items as i64 + 2) * MIN);
         let mut guard = 0;
         while points.len() + n_after < n_items && guard < 100 {
@@ -1548,14 +2949,21 @@ fn generate(i: usize, seed: u64, plan: &Plan, zipf: &Zipf, mutation: Option<Muta
             if points.iter().any(|p| p.0 / MIN == t / MIN) {
                 continue;
             }
-            let kind = if has_detected && t < detected_at { 5 } else { 2 };
+            let kind = if has_detected && t < detected_at {
+                5
+            } else {
+                2
+            };
             points.push((t, kind));
         }
         points.sort();
         points.dedup_by_key(|p| p.0 / MIN);
         let mut last = end_at;
         for _ in 0..n_after {
-            last = floor_day(last) + rng.between(1, 4) * DAY + rng.between(8, 17) * HOUR + rng.between(0, 59) * MIN;
+            last = floor_day(last)
+                + rng.between(1, 4) * DAY
+                + rng.between(8, 17) * HOUR
+                + rng.between(0, 59) * MIN;
             points.push((last, 6));
         }
         let mut prev = i64::MIN;
@@ -1564,11 +2972,19 @@ fn generate(i: usize, seed: u64, plan: &Plan, zipf: &Zipf, mutation: Option<Muta
                 0 => theme.triggers,
                 1 => DETECTION_EVENTS,
                 2 => {
-                    if rng.chance(0.5) { theme.mitigations } else { TRIAGE_EVENTS }
+                    if rng.chance(0.5) {
+                        theme.mitigations
+                    } else {
+                        TRIAGE_EVENTS
+                    }
                 }
                 3 => CONTAIN_EVENTS,
                 4 => RECOVER_EVENTS,
-                5 => &["Early warning signs visible in {tool}, not acted on", "Latency on {sys} starts creeping up", "First user complaint in a team channel"],
+                5 => &[
+                    "Early warning signs visible in {tool}, not acted on",
+                    "Latency on {sys} starts creeping up",
+                    "First user complaint in a team channel",
+                ],
                 _ => AFTER_EVENTS,
             };
             let (y, mo, d) = ymd(t);
@@ -1582,7 +2998,11 @@ fn generate(i: usize, seed: u64, plan: &Plan, zipf: &Zipf, mutation: Option<Muta
                 let lt = t + off * MIN;
                 let (y, mo, d) = ymd(lt);
                 let (h, mi) = hm(lt);
-                let _ = write!(timeline, "{y:04}-{mo:02}-{d:02} {h:02}:{mi:02}{} ", offset_str(off));
+                let _ = write!(
+                    timeline,
+                    "{y:04}-{mo:02}-{d:02} {h:02}:{mi:02}{} ",
+                    offset_str(off)
+                );
             } else {
                 let _ = write!(timeline, "{y:04}-{mo:02}-{d:02} {h:02}:{mi:02}Z ");
             }
@@ -1603,15 +3023,27 @@ fn generate(i: usize, seed: u64, plan: &Plan, zipf: &Zipf, mutation: Option<Muta
         let subsections = rng.chance(0.15);
         for p in 0..paragraphs {
             if subsections {
-                let h = ["### Detection", "### Response", "### Root cause", "### Recovery"][p as usize];
+                let h = [
+                    "### Detection",
+                    "### Response",
+                    "### Root cause",
+                    "### Recovery",
+                ][p as usize];
                 analysis.push_str(h);
                 analysis.push_str("\n\n");
             }
             let mut para = String::new();
             let k = rng.between(4, 6);
             for s in 0..k {
-                let theme_left = theme.analysis.iter().any(|t| !seen.contains(&(t.as_ptr() as usize)));
-                let r = if theme_left { rng.below(10) } else { 3 + rng.below(7) };
+                let theme_left = theme
+                    .analysis
+                    .iter()
+                    .any(|t| !seen.contains(&(t.as_ptr() as usize)));
+                let r = if theme_left {
+                    rng.below(10)
+                } else {
+                    3 + rng.below(7)
+                };
                 if p == 0 && s == 0 {
                     sentence(&mut para, theme.analysis, &cx, &mut rng, &mut seen);
                 } else if r < 3 {
@@ -1628,7 +3060,14 @@ fn generate(i: usize, seed: u64, plan: &Plan, zipf: &Zipf, mutation: Option<Muta
                 for c in &causes {
                     let s = &c.summary;
                     let cat = c.category.replace('-', " ");
-                    let _ = write!(para, " {}{} contributed: {}{}.", cat[..1].to_uppercase(), &cat[1..], s[..1].to_lowercase(), &s[1..]);
+                    let _ = write!(
+                        para,
+                        " {}{} contributed: {}{}.",
+                        cat[..1].to_uppercase(),
+                        &cat[1..],
+                        s[..1].to_lowercase(),
+                        &s[1..]
+                    );
                 }
             }
             if rng.chance(0.02) {
@@ -1636,7 +3075,10 @@ fn generate(i: usize, seed: u64, plan: &Plan, zipf: &Zipf, mutation: Option<Muta
             }
             if p == 2 {
                 if let Some(code) = &codename_phrase {
-                    let _ = write!(para, " The {code} review found that the same pattern had been missed before.");
+                    let _ = write!(
+                        para,
+                        " The {code} review found that the same pattern had been missed before."
+                    );
                 }
             }
             analysis.push_str(&para);
@@ -1646,7 +3088,11 @@ fn generate(i: usize, seed: u64, plan: &Plan, zipf: &Zipf, mutation: Option<Muta
                 for _ in 0..rng.between(2, 4) {
                     let (y, mo, d) = ymd(occurred);
                     let (h, mi) = hm(occurred);
-                    let _ = write!(analysis, "{y:04}-{mo:02}-{d:02}T{h:02}:{mi:02}:{:02}Z ", rng.between(0, 59));
+                    let _ = write!(
+                        analysis,
+                        "{y:04}-{mo:02}-{d:02}T{h:02}:{mi:02}:{:02}Z ",
+                        rng.between(0, 59)
+                    );
                     fill(&mut analysis, rng.pick(LOG_LINES), &cx, &mut rng);
                     analysis.push('\n');
                 }
@@ -1668,7 +3114,11 @@ fn generate(i: usize, seed: u64, plan: &Plan, zipf: &Zipf, mutation: Option<Muta
         ("Communication", COMMS, false),
         ("Lessons", LESSONS, true),
     ];
-    let n_opt = if status == "draft" { rng.between(0, 2) } else { rng.between(2, 4) };
+    let n_opt = if status == "draft" {
+        rng.between(0, 2)
+    } else {
+        rng.between(2, 4)
+    };
     let mut chosen: Vec<usize> = Vec::new();
     while chosen.len() < n_opt as usize {
         let k = rng.below(optional.len());
@@ -1767,37 +3217,68 @@ fn mutate_model(l: &mut Lesson, m: Mutation, i: usize, plan: &Plan, rng: &mut Rn
         }
     };
     match m {
-        BadSeverity => l.severity = rng.pick(&["urgent", "catastrophic", "sev1", "High"]).to_string(),
-        BadKind => l.kind = rng.pick(&["incident", "breach", "outtage", "security"]).to_string(),
-        BadStatus => l.status = rng.pick(&["closed", "done", "Final", "published"]).to_string(),
+        BadSeverity => {
+            l.severity = rng
+                .pick(&["urgent", "catastrophic", "sev1", "High"])
+                .to_string()
+        }
+        BadKind => {
+            l.kind = rng
+                .pick(&["incident", "breach", "outtage", "security"])
+                .to_string()
+        }
+        BadStatus => {
+            l.status = rng
+                .pick(&["closed", "done", "Final", "published"])
+                .to_string()
+        }
         BadId => {
             let (y, _, _) = ymd(l.occurred.0);
             l.id = format!("ll-{y}-{}", rng.between(100, 999));
         }
         BadCauseCategory => {
             if l.causes.is_empty() {
-                l.causes.push(CauseOut { category: String::new(), key: None, summary: "Unclear ownership".into() });
+                l.causes.push(CauseOut {
+                    category: String::new(),
+                    key: None,
+                    summary: "Unclear ownership".into(),
+                });
             }
-            l.causes[0].category = rng.pick(&["people", "process", "bad-luck", "technical"]).to_string();
+            l.causes[0].category = rng
+                .pick(&["people", "process", "bad-luck", "technical"])
+                .to_string();
         }
         BadActionType => {
             ensure_action(l, "open");
-            l.actions[0].typ = rng.pick(&["fix", "training", "documentation", "other"]).to_string();
+            l.actions[0].typ = rng
+                .pick(&["fix", "training", "documentation", "other"])
+                .to_string();
         }
         BadCauseKeySlug => l.causes.push(CauseOut {
             category: "technical-debt".into(),
-            key: Some(rng.pick(&["Legacy_Cruft", "no runbook", "-leading-dash", "UPPER-CASE"]).to_string()),
+            key: Some(
+                rng.pick(&["Legacy_Cruft", "no runbook", "-leading-dash", "UPPER-CASE"])
+                    .to_string(),
+            ),
             summary: "Legacy code nobody understands".into(),
         }),
         TitleTooLong => {
             while l.title.chars().count() <= 200 {
-                l.title.push_str(" and the follow-up problems that came after it");
+                l.title
+                    .push_str(" and the follow-up problems that came after it");
             }
         }
-        BadFunction => l.functions.push(rng.pick(&["engineering", "finance", "IT", "sales"]).to_string()),
+        BadFunction => l.functions.push(
+            rng.pick(&["engineering", "finance", "IT", "sales"])
+                .to_string(),
+        ),
         MissingCauseSummary => {
             if l.causes.is_empty() {
-                l.causes.push(CauseOut { category: "process-gap".into(), key: None, summary: String::new() });
+                l.causes.push(CauseOut {
+                    category: "process-gap".into(),
+                    key: None,
+                    summary: String::new(),
+                });
             }
             l.causes[0].summary.clear(); // rendered without the key
         }
@@ -1813,7 +3294,11 @@ fn mutate_model(l: &mut Lesson, m: Mutation, i: usize, plan: &Plan, rng: &mut Rn
         }
         UnknownKeyCause => {
             if l.causes.is_empty() {
-                l.causes.push(CauseOut { category: "process-gap".into(), key: None, summary: "Unclear ownership".into() });
+                l.causes.push(CauseOut {
+                    category: "process-gap".into(),
+                    key: None,
+                    summary: "Unclear ownership".into(),
+                });
             }
         }
         UnknownKeyAction => ensure_action(l, "open"),
@@ -1826,7 +3311,10 @@ fn mutate_model(l: &mut Lesson, m: Mutation, i: usize, plan: &Plan, rng: &mut Rn
         }
         DateOrderContained => {
             let occ = effective(l.occurred.0, l.occurred.1);
-            let det = l.detected.map(|d| effective(d.0, d.1)).unwrap_or(occ + 10 * MIN);
+            let det = l
+                .detected
+                .map(|d| effective(d.0, d.1))
+                .unwrap_or(occ + 10 * MIN);
             let det = det.max(occ + 10 * MIN);
             l.detected = Some((det, DtStyle::Z));
             l.contained = Some((det - rng.between(1, 9) * MIN, DtStyle::Z));
@@ -1841,7 +3329,11 @@ fn mutate_model(l: &mut Lesson, m: Mutation, i: usize, plan: &Plan, rng: &mut Rn
                 l.reviewed = Some((floor_day(l.occurred.0) + 40 * DAY, false));
             }
             if l.causes.is_empty() {
-                l.causes.push(CauseOut { category: "process-gap".into(), key: None, summary: "Unclear ownership".into() });
+                l.causes.push(CauseOut {
+                    category: "process-gap".into(),
+                    key: None,
+                    summary: "Unclear ownership".into(),
+                });
             }
             ensure_action(l, "open");
             match m {
@@ -1857,11 +3349,16 @@ fn mutate_model(l: &mut Lesson, m: Mutation, i: usize, plan: &Plan, rng: &mut Rn
         }
         UnknownRelated => {
             let y = rng.between(2005, 2014);
-            l.related.push(format!("LL-{y}-{:06}", rng.between(1, 999_999)));
+            l.related
+                .push(format!("LL-{y}-{:06}", rng.between(1, 999_999)));
         }
         DuplicateId => {
             // Take the id of an earlier valid lesson (or a later one for i = 0).
-            let mut j = if i > 0 { rng.below(i) } else { 1.min(plan.ids.len() - 1) };
+            let mut j = if i > 0 {
+                rng.below(i)
+            } else {
+                1.min(plan.ids.len() - 1)
+            };
             while plan.invalid[j] && j > 0 {
                 j -= 1;
             }
@@ -1872,7 +3369,10 @@ fn mutate_model(l: &mut Lesson, m: Mutation, i: usize, plan: &Plan, rng: &mut Rn
         }
         UnknownCauseKey => {
             ensure_action(l, "open");
-            l.actions[0].addresses.push(rng.pick(&["no-such-cause", "misc", "runbook-missing"]).to_string());
+            l.actions[0].addresses.push(
+                rng.pick(&["no-such-cause", "misc", "runbook-missing"])
+                    .to_string(),
+            );
         }
         MissingSectionAnalysis => l.sections[2].0 = "Discussion".into(),
         MissingSectionSummary => l.sections[0].0 = "Overview".into(),
@@ -1880,14 +3380,20 @@ fn mutate_model(l: &mut Lesson, m: Mutation, i: usize, plan: &Plan, rng: &mut Rn
         DuplicateSection => {
             let k = rng.below(3);
             let head = l.sections[k].0.clone();
-            l.sections.push((head, "Added later by a second author.\n".into()));
+            l.sections
+                .push((head, "Added later by a second author.\n".into()));
         }
         TimelineOrder => {
             // Swap the first and last dated items (they are strictly ordered).
             let tl = &mut l.sections[1].1;
             let mut lines: Vec<String> = tl.lines().map(String::from).collect();
             let dated: Vec<usize> = (0..lines.len())
-                .filter(|&k| lines[k].as_bytes().get(2).is_some_and(|b| b.is_ascii_digit()))
+                .filter(|&k| {
+                    lines[k]
+                        .as_bytes()
+                        .get(2)
+                        .is_some_and(|b| b.is_ascii_digit())
+                })
                 .collect();
             let (a, b) = (dated[0], dated[dated.len() - 1]);
             lines.swap(a, b);
@@ -1918,7 +3424,16 @@ fn render(l: &Lesson, m: Option<Mutation>, rng: &mut Rng) -> String {
         fm.push('\n');
     }
     if matches!(m, Some(UnknownKeyTop)) {
-        let _ = writeln!(fm, "{}", rng.pick(&["owner = \"team-sre\"", "root_cause = \"config\"", "impact = \"high\"", "reviewd = 2024-01-01"]));
+        let _ = writeln!(
+            fm,
+            "{}",
+            rng.pick(&[
+                "owner = \"team-sre\"",
+                "root_cause = \"config\"",
+                "impact = \"high\"",
+                "reviewd = 2024-01-01"
+            ])
+        );
     }
     let _ = writeln!(fm, "status = {}", toml_str(&l.status));
     if !matches!(m, Some(MissingKind)) {
@@ -1940,7 +3455,11 @@ fn render(l: &Lesson, m: Option<Mutation>, rng: &mut Rng) -> String {
         Some(MissingOccurred) => {}
         Some(WrongTypeOccurred) => {
             let (h, mi) = hm(l.occurred.0);
-            let _ = writeln!(fm, "occurred = \"{} {h:02}:{mi:02}\"", date_str(l.occurred.0));
+            let _ = writeln!(
+                fm,
+                "occurred = \"{} {h:02}:{mi:02}\"",
+                date_str(l.occurred.0)
+            );
         }
         _ => dt_line(&mut fm, "occurred", l.occurred),
     }
@@ -2001,7 +3520,15 @@ fn render(l: &Lesson, m: Option<Mutation>, rng: &mut Rng) -> String {
             let _ = writeln!(fm, "summary = {}", toml_str(&c.summary));
         }
         if k == 0 && matches!(m, Some(UnknownKeyCause)) {
-            let _ = writeln!(fm, "{}", rng.pick(&["owner = \"team-sre\"", "severity = \"high\"", "description = \"see analysis\""]));
+            let _ = writeln!(
+                fm,
+                "{}",
+                rng.pick(&[
+                    "owner = \"team-sre\"",
+                    "severity = \"high\"",
+                    "description = \"see analysis\""
+                ])
+            );
         }
     }
     for (k, a) in l.actions.iter().enumerate() {
@@ -2025,7 +3552,15 @@ fn render(l: &Lesson, m: Option<Mutation>, rng: &mut Rng) -> String {
             let _ = writeln!(fm, "link = {}", toml_str(link));
         }
         if k == 0 && matches!(m, Some(UnknownKeyAction)) {
-            let _ = writeln!(fm, "{}", rng.pick(&["priority = \"high\"", "assignee = \"b.nguyen\"", "ticket = \"SRE-12\""]));
+            let _ = writeln!(
+                fm,
+                "{}",
+                rng.pick(&[
+                    "priority = \"high\"",
+                    "assignee = \"b.nguyen\"",
+                    "ticket = \"SRE-12\""
+                ])
+            );
         }
     }
 
@@ -2078,17 +3613,26 @@ fn parse_args() -> Args {
     let mut count = None;
     let mut seed = 42u64;
     let mut invalid_percent = 0.0;
-    let mut threads = std::thread::available_parallelism().map(|n| n.get()).unwrap_or(1);
+    let mut threads = std::thread::available_parallelism()
+        .map(|n| n.get())
+        .unwrap_or(1);
     let mut it = std::env::args().skip(1);
     while let Some(a) = it.next() {
         let (name, inline) = match a.split_once('=') {
             Some((n, v)) if n.starts_with("--") => (n.to_string(), Some(v.to_string())),
             _ => (a.clone(), None),
         };
-        let mut val = || inline.clone().or_else(|| it.next()).unwrap_or_else(|| usage());
+        let mut val = || {
+            inline
+                .clone()
+                .or_else(|| it.next())
+                .unwrap_or_else(|| usage())
+        };
         match name.as_str() {
             "--out" | "-o" => out = Some(PathBuf::from(val())),
-            "--count" | "-n" => count = Some(val().replace('_', "").parse().unwrap_or_else(|_| usage())),
+            "--count" | "-n" => {
+                count = Some(val().replace('_', "").parse().unwrap_or_else(|_| usage()))
+            }
             "--seed" => seed = val().parse().unwrap_or_else(|_| usage()),
             "--invalid-percent" => {
                 invalid_percent = val().parse().unwrap_or_else(|_| usage());
@@ -2096,12 +3640,20 @@ fn parse_args() -> Args {
                     usage();
                 }
             }
-            "--threads" | "-j" => threads = val().parse::<usize>().unwrap_or_else(|_| usage()).max(1),
+            "--threads" | "-j" => {
+                threads = val().parse::<usize>().unwrap_or_else(|_| usage()).max(1)
+            }
             "-h" | "--help" => usage(),
             _ => usage(),
         }
     }
-    Args { out: out.unwrap_or_else(|| usage()), count: count.unwrap_or_else(|| usage()), seed, invalid_percent, threads }
+    Args {
+        out: out.unwrap_or_else(|| usage()),
+        count: count.unwrap_or_else(|| usage()),
+        seed,
+        invalid_percent,
+        threads,
+    }
 }
 
 fn write_file(path: &Path, data: &[u8]) {
@@ -2149,7 +3701,12 @@ fn main() {
             invalid[order[k]] = true;
         }
     }
-    let plan = Plan { occurred, ids, rel_paths_dir: dirs, invalid };
+    let plan = Plan {
+        occurred,
+        ids,
+        rel_paths_dir: dirs,
+        invalid,
+    };
 
     // Folders and fixed files.
     let root = &args.out;
@@ -2199,20 +3756,30 @@ fn main() {
                             let mut mrng = Rng::stream(args.seed, i as u64, 2);
                             let mutation = plan.invalid[i].then(|| mrng.pick(MUTATIONS));
                             let long = !plan.invalid[i] && mrng.chance(0.005);
-                            let (lesson, code) = generate(i, args.seed, &plan, &zipf, mutation, long);
+                            let (lesson, code) =
+                                generate(i, args.seed, &plan, &zipf, mutation, long);
                             let text = render(&lesson, mutation, &mut mrng);
                             let num = &plan.ids[i][plan.ids[i].len() - 6..];
-                            let fname = format!("{}/{}-{}.md", plan.rel_paths_dir[i], slugify(&lesson.title), num);
+                            let fname = format!(
+                                "{}/{}-{}.md",
+                                plan.rel_paths_dir[i],
+                                slugify(&lesson.title),
+                                num
+                            );
                             path.clear();
                             path.push(root);
                             path.push(&fname);
                             write_file(&path, text.as_bytes());
                             bytes += text.len() as u64;
                             if let Some(m) = mutation {
-                                manifest.push((i, format!("invalid\t{fname}\t{}\t{}", m.name(), m.rule())));
+                                manifest.push((
+                                    i,
+                                    format!("invalid\t{fname}\t{}\t{}", m.name(), m.rule()),
+                                ));
                             }
                             if let Some(c) = code {
-                                manifest.push((i, format!("codename\t{}\t{fname}\t{c}", lesson.id)));
+                                manifest
+                                    .push((i, format!("codename\t{}\t{fname}\t{c}", lesson.id)));
                             }
                             if long {
                                 manifest.push((i, format!("long\t{}\t{fname}", lesson.id)));
@@ -2223,7 +3790,10 @@ fn main() {
                 })
             })
             .collect();
-        handles.into_iter().map(|h| h.join().expect("worker panicked")).collect()
+        handles
+            .into_iter()
+            .map(|h| h.join().expect("worker panicked"))
+            .collect()
     });
 
     let total: u64 = results.iter().map(|r| r.0).sum();

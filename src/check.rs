@@ -177,7 +177,9 @@ fn check_file(kb: &KnowledgeBase, file: &LessonFile) -> (Vec<Diagnostic>, Option
                     rules::thousands(size as usize),
                     rules::thousands(kb.config.max_file_size as usize)
                 ),
-                Some("keep lessons short and link large logs; or raise `max_file_size` in lessons.toml"),
+                Some(
+                    "keep lessons short and link large logs; or raise `max_file_size` in lessons.toml",
+                ),
             );
         }
         Err(e) => {

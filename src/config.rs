@@ -186,7 +186,9 @@ fn read_into(reader: &mut Reader, table: &toml::de::DeTable, config: &mut Config
                 if let Some(v) = non_empty(reader, &what, value) {
                     for root in &v.value {
                         let p = Path::new(&root.value);
-                        if p.is_absolute() || p.components().any(|c| c == std::path::Component::ParentDir) {
+                        if p.is_absolute()
+                            || p.components().any(|c| c == std::path::Component::ParentDir)
+                        {
                             reader
                                 .report(
                                     Rule::ConfigInvalid,
@@ -204,11 +206,19 @@ fn read_into(reader: &mut Reader, table: &toml::de::DeTable, config: &mut Config
                     match Regex::new(&s.value) {
                         Ok(re) => config.id_pattern = re,
                         Err(e) => {
-                            let first_line = e.to_string().lines().last().unwrap_or("").trim().to_string();
+                            let first_line = e
+                                .to_string()
+                                .lines()
+                                .last()
+                                .unwrap_or("")
+                                .trim()
+                                .to_string();
                             reader.report(
                                 Rule::ConfigInvalid,
                                 value.span(),
-                                format!("`id_pattern` is not a valid regular expression: {first_line}"),
+                                format!(
+                                    "`id_pattern` is not a valid regular expression: {first_line}"
+                                ),
                             );
                         }
                     }
@@ -224,7 +234,11 @@ fn read_into(reader: &mut Reader, table: &toml::de::DeTable, config: &mut Config
                     match usize::try_from(n.value) {
                         Ok(n) if n > 0 => config.max_words = n,
                         _ => {
-                            reader.report(Rule::ConfigInvalid, value.span(), "`max_words` must be a positive integer");
+                            reader.report(
+                                Rule::ConfigInvalid,
+                                value.span(),
+                                "`max_words` must be a positive integer",
+                            );
                         }
                     }
                 }
@@ -245,7 +259,11 @@ fn read_into(reader: &mut Reader, table: &toml::de::DeTable, config: &mut Config
             }
             "vocabulary" => {
                 let toml::de::DeValue::Table(vocab) = value.get_ref() else {
-                    reader.report(Rule::ConfigInvalid, value.span(), "`vocabulary` must be a table");
+                    reader.report(
+                        Rule::ConfigInvalid,
+                        value.span(),
+                        "`vocabulary` must be a table",
+                    );
                     continue;
                 };
                 for (key, value) in reader.known_entries(vocab, VOCABULARY_KEYS, "[vocabulary]") {
@@ -277,7 +295,11 @@ fn non_empty(
 ) -> Option<crate::lesson::Strings> {
     let v = reader.strings(what, value)?;
     if v.value.is_empty() {
-        reader.report(Rule::ConfigInvalid, value.span(), format!("{what} must not be empty"));
+        reader.report(
+            Rule::ConfigInvalid,
+            value.span(),
+            format!("{what} must not be empty"),
+        );
         return None;
     }
     Some(v)
@@ -305,7 +327,8 @@ mod tests {
 
     #[test]
     fn bad_values_are_reported() {
-        let err = Config::parse("id_pattern = \"([\"\nmax_words = -1\n[vocabulary]\nkinds = []\n").unwrap_err();
+        let err = Config::parse("id_pattern = \"([\"\nmax_words = -1\n[vocabulary]\nkinds = []\n")
+            .unwrap_err();
         let lines: Vec<_> = err.diagnostics.iter().map(|d| d.start.line).collect();
         assert_eq!(lines, [1, 2, 4]);
     }

@@ -322,9 +322,19 @@ pub fn position_in(text: &str, offset: usize) -> Position {
     let prefix = &text.as_bytes()[..offset.min(text.len())];
     let line = memchr::memchr_iter(b'\n', prefix).count();
     let line_start = memchr::memrchr(b'\n', prefix).map_or(0, |i| i + 1);
-    let line_start = if line_start == 0 && text.starts_with('\u{FEFF}') { 3.min(prefix.len()) } else { line_start };
-    let column = String::from_utf8_lossy(&prefix[line_start..]).chars().count() + 1;
-    Position { line: line + 1, column }
+    let line_start = if line_start == 0 && text.starts_with('\u{FEFF}') {
+        3.min(prefix.len())
+    } else {
+        line_start
+    };
+    let column = String::from_utf8_lossy(&prefix[line_start..])
+        .chars()
+        .count()
+        + 1;
+    Position {
+        line: line + 1,
+        column,
+    }
 }
 
 /// The closest candidate to `value`, if it is close enough to be a likely

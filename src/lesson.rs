@@ -47,6 +47,8 @@ pub struct Cause {
     pub category: Option<Sp<String>>,
     pub key: Option<Sp<String>>,
     pub summary: Option<Sp<String>>,
+    /// Keys present with a value of the wrong type (already reported).
+    pub ill_typed: Vec<String>,
 }
 
 #[derive(Debug, Clone, PartialEq, Eq, Default)]
@@ -61,6 +63,8 @@ pub struct Action {
     pub completed: Option<Sp<Moment>>,
     pub addresses: Option<Strings>,
     pub link: Option<Sp<String>>,
+    /// Keys present with a value of the wrong type (already reported).
+    pub ill_typed: Vec<String>,
 }
 
 /// A level-2 section of the body.
@@ -117,6 +121,9 @@ pub struct Lesson {
     /// False when the front matter is not valid TOML: the values above are
     /// then absent and must not be reported as missing.
     pub front_matter_parsed: bool,
+    /// Keys present with a value of the wrong type (already reported, so
+    /// not reported again as missing).
+    pub ill_typed: Vec<String>,
     pub body: Body,
 }
 

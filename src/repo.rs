@@ -61,7 +61,9 @@ impl KnowledgeBase {
         is_lesson_name(name)
             && self.config.roots.iter().any(|root| {
                 let root = root.trim_matches('/');
-                root.is_empty() || root == "." || rel.strip_prefix(root).is_some_and(|r| r.starts_with('/'))
+                root.is_empty()
+                    || root == "."
+                    || rel.strip_prefix(root).is_some_and(|r| r.starts_with('/'))
             })
     }
 }
@@ -71,7 +73,10 @@ pub fn is_lesson_name(name: &str) -> bool {
 }
 
 fn discover_root(cwd: &Path) -> PathBuf {
-    if let Some(dir) = cwd.ancestors().find(|d| d.join(config::FILE_NAME).is_file()) {
+    if let Some(dir) = cwd
+        .ancestors()
+        .find(|d| d.join(config::FILE_NAME).is_file())
+    {
         return dir.to_path_buf();
     }
     if let Ok(repo) = git2::Repository::discover(cwd) {
@@ -137,7 +142,9 @@ pub fn list_lessons(kb: &KnowledgeBase) -> Vec<LessonFile> {
                 }
                 Err(err) => {
                     let Some(at) = err.path() else { continue };
-                    let Some(path) = kb.relative(at) else { continue };
+                    let Some(path) = kb.relative(at) else {
+                        continue;
+                    };
                     let reason = err
                         .io_error()
                         .map_or_else(|| err.to_string(), |e| e.to_string());
@@ -213,7 +220,12 @@ pub fn changed_lessons(kb: &KnowledgeBase, base: &str) -> Result<Vec<String>, Er
     let tree = repo
         .find_commit(merge_base)
         .and_then(|c| c.tree())
-        .map_err(|e| Error::Git(format!("--changed {base}: cannot read the merge base: {}", e.message())))?;
+        .map_err(|e| {
+            Error::Git(format!(
+                "--changed {base}: cannot read the merge base: {}",
+                e.message()
+            ))
+        })?;
 
     let mut opts = git2::DiffOptions::new();
     opts.include_untracked(true).recurse_untracked_dirs(true);
@@ -227,14 +239,24 @@ pub fn changed_lessons(kb: &KnowledgeBase, base: &str) -> Result<Vec<String>, Er
     }
     let diff = repo
         .diff_tree_to_workdir_with_index(Some(&tree), Some(&mut opts))
-        .map_err(|e| Error::Git(format!("--changed {base}: cannot compare with the work tree: {}", e.message())))?;
+        .map_err(|e| {
+            Error::Git(format!(
+                "--changed {base}: cannot compare with the work tree: {}",
+                e.message()
+            ))
+        })?;
     let mut out = Vec::new();
     for delta in diff.deltas() {
         use git2::Delta::*;
-        if !matches!(delta.status(), Added | Modified | Renamed | Copied | Typechange | Untracked) {
+        if !matches!(
+            delta.status(),
+            Added | Modified | Renamed | Copied | Typechange | Untracked
+        ) {
             continue;
         }
-        let Some(path) = delta.new_file().path() else { continue };
+        let Some(path) = delta.new_file().path() else {
+            continue;
+        };
         let Some(rel) = kb.relative(&workdir.join(path)) else {
             continue;
         };

@@ -13,7 +13,12 @@ use crate::diagnostic::{Diagnostic, LineIndex, Position, Related, Rule, suggest}
 use crate::lesson::{ACTION_STATUSES, Action, LESSON_STATUSES, Lesson, Moment, Sp};
 
 /// Runs every per-lesson rule.
-pub fn check_lesson(lesson: &Lesson, config: &Config, lines: &LineIndex, out: &mut Vec<Diagnostic>) {
+pub fn check_lesson(
+    lesson: &Lesson,
+    config: &Config,
+    lines: &LineIndex,
+    out: &mut Vec<Diagnostic>,
+) {
     let mut ctx = Ctx { config, lines, out };
     if lesson.front_matter_parsed {
         missing_key(&mut ctx, lesson);
@@ -34,13 +39,25 @@ struct Ctx<'c, 'l, 'a> {
 }
 
 impl Ctx<'_, '_, '_> {
-    fn report(&mut self, rule: Rule, span: std::ops::Range<usize>, message: impl Into<String>) -> &mut Diagnostic {
-        self.out.push(Diagnostic::new(rule, self.lines, span, message));
+    fn report(
+        &mut self,
+        rule: Rule,
+        span: std::ops::Range<usize>,
+        message: impl Into<String>,
+    ) -> &mut Diagnostic {
+        self.out
+            .push(Diagnostic::new(rule, self.lines, span, message));
         self.out.last_mut().expect("just pushed")
     }
 
     /// `invalid-value` when `value` is not in `allowed`, with a suggestion.
-    fn vocabulary(&mut self, what: &str, value: &Sp<String>, allowed: &[String], config_key: Option<&str>) {
+    fn vocabulary(
+        &mut self,
+        what: &str,
+        value: &Sp<String>,
+        allowed: &[String],
+        config_key: Option<&str>,
+    ) {
         if allowed.iter().any(|a| a == &value.value) {
             return;
         }
@@ -64,8 +81,12 @@ impl Ctx<'_, '_, '_> {
 
     fn not_blank(&mut self, what: &str, value: &Sp<String>) {
         if value.value.trim().is_empty() {
-            self.report(Rule::InvalidValue, value.span.clone(), format!("{what} is empty"))
-                .label = Some("expected text".into());
+            self.report(
+                Rule::InvalidValue,
+                value.span.clone(),
+                format!("{what} is empty"),
+            )
+            .label = Some("expected text".into());
         }
     }
 }
@@ -80,24 +101,45 @@ fn missing_key(ctx: &mut Ctx, lesson: &Lesson) {
     let at = lesson.opening.clone();
     let required: [(&str, bool, &str); 7] = [
         ("id", lesson.id.is_some(), "\"LL-2024-001\""),
-        ("title", lesson.title.is_some(), "\"What happened, in one line\""),
+        (
+            "title",
+            lesson.title.is_some(),
+            "\"What happened, in one line\"",
+        ),
         ("status", lesson.status.is_some(), "\"draft\""),
         ("kind", lesson.kind.is_some(), "\"outage\""),
         ("severity", lesson.severity.is_some(), "\"medium\""),
-        ("occurred", lesson.occurred.is_some(), "2024-03-12T09:58:00Z"),
+        (
+            "occurred",
+            lesson.occurred.is_some(),
+            "2024-03-12T09:58:00Z",
+        ),
         ("systems", lesson.systems.is_some(), "[\"payments-db\"]"),
     ];
+    let reported = |list: &[String], key: &str| list.iter().any(|k| k == key);
     for (key, present, example) in required {
-        if !present {
+        if !present && !reported(&lesson.ill_typed, key) {
             missing(ctx, at.clone(), "the front matter", key, example);
         }
     }
     for cause in lesson.causes() {
-        if cause.category.is_none() {
-            missing(ctx, cause.span.clone(), "this cause", "category", "\"process-gap\"");
+        if cause.category.is_none() && !reported(&cause.ill_typed, "category") {
+            missing(
+                ctx,
+                cause.span.clone(),
+                "this cause",
+                "category",
+                "\"process-gap\"",
+            );
         }
-        if cause.summary.is_none() {
-            missing(ctx, cause.span.clone(), "this cause", "summary", "\"One sentence on the root cause\"");
+        if cause.summary.is_none() && !reported(&cause.ill_typed, "summary") {
+            missing(
+                ctx,
+                cause.span.clone(),
+                "this cause",
+                "summary",
+                "\"One sentence on the root cause\"",
+            );
         }
     }
     for action in lesson.actions() {
@@ -108,11 +150,11 @@ fn missing_key(ctx: &mut Ctx, lesson: &Lesson) {
             ("status", action.status.is_some(), "\"open\""),
         ];
         for (key, present, example) in checks {
-            if !present {
+            if !present && !reported(&action.ill_typed, key) {
                 missing(ctx, action.span.clone(), "this action", key, example);
             }
         }
-        if action.due.is_none() && needs_due(action) {
+        if action.due.is_none() && needs_due(action) && !reported(&action.ill_typed, "due") {
             let status = action.status.as_ref().map_or("", |s| s.value.as_str());
             let d = ctx.report(
                 Rule::MissingKey,
@@ -142,10 +184,17 @@ fn invalid_value(ctx: &mut Ctx, lesson: &Lesson) {
             let d = ctx.report(
                 Rule::InvalidValue,
                 id.span.clone(),
-                format!("id \"{}\" does not match the id pattern {}", id.value, config.id_pattern.as_str()),
+                format!(
+                    "id \"{}\" does not match the id pattern {}",
+                    id.value,
+                    config.id_pattern.as_str()
+                ),
             );
             d.label = Some("does not match `id_pattern`".into());
-            d.help = Some("ids look like LL-2024-007 by default; `lessons new` allocates the next free one".into());
+            d.help = Some(
+                "ids look like LL-2024-007 by default; `lessons new` allocates the next free one"
+                    .into(),
+            );
         }
     }
     if let Some(title) = &lesson.title {
@@ -161,8 +210,12 @@ fn invalid_value(ctx: &mut Ctx, lesson: &Lesson) {
             );
             d.help = Some("keep the title to one line; details belong in the Summary".into());
         } else if title.value.contains(['\n', '\r']) {
-            ctx.report(Rule::InvalidValue, title.span.clone(), "the title must be one line")
-                .label = Some("contains a line break".into());
+            ctx.report(
+                Rule::InvalidValue,
+                title.span.clone(),
+                "the title must be one line",
+            )
+            .label = Some("contains a line break".into());
         }
     }
     if let Some(status) = &lesson.status {
@@ -176,7 +229,11 @@ fn invalid_value(ctx: &mut Ctx, lesson: &Lesson) {
     }
     if let Some(systems) = &lesson.systems {
         if systems.value.is_empty() {
-            let d = ctx.report(Rule::InvalidValue, systems.span.clone(), "`systems` is empty");
+            let d = ctx.report(
+                Rule::InvalidValue,
+                systems.span.clone(),
+                "`systems` is empty",
+            );
             d.label = Some("name at least one system".into());
             d.help = Some("list the systems in scope of the review, e.g. [\"payments-db\"]".into());
         }
@@ -197,7 +254,12 @@ fn invalid_value(ctx: &mut Ctx, lesson: &Lesson) {
     }
     for cause in lesson.causes() {
         if let Some(category) = &cause.category {
-            ctx.vocabulary("cause category", category, &voc.cause_categories, Some("cause_categories"));
+            ctx.vocabulary(
+                "cause category",
+                category,
+                &voc.cause_categories,
+                Some("cause_categories"),
+            );
         }
         if let Some(key) = &cause.key {
             if !is_slug(&key.value) {
@@ -237,8 +299,12 @@ fn statuses(list: &[&str]) -> Vec<String> {
 /// `^[a-z0-9]+(-[a-z0-9]+)*$`, without a regex per call.
 pub fn is_slug(s: &str) -> bool {
     !s.is_empty()
-        && s.split('-')
-            .all(|part| !part.is_empty() && part.bytes().all(|b| b.is_ascii_lowercase() || b.is_ascii_digit()))
+        && s.split('-').all(|part| {
+            !part.is_empty()
+                && part
+                    .bytes()
+                    .all(|b| b.is_ascii_lowercase() || b.is_ascii_digit())
+        })
 }
 
 /// A slug for `s`: lowercase ASCII letters and digits joined by hyphens.
@@ -313,7 +379,11 @@ fn final_incomplete(ctx: &mut Ctx, lesson: &Lesson) {
         return;
     }
     let gaps = [
-        (lesson.reviewed.is_none(), "`reviewed` (when the review was held)", "add `reviewed = 2024-03-19`"),
+        (
+            lesson.reviewed.is_none() && !lesson.ill_typed.iter().any(|k| k == "reviewed"),
+            "`reviewed` (when the review was held)",
+            "add `reviewed = 2024-03-19`",
+        ),
         (
             lesson.causes().is_empty(),
             "a root cause",
@@ -333,7 +403,9 @@ fn final_incomplete(ctx: &mut Ctx, lesson: &Lesson) {
                 format!("the lesson is final but has no {what}"),
             );
             d.label = Some("status is final".into());
-            d.help = Some(format!("{help}, or keep the status \"review\" until it is complete"));
+            d.help = Some(format!(
+                "{help}, or keep the status \"review\" until it is complete"
+            ));
         }
     }
 }
@@ -357,7 +429,10 @@ fn unknown_cause_key(ctx: &mut Ctx, lesson: &Lesson) {
             let d = ctx.report(
                 Rule::UnknownCauseKey,
                 addressed.span.clone(),
-                format!("action addresses \"{}\", which is not the key of a cause of this lesson", addressed.value),
+                format!(
+                    "action addresses \"{}\", which is not the key of a cause of this lesson",
+                    addressed.value
+                ),
             );
             d.label = Some("no cause has this key".into());
             d.help = Some(help);
@@ -368,18 +443,21 @@ fn unknown_cause_key(ctx: &mut Ctx, lesson: &Lesson) {
 fn sections(ctx: &mut Ctx, lesson: &Lesson) {
     let body = &lesson.body;
     for required in &ctx.config.required_sections {
-        let mut found = body.sections.iter().filter(|s| s.title.eq_ignore_ascii_case(required));
+        let mut found = body
+            .sections
+            .iter()
+            .filter(|s| s.title.eq_ignore_ascii_case(required));
         match (found.next(), found.next()) {
             (None, _) => {
-                // Point at the first line of the body, where sections start.
-                let at = body.span.start.min(ctx.lines.text().len());
-                let end = ctx.lines.text()[at..].find(['\n', '\r']).map_or(ctx.lines.text().len(), |n| at + n);
                 let d = ctx.report(
                     Rule::MissingSection,
-                    at..end,
+                    first_body_line(ctx.lines.text(), &body.span),
                     format!("the required section `{required}` is missing"),
                 );
-                d.help = Some(format!("add a level-2 heading `## {required}` and its text"));
+                d.label = Some(format!("no `## {required}` heading in the body"));
+                d.help = Some(format!(
+                    "add a level-2 heading `## {required}` and its text"
+                ));
             }
             (Some(first), Some(second)) => {
                 let d = ctx.report(
@@ -407,7 +485,10 @@ fn timeline_order(ctx: &mut Ctx, lesson: &Lesson) {
                 let d = ctx.report(
                     Rule::TimelineOrder,
                     item.span.clone(),
-                    format!("timeline item `{}` comes after `{}`", item.at.text, prev.at.text),
+                    format!(
+                        "timeline item `{}` comes after `{}`",
+                        item.at.text, prev.at.text
+                    ),
                 );
                 d.label = Some("earlier than the item before it".into());
                 d.help = Some("keep timeline items in chronological order; a date without a time is read as 00:00 UTC".into());
@@ -427,15 +508,39 @@ fn too_long(ctx: &mut Ctx, lesson: &Lesson) {
     if words <= max {
         return;
     }
-    let text = ctx.lines.text();
-    let at = lesson.body.span.start.min(text.len());
-    let end = text[at..].find(['\n', '\r']).map_or(text.len(), |n| at + n);
     let d = ctx.report(
         Rule::TooLong,
-        at..end,
-        format!("the body has {} words (max_words is {})", thousands(words), thousands(max)),
+        first_body_line(ctx.lines.text(), &lesson.body.span),
+        format!(
+            "the body has {} words (max_words is {})",
+            thousands(words),
+            thousands(max)
+        ),
     );
-    d.help = Some("long reports are not read; move raw logs and transcripts to a linked ticket".into());
+    d.help =
+        Some("long reports are not read; move raw logs and transcripts to a linked ticket".into());
+}
+
+/// The first non-blank line of the body (where body-wide findings point),
+/// or the end of the file when the body is blank.
+fn first_body_line(text: &str, body: &std::ops::Range<usize>) -> std::ops::Range<usize> {
+    let body_text = text.get(body.clone()).unwrap_or("");
+    let skipped = body_text.len() - body_text.trim_start().len();
+    let start = (body.start + skipped).min(text.len());
+    let start = if start == text.len() {
+        // Blank body: point at the start of the last line.
+        text.trim_end().rfind('\n').map_or(0, |i| i + 1)
+    } else {
+        // Back up to the start of that line.
+        text[..start]
+            .rfind('\n')
+            .map_or(0, |i| i + 1)
+            .max(body.start.min(start))
+    };
+    let end = text[start..]
+        .find(['\n', '\r'])
+        .map_or(text.len(), |n| start + n);
+    start..end
 }
 
 /// 2140 -> "2,140".
@@ -520,12 +625,16 @@ pub fn check_knowledge_base(sites: &[IdSite], report_on: impl Fn(&str) -> bool) 
             let mut d = Diagnostic::unresolved(Rule::UnknownRelated, r.span.clone(), message);
             d.path = site.path.clone();
             d.label = Some(if is_self { "this lesson" } else { "unknown id" }.into());
-            d.help = Some(
-                match suggest(&r.value, first.keys().copied()).filter(|_| !is_self) {
-                    Some(s) => format!("did you mean \"{s}\"?"),
-                    None => "fix the id, or remove it from `related`".into(),
-                },
-            );
+            // Ids look alike by design: only suggest a one-character slip.
+            let close = first
+                .keys()
+                .copied()
+                .filter(|id| Some(*id) != own && strsim::damerau_levenshtein(id, &r.value) == 1)
+                .min();
+            d.help = Some(match close.filter(|_| !is_self) {
+                Some(s) => format!("did you mean \"{s}\"?"),
+                None => "fix the id, or remove it from `related`".into(),
+            });
             out.push(d);
         }
     }

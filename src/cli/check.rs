@@ -47,7 +47,11 @@ pub fn run(cli: &Cli, args: &CheckArgs) -> Result<i32, CliError> {
     })?;
     let kb = KnowledgeBase::open(cli.repo.as_deref(), &cwd)?;
     let mut selection = match &args.changed {
-        Some(base) => Some(repo::changed_lessons(&kb, base)?.into_iter().collect::<BTreeSet<_>>()),
+        Some(base) => Some(
+            repo::changed_lessons(&kb, base)?
+                .into_iter()
+                .collect::<BTreeSet<_>>(),
+        ),
         None => None,
     };
     if !args.paths.is_empty() {
@@ -80,12 +84,19 @@ pub fn run(cli: &Cli, args: &CheckArgs) -> Result<i32, CliError> {
             let prefix = prefix();
             emit::github::render(&report, &prefix, &mut out)?;
             if let Some(path) = std::env::var_os("GITHUB_STEP_SUMMARY").filter(|p| !p.is_empty()) {
-                append(&PathBuf::from(path), &emit::github::step_summary(&report, &prefix))?;
+                append(
+                    &PathBuf::from(path),
+                    &emit::github::step_summary(&report, &prefix),
+                )?;
             }
         }
     }
     out.flush()?;
-    Ok(if report.errors > 0 { EXIT_FINDINGS } else { EXIT_OK })
+    Ok(if report.errors > 0 {
+        EXIT_FINDINGS
+    } else {
+        EXIT_OK
+    })
 }
 
 fn append(path: &PathBuf, text: &str) -> Result<(), Error> {
@@ -93,17 +104,26 @@ fn append(path: &PathBuf, text: &str) -> Result<(), Error> {
         path: path.clone(),
         source,
     };
-    let mut f = std::fs::OpenOptions::new().create(true).append(true).open(path).map_err(io)?;
+    let mut f = std::fs::OpenOptions::new()
+        .create(true)
+        .append(true)
+        .open(path)
+        .map_err(io)?;
     f.write_all(text.as_bytes()).map_err(io)
 }
 
 /// The lessons named by PATH arguments, relative to the knowledge base.
-fn explicit_paths(kb: &KnowledgeBase, cwd: &std::path::Path, paths: &[PathBuf]) -> Result<BTreeSet<String>, Error> {
+fn explicit_paths(
+    kb: &KnowledgeBase,
+    cwd: &std::path::Path,
+    paths: &[PathBuf],
+) -> Result<BTreeSet<String>, Error> {
     let mut out = BTreeSet::new();
     let mut all: Option<Vec<String>> = None;
     for path in paths {
         let abs = cwd.join(path);
-        let meta = std::fs::symlink_metadata(&abs).map_err(|_| Error::Usage(format!("{}: no such file or directory", path.display())))?;
+        let meta = std::fs::symlink_metadata(&abs)
+            .map_err(|_| Error::Usage(format!("{}: no such file or directory", path.display())))?;
         // Resolve the folder, not a symlinked lesson itself: a link is
         // checked (and reported) as the link it is.
         let resolved = match (abs.parent(), abs.file_name()) {
@@ -114,12 +134,22 @@ fn explicit_paths(kb: &KnowledgeBase, cwd: &std::path::Path, paths: &[PathBuf]) 
             _ => abs.canonicalize().unwrap_or(abs.clone()),
         };
         let Some(rel) = kb.relative(&resolved) else {
-            eprintln!("note: skipping {}: outside the knowledge base {}", path.display(), kb.root.display());
+            eprintln!(
+                "note: skipping {}: outside the knowledge base {}",
+                path.display(),
+                kb.root.display()
+            );
             continue;
         };
         if meta.is_dir() {
-            let all = all.get_or_insert_with(|| repo::list_lessons(kb).into_iter().map(|f| f.path).collect());
-            let prefix = if rel.is_empty() { String::new() } else { format!("{rel}/") };
+            let all = all.get_or_insert_with(|| {
+                repo::list_lessons(kb).into_iter().map(|f| f.path).collect()
+            });
+            let prefix = if rel.is_empty() {
+                String::new()
+            } else {
+                format!("{rel}/")
+            };
             out.extend(all.iter().filter(|p| p.starts_with(&prefix)).cloned());
         } else if kb.is_lesson_path(&rel) {
             out.insert(rel);

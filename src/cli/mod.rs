@@ -123,11 +123,20 @@ fn report_error(e: &Error, color: bool) {
                 warnings: 0,
                 files: Vec::new(),
             };
-            let _ = crate::emit::human::render_source(&config.diagnostics, &config.source, color, &mut err);
+            let _ = crate::emit::human::render_source(
+                &config.diagnostics,
+                &config.source,
+                color,
+                &mut err,
+            );
             let _ = writeln!(
                 err,
                 "error: lessons.toml has {}; fix it before lessons can be checked",
-                if report.errors == 1 { "1 problem".to_string() } else { format!("{} problems", report.errors) }
+                if report.errors == 1 {
+                    "1 problem".to_string()
+                } else {
+                    format!("{} problems", report.errors)
+                }
             );
         }
         other => {

@@ -10,7 +10,9 @@ use crate::emit::repo_path;
 
 /// Escapes a workflow command's message (the text after `::`).
 pub fn escape_data(s: &str) -> String {
-    s.replace('%', "%25").replace('\r', "%0D").replace('\n', "%0A")
+    s.replace('%', "%25")
+        .replace('\r', "%0D")
+        .replace('\n', "%0A")
 }
 
 /// Escapes a workflow command property value (`file=`, `title=`...).

@@ -73,10 +73,16 @@ fn report_for<'a>(d: &'a Diagnostic, source: &'a str) -> Vec<Group<'a>> {
         if let Some(label) = &d.label {
             primary = primary.label(label.as_str());
         }
-        let mut snippet = Snippet::source(source).path(d.path.as_str()).annotation(primary);
+        let mut snippet = Snippet::source(source)
+            .path(d.path.as_str())
+            .annotation(primary);
         for ctx in &d.context {
             if ctx.span.end <= source.len() {
-                snippet = snippet.annotation(AnnotationKind::Context.span(ctx.span.clone()).label(ctx.message.as_str()));
+                snippet = snippet.annotation(
+                    AnnotationKind::Context
+                        .span(ctx.span.clone())
+                        .label(ctx.message.as_str()),
+                );
             }
         }
         title.element(snippet)

@@ -39,7 +39,14 @@ pub fn read(
                 level: HeadingLevel::H2,
                 ..
             }) => {
-                finish_item(&mut item_pending, &item_text, item_start, &mut timeline, lines, diagnostics);
+                finish_item(
+                    &mut item_pending,
+                    &item_text,
+                    item_start,
+                    &mut timeline,
+                    lines,
+                    diagnostics,
+                );
                 heading = Some((range, String::new()));
             }
             Event::End(TagEnd::Heading(HeadingLevel::H2)) => {
@@ -58,7 +65,14 @@ pub fn read(
                 }
             }
             Event::Start(Tag::Item) if in_timeline => {
-                finish_item(&mut item_pending, &item_text, item_start, &mut timeline, lines, diagnostics);
+                finish_item(
+                    &mut item_pending,
+                    &item_text,
+                    item_start,
+                    &mut timeline,
+                    lines,
+                    diagnostics,
+                );
                 item_pending = true;
                 item_text.clear();
                 item_start = usize::MAX;
@@ -75,19 +89,43 @@ pub fn read(
                     }
                     item_text.push_str(&t);
                     if item_text.len() >= 40 {
-                        finish_item(&mut item_pending, &item_text, item_start, &mut timeline, lines, diagnostics);
+                        finish_item(
+                            &mut item_pending,
+                            &item_text,
+                            item_start,
+                            &mut timeline,
+                            lines,
+                            diagnostics,
+                        );
                     }
                 }
             }
-            Event::SoftBreak | Event::HardBreak | Event::End(TagEnd::Paragraph) | Event::End(TagEnd::Item)
+            Event::SoftBreak
+            | Event::HardBreak
+            | Event::End(TagEnd::Paragraph)
+            | Event::End(TagEnd::Item)
                 if item_pending =>
             {
-                finish_item(&mut item_pending, &item_text, item_start, &mut timeline, lines, diagnostics);
+                finish_item(
+                    &mut item_pending,
+                    &item_text,
+                    item_start,
+                    &mut timeline,
+                    lines,
+                    diagnostics,
+                );
             }
             _ => {}
         }
     }
-    finish_item(&mut item_pending, &item_text, item_start, &mut timeline, lines, diagnostics);
+    finish_item(
+        &mut item_pending,
+        &item_text,
+        item_start,
+        &mut timeline,
+        lines,
+        diagnostics,
+    );
     Body {
         span,
         sections,
@@ -244,13 +282,28 @@ mod tests {
 
     #[test]
     fn timeline_stamps() {
-        assert_eq!(stamp("2024-03-12 09:58Z Primary"), Some(("2024-03-12T09:58:00Z".into(), 17)));
-        assert_eq!(stamp("2024-03-12T09:58:30+02:00 x"), Some(("2024-03-12T07:58:30Z".into(), 25)));
-        assert_eq!(stamp("2024-03-12 09:58 UTC: x"), Some(("2024-03-12T09:58:00Z".into(), 20)));
-        assert_eq!(stamp("2024-03-12: x"), Some(("2024-03-12T00:00:00Z".into(), 10)));
+        assert_eq!(
+            stamp("2024-03-12 09:58Z Primary"),
+            Some(("2024-03-12T09:58:00Z".into(), 17))
+        );
+        assert_eq!(
+            stamp("2024-03-12T09:58:30+02:00 x"),
+            Some(("2024-03-12T07:58:30Z".into(), 25))
+        );
+        assert_eq!(
+            stamp("2024-03-12 09:58 UTC: x"),
+            Some(("2024-03-12T09:58:00Z".into(), 20))
+        );
+        assert_eq!(
+            stamp("2024-03-12: x"),
+            Some(("2024-03-12T00:00:00Z".into(), 10))
+        );
         assert_eq!(stamp("Primary stops"), None);
         assert_eq!(stamp("20240312"), None);
-        assert!(matches!(parse_timeline_stamp("2024-13-45 x"), Some(Err(10))));
+        assert!(matches!(
+            parse_timeline_stamp("2024-13-45 x"),
+            Some(Err(10))
+        ));
     }
 
     #[test]

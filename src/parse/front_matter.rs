@@ -59,6 +59,7 @@ pub fn read(toml: &str, base: usize, lines: &LineIndex, lesson: &mut Lesson) -> 
     lesson.front_matter_parsed = true;
     for (key, value) in reader.known_entries(table.get_ref(), LESSON_KEYS, "the front matter") {
         let what = format!("`{key}`");
+        let before = reader.diagnostics.len();
         match key {
             "id" => lesson.id = reader.string(&what, value),
             "title" => lesson.title = reader.string(&what, value),
@@ -79,7 +80,10 @@ pub fn read(toml: &str, base: usize, lines: &LineIndex, lesson: &mut Lesson) -> 
             "causes" => {
                 lesson.causes = tables(&mut reader, "causes", value).map(|t| {
                     Sp::new(
-                        t.value.into_iter().map(|(span, t)| cause(&mut reader, span, t)).collect(),
+                        t.value
+                            .into_iter()
+                            .map(|(span, t)| cause(&mut reader, span, t))
+                            .collect(),
                         t.span,
                     )
                 })
@@ -87,7 +91,10 @@ pub fn read(toml: &str, base: usize, lines: &LineIndex, lesson: &mut Lesson) -> 
             "actions" => {
                 lesson.actions = tables(&mut reader, "actions", value).map(|t| {
                     Sp::new(
-                        t.value.into_iter().map(|(span, t)| action(&mut reader, span, t)).collect(),
+                        t.value
+                            .into_iter()
+                            .map(|(span, t)| action(&mut reader, span, t))
+                            .collect(),
                         t.span,
                     )
                 })
@@ -101,6 +108,9 @@ pub fn read(toml: &str, base: usize, lines: &LineIndex, lesson: &mut Lesson) -> 
             }
             _ => unreachable!("known_entries only returns LESSON_KEYS"),
         }
+        if reader.diagnostics.len() > before {
+            lesson.ill_typed.push(key.to_string());
+        }
     }
     reader.diagnostics
 }
@@ -108,7 +118,11 @@ pub fn read(toml: &str, base: usize, lines: &LineIndex, lesson: &mut Lesson) -> 
 type Tables<'i> = Sp<Vec<(std::ops::Range<usize>, &'i DeTable<'i>)>>;
 
 /// `[[causes]]` / `[[actions]]`: an array of tables (or inline tables).
-fn tables<'i>(reader: &mut Reader, key: &str, value: &'i Spanned<DeValue<'i>>) -> Option<Tables<'i>> {
+fn tables<'i>(
+    reader: &mut Reader,
+    key: &str,
+    value: &'i Spanned<DeValue<'i>>,
+) -> Option<Tables<'i>> {
     let DeValue::Array(items) = value.get_ref() else {
         let d = reader.report(
             Rule::WrongType,
@@ -144,11 +158,15 @@ fn cause(reader: &mut Reader, span: std::ops::Range<usize>, table: &DeTable) -> 
     };
     for (key, value) in reader.known_entries(table, CAUSE_KEYS, "a cause") {
         let what = format!("cause `{key}`");
+        let before = reader.diagnostics.len();
         match key {
             "category" => cause.category = reader.string(&what, value),
             "key" => cause.key = reader.string(&what, value),
             "summary" => cause.summary = reader.string(&what, value),
             _ => unreachable!("known_entries only returns CAUSE_KEYS"),
+        }
+        if reader.diagnostics.len() > before {
+            cause.ill_typed.push(key.to_string());
         }
     }
     cause
@@ -161,6 +179,7 @@ fn action(reader: &mut Reader, span: std::ops::Range<usize>, table: &DeTable) ->
     };
     for (key, value) in reader.known_entries(table, ACTION_KEYS, "an action") {
         let what = format!("action `{key}`");
+        let before = reader.diagnostics.len();
         match key {
             "summary" => action.summary = reader.string(&what, value),
             "type" => action.kind = reader.string(&what, value),
@@ -171,6 +190,9 @@ fn action(reader: &mut Reader, span: std::ops::Range<usize>, table: &DeTable) ->
             "addresses" => action.addresses = reader.strings(&what, value),
             "link" => action.link = reader.string(&what, value),
             _ => unreachable!("known_entries only returns ACTION_KEYS"),
+        }
+        if reader.diagnostics.len() > before {
+            action.ill_typed.push(key.to_string());
         }
     }
     action

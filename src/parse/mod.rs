@@ -70,8 +70,12 @@ fn parse_inner(bytes: &[u8], config: &Config) -> Parsed {
         opening: split.opening.clone(),
         ..Lesson::default()
     };
-    let mut diagnostics =
-        front_matter::read(&text[split.toml.clone()], split.toml.start, &lines, &mut lesson);
+    let mut diagnostics = front_matter::read(
+        &text[split.toml.clone()],
+        split.toml.start,
+        &lines,
+        &mut lesson,
+    );
     lesson.body = body::read(text, split.body.clone(), config, &lines, &mut diagnostics);
     Parsed {
         lesson: Some(lesson),
@@ -91,7 +95,9 @@ fn encoding_problem(bytes: &[u8]) -> Option<Diagnostic> {
                 0..0,
                 format!("the file is UTF-16 ({which}-endian byte-order mark), not UTF-8"),
             )
-            .with_help("save the file as UTF-8 (in most editors: File > Save with Encoding > UTF-8)"),
+            .with_help(
+                "save the file as UTF-8 (in most editors: File > Save with Encoding > UTF-8)",
+            ),
         );
     }
     if let Some(at) = memchr::memchr(0, bytes) {
@@ -237,7 +243,9 @@ fn split(text: &str, lines: &LineIndex) -> Result<Split, Box<Diagnostic>> {
             let heading = offset..offset + line.trim_end().len();
             d = d
                 .with_context(heading, "this Markdown heading is read as front matter")
-                .with_help("add a line `+++` after the last front matter key, before the first heading");
+                .with_help(
+                    "add a line `+++` after the last front matter key, before the first heading",
+                );
             break;
         }
         offset += line.len();
@@ -273,9 +281,15 @@ mod tests {
     fn file_level_problems_have_rules() {
         assert_eq!(rules(b"\xFF\xFE+\x00"), ["invalid-encoding"]);
         assert_eq!(rules(b"+++\nid = \"\x00\"\n+++\n"), ["nul-byte"]);
-        assert_eq!(rules(b"+++\ntitle = \"caf\xE9\"\n+++\n"), ["invalid-encoding"]);
+        assert_eq!(
+            rules(b"+++\ntitle = \"caf\xE9\"\n+++\n"),
+            ["invalid-encoding"]
+        );
         assert_eq!(rules(b"---\ntitle: x\n---\n"), ["front-matter-missing"]);
-        assert_eq!(rules(b"+++\nid = 1\n## Summary\n"), ["front-matter-unclosed"]);
+        assert_eq!(
+            rules(b"+++\nid = 1\n## Summary\n"),
+            ["front-matter-unclosed"]
+        );
         assert_eq!(
             rules(b"+++\n<<<<<<< HEAD\nid = 1\n=======\nid = 2\n>>>>>>> x\n+++\n"),
             ["merge-conflict"]

@@ -40,7 +40,12 @@ impl<'l, 'a> Reader<'l, 'a> {
         span.start + self.base..span.end + self.base
     }
 
-    pub fn report(&mut self, rule: Rule, span: Range<usize>, message: impl Into<String>) -> &mut Diagnostic {
+    pub fn report(
+        &mut self,
+        rule: Rule,
+        span: Range<usize>,
+        message: impl Into<String>,
+    ) -> &mut Diagnostic {
         let d = Diagnostic::new(rule, self.lines, self.span(span), message);
         self.diagnostics.push(d);
         self.diagnostics.last_mut().expect("just pushed")
@@ -85,14 +90,16 @@ impl<'l, 'a> Reader<'l, 'a> {
 
     pub fn integer(&mut self, what: &str, value: &Spanned<DeValue>) -> Option<Sp<i64>> {
         match value.get_ref() {
-            DeValue::Integer(i) => match i64::from_str_radix(&i.as_str().replace('_', ""), i.radix()) {
-                Ok(n) => Some(Sp::new(n, self.span(value.span()))),
-                Err(_) => {
-                    let rule = self.type_rule;
-                    self.report(rule, value.span(), format!("{what} is out of range"));
-                    None
+            DeValue::Integer(i) => {
+                match i64::from_str_radix(&i.as_str().replace('_', ""), i.radix()) {
+                    Ok(n) => Some(Sp::new(n, self.span(value.span()))),
+                    Err(_) => {
+                        let rule = self.type_rule;
+                        self.report(rule, value.span(), format!("{what} is out of range"));
+                        None
+                    }
                 }
-            },
+            }
             _ => {
                 self.wrong_type(what, "an integer", value);
                 None
