@@ -158,6 +158,13 @@ fn check_file(kb: &KnowledgeBase, file: &LessonFile) -> (Vec<Diagnostic>, Option
                 Some("remove the link or restore its target"),
             );
         }
+        Some(FileProblem::NotRegular) => {
+            return whole(
+                Rule::UnreadableFile,
+                "not a regular file (a pipe, socket, device or folder): not read".into(),
+                Some("lessons are regular Markdown files; move this out of the lesson roots"),
+            );
+        }
         Some(FileProblem::Unreadable(reason)) => {
             return whole(
                 Rule::UnreadableFile,

@@ -103,6 +103,8 @@ pub enum FileProblem {
     SymlinkOutside(PathBuf),
     /// A symbolic link that points nowhere.
     BrokenSymlink,
+    /// Not a regular file (a FIFO, socket or device): never opened.
+    NotRegular,
     /// A folder or file the walk could not read.
     Unreadable(String),
 }
@@ -131,6 +133,9 @@ pub fn list_lessons(kb: &KnowledgeBase) -> Vec<LessonFile> {
                     };
                     let problem = if entry.path_is_symlink() {
                         symlink_problem(kb, entry.path())
+                    } else if !entry.file_type().is_file() {
+                        // A FIFO or device would block or never end.
+                        Some(FileProblem::NotRegular)
                     } else {
                         None
                     };
@@ -165,7 +170,13 @@ pub fn list_lessons(kb: &KnowledgeBase) -> Vec<LessonFile> {
 /// A link is read only when its target is a file inside the knowledge base.
 fn symlink_problem(kb: &KnowledgeBase, link: &Path) -> Option<FileProblem> {
     match link.canonicalize() {
-        Ok(target) if target.starts_with(&kb.root) => None,
+        Ok(target) if target.starts_with(&kb.root) => {
+            if target.is_file() {
+                None
+            } else {
+                Some(FileProblem::NotRegular)
+            }
+        }
         Ok(target) => Some(FileProblem::SymlinkOutside(target)),
         Err(_) => Some(FileProblem::BrokenSymlink),
     }
