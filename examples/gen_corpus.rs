@@ -2153,7 +2153,7 @@ fn thousands(n: u64) -> String {
     let s = n.to_string();
     let mut out = String::new();
     for (i, c) in s.chars().enumerate() {
-        if i > 0 && (s.len() - i) % 3 == 0 {
+        if i > 0 && (s.len() - i).is_multiple_of(3) {
             out.push(',');
         }
         out.push(c);
@@ -2782,17 +2782,17 @@ fn generate(
                 let ci = used[a];
                 let c = &CAUSES[ci];
                 let mut addr = Vec::new();
-                if let Some(k) = &causes[a].key {
-                    if rng.chance(0.9) {
-                        addr.push(k.clone());
-                    }
+                if let Some(k) = &causes[a].key
+                    && rng.chance(0.9)
+                {
+                    addr.push(k.clone());
                 }
                 if rng.chance(0.15) {
                     for other in &causes {
-                        if let Some(k) = &other.key {
-                            if !addr.contains(k) {
-                                addr.push(k.clone());
-                            }
+                        if let Some(k) = &other.key
+                            && !addr.contains(k)
+                        {
+                            addr.push(k.clone());
                         }
                     }
                 }
@@ -3044,9 +3044,7 @@ fn generate(
                 } else {
                     3 + rng.below(7)
                 };
-                if p == 0 && s == 0 {
-                    sentence(&mut para, theme.analysis, &cx, &mut rng, &mut seen);
-                } else if r < 3 {
+                if (p == 0 && s == 0) || r < 3 {
                     sentence(&mut para, theme.analysis, &cx, &mut rng, &mut seen);
                 } else if r < 7 {
                     sentence(&mut para, GENERIC_ANALYSIS, &cx, &mut rng, &mut seen);
@@ -3073,13 +3071,13 @@ fn generate(
             if rng.chance(0.02) {
                 sentence(&mut para, RARE, &cx, &mut rng, &mut seen);
             }
-            if p == 2 {
-                if let Some(code) = &codename_phrase {
-                    let _ = write!(
-                        para,
-                        " The {code} review found that the same pattern had been missed before."
-                    );
-                }
+            if p == 2
+                && let Some(code) = &codename_phrase
+            {
+                let _ = write!(
+                    para,
+                    " The {code} review found that the same pattern had been missed before."
+                );
             }
             analysis.push_str(&para);
             analysis.push_str("\n\n");
@@ -3292,14 +3290,12 @@ fn mutate_model(l: &mut Lesson, m: Mutation, i: usize, plan: &Plan, rng: &mut Rn
                 a.due = None;
             }
         }
-        UnknownKeyCause => {
-            if l.causes.is_empty() {
-                l.causes.push(CauseOut {
-                    category: "process-gap".into(),
-                    key: None,
-                    summary: "Unclear ownership".into(),
-                });
-            }
+        UnknownKeyCause if l.causes.is_empty() => {
+            l.causes.push(CauseOut {
+                category: "process-gap".into(),
+                key: None,
+                summary: "Unclear ownership".into(),
+            });
         }
         UnknownKeyAction => ensure_action(l, "open"),
         DateOrderDetected => {

@@ -9,8 +9,14 @@ use common::{Kb, fixture};
 /// and one clean lesson.
 fn kb() -> Kb {
     let kb = Kb::new();
-    kb.write("lessons/2023/replica-lag.md", fixture("valid/replica-lag.md"));
-    kb.write("lessons/2024/payments-failover.md", fixture("rules/date-order.md"));
+    kb.write(
+        "lessons/2023/replica-lag.md",
+        fixture("valid/replica-lag.md"),
+    );
+    kb.write(
+        "lessons/2024/payments-failover.md",
+        fixture("rules/date-order.md"),
+    );
     let tricky = fixture("valid/payments-failover.md")
         .replace("LL-2024-001", "LL-2024-002")
         .replace("severity = \"high\"", "severity = \"50%, high: yes\"")
@@ -25,14 +31,21 @@ fn human() {
     let kb = kb();
     let run = kb.run(&["check"]);
     assert_eq!(run.code, 1);
-    assert!(!run.stdout.contains('\x1b'), "no colour when stdout is not a terminal");
+    assert!(
+        !run.stdout.contains('\x1b'),
+        "no colour when stdout is not a terminal"
+    );
     insta::assert_snapshot!(run.stdout);
 }
 
 #[test]
 fn human_colour_can_be_forced_and_no_color_is_respected() {
     let kb = kb();
-    assert!(kb.run(&["--color", "always", "check"]).stdout.contains('\x1b'));
+    assert!(
+        kb.run(&["--color", "always", "check"])
+            .stdout
+            .contains('\x1b')
+    );
     let mut cmd = kb.command(&["check"]);
     cmd.env("NO_COLOR", "1");
     let out = cmd.output().unwrap();
@@ -59,7 +72,9 @@ fn github() {
     let stdout = String::from_utf8(out.stdout).unwrap();
     for line in stdout.lines() {
         assert!(
-            line.starts_with("::error ") || line.starts_with("::warning ") || line.starts_with("checked "),
+            line.starts_with("::error ")
+                || line.starts_with("::warning ")
+                || line.starts_with("checked "),
             "only workflow commands and the summary line: {line}"
         );
     }
@@ -67,14 +82,20 @@ fn github() {
     assert!(stdout.contains("\"50%25, high: yes\""), "{stdout}");
     insta::assert_snapshot!("github_commands", stdout);
     let summary = std::fs::read_to_string(&summary).unwrap();
-    assert!(summary.starts_with("# Earlier step\n\n"), "appends, never overwrites");
+    assert!(
+        summary.starts_with("# Earlier step\n\n"),
+        "appends, never overwrites"
+    );
     insta::assert_snapshot!("github_step_summary", summary);
 }
 
 #[test]
 fn github_annotations_for_all_findings_beyond_ten() {
     let kb = Kb::new();
-    kb.write("lessons/2023/replica-lag.md", fixture("valid/replica-lag.md"));
+    kb.write(
+        "lessons/2023/replica-lag.md",
+        fixture("valid/replica-lag.md"),
+    );
     for i in 0..12 {
         kb.write(
             &format!("lessons/l{i:02}.md"),
@@ -82,7 +103,13 @@ fn github_annotations_for_all_findings_beyond_ten() {
         );
     }
     let run = kb.run(&["check", "--format", "github"]);
-    assert_eq!(run.stdout.lines().filter(|l| l.starts_with("::error ")).count(), 12);
+    assert_eq!(
+        run.stdout
+            .lines()
+            .filter(|l| l.starts_with("::error "))
+            .count(),
+        12
+    );
 }
 
 #[test]
@@ -112,9 +139,15 @@ fn sarif() {
         "timeline-order",
         "too-long",
     ] {
-        let r = rules.iter().find(|r| r["id"] == rule).unwrap_or_else(|| panic!("{rule} described"));
+        let r = rules
+            .iter()
+            .find(|r| r["id"] == rule)
+            .unwrap_or_else(|| panic!("{rule} described"));
         for field in ["shortDescription", "fullDescription", "help"] {
-            assert!(!r[field]["text"].as_str().unwrap().is_empty(), "{rule}.{field}");
+            assert!(
+                !r[field]["text"].as_str().unwrap().is_empty(),
+                "{rule}.{field}"
+            );
         }
     }
     for result in run0["results"].as_array().unwrap() {
@@ -131,7 +164,10 @@ fn sarif() {
 #[test]
 fn clean_knowledge_base_summary() {
     let kb = Kb::new();
-    kb.write("lessons/2023/replica-lag.md", fixture("valid/replica-lag.md"));
+    kb.write(
+        "lessons/2023/replica-lag.md",
+        fixture("valid/replica-lag.md"),
+    );
     let run = kb.run(&["check"]);
     assert_eq!(run.code, 0);
     assert_eq!(run.stdout, "checked 1 lesson: no problems found\n");
@@ -149,13 +185,23 @@ fn a_closed_pipe_is_not_a_crash() {
             fixture("rules/invalid-value.md").replace("LL-2024-001", &format!("LL-2024-{i:03}")),
         );
     }
-    let mut child = kb.command(&["check"]).stdout(Stdio::piped()).stderr(Stdio::piped()).spawn().unwrap();
+    let mut child = kb
+        .command(&["check"])
+        .stdout(Stdio::piped())
+        .stderr(Stdio::piped())
+        .spawn()
+        .unwrap();
     let mut first = [0u8; 10];
     child.stdout.take().unwrap().read_exact(&mut first).unwrap();
     // stdout is dropped (closed) here.
     let status = child.wait().unwrap();
     let mut stderr = String::new();
-    child.stderr.take().unwrap().read_to_string(&mut stderr).unwrap();
+    child
+        .stderr
+        .take()
+        .unwrap()
+        .read_to_string(&mut stderr)
+        .unwrap();
     assert_ne!(status.code(), Some(101), "{stderr}");
     assert!(!stderr.contains("panicked"), "{stderr}");
 }

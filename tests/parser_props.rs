@@ -14,7 +14,11 @@ fn parse_and_check(bytes: &[u8]) {
     let text = lessons::parse::source_text(bytes);
     for d in &parsed.diagnostics {
         assert!(d.start.line >= 1 && d.start.column >= 1, "{d:?}");
-        assert!(d.span.start <= d.span.end && d.span.end <= text.len(), "{d:?} in {} bytes", text.len());
+        assert!(
+            d.span.start <= d.span.end && d.span.end <= text.len(),
+            "{d:?} in {} bytes",
+            text.len()
+        );
     }
     if let Some(lesson) = parsed.lesson {
         let mut out = Vec::new();

@@ -3,7 +3,7 @@
 //! the spanned TOML front matter, and the Markdown body.
 
 mod body;
-mod front_matter;
+pub mod front_matter;
 pub mod value;
 
 use std::borrow::Cow;
