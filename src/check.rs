@@ -121,9 +121,7 @@ pub fn check(kb: &KnowledgeBase, selection: &Selection, strict: bool) -> CheckRe
                 Level::Warning => report.warnings += 1,
             }
         }
-        outcome
-            .diagnostics
-            .sort_by(|a, b| (a.start, a.rule).cmp(&(b.start, b.rule)));
+        outcome.diagnostics.sort_by_key(|a| (a.start, a.rule));
         report.files.push(FileReport {
             path: outcome.file.path,
             abs: outcome.file.abs,

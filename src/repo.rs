@@ -79,10 +79,10 @@ fn discover_root(cwd: &Path) -> PathBuf {
     {
         return dir.to_path_buf();
     }
-    if let Ok(repo) = git2::Repository::discover(cwd) {
-        if let Some(workdir) = repo.workdir() {
-            return workdir.to_path_buf();
-        }
+    if let Ok(repo) = git2::Repository::discover(cwd)
+        && let Some(workdir) = repo.workdir()
+    {
+        return workdir.to_path_buf();
     }
     cwd.to_path_buf()
 }

@@ -179,23 +179,23 @@ fn needs_due(action: &Action) -> bool {
 fn invalid_value(ctx: &mut Ctx, lesson: &Lesson) {
     let config = ctx.config;
     let voc = &config.vocabulary;
-    if let Some(id) = &lesson.id {
-        if !config.id_pattern.is_match(&id.value) {
-            let d = ctx.report(
-                Rule::InvalidValue,
-                id.span.clone(),
-                format!(
-                    "id \"{}\" does not match the id pattern {}",
-                    id.value,
-                    config.id_pattern.as_str()
-                ),
-            );
-            d.label = Some("does not match `id_pattern`".into());
-            d.help = Some(
-                "ids look like LL-2024-007 by default; `lessons new` allocates the next free one"
-                    .into(),
-            );
-        }
+    if let Some(id) = &lesson.id
+        && !config.id_pattern.is_match(&id.value)
+    {
+        let d = ctx.report(
+            Rule::InvalidValue,
+            id.span.clone(),
+            format!(
+                "id \"{}\" does not match the id pattern {}",
+                id.value,
+                config.id_pattern.as_str()
+            ),
+        );
+        d.label = Some("does not match `id_pattern`".into());
+        d.help = Some(
+            "ids look like LL-2024-007 by default; `lessons new` allocates the next free one"
+                .into(),
+        );
     }
     if let Some(title) = &lesson.title {
         let chars = title.value.chars().count();
@@ -227,16 +227,16 @@ fn invalid_value(ctx: &mut Ctx, lesson: &Lesson) {
     if let Some(severity) = &lesson.severity {
         ctx.vocabulary("severity", severity, &voc.severities, Some("severities"));
     }
-    if let Some(systems) = &lesson.systems {
-        if systems.value.is_empty() {
-            let d = ctx.report(
-                Rule::InvalidValue,
-                systems.span.clone(),
-                "`systems` is empty",
-            );
-            d.label = Some("name at least one system".into());
-            d.help = Some("list the systems in scope of the review, e.g. [\"payments-db\"]".into());
-        }
+    if let Some(systems) = &lesson.systems
+        && systems.value.is_empty()
+    {
+        let d = ctx.report(
+            Rule::InvalidValue,
+            systems.span.clone(),
+            "`systems` is empty",
+        );
+        d.label = Some("name at least one system".into());
+        d.help = Some("list the systems in scope of the review, e.g. [\"payments-db\"]".into());
     }
     for (key, list) in [
         ("systems", &lesson.systems),
@@ -261,16 +261,16 @@ fn invalid_value(ctx: &mut Ctx, lesson: &Lesson) {
                 Some("cause_categories"),
             );
         }
-        if let Some(key) = &cause.key {
-            if !is_slug(&key.value) {
-                let d = ctx.report(
-                    Rule::InvalidValue,
-                    key.span.clone(),
-                    format!("cause key \"{}\" is not a lowercase slug", key.value),
-                );
-                d.label = Some("expected lowercase letters, digits and single hyphens".into());
-                d.help = Some(format!("write it as \"{}\"", slugify(&key.value)));
-            }
+        if let Some(key) = &cause.key
+            && !is_slug(&key.value)
+        {
+            let d = ctx.report(
+                Rule::InvalidValue,
+                key.span.clone(),
+                format!("cause key \"{}\" is not a lowercase slug", key.value),
+            );
+            d.label = Some("expected lowercase letters, digits and single hyphens".into());
+            d.help = Some(format!("write it as \"{}\"", slugify(&key.value)));
         }
         if let Some(summary) = &cause.summary {
             ctx.not_blank("the cause summary", summary);
@@ -345,31 +345,29 @@ fn date_order(ctx: &mut Ctx, lesson: &Lesson) {
                 ),
             );
             d.label = Some(format!("{name} before it was {before_name}"));
-            d.help = Some(format!(
-                "the order is occurred <= detected <= contained <= recovered; check the time zones (times without an offset are UTC)"
-            ));
+            d.help = Some("the order is occurred <= detected <= contained <= recovered; check the time zones (times without an offset are UTC)".to_string());
             d.context.push(crate::diagnostic::Label {
                 span: before.span.clone(),
                 message: format!("{before_name} here"),
             });
         }
     }
-    if let (Some(reviewed), Some(occurred)) = (&lesson.reviewed, &lesson.occurred) {
-        if reviewed.value.utc < occurred.value.utc {
-            let d = ctx.report(
-                Rule::DateOrder,
-                reviewed.span.clone(),
-                format!(
-                    "`reviewed` ({}) is earlier than `occurred` ({})",
-                    reviewed.value.text, occurred.value.text
-                ),
-            );
-            d.label = Some("reviewed before the incident occurred".into());
-            d.context.push(crate::diagnostic::Label {
-                span: occurred.span.clone(),
-                message: "occurred here".into(),
-            });
-        }
+    if let (Some(reviewed), Some(occurred)) = (&lesson.reviewed, &lesson.occurred)
+        && reviewed.value.utc < occurred.value.utc
+    {
+        let d = ctx.report(
+            Rule::DateOrder,
+            reviewed.span.clone(),
+            format!(
+                "`reviewed` ({}) is earlier than `occurred` ({})",
+                reviewed.value.text, occurred.value.text
+            ),
+        );
+        d.label = Some("reviewed before the incident occurred".into());
+        d.context.push(crate::diagnostic::Label {
+            span: occurred.span.clone(),
+            message: "occurred here".into(),
+        });
     }
 }
 
@@ -548,7 +546,7 @@ pub fn thousands(n: usize) -> String {
     let s = n.to_string();
     let mut out = String::new();
     for (i, c) in s.chars().enumerate() {
-        if i > 0 && (s.len() - i) % 3 == 0 {
+        if i > 0 && (s.len() - i).is_multiple_of(3) {
             out.push(',');
         }
         out.push(c);

@@ -202,39 +202,39 @@ pub fn parse_timeline_stamp(s: &str) -> Option<Result<(Moment, usize), usize>> {
     let mut len = 10;
     let mut time = None;
     let mut offset_minutes = 0;
-    if matches!(b.get(10), Some(b' ' | b'T')) {
-        if let (Some(h), Some(b':'), Some(m)) = (digits(11, 2), b.get(13), digits(14, 2)) {
-            let mut sec = 0;
-            len = 16;
-            if b.get(16) == Some(&b':') {
-                if let Some(s) = digits(17, 2) {
-                    sec = s;
-                    len = 19;
-                }
-            }
-            time = Some((h, m, sec));
-            match b.get(len) {
-                Some(b'Z') => len += 1,
-                Some(sign @ (b'+' | b'-')) => {
-                    let sign = if *sign == b'+' { 1 } else { -1 };
-                    if let Some(oh) = digits(len + 1, 2) {
-                        if b.get(len + 3) == Some(&b':') {
-                            if let Some(om) = digits(len + 4, 2) {
-                                offset_minutes = sign * (oh * 60 + om);
-                                len += 6;
-                            }
-                        } else if let Some(om) = digits(len + 3, 2) {
+    if matches!(b.get(10), Some(b' ' | b'T'))
+        && let (Some(h), Some(b':'), Some(m)) = (digits(11, 2), b.get(13), digits(14, 2))
+    {
+        let mut sec = 0;
+        len = 16;
+        if b.get(16) == Some(&b':')
+            && let Some(s) = digits(17, 2)
+        {
+            sec = s;
+            len = 19;
+        }
+        time = Some((h, m, sec));
+        match b.get(len) {
+            Some(b'Z') => len += 1,
+            Some(sign @ (b'+' | b'-')) => {
+                let sign = if *sign == b'+' { 1 } else { -1 };
+                if let Some(oh) = digits(len + 1, 2) {
+                    if b.get(len + 3) == Some(&b':') {
+                        if let Some(om) = digits(len + 4, 2) {
                             offset_minutes = sign * (oh * 60 + om);
-                            len += 5;
-                        } else {
-                            offset_minutes = sign * oh * 60;
-                            len += 3;
+                            len += 6;
                         }
+                    } else if let Some(om) = digits(len + 3, 2) {
+                        offset_minutes = sign * (oh * 60 + om);
+                        len += 5;
+                    } else {
+                        offset_minutes = sign * oh * 60;
+                        len += 3;
                     }
                 }
-                Some(b' ') if s[len..].starts_with(" UTC") => len += 4,
-                _ => {}
             }
+            Some(b' ') if s[len..].starts_with(" UTC") => len += 4,
+            _ => {}
         }
     }
     // "2024-03-12abc" is not a date followed by text.
