@@ -195,13 +195,18 @@ fn check_file(kb: &KnowledgeBase, file: &LessonFile) -> (Vec<Diagnostic>, Option
             );
         }
     };
-    let parsed = parse::parse(&file.path, &bytes, &kb.config);
+    let text = match parse::decode(&bytes) {
+        Ok(text) => text,
+        Err(mut d) => {
+            d.path.clone_from(&file.path);
+            return (vec![*d], None);
+        }
+    };
+    let parsed = parse::parse_text(&file.path, text, &kb.config);
     let mut diagnostics = parsed.diagnostics;
     let Some(lesson) = parsed.lesson else {
         return (diagnostics, None);
     };
-    // A lesson was parsed, so the bytes are UTF-8.
-    let text = std::str::from_utf8(&bytes).unwrap_or_default();
     let lines = LineIndex::new(text);
     let before = diagnostics.len();
     rules::check_lesson(&lesson, &kb.config, &lines, &mut diagnostics);

@@ -180,10 +180,10 @@ fn with_path(mut d: Diagnostic) -> Diagnostic {
 
 fn read_into(reader: &mut Reader, table: &toml::de::DeTable, config: &mut Config) {
     for (key, value) in reader.known_entries(table, CONFIG_KEYS, "lessons.toml") {
-        let what = format!("`{key}`");
+        let what = key;
         match key {
             "roots" => {
-                if let Some(v) = non_empty(reader, &what, value) {
+                if let Some(v) = non_empty(reader, what, value) {
                     for root in &v.value {
                         let p = Path::new(&root.value);
                         if p.is_absolute()
@@ -202,7 +202,7 @@ fn read_into(reader: &mut Reader, table: &toml::de::DeTable, config: &mut Config
                 }
             }
             "id_pattern" => {
-                if let Some(s) = reader.string(&what, value) {
+                if let Some(s) = reader.string(what, value) {
                     match Regex::new(&s.value) {
                         Ok(re) => config.id_pattern = re,
                         Err(e) => {
@@ -225,12 +225,12 @@ fn read_into(reader: &mut Reader, table: &toml::de::DeTable, config: &mut Config
                 }
             }
             "required_sections" => {
-                if let Some(v) = reader.strings(&what, value) {
+                if let Some(v) = reader.strings(what, value) {
                     config.required_sections = v.value.into_iter().map(|s| s.value).collect();
                 }
             }
             "max_words" => {
-                if let Some(n) = reader.integer(&what, value) {
+                if let Some(n) = reader.integer(what, value) {
                     match usize::try_from(n.value) {
                         Ok(n) if n > 0 => config.max_words = n,
                         _ => {
@@ -244,7 +244,7 @@ fn read_into(reader: &mut Reader, table: &toml::de::DeTable, config: &mut Config
                 }
             }
             "max_file_size" => {
-                if let Some(n) = reader.integer(&what, value) {
+                if let Some(n) = reader.integer(what, value) {
                     match u64::try_from(n.value) {
                         Ok(n) if n > 0 => config.max_file_size = n,
                         _ => {
@@ -266,9 +266,9 @@ fn read_into(reader: &mut Reader, table: &toml::de::DeTable, config: &mut Config
                     );
                     continue;
                 };
+                reader.prefix = "vocabulary ";
                 for (key, value) in reader.known_entries(vocab, VOCABULARY_KEYS, "[vocabulary]") {
-                    let what = format!("`vocabulary.{key}`");
-                    let Some(v) = non_empty(reader, &what, value) else {
+                    let Some(v) = non_empty(reader, key, value) else {
                         continue;
                     };
                     let list: Vec<String> = v.value.into_iter().map(|s| s.value).collect();
@@ -282,6 +282,8 @@ fn read_into(reader: &mut Reader, table: &toml::de::DeTable, config: &mut Config
                         _ => unreachable!("known_entries only returns VOCABULARY_KEYS"),
                     }
                 }
+                reader.prefix = "";
+                reader.prefix = "";
             }
             _ => unreachable!("known_entries only returns CONFIG_KEYS"),
         }

@@ -58,25 +58,25 @@ pub fn read(toml: &str, base: usize, lines: &LineIndex, lesson: &mut Lesson) -> 
     }
     lesson.front_matter_parsed = true;
     for (key, value) in reader.known_entries(table.get_ref(), LESSON_KEYS, "the front matter") {
-        let what = format!("`{key}`");
+        let what = key;
         let before = reader.diagnostics.len();
         match key {
-            "id" => lesson.id = reader.string(&what, value),
-            "title" => lesson.title = reader.string(&what, value),
-            "status" => lesson.status = reader.string(&what, value),
-            "kind" => lesson.kind = reader.string(&what, value),
-            "severity" => lesson.severity = reader.string(&what, value),
-            "occurred" => lesson.occurred = reader.moment(&what, value),
-            "detected" => lesson.detected = reader.moment(&what, value),
-            "contained" => lesson.contained = reader.moment(&what, value),
-            "recovered" => lesson.recovered = reader.moment(&what, value),
-            "reviewed" => lesson.reviewed = reader.moment(&what, value),
-            "systems" => lesson.systems = reader.strings(&what, value),
-            "teams" => lesson.teams = reader.strings(&what, value),
-            "tags" => lesson.tags = reader.strings(&what, value),
-            "functions" => lesson.functions = reader.strings(&what, value),
-            "participants" => lesson.participants = reader.strings(&what, value),
-            "related" => lesson.related = reader.strings(&what, value),
+            "id" => lesson.id = reader.string(what, value),
+            "title" => lesson.title = reader.string(what, value),
+            "status" => lesson.status = reader.string(what, value),
+            "kind" => lesson.kind = reader.string(what, value),
+            "severity" => lesson.severity = reader.string(what, value),
+            "occurred" => lesson.occurred = reader.moment(what, value),
+            "detected" => lesson.detected = reader.moment(what, value),
+            "contained" => lesson.contained = reader.moment(what, value),
+            "recovered" => lesson.recovered = reader.moment(what, value),
+            "reviewed" => lesson.reviewed = reader.moment(what, value),
+            "systems" => lesson.systems = reader.strings(what, value),
+            "teams" => lesson.teams = reader.strings(what, value),
+            "tags" => lesson.tags = reader.strings(what, value),
+            "functions" => lesson.functions = reader.strings(what, value),
+            "participants" => lesson.participants = reader.strings(what, value),
+            "related" => lesson.related = reader.strings(what, value),
             "causes" => {
                 lesson.causes = tables(&mut reader, "causes", value).map(|t| {
                     Sp::new(
@@ -156,19 +156,21 @@ fn cause(reader: &mut Reader, span: std::ops::Range<usize>, table: &DeTable) -> 
         span,
         ..Cause::default()
     };
+    reader.prefix = "cause ";
     for (key, value) in reader.known_entries(table, CAUSE_KEYS, "a cause") {
-        let what = format!("cause `{key}`");
+        let what = key;
         let before = reader.diagnostics.len();
         match key {
-            "category" => cause.category = reader.string(&what, value),
-            "key" => cause.key = reader.string(&what, value),
-            "summary" => cause.summary = reader.string(&what, value),
+            "category" => cause.category = reader.string(what, value),
+            "key" => cause.key = reader.string(what, value),
+            "summary" => cause.summary = reader.string(what, value),
             _ => unreachable!("known_entries only returns CAUSE_KEYS"),
         }
         if reader.diagnostics.len() > before {
             cause.ill_typed.push(key.to_string());
         }
     }
+    reader.prefix = "";
     cause
 }
 
@@ -177,23 +179,25 @@ fn action(reader: &mut Reader, span: std::ops::Range<usize>, table: &DeTable) ->
         span,
         ..Action::default()
     };
+    reader.prefix = "action ";
     for (key, value) in reader.known_entries(table, ACTION_KEYS, "an action") {
-        let what = format!("action `{key}`");
+        let what = key;
         let before = reader.diagnostics.len();
         match key {
-            "summary" => action.summary = reader.string(&what, value),
-            "type" => action.kind = reader.string(&what, value),
-            "owner" => action.owner = reader.string(&what, value),
-            "due" => action.due = reader.moment(&what, value),
-            "status" => action.status = reader.string(&what, value),
-            "completed" => action.completed = reader.moment(&what, value),
-            "addresses" => action.addresses = reader.strings(&what, value),
-            "link" => action.link = reader.string(&what, value),
+            "summary" => action.summary = reader.string(what, value),
+            "type" => action.kind = reader.string(what, value),
+            "owner" => action.owner = reader.string(what, value),
+            "due" => action.due = reader.moment(what, value),
+            "status" => action.status = reader.string(what, value),
+            "completed" => action.completed = reader.moment(what, value),
+            "addresses" => action.addresses = reader.strings(what, value),
+            "link" => action.link = reader.string(what, value),
             _ => unreachable!("known_entries only returns ACTION_KEYS"),
         }
         if reader.diagnostics.len() > before {
             action.ill_typed.push(key.to_string());
         }
     }
+    reader.prefix = "";
     action
 }

@@ -31,7 +31,26 @@ pub fn source_text(bytes: &[u8]) -> Cow<'_, str> {
 
 /// Parses one lesson file. Never panics; every problem becomes a finding.
 pub fn parse(path: &str, bytes: &[u8], config: &Config) -> Parsed {
-    let mut parsed = parse_inner(bytes, config);
+    match decode(bytes) {
+        Ok(text) => parse_text(path, text, config),
+        Err(mut d) => {
+            d.path = path.to_string();
+            Parsed {
+                lesson: None,
+                diagnostics: vec![*d],
+            }
+        }
+    }
+}
+
+/// The file as UTF-8 text, or the finding that says why it is not.
+pub fn decode(bytes: &[u8]) -> Result<&str, Box<Diagnostic>> {
+    encoding_problem(bytes).map_err(Box::new)
+}
+
+/// Parses the text of a lesson file (already known to be UTF-8).
+pub fn parse_text(path: &str, text: &str, config: &Config) -> Parsed {
+    let mut parsed = parse_inner(text, config);
     for d in &mut parsed.diagnostics {
         d.path = path.to_string();
     }
@@ -41,15 +60,7 @@ pub fn parse(path: &str, bytes: &[u8], config: &Config) -> Parsed {
     parsed
 }
 
-fn parse_inner(bytes: &[u8], config: &Config) -> Parsed {
-    if let Some(d) = encoding_problem(bytes) {
-        return Parsed {
-            lesson: None,
-            diagnostics: vec![d],
-        };
-    }
-    // Validated just above.
-    let text = std::str::from_utf8(bytes).unwrap_or_default();
+fn parse_inner(text: &str, config: &Config) -> Parsed {
     let lines = LineIndex::new(text);
     if let Some(diagnostics) = conflict_markers(text, &lines) {
         return Parsed {
@@ -84,63 +95,56 @@ fn parse_inner(bytes: &[u8], config: &Config) -> Parsed {
 }
 
 /// UTF-16, NUL bytes and invalid UTF-8, each pointed at where it is.
-fn encoding_problem(bytes: &[u8]) -> Option<Diagnostic> {
+fn encoding_problem(bytes: &[u8]) -> Result<&str, Diagnostic> {
     if bytes.starts_with(&[0xFF, 0xFE]) || bytes.starts_with(&[0xFE, 0xFF]) {
         let which = if bytes[0] == 0xFF { "little" } else { "big" };
         let lines = LineIndex::new("");
-        return Some(
-            Diagnostic::new(
-                Rule::InvalidEncoding,
-                &lines,
-                0..0,
-                format!("the file is UTF-16 ({which}-endian byte-order mark), not UTF-8"),
-            )
-            .with_help(
-                "save the file as UTF-8 (in most editors: File > Save with Encoding > UTF-8)",
-            ),
-        );
+        return Err(Diagnostic::new(
+            Rule::InvalidEncoding,
+            &lines,
+            0..0,
+            format!("the file is UTF-16 ({which}-endian byte-order mark), not UTF-8"),
+        )
+        .with_help("save the file as UTF-8 (in most editors: File > Save with Encoding > UTF-8)"));
     }
     if let Some(at) = memchr::memchr(0, bytes) {
         let text = source_text(bytes);
         let lines = LineIndex::new(&text);
         // The lossy text equals the file up to the first invalid byte.
         let offset = at;
-        return Some(
-            Diagnostic::new(
-                Rule::NulByte,
-                &lines,
-                offset..offset,
-                "the file contains a NUL byte: it is binary, not Markdown text",
-            )
-            .with_label("NUL byte here"),
-        );
+        return Err(Diagnostic::new(
+            Rule::NulByte,
+            &lines,
+            offset..offset,
+            "the file contains a NUL byte: it is binary, not Markdown text",
+        )
+        .with_label("NUL byte here"));
     }
-    if let Err(e) = std::str::from_utf8(bytes) {
+    std::str::from_utf8(bytes).map_err(|e| {
         let at = e.valid_up_to();
         let text = source_text(bytes);
         let lines = LineIndex::new(&text);
         // The lossy text equals the file up to the first invalid byte.
         let offset = at;
         let bad = bytes[at];
-        return Some(
-            Diagnostic::new(
-                Rule::InvalidEncoding,
-                &lines,
-                offset..offset,
-                format!("invalid UTF-8: byte 0x{bad:02X} does not start or continue a character"),
-            )
-            .with_label("invalid UTF-8 here")
-            .with_help(
-                "save the file as UTF-8; a byte like this usually means the file was saved as Latin-1 or Windows-1252",
-            ),
-        );
-    }
-    None
+        Diagnostic::new(
+            Rule::InvalidEncoding,
+            &lines,
+            offset..offset,
+            format!("invalid UTF-8: byte 0x{bad:02X} does not start or continue a character"),
+        )
+        .with_label("invalid UTF-8 here")
+        .with_help(
+            "save the file as UTF-8; a byte like this usually means the file was saved as Latin-1 or Windows-1252",
+        )
+    })
 }
 
 /// Unresolved merge conflicts make every other finding noise: report the
 /// markers alone.
 fn conflict_markers(text: &str, lines: &LineIndex) -> Option<Vec<Diagnostic>> {
+    // Almost no file has a marker: one vectorised search rules them out.
+    memchr::memmem::find(text.as_bytes(), b"<<<<<<<")?;
     let mut starts = Vec::new();
     let mut has_end = false;
     let mut offset = 0;
@@ -216,19 +220,27 @@ fn split(text: &str, lines: &LineIndex) -> Result<Split, Box<Diagnostic>> {
         };
         return Err(Box::new(d));
     }
-    let toml_start = start + first_line.len() + 1;
-    let mut offset = toml_start.min(text.len());
-    for line in text[offset..].split_inclusive('\n') {
-        let content = line.strip_suffix('\n').unwrap_or(line);
-        let content = content.strip_suffix('\r').unwrap_or(content);
-        if content == "+++" {
+    let toml_start = (start + first_line.len() + 1).min(text.len());
+    // The closing line is the first `+++` that fills a whole line.
+    let bytes = text.as_bytes();
+    for at in memchr::memmem::find_iter(&bytes[toml_start..], b"+++") {
+        let at = toml_start + at;
+        let line_start = at == toml_start || bytes[at - 1] == b'\n';
+        let rest = &bytes[at + 3..];
+        let eol = match rest {
+            [] => Some(0),
+            [b'\n', ..] => Some(1),
+            [b'\r', b'\n', ..] => Some(2),
+            [b'\r'] => Some(1),
+            _ => None,
+        };
+        if let (true, Some(eol)) = (line_start, eol) {
             return Ok(Split {
                 opening,
-                toml: toml_start.min(offset)..offset,
-                body: (offset + line.len()).min(text.len())..text.len(),
+                toml: toml_start..at,
+                body: at + 3 + eol..text.len(),
             });
         }
-        offset += line.len();
     }
     let mut d = Diagnostic::new(
         Rule::FrontMatterUnclosed,

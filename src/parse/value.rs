@@ -20,6 +20,8 @@ pub struct Reader<'l, 'a> {
     /// them all as `config-invalid`).
     pub unknown_rule: Rule,
     pub type_rule: Rule,
+    /// Names the table being read in messages ("cause ", "action ").
+    pub prefix: &'static str,
 }
 
 pub type Entry<'i> = (&'i Spanned<DeString<'i>>, &'i Spanned<DeValue<'i>>);
@@ -32,7 +34,14 @@ impl<'l, 'a> Reader<'l, 'a> {
             diagnostics: Vec::new(),
             unknown_rule: Rule::UnknownKey,
             type_rule: Rule::WrongType,
+            prefix: "",
         }
+    }
+
+    /// How a key is named in messages. Built only when a message is, so the
+    /// common path (a valid value) allocates nothing for it.
+    fn describe(&self, key: &str) -> String {
+        format!("{}`{key}`", self.prefix)
     }
 
     /// A TOML-relative span as a file span.
@@ -78,17 +87,19 @@ impl<'l, 'a> Reader<'l, 'a> {
         d.help = Some(help);
     }
 
-    pub fn string(&mut self, what: &str, value: &Spanned<DeValue>) -> Option<Sp<String>> {
+    pub fn string(&mut self, key: &str, value: &Spanned<DeValue>) -> Option<Sp<String>> {
         match value.get_ref() {
             DeValue::String(s) => Some(Sp::new(s.to_string(), self.span(value.span()))),
             _ => {
-                self.wrong_type(what, "a string", value);
+                let what = self.describe(key);
+                self.wrong_type(&what, "a string", value);
                 None
             }
         }
     }
 
-    pub fn integer(&mut self, what: &str, value: &Spanned<DeValue>) -> Option<Sp<i64>> {
+    pub fn integer(&mut self, key: &str, value: &Spanned<DeValue>) -> Option<Sp<i64>> {
+        let what = self.describe(key);
         match value.get_ref() {
             DeValue::Integer(i) => {
                 match i64::from_str_radix(&i.as_str().replace('_', ""), i.radix()) {
@@ -101,44 +112,51 @@ impl<'l, 'a> Reader<'l, 'a> {
                 }
             }
             _ => {
-                self.wrong_type(what, "an integer", value);
+                self.wrong_type(&what, "an integer", value);
                 None
             }
         }
     }
 
     /// An array of strings; elements of another type are reported and left out.
-    pub fn strings(&mut self, what: &str, value: &Spanned<DeValue>) -> Option<Strings> {
+    pub fn strings(&mut self, key: &str, value: &Spanned<DeValue>) -> Option<Strings> {
         let DeValue::Array(items) = value.get_ref() else {
-            self.wrong_type(what, "an array of strings", value);
+            let what = self.describe(key);
+            self.wrong_type(&what, "an array of strings", value);
             return None;
         };
         let mut out = Vec::with_capacity(items.len());
         for item in items.iter() {
-            if let Some(s) = self.string(&format!("each item of {what}"), item) {
-                out.push(s);
+            match item.get_ref() {
+                DeValue::String(s) => out.push(Sp::new(s.to_string(), self.span(item.span()))),
+                _ => {
+                    let what = format!("each item of {}", self.describe(key));
+                    self.wrong_type(&what, "a string", item);
+                }
             }
         }
         Some(Sp::new(out, self.span(value.span())))
     }
 
     /// A TOML date or datetime (offset, local or bare date).
-    pub fn moment(&mut self, what: &str, value: &Spanned<DeValue>) -> Option<Sp<Moment>> {
+    pub fn moment(&mut self, key: &str, value: &Spanned<DeValue>) -> Option<Sp<Moment>> {
         let span = self.span(value.span());
         let DeValue::Datetime(dt) = value.get_ref() else {
             if let DeValue::String(s) = value.get_ref() {
                 // A quoted date is the commonest mistake: say how to write it.
                 let rule = self.type_rule;
+                let what = self.describe(key);
                 let d = self.report(
                     rule,
                     value.span(),
                     format!("{what} must be a TOML date or datetime, found a string"),
                 );
                 d.label = Some("expected a date, not a string".into());
-                d.help = Some(format!("remove the quotes: {what} = {s}"));
+                d.help = Some(format!("remove the quotes: {key} = {s}"));
                 return None;
             }
-            self.wrong_type(what, "a date or datetime", value);
+            let what = self.describe(key);
+            self.wrong_type(&what, "a date or datetime", value);
             return None;
         };
         match moment_from_toml(dt) {
@@ -149,6 +167,7 @@ impl<'l, 'a> Reader<'l, 'a> {
                 } else {
                     Rule::InvalidValue
                 };
+                let what = self.describe(key);
                 self.report(rule, value.span(), format!("{what} {problem}"));
                 None
             }
