@@ -95,6 +95,8 @@ fn parse_inner(text: &str, config: &Config) -> Parsed {
 }
 
 /// UTF-16, NUL bytes and invalid UTF-8, each pointed at where it is.
+// Private, and boxed by `decode`: the large error type stays local.
+#[allow(clippy::result_large_err)]
 fn encoding_problem(bytes: &[u8]) -> Result<&str, Diagnostic> {
     if bytes.starts_with(&[0xFF, 0xFE]) || bytes.starts_with(&[0xFE, 0xFF]) {
         let which = if bytes[0] == 0xFF { "little" } else { "big" };
