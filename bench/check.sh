@@ -46,7 +46,7 @@ bench_check() {
         bench_check_sanity "$json"
     fi
 
-    local fmt='%-26s %9s s  ± %6s s  (min %s s)\n'
+    local fmt='%-30s %9s s  ± %6s s  (min %s s)\n'
     echo
     echo "== lessons check benchmark: N=$BENCH_N, $BENCH_FILES files, $((BENCH_BYTES / 1000000)) MB, $(nproc 2>/dev/null || echo '?') CPUs"
     local name
@@ -79,7 +79,7 @@ bench_check_sanity() {
     long=$(bench_manifest_count long)
     BENCH_SANITY="(could not parse $json)"
     if have python3 && [[ -s $json ]]; then
-        BENCH_SANITY=$(python3 - "$json" "$BENCH_FILES" "$invalid" "$long" <<'PY' 2>/dev/null || echo "invalid JSON in $1"
+        BENCH_SANITY=$(python3 - "$json" "$BENCH_LESSON_FILES" "$invalid" "$long" <<'PY' 2>/dev/null || echo "invalid JSON in $1"
 import json, sys, collections
 doc = json.load(open(sys.argv[1]))
 files, invalid, long = map(int, sys.argv[2:5])

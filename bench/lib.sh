@@ -1,4 +1,5 @@
 # shellcheck shell=bash
+# shellcheck disable=SC2034  # globals set here are read by the bench scripts
 # Shared helpers for the `lessons` benchmarks. Source it from a bench script:
 #
 #   . "$(dirname "${BASH_SOURCE[0]}")/lib.sh"
@@ -75,7 +76,7 @@ bench_tools() {
         warn "/usr/bin/time not found (apt-get install -y time); peak memory will not be measured"
     fi
     if have rg; then BENCH_RG=$(command -v rg); else BENCH_RG=; fi
-    log "cpus: $(nproc 2>/dev/null || echo '?'), hyperfine: ${BENCH_HYPERFINE:+yes}${BENCH_HYPERFINE:-no}, rg: ${BENCH_RG:-no}"
+    log "cpus: $(nproc 2>/dev/null || echo '?'), hyperfine: $([[ -n $BENCH_HYPERFINE ]] && echo yes || echo no), rg: ${BENCH_RG:-no}"
 }
 
 # Builds the lessons binary (failure is tolerated: the bench then skips it)
@@ -151,6 +152,8 @@ bench_warm() {
     (cd "$BENCH_KB" && find lessons -name '*.md' -print0 | xargs -0 cat > /dev/null)
     git -C "$BENCH_KB" status --porcelain > /dev/null
     BENCH_FILES=$(find "$BENCH_KB/lessons" -name '*.md' | wc -l)
+    # Lesson files proper: README.md and _*.md are not lessons (contract).
+    BENCH_LESSON_FILES=$(find "$BENCH_KB/lessons" -name '*.md' ! -name README.md ! -name '_*' | wc -l)
     BENCH_BYTES=$(find "$BENCH_KB/lessons" -name '*.md' -print0 | du -cb --files0-from=- | tail -1 | cut -f1)
     BENCH_DISK=$(du -sh "$BENCH_KB" | cut -f1)
     log "corpus: $BENCH_FILES .md files, $((BENCH_BYTES / 1000000)) MB of lesson text, $BENCH_DISK on disk with .git"
@@ -170,8 +173,8 @@ bench_compare() {
         (cd "$BENCH_KB" && hyperfine -i --style basic --warmup "$BENCH_WARMUP" --runs "$BENCH_RUNS" \
             --export-csv "$csv" --export-json "$BENCH_RESULTS/$tag.json" "${args[@]}") >&2
         # command,mean,stddev,median,user,system,min,max
-        local name mean stddev median user sys min rest
-        while IFS=, read -r name mean stddev median user sys min rest; do
+        local name mean stddev min
+        while IFS=, read -r name mean stddev _ _ _ min _; do
             [[ $name == command ]] && continue
             BENCH_MEAN[$name]=$mean; BENCH_STDDEV[$name]=$stddev; BENCH_MIN[$name]=$min
         done < "$csv"

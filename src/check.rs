@@ -172,9 +172,27 @@ fn check_file(kb: &KnowledgeBase, file: &LessonFile) -> (Vec<Diagnostic>, Option
         }
         None => {}
     }
-    let bytes = match read_limited(file, kb.config.max_file_size) {
-        Ok(Ok(bytes)) => bytes,
-        Ok(Err(size)) => {
+    READ_BUFFER.with_borrow_mut(|bytes| check_bytes(kb, file, bytes))
+}
+
+thread_local! {
+    /// One read buffer per worker thread, reused for every file.
+    static READ_BUFFER: std::cell::RefCell<Vec<u8>> = const { std::cell::RefCell::new(Vec::new()) };
+}
+
+fn check_bytes(
+    kb: &KnowledgeBase,
+    file: &LessonFile,
+    bytes: &mut Vec<u8>,
+) -> (Vec<Diagnostic>, Option<IdSite>) {
+    let whole = |rule: Rule, message: String, help: Option<&str>| {
+        let mut d = Diagnostic::whole_file(rule, &file.path, message);
+        d.help = help.map(str::to_string);
+        (vec![d], None)
+    };
+    match read_limited(file, kb.config.max_file_size, bytes) {
+        Ok(None) => {}
+        Ok(Some(size)) => {
             return whole(
                 Rule::FileTooLarge,
                 format!(
@@ -194,8 +212,8 @@ fn check_file(kb: &KnowledgeBase, file: &LessonFile) -> (Vec<Diagnostic>, Option
                 Some(Rule::UnreadableFile.help()),
             );
         }
-    };
-    let text = match parse::decode(&bytes) {
+    }
+    let text = match parse::decode(bytes) {
         Ok(text) => text,
         Err(mut d) => {
             d.path.clone_from(&file.path);
@@ -225,18 +243,15 @@ fn check_file(kb: &KnowledgeBase, file: &LessonFile) -> (Vec<Diagnostic>, Option
     (diagnostics, Some(site))
 }
 
-/// The file's bytes, or `Ok(Err(size))` when it is over `limit`.
-fn read_limited(file: &LessonFile, limit: u64) -> std::io::Result<Result<Vec<u8>, u64>> {
+/// Reads the file into `buf`; `Ok(Some(size))` when it is over `limit`.
+/// No `fstat`: the read itself stops one byte past the limit.
+fn read_limited(file: &LessonFile, limit: u64, buf: &mut Vec<u8>) -> std::io::Result<Option<u64>> {
+    buf.clear();
     let f = std::fs::File::open(&file.abs)?;
-    let size = f.metadata()?.len();
-    if size > limit {
-        return Ok(Err(size));
+    (&f).take(limit + 1).read_to_end(buf)?;
+    if buf.len() as u64 > limit {
+        let size = f.metadata().map_or(buf.len() as u64, |m| m.len());
+        return Ok(Some(size));
     }
-    let mut bytes = Vec::with_capacity(size as usize + 1);
-    // `take` guards against a file that grows while we read it.
-    f.take(limit + 1).read_to_end(&mut bytes)?;
-    if bytes.len() as u64 > limit {
-        return Ok(Err(bytes.len() as u64));
-    }
-    Ok(Ok(bytes))
+    Ok(None)
 }
