@@ -36,6 +36,8 @@ pub struct FileReport {
     pub path: String,
     pub abs: PathBuf,
     pub diagnostics: Vec<Diagnostic>,
+    /// Whether the file's text may be read again to show snippets.
+    pub show_source: bool,
 }
 
 #[derive(Debug, Clone, Default)]
@@ -64,6 +66,27 @@ struct Outcome {
     file: LessonFile,
     diagnostics: Vec<Diagnostic>,
     site: Option<IdSite>,
+    /// The file was read as a regular file within the size limit, so its
+    /// text may be shown. Links out of the knowledge base, pipes, devices and
+    /// oversized files are never opened again.
+    readable: bool,
+}
+
+/// What checking one file found.
+struct FileCheck {
+    diagnostics: Vec<Diagnostic>,
+    site: Option<IdSite>,
+    readable: bool,
+}
+
+impl FileCheck {
+    fn unread(diagnostics: Vec<Diagnostic>) -> Self {
+        FileCheck {
+            diagnostics,
+            site: None,
+            readable: false,
+        }
+    }
 }
 
 /// Checks the knowledge base; `strict` turns warnings into errors.
@@ -73,12 +96,17 @@ pub fn check(kb: &KnowledgeBase, selection: &Selection, strict: bool) -> CheckRe
         .into_par_iter()
         .map(|file| {
             let selected = selection.contains(&file.path);
-            let (diagnostics, site) = check_file(kb, &file);
+            let FileCheck {
+                diagnostics,
+                site,
+                readable,
+            } = check_file(kb, &file);
             Outcome {
                 // Findings of unselected files are never shown: drop them early.
                 diagnostics: if selected { diagnostics } else { Vec::new() },
                 file,
                 site,
+                readable,
             }
         })
         .collect();
@@ -100,8 +128,9 @@ pub fn check(kb: &KnowledgeBase, selection: &Selection, strict: bool) -> CheckRe
             late.extend(cross.next());
         }
         if !late.is_empty() {
-            // Rare: read the file again to place the cross-file findings.
-            let bytes = std::fs::read(&outcome.file.abs).unwrap_or_default();
+            // Rare: read the file again to place the cross-file findings
+            // (only parsed files have any).
+            let bytes = read_again(&outcome.file.abs, kb.config.max_file_size);
             let text = parse::source_text(&bytes);
             let lines = LineIndex::new(&text);
             for d in &mut late {
@@ -126,17 +155,18 @@ pub fn check(kb: &KnowledgeBase, selection: &Selection, strict: bool) -> CheckRe
             path: outcome.file.path,
             abs: outcome.file.abs,
             diagnostics: outcome.diagnostics,
+            show_source: outcome.readable,
         });
     }
     report
 }
 
 /// Reads, parses and checks one file.
-fn check_file(kb: &KnowledgeBase, file: &LessonFile) -> (Vec<Diagnostic>, Option<IdSite>) {
+fn check_file(kb: &KnowledgeBase, file: &LessonFile) -> FileCheck {
     let whole = |rule: Rule, message: String, help: Option<&str>| {
         let mut d = Diagnostic::whole_file(rule, &file.path, message);
         d.help = help.map(str::to_string);
-        (vec![d], None)
+        FileCheck::unread(vec![d])
     };
     match &file.problem {
         Some(FileProblem::SymlinkOutside(target)) => {
@@ -180,15 +210,11 @@ thread_local! {
     static READ_BUFFER: std::cell::RefCell<Vec<u8>> = const { std::cell::RefCell::new(Vec::new()) };
 }
 
-fn check_bytes(
-    kb: &KnowledgeBase,
-    file: &LessonFile,
-    bytes: &mut Vec<u8>,
-) -> (Vec<Diagnostic>, Option<IdSite>) {
+fn check_bytes(kb: &KnowledgeBase, file: &LessonFile, bytes: &mut Vec<u8>) -> FileCheck {
     let whole = |rule: Rule, message: String, help: Option<&str>| {
         let mut d = Diagnostic::whole_file(rule, &file.path, message);
         d.help = help.map(str::to_string);
-        (vec![d], None)
+        FileCheck::unread(vec![d])
     };
     match read_limited(file, kb.config.max_file_size, bytes) {
         Ok(None) => {}
@@ -217,13 +243,21 @@ fn check_bytes(
         Ok(text) => text,
         Err(mut d) => {
             d.path.clone_from(&file.path);
-            return (vec![*d], None);
+            return FileCheck {
+                diagnostics: vec![*d],
+                site: None,
+                readable: true,
+            };
         }
     };
     let parsed = parse::parse_text(&file.path, text, &kb.config);
     let mut diagnostics = parsed.diagnostics;
     let Some(lesson) = parsed.lesson else {
-        return (diagnostics, None);
+        return FileCheck {
+            diagnostics,
+            site: None,
+            readable: true,
+        };
     };
     let lines = LineIndex::new(text);
     let before = diagnostics.len();
@@ -240,7 +274,23 @@ fn check_bytes(
         id: lesson.id,
         related: lesson.related.map(|r| r.value).unwrap_or_default(),
     };
-    (diagnostics, Some(site))
+    FileCheck {
+        diagnostics,
+        site: Some(site),
+        readable: true,
+    }
+}
+
+/// Reads a file that was checked before, for showing it: at most `limit`
+/// bytes, and nothing if it is no longer a regular file.
+pub fn read_again(path: &std::path::Path, limit: u64) -> Vec<u8> {
+    let mut buf = Vec::new();
+    if std::fs::metadata(path).is_ok_and(|m| m.is_file())
+        && let Ok(f) = std::fs::File::open(path)
+    {
+        let _ = f.take(limit).read_to_end(&mut buf);
+    }
+    buf
 }
 
 /// Reads the file into `buf`; `Ok(Some(size))` when it is over `limit`.

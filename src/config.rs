@@ -162,6 +162,7 @@ impl Config {
         if errors.is_empty() {
             read_into(&mut reader, table.get_ref(), &mut config);
         }
+        reader.diagnostics.sort_by_key(|d| d.start);
         if reader.diagnostics.is_empty() {
             Ok(config)
         } else {
@@ -283,7 +284,6 @@ fn read_into(reader: &mut Reader, table: &toml::de::DeTable, config: &mut Config
                     }
                 }
                 reader.prefix = "";
-                reader.prefix = "";
             }
             _ => unreachable!("known_entries only returns CONFIG_KEYS"),
         }
@@ -292,11 +292,12 @@ fn read_into(reader: &mut Reader, table: &toml::de::DeTable, config: &mut Config
 
 fn non_empty(
     reader: &mut Reader,
-    what: &str,
+    key: &str,
     value: &toml::Spanned<toml::de::DeValue>,
 ) -> Option<crate::lesson::Strings> {
-    let v = reader.strings(what, value)?;
+    let v = reader.strings(key, value)?;
     if v.value.is_empty() {
+        let what = format!("{}`{key}`", reader.prefix);
         reader.report(
             Rule::ConfigInvalid,
             value.span(),

@@ -58,73 +58,73 @@ macro_rules! rules {
 rules! {
     FrontMatterMissing => "front-matter-missing", Error,
         "The file does not start with a `+++` front matter block.",
-        "Start the file with a line `+++`, the TOML front matter, and a closing `+++` line.";
+        "start the file with a line `+++`, the TOML front matter, and a closing `+++` line";
     FrontMatterUnclosed => "front-matter-unclosed", Error,
         "The front matter has no closing `+++` line.",
-        "Add a line that is exactly `+++` after the last front matter key.";
+        "add a line that is exactly `+++` after the last front matter key";
     TomlSyntax => "toml-syntax", Error,
         "The front matter is not valid TOML.",
-        "Fix the TOML syntax at the position shown; strings need double quotes, dates are written 2024-03-12.";
+        "fix the TOML syntax at the position shown; strings need double quotes, dates are written 2024-03-12";
     MissingKey => "missing-key", Error,
         "A required key is absent.",
-        "Add the key; docs/format.md lists the required keys of a lesson, a cause and an action.";
+        "add the key; docs/format.md lists the required keys of a lesson, a cause and an action";
     UnknownKey => "unknown-key", Error,
         "A key the format does not define (outside `[extra]`).",
-        "Fix the spelling, or move free-form data under an `[extra]` table.";
+        "fix the spelling, or move free-form data under an `[extra]` table";
     WrongType => "wrong-type", Error,
         "A value of the wrong TOML type.",
-        "Write the value with the expected TOML type (string, array of strings, date...).";
+        "write the value with the expected TOML type (string, array of strings, date...)";
     InvalidValue => "invalid-value", Error,
         "A value outside its vocabulary, pattern or length.",
-        "Use one of the allowed values; vocabularies are configured in lessons.toml.";
+        "use one of the allowed values; vocabularies are configured in lessons.toml";
     DuplicateId => "duplicate-id", Error,
         "Two lessons share an `id`.",
-        "Give the newer lesson the next free id (`lessons new` picks one).";
+        "give the newer lesson the next free id";
     UnknownRelated => "unknown-related", Error,
         "`related` names an id that no lesson has.",
-        "Fix the id, or remove it from `related` if that lesson was never written.";
+        "fix the id, or remove it from `related` if that lesson was never written";
     DateOrder => "date-order", Error,
         "`occurred` <= `detected` <= `contained` <= `recovered` is broken, or `reviewed` is before `occurred`.",
-        "Check the timestamps and their time zones; dates without a time are read as 00:00 UTC.";
+        "check the timestamps and their time zones; dates without a time are read as 00:00 UTC";
     FinalIncomplete => "final-incomplete", Error,
         "Status `final` without `reviewed`, a cause or an action.",
-        "Complete the review (date, root causes, improvement actions) or keep the status `review`.";
+        "complete the review (date, root causes, improvement actions) or keep the status `review`";
     UnknownCauseKey => "unknown-cause-key", Error,
         "An action `addresses` a key that no cause of the lesson has.",
-        "Name the `key` of one of this lesson's `[[causes]]`, or add that cause.";
+        "name the `key` of one of this lesson's `[[causes]]`, or add that cause";
     MissingSection => "missing-section", Error,
         "A required section is absent.",
-        "Add a level-2 heading (`## Name`) for the section.";
+        "add a level-2 heading (`## Name`) for the section";
     DuplicateSection => "duplicate-section", Error,
         "A required section appears twice.",
-        "Merge the two sections into one.";
+        "merge the two sections into one";
     TimelineOrder => "timeline-order", Error,
         "Dated timeline items are out of chronological order.",
-        "Reorder the timeline items, or fix the date or time zone of the item shown.";
+        "reorder the timeline items, or fix the date or time zone of the item shown";
     TooLong => "too-long", Warning,
         "The body is longer than `max_words`.",
-        "Long reports are not read: keep the review concise and link raw logs from a ticket.";
+        "long reports are not read: keep the review concise and link raw logs from a ticket";
     InvalidEncoding => "invalid-encoding", Error,
         "The file is not valid UTF-8 text.",
-        "Save the file as UTF-8 (without a byte-order mark other than UTF-8's).";
+        "save the file as UTF-8";
     NulByte => "nul-byte", Error,
         "The file contains NUL bytes, so it is binary, not a Markdown lesson.",
-        "Remove the NUL bytes, or move the binary file out of the lesson roots.";
+        "remove the NUL bytes, or move the binary file out of the lesson roots";
     FileTooLarge => "file-too-large", Error,
         "The file is larger than `max_file_size`.",
-        "Keep lessons short; link large logs or attachments instead of pasting them.";
+        "keep lessons short; link large logs or attachments instead of pasting them";
     UnreadableFile => "unreadable-file", Error,
         "The file could not be read.",
-        "Check the file's permissions.";
+        "check the file's permissions";
     SymlinkOutside => "symlink-outside", Error,
         "A symbolic link points outside the knowledge base and is not followed.",
-        "Copy the lesson into the knowledge base instead of linking to it.";
+        "copy the lesson into the knowledge base instead of linking to it";
     MergeConflict => "merge-conflict", Error,
         "The file contains git merge-conflict markers.",
-        "Resolve the conflict: keep the right lines and delete the `<<<<<<<`, `=======` and `>>>>>>>` lines.";
+        "resolve the conflict: keep the right lines and delete the `<<<<<<<`, `=======` and `>>>>>>>` lines";
     ConfigInvalid => "config-invalid", Error,
         "`lessons.toml` has an unknown key or a bad value.",
-        "Fix lessons.toml; docs/format.md lists its keys.";
+        "fix lessons.toml; docs/format.md lists its keys";
 }
 
 impl std::fmt::Display for Rule {

@@ -19,6 +19,13 @@ impl KnowledgeBase {
     /// the nearest ancestor with a `lessons.toml`, else the top of the git
     /// work tree, else `cwd` itself.
     pub fn open(repo: Option<&Path>, cwd: &Path) -> Result<KnowledgeBase, Error> {
+        let root = Self::locate(repo, cwd)?;
+        let config = Config::load(&root)?;
+        Ok(KnowledgeBase { root, config })
+    }
+
+    /// The canonical root folder `open` would use.
+    pub fn locate(repo: Option<&Path>, cwd: &Path) -> Result<PathBuf, Error> {
         let root = match repo {
             Some(path) => {
                 let path = cwd.join(path);
@@ -32,12 +39,21 @@ impl KnowledgeBase {
             }
             None => discover_root(cwd),
         };
-        let root = root.canonicalize().map_err(|source| Error::Io {
+        root.canonicalize().map_err(|source| Error::Io {
             path: root.clone(),
             source,
-        })?;
-        let config = Config::load(&root)?;
-        Ok(KnowledgeBase { root, config })
+        })
+    }
+
+    /// Configured lesson roots that do not exist: a knowledge base that
+    /// silently checks nothing would let a misconfigured CI pass.
+    pub fn missing_roots(&self) -> Vec<&str> {
+        self.config
+            .roots
+            .iter()
+            .filter(|r| !self.root.join(r).is_dir())
+            .map(String::as_str)
+            .collect()
     }
 
     /// `path` (absolute or relative to the root) as a root-relative path
@@ -208,7 +224,10 @@ pub fn changed_lessons(kb: &KnowledgeBase, base: &str) -> Result<Vec<String>, Er
             Error::Git(format!(
                 "--changed {base}: no such commit or branch in this repository.{}",
                 if shallow_hint.is_empty() {
-                    format!(" Fetch it first (git fetch origin {base}) or name an existing branch or commit.")
+                    format!(
+                        " Fetch it first ({}) or name an existing branch or commit.",
+                        fetch_command(&repo, base)
+                    )
                 } else {
                     shallow_hint.to_string()
                 }
@@ -280,9 +299,28 @@ pub fn changed_lessons(kb: &KnowledgeBase, base: &str) -> Result<Vec<String>, Er
     Ok(out)
 }
 
+/// How to fetch `base`: `origin/main` is branch `main` of remote `origin`.
+fn fetch_command(repo: &git2::Repository, base: &str) -> String {
+    if let Some((remote, branch)) = base.split_once('/')
+        && repo.find_remote(remote).is_ok()
+    {
+        return format!("git fetch {remote} {branch}");
+    }
+    format!("git fetch origin {base}")
+}
+
 /// The top of the git work tree holding the knowledge base, if any: GitHub
 /// annotations and SARIF want paths relative to it.
-pub fn git_workdir(kb: &KnowledgeBase) -> Option<PathBuf> {
-    let repo = git2::Repository::discover(&kb.root).ok()?;
+pub fn git_workdir(root: &Path) -> Option<PathBuf> {
+    let repo = git2::Repository::discover(root).ok()?;
     repo.workdir()?.canonicalize().ok()
+}
+
+/// Where the knowledge base sits in its git work tree (`docs/incidents`),
+/// `/`-separated; empty at the top or outside git.
+pub fn path_in_repository(root: &Path) -> String {
+    git_workdir(root)
+        .and_then(|top| root.strip_prefix(&top).ok().map(Path::to_path_buf))
+        .map(|p| p.to_string_lossy().replace('\\', "/"))
+        .unwrap_or_default()
 }

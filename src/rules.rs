@@ -67,7 +67,7 @@ impl Ctx<'_, '_, '_> {
             None => format!("use one of: {list}"),
         };
         let label = match config_key {
-            Some(key) => format!("expected one of the `{key}` in lessons.toml"),
+            Some(key) => format!("not in the `{key}` vocabulary"),
             None => format!("expected one of {list}"),
         };
         let d = self.report(
@@ -419,7 +419,7 @@ fn unknown_cause_key(ctx: &mut Ctx, lesson: &Lesson) {
             if keys.contains(&addressed.value.as_str()) {
                 continue;
             }
-            let help = match suggest(&addressed.value, keys.iter().copied()) {
+            let help = match suggest(&addressed.value, keys.iter().copied().filter(|k| is_slug(k))) {
                 Some(s) => format!("did you mean \"{s}\"?"),
                 None if keys.is_empty() => "no cause of this lesson has a `key`; add one to the cause this action addresses".into(),
                 None => format!("the cause keys of this lesson are: {}", keys.join(", ")),
@@ -579,26 +579,33 @@ pub fn check_knowledge_base(sites: &[IdSite], report_on: impl Fn(&str) -> bool) 
                 first.insert(&id.value, site);
             }
             Some(original) => {
-                if !report_on(&site.path) {
+                // Reported on the later file; but when only the earlier one
+                // is selected (a pull request adding a lesson that sorts
+                // first), on that one, or the duplicate would slip through.
+                let (on, other, verb) = if report_on(&site.path) {
+                    (site, *original, "already")
+                } else if report_on(&original.path) {
+                    (*original, site, "also")
+                } else {
                     continue;
-                }
-                let other = &original.path;
-                let pos = original.id_position;
+                };
+                let Some(on_id) = &on.id else { continue };
+                let pos = other.id_position;
                 let mut d = Diagnostic::unresolved(
                     Rule::DuplicateId,
-                    id.span.clone(),
+                    on_id.span.clone(),
                     format!(
-                        "id \"{}\" is already used by {other}:{}:{}",
-                        id.value, pos.line, pos.column
+                        "id \"{}\" is {verb} used by {}:{}:{}",
+                        id.value, other.path, pos.line, pos.column
                     ),
                 );
-                d.path = site.path.clone();
+                d.path = on.path.clone();
                 d.label = Some("duplicate id".into());
-                d.help = Some("give this lesson the next free id (`lessons new` picks one)".into());
+                d.help = Some("give one of the two lessons the next free id".into());
                 d.related = Some(Related {
-                    path: other.clone(),
+                    path: other.path.clone(),
                     position: pos,
-                    message: "first used here".into(),
+                    message: "also used here".into(),
                 });
                 out.push(d);
             }

@@ -292,3 +292,107 @@ fn json_output_is_one_document_and_nothing_else() {
     let doc: serde_json::Value = serde_json::from_str(&run.stdout).unwrap();
     assert_eq!(doc["errors"], 1);
 }
+
+/// Runs `lessons ARGS` and fails the test if it does not finish in time.
+#[cfg(unix)]
+fn run_with_timeout(kb: &Kb, args: &[&str]) -> common::Run {
+    use std::process::Stdio;
+    let mut child = kb
+        .command(args)
+        .stdout(Stdio::piped())
+        .stderr(Stdio::piped())
+        .spawn()
+        .unwrap();
+    let started = std::time::Instant::now();
+    loop {
+        if child.try_wait().unwrap().is_some() {
+            return child.wait_with_output().unwrap().into();
+        }
+        if started.elapsed() > std::time::Duration::from_secs(20) {
+            child.kill().unwrap();
+            panic!("lessons {args:?} hung");
+        }
+        std::thread::sleep(std::time::Duration::from_millis(20));
+    }
+}
+
+#[cfg(unix)]
+#[test]
+fn human_output_never_opens_what_check_refused_to_read() {
+    let outside = tempfile::tempdir().unwrap();
+    let secret = outside.path().join("secret.md");
+    std::fs::write(&secret, "TOP-SECRET-CONTENT\n").unwrap();
+    let kb = Kb::new();
+    kb.write(
+        "lessons/2023/replica-lag.md",
+        fixture("valid/replica-lag.md"),
+    );
+    std::os::unix::fs::symlink(&secret, kb.path().join("lessons/leak.md")).unwrap();
+    std::os::unix::fs::symlink("/dev/zero", kb.path().join("lessons/zero.md")).unwrap();
+    std::os::unix::fs::symlink("/nonexistent/x.md", kb.path().join("lessons/broken.md")).unwrap();
+    let status = std::process::Command::new("mkfifo")
+        .arg(kb.path().join("lessons/pipe.md"))
+        .status()
+        .unwrap();
+    assert!(status.success());
+    kb.write("lessons.toml", "max_file_size = 3000\n");
+    kb.write("lessons/huge.md", "TOO-BIG-CONTENT\n".repeat(1000));
+    let run = run_with_timeout(&kb, &["check"]);
+    assert_eq!(run.code, 1, "{}", run.stderr);
+    assert!(!run.stdout.contains("TOP-SECRET"), "{}", run.stdout);
+    assert!(!run.stdout.contains("TOO-BIG"), "{}", run.stdout);
+    for path in ["leak.md", "zero.md", "broken.md", "pipe.md", "huge.md"] {
+        assert!(
+            run.stdout.contains(&format!("lessons/{path}:1:1")),
+            "{path} at 1:1 in:\n{}",
+            run.stdout
+        );
+    }
+}
+
+#[test]
+fn missing_lesson_roots_are_warned_about() {
+    let kb = Kb::new();
+    kb.write("lessons.toml", "roots = [\"incidents\"]\n");
+    kb.write(
+        "lessons/2023/replica-lag.md",
+        fixture("valid/replica-lag.md"),
+    );
+    let run = kb.run(&["check"]);
+    assert_eq!(run.code, 0);
+    assert!(
+        run.stderr.contains("`incidents` does not exist"),
+        "{}",
+        run.stderr
+    );
+    assert_eq!(run.stdout, "checked 0 lessons: no problems found\n");
+}
+
+#[test]
+fn bad_lessons_toml_in_machine_formats() {
+    let kb = Kb::new();
+    kb.write("lessons.toml", "[vocabulary]\nkinds = []\n");
+    let run = kb.run(&["check", "--format", "json"]);
+    assert_eq!(run.code, 2);
+    let doc = run.json();
+    assert_eq!(doc["errors"], 1);
+    let d = &doc["diagnostics"][0];
+    assert_eq!(
+        (d["path"].as_str(), d["line"].as_u64(), d["rule"].as_str()),
+        (Some("lessons.toml"), Some(2), Some("config-invalid"))
+    );
+    assert_eq!(d["message"], "vocabulary `kinds` must not be empty");
+    let run = kb.run(&["check", "--format", "github"]);
+    assert_eq!(run.code, 2);
+    assert!(
+        run.stdout.starts_with("::error file=lessons.toml,line=2,"),
+        "{}",
+        run.stdout
+    );
+    let run = kb.run(&["check", "--format", "sarif"]);
+    assert_eq!(run.code, 2);
+    assert_eq!(
+        run.json()["runs"][0]["results"][0]["ruleId"],
+        "config-invalid"
+    );
+}

@@ -220,3 +220,50 @@ fn shallow_clone_without_merge_base_names_the_fix() {
     assert!(run.stderr.contains("shallow clone"), "{}", run.stderr);
     assert!(run.stderr.contains("fetch-depth: 0"), "{}", run.stderr);
 }
+
+#[test]
+fn a_new_lesson_reusing_an_id_is_caught_even_when_it_sorts_first() {
+    let kb = Kb::new();
+    kb.git_init();
+    kb.write("lessons/m-existing.md", lesson("LL-2020-001"));
+    kb.commit_all("base");
+    kb.git(&["checkout", "-q", "-b", "feature"]);
+    kb.write("lessons/a-new.md", lesson("LL-2020-001"));
+    let (code, doc) = kb.check_json(&["--changed", "main"]);
+    assert_eq!(code, 1, "{doc:#}");
+    assert_eq!(
+        common::findings(&doc),
+        [(
+            "lessons/a-new.md".to_string(),
+            "duplicate-id".to_string(),
+            2,
+            6
+        )]
+    );
+    let message = doc["diagnostics"][0]["message"].as_str().unwrap();
+    assert!(
+        message.contains("also used by lessons/m-existing.md:2:6"),
+        "{message}"
+    );
+    // A full check reports it on the later file, as the contract says.
+    let (_, doc) = kb.check_json(&[]);
+    assert_eq!(doc["diagnostics"][0]["path"], "lessons/m-existing.md");
+}
+
+#[test]
+fn fetch_hint_names_remote_and_branch() {
+    let upstream = Kb::new();
+    upstream.git_init();
+    upstream.write("lessons/a.md", lesson("LL-2020-001"));
+    upstream.commit_all("one");
+    let clone = Kb::new();
+    let url = format!("file://{}", upstream.path().display());
+    clone.git(&["clone", "-q", &url, "."]);
+    let run = clone.run(&["check", "--changed", "origin/nope"]);
+    assert_eq!(run.code, 2);
+    assert!(
+        run.stderr.contains("git fetch origin nope"),
+        "{}",
+        run.stderr
+    );
+}

@@ -197,11 +197,16 @@ fn cross_file_rules_consider_every_lesson_but_report_on_the_selected() {
         "lessons/2024/b-second.md",
         fixture("valid/payments-failover.md"),
     );
-    // Only the first file: its id is not the duplicate, and its `related`
-    // id exists in a file that was not selected.
+    // Only the first file: its `related` id exists in a file that was not
+    // selected, and the duplicate is reported on it, since the later file
+    // is not checked (a pull request adding the earlier one must fail).
     let (code, doc) = kb.check_json(&["lessons/2024/a-first.md"]);
-    assert_eq!(code, 0, "{doc:#}");
+    assert_eq!(code, 1, "{doc:#}");
     assert_eq!(doc["files_checked"], 1);
+    assert_eq!(
+        findings(&doc),
+        vec![("lessons/2024/a-first.md".to_string(), "duplicate-id".to_string(), 2, 6)]
+    );
     let (code, doc) = kb.check_json(&["lessons/2024/b-second.md"]);
     assert_eq!(code, 1);
     assert_eq!(doc["files_checked"], 1);

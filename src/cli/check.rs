@@ -2,13 +2,13 @@
 
 use std::collections::BTreeSet;
 use std::io::Write;
-use std::path::PathBuf;
+use std::path::{Path, PathBuf};
 
 use clap::{Args, ValueEnum};
 
 use super::{Cli, CliError, EXIT_FINDINGS, EXIT_OK, color_enabled};
 use crate::Error;
-use crate::check::{Selection, check};
+use crate::check::{CheckReport, FileReport, Selection, check};
 use crate::emit;
 use crate::repo::{self, KnowledgeBase};
 
@@ -45,7 +45,34 @@ pub fn run(cli: &Cli, args: &CheckArgs) -> Result<i32, CliError> {
         path: PathBuf::from("."),
         source,
     })?;
-    let kb = KnowledgeBase::open(cli.repo.as_deref(), &cwd)?;
+    let root = KnowledgeBase::locate(cli.repo.as_deref(), &cwd)?;
+    let config = match crate::config::Config::load(&root) {
+        Ok(config) => config,
+        Err(Error::Config(e)) if args.format != Format::Human => {
+            // Machine readers get the lessons.toml findings in their format.
+            let report = CheckReport {
+                files_checked: 0,
+                errors: e.diagnostics.len(),
+                warnings: 0,
+                files: vec![FileReport {
+                    path: crate::config::FILE_NAME.into(),
+                    abs: root.join(crate::config::FILE_NAME),
+                    diagnostics: e.diagnostics,
+                    show_source: true,
+                }],
+            };
+            emit_report(cli, args, &report, &root)?;
+            return Ok(super::EXIT_ERROR);
+        }
+        Err(e) => return Err(e.into()),
+    };
+    let kb = KnowledgeBase { root, config };
+    for root in kb.missing_roots() {
+        eprintln!(
+            "warning: the lesson root `{root}` does not exist in {}; set `roots` in lessons.toml or pass --repo",
+            kb.root.display()
+        );
+    }
     let mut selection = match &args.changed {
         Some(base) => Some(
             repo::changed_lessons(&kb, base)?
@@ -65,38 +92,45 @@ pub fn run(cli: &Cli, args: &CheckArgs) -> Result<i32, CliError> {
     let selection = selection.map_or(Selection::All, Selection::Only);
     let report = check(&kb, &selection, args.strict);
 
-    let prefix = || {
-        repo::git_workdir(&kb)
-            .and_then(|top| kb.root.strip_prefix(&top).ok().map(|p| p.to_path_buf()))
-            .map(|p| p.to_string_lossy().replace('\\', "/"))
-            .unwrap_or_default()
-    };
-    let stdout = std::io::stdout();
-    let mut out = stdout.lock();
-    match args.format {
-        Format::Human => {
-            let color = color_enabled(cli.color, &std::io::stdout());
-            emit::human::render(&report, color, &mut out)?;
-        }
-        Format::Json => out.write_all(emit::json::render(&report).as_bytes())?,
-        Format::Sarif => out.write_all(emit::sarif::render(&report, &prefix()).as_bytes())?,
-        Format::Github => {
-            let prefix = prefix();
-            emit::github::render(&report, &prefix, &mut out)?;
-            if let Some(path) = std::env::var_os("GITHUB_STEP_SUMMARY").filter(|p| !p.is_empty()) {
-                append(
-                    &PathBuf::from(path),
-                    &emit::github::step_summary(&report, &prefix),
-                )?;
-            }
-        }
-    }
-    out.flush()?;
+    emit_report(cli, args, &report, &kb.root)?;
     Ok(if report.errors > 0 {
         EXIT_FINDINGS
     } else {
         EXIT_OK
     })
+}
+
+/// Prints the report in the chosen format (and the GitHub job summary).
+fn emit_report(
+    cli: &Cli,
+    args: &CheckArgs,
+    report: &CheckReport,
+    root: &Path,
+) -> Result<(), CliError> {
+    let stdout = std::io::stdout();
+    let mut out = stdout.lock();
+    match args.format {
+        Format::Human => {
+            let color = color_enabled(cli.color, &std::io::stdout());
+            emit::human::render(report, color, &mut out)?;
+        }
+        Format::Json => out.write_all(emit::json::render(report).as_bytes())?,
+        Format::Sarif => {
+            out.write_all(emit::sarif::render(report, &repo::path_in_repository(root)).as_bytes())?
+        }
+        Format::Github => {
+            let prefix = repo::path_in_repository(root);
+            emit::github::render(report, &prefix, &mut out)?;
+            if let Some(path) = std::env::var_os("GITHUB_STEP_SUMMARY").filter(|p| !p.is_empty()) {
+                append(
+                    &PathBuf::from(path),
+                    &emit::github::step_summary(report, &prefix),
+                )?;
+            }
+        }
+    }
+    out.flush()?;
+    Ok(())
 }
 
 fn append(path: &PathBuf, text: &str) -> Result<(), Error> {

@@ -26,7 +26,11 @@ pub fn render(report: &CheckReport, color: bool, out: &mut dyn Write) -> std::io
 fn render_file(file: &FileReport, renderer: &Renderer, out: &mut dyn Write) -> std::io::Result<()> {
     // Sources are read again here rather than held for every file during
     // the check: only files with findings pay for it.
-    let bytes = std::fs::read(&file.abs).unwrap_or_default();
+    let bytes = if file.show_source {
+        crate::check::read_again(&file.abs, crate::config::DEFAULT_MAX_FILE_SIZE.max(1 << 24))
+    } else {
+        Vec::new()
+    };
     write_diagnostics(&file.diagnostics, &source_text(&bytes), renderer, out)
 }
 
@@ -90,7 +94,7 @@ fn report_for<'a>(d: &'a Diagnostic, source: &'a str) -> Vec<Group<'a>> {
         title.element(
             Origin::path(d.path.as_str())
                 .line(d.start.line)
-                .char_column(d.start.column.saturating_sub(1)),
+                .char_column(d.start.column),
         )
     };
     if let Some(related) = &d.related {

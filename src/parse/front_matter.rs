@@ -50,9 +50,9 @@ pub fn read(toml: &str, base: usize, lines: &LineIndex, lesson: &mut Lesson) -> 
         for e in errors {
             let span = e.span().unwrap_or(0..0);
             let message = e.message().trim_end().to_string();
-            reader
-                .report(Rule::TomlSyntax, span, format!("invalid TOML: {message}"))
-                .label = Some(message.clone());
+            let d = reader.report(Rule::TomlSyntax, span, format!("invalid TOML: {message}"));
+            d.label = Some(message.clone());
+            d.help = Some(Rule::TomlSyntax.help().into());
         }
         return reader.diagnostics;
     }

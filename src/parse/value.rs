@@ -63,12 +63,13 @@ impl<'l, 'a> Reader<'l, 'a> {
     fn wrong_type(&mut self, what: &str, expected: &str, value: &Spanned<DeValue>) {
         let found = type_name(value.get_ref());
         let rule = self.type_rule;
-        self.report(
+        let d = self.report(
             rule,
             value.span(),
             format!("{what} must be {expected}, found {found}"),
-        )
-        .label = Some(format!("expected {expected}"));
+        );
+        d.label = Some(format!("expected {expected}"));
+        d.help = Some(rule.help().into());
     }
 
     /// An `unknown-key` finding, with a suggestion among `known`.
