@@ -237,11 +237,16 @@ impl Diagnostic {
     }
 
     pub fn with_context(mut self, span: Range<usize>, message: impl Into<String>) -> Self {
+        self.add_context(span, message);
+        self
+    }
+
+    /// Adds a secondary place of the same file, shown as context.
+    pub fn add_context(&mut self, span: Range<usize>, message: impl Into<String>) {
         self.context.push(Label {
             span,
             message: message.into(),
         });
-        self
     }
 }
 

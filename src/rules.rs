@@ -346,10 +346,7 @@ fn date_order(ctx: &mut Ctx, lesson: &Lesson) {
             );
             d.label = Some(format!("{name} before it was {before_name}"));
             d.help = Some("the order is occurred <= detected <= contained <= recovered; check the time zones (times without an offset are UTC)".to_string());
-            d.context.push(crate::diagnostic::Label {
-                span: before.span.clone(),
-                message: format!("{before_name} here"),
-            });
+            d.add_context(before.span.clone(), format!("{before_name} here"));
         }
     }
     if let (Some(reviewed), Some(occurred)) = (&lesson.reviewed, &lesson.occurred)
@@ -364,10 +361,7 @@ fn date_order(ctx: &mut Ctx, lesson: &Lesson) {
             ),
         );
         d.label = Some("reviewed before the incident occurred".into());
-        d.context.push(crate::diagnostic::Label {
-            span: occurred.span.clone(),
-            message: "occurred here".into(),
-        });
+        d.add_context(occurred.span.clone(), "occurred here");
     }
 }
 
@@ -465,10 +459,7 @@ fn sections(ctx: &mut Ctx, lesson: &Lesson) {
                 );
                 d.label = Some("second heading".into());
                 d.help = Some("merge the two sections into one".into());
-                d.context.push(crate::diagnostic::Label {
-                    span: first.heading.clone(),
-                    message: "first heading".into(),
-                });
+                d.add_context(first.heading.clone(), "first heading");
             }
             _ => {}
         }
@@ -490,10 +481,7 @@ fn timeline_order(ctx: &mut Ctx, lesson: &Lesson) {
                 );
                 d.label = Some("earlier than the item before it".into());
                 d.help = Some("keep timeline items in chronological order; a date without a time is read as 00:00 UTC".into());
-                d.context.push(crate::diagnostic::Label {
-                    span: prev.span.clone(),
-                    message: "later item".into(),
-                });
+                d.add_context(prev.span.clone(), "later item");
             }
             _ => latest = Some(item),
         }

@@ -27,10 +27,7 @@ pub fn read(
     let mut timeline = Vec::new();
     let mut heading: Option<(Range<usize>, String)> = None;
     let mut in_timeline = false;
-    // Set at the start of a list item in the timeline, until its first text.
-    let mut item_pending = false;
-    let mut item_text = String::new();
-    let mut item_start = 0;
+    let mut item = PendingItem::default();
 
     // Plain CommonMark: extensions add no headings or list items, only cost.
     let parser = Parser::new_ext(body, Options::empty());
@@ -40,14 +37,7 @@ pub fn read(
                 level: HeadingLevel::H2,
                 ..
             }) => {
-                finish_item(
-                    &mut item_pending,
-                    &item_text,
-                    item_start,
-                    &mut timeline,
-                    lines,
-                    diagnostics,
-                );
+                item.finish(&mut timeline, lines, diagnostics);
                 heading = Some((range, String::new()));
             }
             Event::End(TagEnd::Heading(HeadingLevel::H2)) => {
@@ -66,38 +56,22 @@ pub fn read(
                 }
             }
             Event::Start(Tag::Item) if in_timeline => {
-                finish_item(
-                    &mut item_pending,
-                    &item_text,
-                    item_start,
-                    &mut timeline,
-                    lines,
-                    diagnostics,
-                );
-                item_pending = true;
-                item_text.clear();
-                item_start = usize::MAX;
+                item.finish(&mut timeline, lines, diagnostics);
+                item.begin();
             }
             Event::Text(t) | Event::Code(t) => {
                 if let Some((_, title)) = &mut heading {
                     title.push_str(&t);
-                } else if item_pending {
-                    if item_start == usize::MAX {
-                        item_start = base + range.start;
-                        if matches!(event_kind(body, &range), Some('`')) {
-                            item_start += 1;
-                        }
+                } else if item.pending {
+                    if item.start == usize::MAX {
+                        // Inline code's range includes its backtick.
+                        let tick = usize::from(body[range.clone()].starts_with('`'));
+                        item.start = base + range.start + tick;
                     }
-                    item_text.push_str(&t);
-                    if item_text.len() >= 40 {
-                        finish_item(
-                            &mut item_pending,
-                            &item_text,
-                            item_start,
-                            &mut timeline,
-                            lines,
-                            diagnostics,
-                        );
+                    item.text.push_str(&t);
+                    // A stamp is at most ~30 characters: stop reading early.
+                    if item.text.len() >= 40 {
+                        item.finish(&mut timeline, lines, diagnostics);
                     }
                 }
             }
@@ -105,28 +79,14 @@ pub fn read(
             | Event::HardBreak
             | Event::End(TagEnd::Paragraph)
             | Event::End(TagEnd::Item)
-                if item_pending =>
+                if item.pending =>
             {
-                finish_item(
-                    &mut item_pending,
-                    &item_text,
-                    item_start,
-                    &mut timeline,
-                    lines,
-                    diagnostics,
-                );
+                item.finish(&mut timeline, lines, diagnostics);
             }
             _ => {}
         }
     }
-    finish_item(
-        &mut item_pending,
-        &item_text,
-        item_start,
-        &mut timeline,
-        lines,
-        diagnostics,
-    );
+    item.finish(&mut timeline, lines, diagnostics);
     Body {
         span,
         sections,
@@ -135,47 +95,67 @@ pub fn read(
     }
 }
 
-fn event_kind(body: &str, range: &Range<usize>) -> Option<char> {
-    body.get(range.clone()).and_then(|s| s.chars().next())
-}
-
 fn trim_end(body: &str, range: Range<usize>) -> Range<usize> {
     let s = &body[range.clone()];
     range.start..range.start + s.trim_end().len()
 }
 
-/// Records the item just read if it starts with a date.
-fn finish_item(
-    pending: &mut bool,
-    text: &str,
+/// A `Timeline` list item whose first text is being read.
+struct PendingItem {
+    /// Set at the start of an item, until its first text is read.
+    pending: bool,
+    text: String,
+    /// File offset of the first text, `usize::MAX` until there is one.
     start: usize,
-    timeline: &mut Vec<TimelineItem>,
-    lines: &LineIndex,
-    diagnostics: &mut Vec<Diagnostic>,
-) {
-    if !*pending {
-        return;
+}
+
+impl Default for PendingItem {
+    fn default() -> Self {
+        PendingItem {
+            pending: false,
+            text: String::new(),
+            start: usize::MAX,
+        }
     }
-    *pending = false;
-    if start == usize::MAX {
-        return;
+}
+
+impl PendingItem {
+    fn begin(&mut self) {
+        self.pending = true;
+        self.text.clear();
+        self.start = usize::MAX;
     }
-    match parse_timeline_stamp(text) {
-        Some(Ok((at, len))) => timeline.push(TimelineItem {
-            at,
-            span: start..start + len,
-        }),
-        Some(Err(len)) => diagnostics.push(
-            Diagnostic::new(
-                Rule::InvalidValue,
-                lines,
-                start..start + len,
-                format!("timeline date `{}` is not a valid date or time", &text[..len]),
-            )
-            .with_label("not a valid date")
-            .with_help("write timeline dates as YYYY-MM-DD, optionally followed by HH:MM and Z or an offset"),
-        ),
-        None => {}
+
+    /// Records the item just read if it starts with a date.
+    fn finish(
+        &mut self,
+        timeline: &mut Vec<TimelineItem>,
+        lines: &LineIndex,
+        diagnostics: &mut Vec<Diagnostic>,
+    ) {
+        if !std::mem::take(&mut self.pending) || self.start == usize::MAX {
+            return;
+        }
+        let (text, start) = (&self.text, self.start);
+        match parse_timeline_stamp(text) {
+            Some(Ok((at, len))) => timeline.push(TimelineItem {
+                at,
+                span: start..start + len,
+            }),
+            Some(Err(len)) => diagnostics.push(
+                Diagnostic::new(
+                    Rule::InvalidValue,
+                    lines,
+                    start..start + len,
+                    format!("timeline date `{}` is not a valid date or time", &text[..len]),
+                )
+                .with_label("not a valid date")
+                .with_help(
+                    "write timeline dates as YYYY-MM-DD, optionally followed by HH:MM and Z or an offset",
+                ),
+            ),
+            None => {}
+        }
     }
 }
 
