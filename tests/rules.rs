@@ -205,7 +205,12 @@ fn cross_file_rules_consider_every_lesson_but_report_on_the_selected() {
     assert_eq!(doc["files_checked"], 1);
     assert_eq!(
         findings(&doc),
-        vec![("lessons/2024/a-first.md".to_string(), "duplicate-id".to_string(), 2, 6)]
+        vec![(
+            "lessons/2024/a-first.md".to_string(),
+            "duplicate-id".to_string(),
+            2,
+            6
+        )]
     );
     let (code, doc) = kb.check_json(&["lessons/2024/b-second.md"]);
     assert_eq!(code, 1);
