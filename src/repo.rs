@@ -30,10 +30,12 @@ impl KnowledgeBase {
             Some(path) => {
                 let path = cwd.join(path);
                 if !path.is_dir() {
-                    return Err(Error::Usage(format!(
-                        "--repo {}: no such directory",
-                        path.display()
-                    )));
+                    let what = if path.exists() {
+                        "not a directory"
+                    } else {
+                        "no such directory"
+                    };
+                    return Err(Error::Usage(format!("--repo {}: {what}", path.display())));
                 }
                 path
             }

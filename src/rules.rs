@@ -370,20 +370,21 @@ fn final_incomplete(ctx: &mut Ctx, lesson: &Lesson) {
     if status.value != "final" {
         return;
     }
+    let reported = |key: &str| lesson.ill_typed.iter().any(|k| k == key);
     let gaps = [
         (
-            lesson.reviewed.is_none() && !lesson.ill_typed.iter().any(|k| k == "reviewed"),
-            "`reviewed` (when the review was held)",
+            lesson.reviewed.is_none() && !reported("reviewed"),
+            "`reviewed` date",
             "add `reviewed = 2024-03-19`",
         ),
         (
-            lesson.causes().is_empty(),
-            "a root cause",
+            lesson.causes().is_empty() && !reported("causes"),
+            "root cause",
             "add a `[[causes]]` table with `category` and `summary`",
         ),
         (
-            lesson.actions().is_empty(),
-            "an improvement action",
+            lesson.actions().is_empty() && !reported("actions"),
+            "improvement action",
             "add an `[[actions]]` table with `summary`, `type`, `owner`, `due` and `status`",
         ),
     ];

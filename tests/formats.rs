@@ -90,6 +90,23 @@ fn github() {
 }
 
 #[test]
+fn an_unwritable_job_summary_is_a_warning_not_a_failure() {
+    let kb = Kb::new();
+    kb.write(
+        "lessons/2023/replica-lag.md",
+        fixture("valid/replica-lag.md"),
+    );
+    let mut cmd = kb.command(&["check", "--format", "github"]);
+    cmd.env(
+        "GITHUB_STEP_SUMMARY",
+        kb.path().join("no/such/dir/summary.md"),
+    );
+    let out = cmd.output().unwrap();
+    assert_eq!(out.status.code(), Some(0));
+    assert!(String::from_utf8_lossy(&out.stderr).contains("cannot write the job summary"));
+}
+
+#[test]
 fn github_annotations_for_all_findings_beyond_ten() {
     let kb = Kb::new();
     kb.write(

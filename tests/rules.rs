@@ -120,6 +120,39 @@ fn date_order() {
 #[test]
 fn final_incomplete() {
     assert_only("final-incomplete", "final-incomplete", "error", 4, 10);
+    // Each gap is named; a key that is there with the wrong type is not
+    // reported again as missing.
+    let lesson = fixture("valid/payments-failover.md");
+    let start = lesson.find("[[actions]]").unwrap();
+    let end = lesson.find("+++\n\n## Summary").unwrap();
+    let lesson = format!("{}{}", &lesson[..start], &lesson[end..])
+        .replace("\n[[causes]]", "actions = \"none\"\n\n[[causes]]");
+    let kb = kb_with("lessons/2024/case.md", &lesson);
+    let (_, doc) = kb.check_json(&[]);
+    let rules: Vec<_> = findings(&doc).into_iter().map(|f| f.1).collect();
+    assert_eq!(rules, ["wrong-type"], "{doc:#}");
+    let lesson = fixture("rules/final-incomplete.md");
+    let start = lesson.find("[[causes]]").unwrap();
+    let end = lesson.find("+++\n\n## Summary").unwrap();
+    let kb = kb_with(
+        "lessons/2024/case.md",
+        &format!("{}{}", &lesson[..start], &lesson[end..]),
+    );
+    let (_, doc) = kb.check_json(&[]);
+    let messages: Vec<_> = doc["diagnostics"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .map(|d| d["message"].as_str().unwrap().to_string())
+        .collect();
+    assert_eq!(
+        messages,
+        [
+            "the lesson is final but has no `reviewed` date",
+            "the lesson is final but has no root cause",
+            "the lesson is final but has no improvement action",
+        ]
+    );
 }
 
 #[test]

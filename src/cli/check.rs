@@ -122,10 +122,15 @@ fn emit_report(
             let prefix = repo::path_in_repository(root);
             emit::github::render(report, &prefix, &mut out)?;
             if let Some(path) = std::env::var_os("GITHUB_STEP_SUMMARY").filter(|p| !p.is_empty()) {
-                append(
-                    &PathBuf::from(path),
-                    &emit::github::step_summary(report, &prefix),
-                )?;
+                // The summary is a courtesy: failing to write it must not
+                // change the verdict on the lessons.
+                let path = PathBuf::from(path);
+                if let Err(e) = append(&path, &emit::github::step_summary(report, &prefix)) {
+                    eprintln!(
+                        "warning: cannot write the job summary to {} ($GITHUB_STEP_SUMMARY): {e}",
+                        path.display()
+                    );
+                }
             }
         }
     }
@@ -133,17 +138,12 @@ fn emit_report(
     Ok(())
 }
 
-fn append(path: &PathBuf, text: &str) -> Result<(), Error> {
-    let io = |source| Error::Io {
-        path: path.clone(),
-        source,
-    };
+fn append(path: &Path, text: &str) -> std::io::Result<()> {
     let mut f = std::fs::OpenOptions::new()
         .create(true)
         .append(true)
-        .open(path)
-        .map_err(io)?;
-    f.write_all(text.as_bytes()).map_err(io)
+        .open(path)?;
+    f.write_all(text.as_bytes())
 }
 
 /// The lessons named by PATH arguments, relative to the knowledge base.

@@ -10,6 +10,29 @@ use crate::emit::repo_path;
 
 pub const SCHEMA: &str = "https://json.schemastore.org/sarif-2.1.0.json";
 
+/// A relative path as a URI reference (SARIF 3.10): every byte outside the
+/// unreserved set and `/` is percent-encoded.
+pub fn uri(path: &str) -> String {
+    let mut out = String::with_capacity(path.len());
+    for b in path.bytes() {
+        if b.is_ascii_alphanumeric() || matches!(b, b'-' | b'.' | b'_' | b'~' | b'/') {
+            out.push(char::from(b));
+        } else {
+            out.push_str(&format!("%{b:02X}"));
+        }
+    }
+    out
+}
+
+/// "front matter block." + "start the file..." -> "... block. Start the file...".
+fn sentence(s: &str) -> String {
+    let mut c = s.chars();
+    match c.next() {
+        Some(first) => first.to_uppercase().chain(c).collect::<String>() + ".",
+        None => String::new(),
+    }
+}
+
 fn level(level: Level) -> &'static str {
     match level {
         Level::Error => "error",
@@ -25,7 +48,7 @@ pub fn render(report: &CheckReport, prefix: &str) -> String {
                 "id": rule.name(),
                 "name": rule.name(),
                 "shortDescription": {"text": rule.short_description()},
-                "fullDescription": {"text": format!("{} {}", rule.short_description(), rule.help())},
+                "fullDescription": {"text": format!("{} {}", rule.short_description(), sentence(rule.help()))},
                 "help": {
                     "text": rule.help(),
                     "markdown": format!("**{}**: {}\n\n{}", rule.name(), rule.short_description(), rule.help()),
@@ -49,7 +72,7 @@ pub fn render(report: &CheckReport, prefix: &str) -> String {
                 "message": {"text": text},
                 "locations": [{
                     "physicalLocation": {
-                        "artifactLocation": {"uri": repo_path(prefix, &d.path), "uriBaseId": "%SRCROOT%"},
+                        "artifactLocation": {"uri": uri(&repo_path(prefix, &d.path)), "uriBaseId": "%SRCROOT%"},
                         "region": {
                             "startLine": d.start.line,
                             "startColumn": d.start.column,
@@ -64,7 +87,7 @@ pub fn render(report: &CheckReport, prefix: &str) -> String {
                     "id": 1,
                     "message": {"text": related.message},
                     "physicalLocation": {
-                        "artifactLocation": {"uri": repo_path(prefix, &related.path), "uriBaseId": "%SRCROOT%"},
+                        "artifactLocation": {"uri": uri(&repo_path(prefix, &related.path)), "uriBaseId": "%SRCROOT%"},
                         "region": {"startLine": related.position.line, "startColumn": related.position.column},
                     }
                 }]);
@@ -88,4 +111,16 @@ pub fn render(report: &CheckReport, prefix: &str) -> String {
     let mut out = serde_json::to_string_pretty(&doc).expect("plain data serializes");
     out.push('\n');
     out
+}
+
+#[cfg(test)]
+mod tests {
+    #[test]
+    fn uris_are_percent_encoded() {
+        assert_eq!(
+            super::uri("lessons/my dir/é 50%.md"),
+            "lessons/my%20dir/%C3%A9%2050%25.md"
+        );
+        assert_eq!(super::uri("lessons/2024/a-b_c.md"), "lessons/2024/a-b_c.md");
+    }
 }

@@ -28,19 +28,27 @@ pub fn read(
     let mut heading: Option<(Range<usize>, String)> = None;
     let mut in_timeline = false;
     let mut item = PendingItem::default();
+    // Block quotes and lists nest: only top-level headings split sections.
+    let mut nesting = 0usize;
 
     // Plain CommonMark: extensions add no headings or list items, only cost.
     let parser = Parser::new_ext(body, Options::empty());
     for (event, range) in parser.into_offset_iter() {
         match event {
+            Event::Start(Tag::BlockQuote(_) | Tag::List(_) | Tag::FootnoteDefinition(_)) => {
+                nesting += 1
+            }
+            Event::End(TagEnd::BlockQuote(_) | TagEnd::List(_) | TagEnd::FootnoteDefinition) => {
+                nesting = nesting.saturating_sub(1)
+            }
             Event::Start(Tag::Heading {
                 level: HeadingLevel::H2,
                 ..
-            }) => {
+            }) if nesting == 0 => {
                 item.finish(&mut timeline, lines, diagnostics);
                 heading = Some((range, String::new()));
             }
-            Event::End(TagEnd::Heading(HeadingLevel::H2)) => {
+            Event::End(TagEnd::Heading(HeadingLevel::H2)) if heading.is_some() => {
                 if let Some((range, title)) = heading.take() {
                     let title = title.trim().to_string();
                     in_timeline = title.eq_ignore_ascii_case(TIMELINE);
@@ -296,6 +304,29 @@ mod tests {
             parse_timeline_stamp("2024-13-45 x"),
             Some(Err(10))
         ));
+    }
+
+    fn section_titles(body: &str) -> Vec<String> {
+        let text = format!("+++\n+++\n{body}");
+        let lines = LineIndex::new(&text);
+        let mut diagnostics = Vec::new();
+        read(
+            &text,
+            8..text.len(),
+            &Config::default(),
+            &lines,
+            &mut diagnostics,
+        )
+        .sections
+        .into_iter()
+        .map(|s| s.title)
+        .collect()
+    }
+
+    #[test]
+    fn only_top_level_headings_split_sections() {
+        let body = "## Summary\n> ## Quoted\n\n- ## In a list\n\n```\n## In code\n```\n\nTimeline\n--------\n\n## *Analysis*\n";
+        assert_eq!(section_titles(body), ["Summary", "Timeline", "Analysis"]);
     }
 
     #[test]

@@ -247,12 +247,26 @@ fn split(text: &str, lines: &LineIndex) -> Result<Split, Box<Diagnostic>> {
     let mut d = Diagnostic::new(
         Rule::FrontMatterUnclosed,
         lines,
-        opening,
+        opening.clone(),
         "the front matter is never closed: no line is exactly `+++`",
     )
     .with_label("front matter opened here");
     let mut offset = toml_start.min(text.len());
     for line in text[offset..].split_inclusive('\n') {
+        if line.trim() == "+++" {
+            // Almost closed: spaces around the delimiter.
+            let span = offset..offset + line.trim_end_matches(['\n', '\r']).len();
+            let mut d = Diagnostic::new(
+                Rule::FrontMatterUnclosed,
+                lines,
+                span,
+                "the front matter is never closed: this line is not exactly `+++`",
+            )
+            .with_label("`+++` must be alone on the line")
+            .with_help("remove the spaces around `+++`");
+            d.add_context(opening.clone(), "front matter opened here");
+            return Err(Box::new(d));
+        }
         if line.starts_with('#') && line.trim_start_matches('#').starts_with(' ') {
             let heading = offset..offset + line.trim_end().len();
             d = d
