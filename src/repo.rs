@@ -62,14 +62,15 @@ impl KnowledgeBase {
     /// with `/` separators, if it lies inside the knowledge base.
     pub fn relative(&self, path: &Path) -> Option<String> {
         let rel = path.strip_prefix(&self.root).ok()?;
-        let mut parts = Vec::new();
-        for c in rel.components() {
-            match c {
-                Component::Normal(p) => parts.push(p.to_str()?.to_string()),
-                _ => return None,
-            }
+        if !rel.components().all(|c| matches!(c, Component::Normal(_))) {
+            return None;
         }
-        Some(parts.join("/"))
+        let rel = rel.to_str()?;
+        Some(if std::path::MAIN_SEPARATOR == '/' {
+            rel.to_string()
+        } else {
+            rel.replace(std::path::MAIN_SEPARATOR, "/")
+        })
     }
 
     /// Whether a root-relative path names a lesson: a `*.md` file under a
@@ -159,7 +160,7 @@ pub fn list_lessons(kb: &KnowledgeBase) -> Vec<LessonFile> {
                     };
                     files.push(LessonFile {
                         path,
-                        abs: entry.path().to_path_buf(),
+                        abs: entry.into_path(),
                         problem,
                     });
                 }
