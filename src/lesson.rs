@@ -27,8 +27,6 @@ pub struct Moment {
     pub utc: jiff::Timestamp,
     /// False for a bare date (`2024-03-12`).
     pub has_time: bool,
-    /// The value as written, for messages.
-    pub text: String,
 }
 
 impl Moment {

@@ -38,7 +38,12 @@ struct Ctx<'c, 'l, 'a> {
     out: &'c mut Vec<Diagnostic>,
 }
 
-impl Ctx<'_, '_, '_> {
+impl<'a> Ctx<'_, '_, 'a> {
+    /// The text of the file at `span`, as written (for messages).
+    fn source(&self, span: &std::ops::Range<usize>) -> &'a str {
+        self.lines.text().get(span.clone()).unwrap_or("")
+    }
+
     fn report(
         &mut self,
         rule: Rule,
@@ -341,7 +346,8 @@ fn date_order(ctx: &mut Ctx, lesson: &Lesson) {
                 value.span.clone(),
                 format!(
                     "`{name}` ({}) is earlier than `{before_name}` ({})",
-                    value.value.text, before.value.text
+                    ctx.source(&value.span),
+                    ctx.source(&before.span)
                 ),
             );
             d.label = Some(format!("{name} before it was {before_name}"));
@@ -357,7 +363,8 @@ fn date_order(ctx: &mut Ctx, lesson: &Lesson) {
             reviewed.span.clone(),
             format!(
                 "`reviewed` ({}) is earlier than `occurred` ({})",
-                reviewed.value.text, occurred.value.text
+                ctx.source(&reviewed.span),
+                ctx.source(&occurred.span)
             ),
         );
         d.label = Some("reviewed before the incident occurred".into());
@@ -477,7 +484,8 @@ fn timeline_order(ctx: &mut Ctx, lesson: &Lesson) {
                     item.span.clone(),
                     format!(
                         "timeline item `{}` comes after `{}`",
-                        item.at.text, prev.at.text
+                        ctx.source(&item.span),
+                        ctx.source(&prev.span)
                     ),
                 );
                 d.label = Some("earlier than the item before it".into());

@@ -239,7 +239,6 @@ pub fn parse_timeline_stamp(s: &str) -> Option<Result<(Moment, usize), usize>> {
         Some(Moment {
             utc,
             has_time: time.is_some(),
-            text: s[..len].to_string(),
         })
     })();
     Some(moment.map(|m| (m, len)).ok_or(len))

@@ -226,11 +226,7 @@ pub fn moment_from_toml(dt: &toml::value::Datetime) -> Result<Moment, String> {
     let utc = offset
         .to_timestamp(civil.to_datetime(time))
         .map_err(|_| format!("is out of range ({dt})"))?;
-    Ok(Moment {
-        utc,
-        has_time,
-        text: dt.to_string(),
-    })
+    Ok(Moment { utc, has_time })
 }
 
 /// How a TOML type is named in messages.
