@@ -311,14 +311,6 @@ impl<'a> LineIndex<'a> {
     pub fn range(&self, span: &Range<usize>) -> (Position, Position) {
         (self.position(span.start), self.position(span.end))
     }
-
-    /// Byte offset where 1-based `line` starts.
-    pub fn line_start(&self, line: usize) -> usize {
-        self.starts()
-            .get(line.saturating_sub(1))
-            .copied()
-            .unwrap_or(self.text.len())
-    }
 }
 
 /// The position of byte `offset` in `text`, without building a line table

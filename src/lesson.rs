@@ -29,13 +29,6 @@ pub struct Moment {
     pub has_time: bool,
 }
 
-impl Moment {
-    /// The UTC calendar day, `YYYY-MM-DD`.
-    pub fn day(&self) -> jiff::civil::Date {
-        jiff::tz::Offset::UTC.to_datetime(self.utc).date()
-    }
-}
-
 pub type Strings = Sp<Vec<Sp<String>>>;
 
 #[derive(Debug, Clone, PartialEq, Eq, Default)]
@@ -126,10 +119,6 @@ pub struct Lesson {
 }
 
 impl Lesson {
-    pub fn id(&self) -> Option<&str> {
-        self.id.as_ref().map(|s| s.value.as_str())
-    }
-
     pub fn causes(&self) -> &[Cause] {
         self.causes.as_ref().map_or(&[], |c| &c.value)
     }
