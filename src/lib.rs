@@ -9,10 +9,12 @@ pub mod cli;
 pub mod config;
 pub mod diagnostic;
 pub mod emit;
+pub mod index;
 pub mod lesson;
 pub mod parse;
 pub mod repo;
 pub mod rules;
+pub mod search;
 
 use std::path::PathBuf;
 
@@ -32,4 +34,17 @@ pub enum Error {
     Git(String),
     #[error("{0}")]
     Usage(String),
+    /// The search index could not be opened, updated or read.
+    #[error("search index: {0}")]
+    Index(String),
+    /// A search query that does not parse; `position` is a byte offset.
+    #[error("malformed query: {message}")]
+    Query {
+        query: String,
+        position: usize,
+        message: String,
+    },
+    /// No lesson has this id (or path).
+    #[error("{0}")]
+    NotFound(String),
 }

@@ -2,6 +2,10 @@
 //! return an exit code; errors are rendered here, once.
 
 mod check;
+mod index;
+mod search;
+mod show;
+mod similar;
 
 use std::io::Write;
 use std::path::PathBuf;
@@ -49,6 +53,21 @@ pub enum ColorChoice {
 pub enum Command {
     /// Validate lessons against the format (all, the PATHs, or those changed since BASE)
     Check(check::CheckArgs),
+    /// Bring the search index up to date (every command that reads it does this first)
+    Index(index::IndexArgs),
+    /// Search past lessons: ranked full-text search with filters
+    Search(search::SearchArgs),
+    /// Print one lesson: metadata, timing, causes, actions and sections
+    Show(show::ShowArgs),
+    /// List the past lessons most like a given one (by id or file path)
+    Similar(similar::SimilarArgs),
+}
+
+/// Output formats of the commands that read the index.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, ValueEnum)]
+pub enum OutputFormat {
+    Human,
+    Json,
 }
 
 /// Runs the command line and returns the process exit code.
@@ -63,6 +82,10 @@ pub fn main() -> i32 {
     };
     let result = match &cli.command {
         Command::Check(args) => check::run(&cli, args),
+        Command::Index(args) => index::run(&cli, args),
+        Command::Search(args) => search::run(&cli, args),
+        Command::Show(args) => show::run(&cli, args),
+        Command::Similar(args) => similar::run(&cli, args),
     };
     match result {
         Ok(code) => code,
@@ -139,8 +162,88 @@ fn report_error(e: &Error, color: bool) {
                 }
             );
         }
+        Error::Query {
+            query,
+            position,
+            message,
+        } => {
+            let column = query[..(*position).min(query.len())].chars().count();
+            let _ = writeln!(err, "error: malformed query: {message}");
+            let _ = writeln!(err, "  {query}");
+            let _ = writeln!(err, "  {}^", " ".repeat(column));
+            let _ = writeln!(
+                err,
+                "help: quote phrases with \"...\", combine words with AND / OR / NOT, and prefix fields like title: or system:"
+            );
+        }
         other => {
             let _ = writeln!(err, "error: {other}");
         }
     }
+}
+
+fn current_dir() -> Result<PathBuf, Error> {
+    std::env::current_dir().map_err(|source| Error::Io {
+        path: PathBuf::from("."),
+        source,
+    })
+}
+
+/// Opens the knowledge base and its search index, brought up to date.
+pub fn open_index(
+    cli: &Cli,
+    rebuild: bool,
+) -> Result<(crate::repo::KnowledgeBase, crate::index::SearchIndex), Error> {
+    let kb = crate::repo::KnowledgeBase::open(cli.repo.as_deref(), &current_dir()?)?;
+    let index = crate::index::open(
+        &kb,
+        &crate::index::Options {
+            rebuild,
+            progress: true,
+        },
+    )?;
+    Ok((kb, index))
+}
+
+/// A lesson named on the command line, read from its file.
+pub struct FoundLesson {
+    pub lesson: crate::lesson::Lesson,
+    pub text: String,
+    /// Its document in the index, if it is indexed.
+    pub doc: Option<tantivy::TantivyDocument>,
+}
+
+/// Finds a lesson by file path (which need not be committed) or by id.
+pub fn resolve_lesson(
+    kb: &crate::repo::KnowledgeBase,
+    index: &crate::index::SearchIndex,
+    id_or_path: &str,
+) -> Result<FoundLesson, Error> {
+    let cwd = current_dir()?;
+    let as_path = cwd.join(id_or_path);
+    let (abs, rel, doc) = if as_path.is_file() {
+        let canonical = as_path.canonicalize().unwrap_or(as_path.clone());
+        let rel = kb
+            .relative(&canonical)
+            .unwrap_or_else(|| id_or_path.to_string());
+        let doc = crate::search::find_by_path(index, &rel)?;
+        (canonical, rel, doc)
+    } else {
+        let Some(doc) = crate::search::find_by_id(index, id_or_path)? else {
+            return Err(Error::NotFound(format!(
+                "no lesson has the id `{id_or_path}` (and no file has that path); `lessons search` finds lessons by their words"
+            )));
+        };
+        let rel = crate::search::doc_path(index, &doc);
+        (kb.root.join(&rel), rel, Some(doc))
+    };
+    let bytes = crate::check::read_again(&abs, kb.config.max_file_size);
+    let text = crate::parse::source_text(&bytes).into_owned();
+    let parsed = crate::parse::parse_text(&rel, &text, &kb.config);
+    let lesson = parsed.lesson.ok_or_else(|| {
+        Error::NotFound(format!(
+            "{rel} cannot be read as a lesson; `lessons check {rel}` says why"
+        ))
+    })?;
+    Ok(FoundLesson { lesson, text, doc })
 }

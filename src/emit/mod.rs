@@ -3,9 +3,11 @@
 //! finding.
 
 pub mod github;
+pub mod hits;
 pub mod human;
 pub mod json;
 pub mod sarif;
+pub mod show;
 
 /// Joins a knowledge-base-relative path onto the path of the knowledge base
 /// inside its git work tree, for formats that GitHub reads (annotations and

@@ -1,0 +1,118 @@
+//! `lessons search`: ranked full-text search with filters.
+
+use std::io::Write;
+
+use clap::Args;
+
+use super::{Cli, CliError, EXIT_OK, OutputFormat, color_enabled, open_index};
+use crate::search::{self, Filters};
+
+fn date(s: &str) -> Result<jiff::civil::Date, String> {
+    s.parse::<jiff::civil::Date>()
+        .map_err(|_| format!("`{s}` is not a date; write YYYY-MM-DD"))
+}
+
+/// Filters shared by `search` and `similar`.
+#[derive(Debug, Args, Clone, Default)]
+pub struct FilterArgs {
+    /// Only lessons of this kind (repeat to allow several).
+    #[arg(long, value_name = "K")]
+    pub kind: Vec<String>,
+    /// Only lessons of this severity (repeatable).
+    #[arg(long, value_name = "S")]
+    pub severity: Vec<String>,
+    /// Only lessons with this status: draft, review, final (repeatable).
+    #[arg(long, value_name = "S")]
+    pub status: Vec<String>,
+    /// Only lessons about this system (repeatable).
+    #[arg(long, value_name = "S")]
+    pub system: Vec<String>,
+    /// Only lessons involving this team (repeatable).
+    #[arg(long, value_name = "T")]
+    pub team: Vec<String>,
+    /// Only lessons with this tag (repeatable).
+    #[arg(long, value_name = "T")]
+    pub tag: Vec<String>,
+    /// Only lessons with a cause of this key or category (repeatable).
+    #[arg(long, value_name = "KEY_OR_CATEGORY")]
+    pub cause: Vec<String>,
+    /// Only lessons that occurred on or after this date (YYYY-MM-DD).
+    #[arg(long, value_name = "DATE", value_parser = date)]
+    pub since: Option<jiff::civil::Date>,
+    /// Only lessons that occurred on or before this date (YYYY-MM-DD).
+    #[arg(long, value_name = "DATE", value_parser = date)]
+    pub until: Option<jiff::civil::Date>,
+}
+
+impl FilterArgs {
+    pub fn filters(&self) -> Filters {
+        Filters {
+            kind: self.kind.clone(),
+            severity: self.severity.clone(),
+            status: self.status.clone(),
+            system: self.system.clone(),
+            team: self.team.clone(),
+            tag: self.tag.clone(),
+            cause: self.cause.clone(),
+            since: self.since,
+            until: self.until,
+        }
+    }
+}
+
+#[derive(Debug, Args)]
+pub struct SearchArgs {
+    /// The query: words, "phrases", AND / OR / NOT (or -word), field:value
+    /// (title, system, team, tag, cause, kind, severity, status, id), prefix*.
+    pub query: String,
+
+    /// How many lessons to show.
+    #[arg(long, default_value_t = 10, value_name = "N")]
+    pub limit: usize,
+
+    #[command(flatten)]
+    pub filters: FilterArgs,
+
+    /// Output format.
+    #[arg(long, value_enum, default_value_t = OutputFormat::Human)]
+    pub format: OutputFormat,
+}
+
+pub fn run(cli: &Cli, args: &SearchArgs) -> Result<i32, CliError> {
+    let started = std::time::Instant::now();
+    let (_, index) = open_index(cli, false)?;
+    let results = search::search(&index, &args.query, &args.filters.filters(), args.limit)?;
+    print_results(cli, &results, args.format, started, "lessons")?;
+    Ok(EXIT_OK)
+}
+
+pub fn print_results(
+    cli: &Cli,
+    results: &search::Results,
+    format: OutputFormat,
+    started: std::time::Instant,
+    what: &str,
+) -> Result<(), CliError> {
+    let mut out = std::io::stdout().lock();
+    match format {
+        OutputFormat::Json => {
+            writeln!(
+                out,
+                "{}",
+                serde_json::to_string_pretty(results).expect("plain data serializes")
+            )?;
+        }
+        OutputFormat::Human => {
+            let color = color_enabled(cli.color, &std::io::stdout());
+            crate::emit::hits::render(
+                results,
+                started.elapsed().as_millis(),
+                color,
+                what,
+                &mut out,
+            )?;
+        }
+    }
+    out.flush()?;
+    Ok(())
+}

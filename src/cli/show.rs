@@ -1,0 +1,54 @@
+//! `lessons show`: one lesson, with timing, causes and actions.
+
+use std::io::Write;
+
+use clap::Args;
+
+use super::{Cli, CliError, EXIT_OK, OutputFormat, color_enabled, open_index, resolve_lesson};
+use crate::emit::show::{GitFacts, View};
+
+#[derive(Debug, Args)]
+pub struct ShowArgs {
+    /// The lesson's id (or the path of its file).
+    pub id: String,
+
+    /// Output format.
+    #[arg(long, value_enum, default_value_t = OutputFormat::Human)]
+    pub format: OutputFormat,
+}
+
+pub fn run(cli: &Cli, args: &ShowArgs) -> Result<i32, CliError> {
+    let (kb, index) = open_index(cli, false)?;
+    let found = resolve_lesson(&kb, &index, &args.id)?;
+    let git = found
+        .doc
+        .as_ref()
+        .map(|doc| {
+            let (added_by, added, changed) = crate::search::doc_git(&index, doc);
+            GitFacts {
+                added_by,
+                added,
+                changed,
+            }
+        })
+        .unwrap_or_default();
+    let today = jiff::tz::Offset::UTC
+        .to_datetime(jiff::Timestamp::now())
+        .date();
+    let view = View::new(&found.lesson, &found.text, git, today);
+    let mut out = std::io::stdout().lock();
+    match args.format {
+        OutputFormat::Json => writeln!(
+            out,
+            "{}",
+            serde_json::to_string_pretty(&view).expect("plain data serializes")
+        )?,
+        OutputFormat::Human => crate::emit::show::render(
+            &view,
+            color_enabled(cli.color, &std::io::stdout()),
+            &mut out,
+        )?,
+    }
+    out.flush()?;
+    Ok(EXIT_OK)
+}

@@ -1,0 +1,191 @@
+//! Human output of search and similar results.
+
+use std::io::Write;
+
+use anstyle::{AnsiColor, Style};
+
+use crate::search::{Hit, Results};
+
+const INDENT: usize = 2;
+
+/// Wraps `text` to `width` columns, each line indented by `indent`.
+fn wrap(text: &str, indent: usize, width: usize) -> Vec<String> {
+    let mut lines = Vec::new();
+    let mut line = String::new();
+    let mut visible = 0;
+    for word in text.split_whitespace() {
+        let len = strip_markers(word).chars().count();
+        if visible > 0 && indent + visible + 1 + len > width {
+            lines.push(std::mem::take(&mut line));
+            visible = 0;
+        }
+        if visible > 0 {
+            line.push(' ');
+            visible += 1;
+        }
+        line.push_str(word);
+        visible += len;
+    }
+    if !line.is_empty() {
+        lines.push(line);
+    }
+    lines
+}
+
+/// Width of a marked-up word as shown (ANSI sequences take no columns).
+fn strip_markers(s: &str) -> String {
+    let mut out = String::new();
+    let mut in_escape = false;
+    for c in s.chars() {
+        match (in_escape, c) {
+            (false, '\x1b') => in_escape = true,
+            (true, 'm') => in_escape = false,
+            (true, _) => {}
+            (false, c) => out.push(c),
+        }
+    }
+    out
+}
+
+/// The snippet with its matches marked: bold in a terminal, `[brackets]`
+/// otherwise.
+pub fn highlight(hit: &Hit, color: bool) -> String {
+    let style = Style::new().bold().fg_color(Some(AnsiColor::Yellow.into()));
+    let mut out = String::new();
+    let mut at = 0;
+    for [start, end] in &hit.highlights {
+        let (start, end) = (*start, *end);
+        if start < at
+            || end > hit.snippet.len()
+            || !hit.snippet.is_char_boundary(start)
+            || !hit.snippet.is_char_boundary(end)
+        {
+            continue;
+        }
+        out.push_str(&hit.snippet[at..start]);
+        if color {
+            out.push_str(&format!("{style}{}{style:#}", &hit.snippet[start..end]));
+        } else {
+            out.push('[');
+            out.push_str(&hit.snippet[start..end]);
+            out.push(']');
+        }
+        at = end;
+    }
+    out.push_str(&hit.snippet[at.min(hit.snippet.len())..]);
+    out.replace(['\n', '\r'], " ")
+}
+
+pub fn render(
+    results: &Results,
+    elapsed_ms: u128,
+    color: bool,
+    what: &str,
+    out: &mut dyn Write,
+) -> std::io::Result<()> {
+    let dim = Style::new().dimmed();
+    let bold = Style::new().bold();
+    let (dim_on, dim_off) = if color {
+        (format!("{dim}"), format!("{dim:#}"))
+    } else {
+        (String::new(), String::new())
+    };
+    let (b_on, b_off) = if color {
+        (format!("{bold}"), format!("{bold:#}"))
+    } else {
+        (String::new(), String::new())
+    };
+    if results.fuzzy {
+        writeln!(
+            out,
+            "no exact matches for \"{}\"; showing lessons with similar words\n",
+            results.query
+        )?;
+    }
+    let width = results
+        .hits
+        .iter()
+        .map(|h| label(h).chars().count())
+        .max()
+        .unwrap_or(0);
+    for hit in &results.hits {
+        let label = label(hit);
+        let pad = " ".repeat(width - label.chars().count() + INDENT);
+        writeln!(out, "{b_on}{label}{b_off}{pad}{}", one_line(&hit.title))?;
+        let indent = " ".repeat(width + INDENT);
+        let mut meta = Vec::new();
+        if let Some(o) = &hit.occurred {
+            meta.push(o.clone());
+        }
+        for v in [&hit.severity, &hit.kind, &hit.status] {
+            if !v.is_empty() {
+                meta.push(v.clone());
+            }
+        }
+        meta.push(hit.path.clone());
+        writeln!(out, "{indent}{dim_on}{}{dim_off}", meta.join(" · "))?;
+        let snippet = highlight(hit, color);
+        if !snippet.trim().is_empty() {
+            // Search snippets are excerpts; `similar` says what is shared.
+            let text = if hit.highlights.is_empty() && snippet.starts_with("shared: ")
+                || snippet == "similar text"
+            {
+                snippet.trim().to_string()
+            } else {
+                format!("…{}…", snippet.trim())
+            };
+            for line in wrap(&text, indent.len(), 80) {
+                writeln!(out, "{indent}{line}")?;
+            }
+        }
+        writeln!(out)?;
+    }
+    let shown = results.hits.len();
+    if shown == 0 {
+        writeln!(out, "no {what} match \"{}\"", results.query)?;
+    } else {
+        writeln!(
+            out,
+            "{shown} of {} {what} · {elapsed_ms} ms",
+            results.total_hits
+        )?;
+    }
+    Ok(())
+}
+
+fn label(hit: &Hit) -> String {
+    if hit.id.is_empty() {
+        "(no id)".to_string()
+    } else {
+        hit.id.clone()
+    }
+}
+
+fn one_line(s: &str) -> String {
+    s.split_whitespace().collect::<Vec<_>>().join(" ")
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn wraps_and_marks() {
+        assert_eq!(wrap("a bb ccc dddd", 0, 6), ["a bb", "ccc", "dddd"]);
+        let hit = Hit {
+            id: "X".into(),
+            title: String::new(),
+            path: String::new(),
+            score: 1.0,
+            occurred: None,
+            kind: String::new(),
+            severity: String::new(),
+            snippet: "the expired certificate".into(),
+            highlights: vec![[4, 11]],
+            status: String::new(),
+            causes: vec![],
+            systems: vec![],
+        };
+        assert_eq!(highlight(&hit, false), "the [expired] certificate");
+    }
+}

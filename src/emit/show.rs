@@ -1,0 +1,343 @@
+//! `lessons show`: one lesson, readable in a terminal, or as JSON.
+
+use std::io::Write;
+
+use anstyle::{AnsiColor, Style};
+use serde::Serialize;
+
+use crate::lesson::{Lesson, Moment, Sp};
+
+/// Git facts about the file, as stored in the index.
+#[derive(Debug, Clone, Default, Serialize)]
+pub struct GitFacts {
+    pub added_by: Option<String>,
+    pub added: Option<String>,
+    pub changed: Option<String>,
+}
+
+#[derive(Debug, Serialize)]
+pub struct View {
+    pub id: Option<String>,
+    pub title: Option<String>,
+    pub path: String,
+    pub status: Option<String>,
+    pub kind: Option<String>,
+    pub severity: Option<String>,
+    pub occurred: Option<String>,
+    pub detected: Option<String>,
+    pub contained: Option<String>,
+    pub recovered: Option<String>,
+    pub reviewed: Option<String>,
+    /// Seconds from `occurred`.
+    pub time_to_detect: Option<i64>,
+    pub time_to_contain: Option<i64>,
+    pub time_to_recover: Option<i64>,
+    pub systems: Vec<String>,
+    pub teams: Vec<String>,
+    pub tags: Vec<String>,
+    pub functions: Vec<String>,
+    pub participants: Vec<String>,
+    pub related: Vec<String>,
+    pub causes: Vec<CauseView>,
+    pub actions: Vec<ActionView>,
+    pub sections: Vec<SectionView>,
+    pub git: GitFacts,
+}
+
+#[derive(Debug, Serialize)]
+pub struct CauseView {
+    pub category: Option<String>,
+    pub key: Option<String>,
+    pub summary: Option<String>,
+}
+
+#[derive(Debug, Serialize)]
+pub struct ActionView {
+    pub summary: Option<String>,
+    #[serde(rename = "type")]
+    pub kind: Option<String>,
+    pub owner: Option<String>,
+    pub due: Option<String>,
+    pub status: Option<String>,
+    pub completed: Option<String>,
+    pub addresses: Vec<String>,
+    pub link: Option<String>,
+    pub overdue: bool,
+}
+
+#[derive(Debug, Serialize)]
+pub struct SectionView {
+    pub title: String,
+    pub text: String,
+}
+
+fn s(v: &Option<Sp<String>>) -> Option<String> {
+    v.as_ref().map(|v| v.value.clone())
+}
+
+fn list(v: &Option<crate::lesson::Strings>) -> Vec<String> {
+    v.iter()
+        .flat_map(|l| &l.value)
+        .map(|s| s.value.clone())
+        .collect()
+}
+
+fn when(m: &Option<Sp<Moment>>) -> Option<String> {
+    let m = &m.as_ref()?.value;
+    let dt = jiff::tz::Offset::UTC.to_datetime(m.utc);
+    Some(if m.has_time {
+        format!("{} {:02}:{:02} UTC", dt.date(), dt.hour(), dt.minute())
+    } else {
+        dt.date().to_string()
+    })
+}
+
+fn since(from: &Option<Sp<Moment>>, to: &Option<Sp<Moment>>) -> Option<i64> {
+    Some(to.as_ref()?.value.utc.as_second() - from.as_ref()?.value.utc.as_second())
+}
+
+impl View {
+    pub fn new(lesson: &Lesson, text: &str, git: GitFacts, today: jiff::civil::Date) -> View {
+        let day = |m: &Option<Sp<Moment>>| {
+            m.as_ref()
+                .map(|m| jiff::tz::Offset::UTC.to_datetime(m.value.utc).date())
+        };
+        View {
+            id: s(&lesson.id),
+            title: s(&lesson.title),
+            path: lesson.path.clone(),
+            status: s(&lesson.status),
+            kind: s(&lesson.kind),
+            severity: s(&lesson.severity),
+            occurred: when(&lesson.occurred),
+            detected: when(&lesson.detected),
+            contained: when(&lesson.contained),
+            recovered: when(&lesson.recovered),
+            reviewed: when(&lesson.reviewed),
+            time_to_detect: since(&lesson.occurred, &lesson.detected),
+            time_to_contain: since(&lesson.occurred, &lesson.contained),
+            time_to_recover: since(&lesson.occurred, &lesson.recovered),
+            systems: list(&lesson.systems),
+            teams: list(&lesson.teams),
+            tags: list(&lesson.tags),
+            functions: list(&lesson.functions),
+            participants: list(&lesson.participants),
+            related: list(&lesson.related),
+            causes: lesson
+                .causes()
+                .iter()
+                .map(|c| CauseView {
+                    category: s(&c.category),
+                    key: s(&c.key),
+                    summary: s(&c.summary),
+                })
+                .collect(),
+            actions: lesson
+                .actions()
+                .iter()
+                .map(|a| {
+                    let status = s(&a.status);
+                    let open = matches!(status.as_deref(), Some("open" | "in-progress"));
+                    ActionView {
+                        summary: s(&a.summary),
+                        kind: s(&a.kind),
+                        owner: s(&a.owner),
+                        due: day(&a.due).map(|d| d.to_string()),
+                        overdue: open && day(&a.due).is_some_and(|d| d < today),
+                        status,
+                        completed: day(&a.completed).map(|d| d.to_string()),
+                        addresses: list(&a.addresses),
+                        link: s(&a.link),
+                    }
+                })
+                .collect(),
+            sections: lesson
+                .body
+                .sections
+                .iter()
+                .map(|sec| SectionView {
+                    title: sec.title.clone(),
+                    text: text
+                        .get(sec.content.clone())
+                        .unwrap_or("")
+                        .trim()
+                        .to_string(),
+                })
+                .collect(),
+            git,
+        }
+    }
+}
+
+/// "47m", "2h 5m", "3d 4h".
+pub fn duration(secs: i64) -> String {
+    let sign = if secs < 0 { "-" } else { "" };
+    let s = secs.unsigned_abs();
+    let (d, h, m) = (s / 86_400, (s % 86_400) / 3_600, (s % 3_600) / 60);
+    let text = match (d, h, m) {
+        (0, 0, m) => format!("{m}m"),
+        (0, h, 0) => format!("{h}h"),
+        (0, h, m) => format!("{h}h {m}m"),
+        (d, 0, _) => format!("{d}d"),
+        (d, h, _) => format!("{d}d {h}h"),
+    };
+    format!("{sign}{text}")
+}
+
+pub fn render(view: &View, color: bool, out: &mut dyn Write) -> std::io::Result<()> {
+    let paint = |style: Style, text: &str| {
+        if color {
+            format!("{style}{text}{style:#}")
+        } else {
+            text.to_string()
+        }
+    };
+    let bold = Style::new().bold();
+    let dim = Style::new().dimmed();
+    let red = Style::new().bold().fg_color(Some(AnsiColor::Red.into()));
+    let heading = Style::new().bold().underline();
+    let id = view.id.as_deref().unwrap_or("(no id)");
+    writeln!(
+        out,
+        "{}  {}",
+        paint(bold, id),
+        paint(bold, view.title.as_deref().unwrap_or("(no title)"))
+    )?;
+    let meta: Vec<&str> = [&view.status, &view.severity, &view.kind]
+        .into_iter()
+        .filter_map(|v| v.as_deref())
+        .collect();
+    writeln!(
+        out,
+        "{}",
+        paint(dim, &format!("{} · {}", meta.join(" · "), view.path))
+    )?;
+    for (label, values) in [
+        ("systems", &view.systems),
+        ("teams", &view.teams),
+        ("tags", &view.tags),
+        ("functions", &view.functions),
+        ("participants", &view.participants),
+        ("related", &view.related),
+    ] {
+        if !values.is_empty() {
+            writeln!(out, "{label:<12} {}", values.join(", "))?;
+        }
+    }
+    let git = &view.git;
+    match (&git.added_by, &git.added) {
+        (Some(by), Some(at)) => {
+            let changed = git
+                .changed
+                .as_deref()
+                .map(|c| format!(", last changed {c}"))
+                .unwrap_or_default();
+            writeln!(out, "{:<12} {by} on {at}{changed}", "added by")?;
+        }
+        _ if git.changed.is_some() => {
+            writeln!(
+                out,
+                "{:<12} last changed {}",
+                "history",
+                git.changed.as_deref().unwrap_or("")
+            )?;
+        }
+        _ => writeln!(
+            out,
+            "{:<12} not committed yet (or beyond a shallow clone)",
+            "history"
+        )?,
+    }
+
+    writeln!(out, "\n{}", paint(heading, "Timing"))?;
+    writeln!(
+        out,
+        "  occurred   {}",
+        view.occurred.as_deref().unwrap_or("unknown")
+    )?;
+    for (label, at, delta) in [
+        ("detected", &view.detected, view.time_to_detect),
+        ("contained", &view.contained, view.time_to_contain),
+        ("recovered", &view.recovered, view.time_to_recover),
+    ] {
+        if let (Some(at), Some(delta)) = (at, delta) {
+            writeln!(
+                out,
+                "  {label:<10} {at}  (+{})",
+                duration(delta).trim_start_matches('+')
+            )?;
+        }
+    }
+    if let Some(r) = &view.reviewed {
+        writeln!(out, "  reviewed   {r}")?;
+    }
+
+    if !view.causes.is_empty() {
+        writeln!(out, "\n{}", paint(heading, "Root causes"))?;
+        for c in &view.causes {
+            let label = match (&c.category, &c.key) {
+                (Some(cat), Some(key)) => format!("{key} ({cat})"),
+                (Some(cat), None) => cat.clone(),
+                (None, Some(key)) => key.clone(),
+                (None, None) => "cause".into(),
+            };
+            writeln!(
+                out,
+                "  • {}: {}",
+                paint(bold, &label),
+                c.summary.as_deref().unwrap_or("")
+            )?;
+        }
+    }
+    if !view.actions.is_empty() {
+        writeln!(out, "\n{}", paint(heading, "Actions"))?;
+        for a in &view.actions {
+            let status = a.status.as_deref().unwrap_or("?");
+            let mut line = format!("  [{status}] {}", a.summary.as_deref().unwrap_or(""));
+            let mut facts = Vec::new();
+            if let Some(owner) = &a.owner {
+                facts.push(owner.clone());
+            }
+            if let Some(due) = &a.due {
+                facts.push(format!("due {due}"));
+            }
+            if let Some(done) = &a.completed {
+                facts.push(format!("completed {done}"));
+            }
+            if !facts.is_empty() {
+                line.push_str(&format!(" — {}", facts.join(", ")));
+            }
+            if a.overdue {
+                line.push_str(&format!(" {}", paint(red, "OVERDUE")));
+            }
+            writeln!(out, "{line}")?;
+            let mut extra = Vec::new();
+            if !a.addresses.is_empty() {
+                extra.push(format!("addresses {}", a.addresses.join(", ")));
+            }
+            if let Some(link) = &a.link {
+                extra.push(link.clone());
+            }
+            if !extra.is_empty() {
+                writeln!(out, "      {}", paint(dim, &extra.join(" · ")))?;
+            }
+        }
+    }
+    for section in &view.sections {
+        writeln!(out, "\n{}", paint(heading, &section.title))?;
+        for line in section.text.lines() {
+            writeln!(out, "  {line}")?;
+        }
+    }
+    Ok(())
+}
+
+#[cfg(test)]
+mod tests {
+    #[test]
+    fn durations() {
+        assert_eq!(super::duration(6 * 60), "6m");
+        assert_eq!(super::duration(2 * 3600 + 5 * 60), "2h 5m");
+        assert_eq!(super::duration(3 * 86_400 + 4 * 3600 + 7), "3d 4h");
+    }
+}

@@ -1,0 +1,647 @@
+//! The search index: a Tantivy index kept in step with the lesson files.
+//!
+//! It lives outside the tracked files (under the git directory, or a cache
+//! folder for a plain folder) and is only a cache: the files are the truth.
+//! Every command that reads it first brings it up to date, at the cost of
+//! one pass of directory reads and file metadata: a file is read again only
+//! when its size or modification time changed, and git history is walked
+//! only over commits made since the last update.
+//!
+//! Layout of the cache folder:
+//! - `lock`: held while writing (updates and rebuilds);
+//! - `current`: the name of the generation in use;
+//! - `gen-*/`: a generation: the Tantivy index, and `manifest-N.tsv`, what
+//!   was indexed (named in the commit payload with the schema version and
+//!   the git HEAD it reflects).
+//!
+//! A rebuild writes a new generation and switches `current` to it in one
+//! rename, so readers never see a half-written index.
+
+pub mod document;
+pub mod history;
+pub mod manifest;
+pub mod schema;
+
+use std::collections::{HashMap, HashSet};
+use std::io::Write;
+use std::path::{Path, PathBuf};
+use std::time::{Duration, Instant, SystemTime, UNIX_EPOCH};
+
+use rayon::prelude::*;
+use serde::{Deserialize, Serialize};
+use tantivy::indexer::{LogMergePolicy, NoMergePolicy};
+use tantivy::{Index, IndexReader, IndexWriter, ReloadPolicy, Term};
+
+use crate::Error;
+use crate::config::Config;
+use crate::parse;
+use crate::repo::{self, KnowledgeBase, LessonFile};
+use manifest::{Entry, GitMeta, Manifest};
+use schema::{Fields, SCHEMA_VERSION};
+
+/// How long a second process waits for the one updating the index.
+const LOCK_WAIT: Duration = Duration::from_secs(30);
+/// Writer memory for a full build (shared by its threads) and for updates.
+const BUILD_MEMORY: usize = 256 * 1024 * 1024;
+const UPDATE_MEMORY: usize = 32 * 1024 * 1024;
+
+/// What an update did.
+#[derive(Debug, Clone, Default, PartialEq, Eq, Serialize)]
+pub struct SyncStats {
+    pub added: usize,
+    pub updated: usize,
+    pub removed: usize,
+    /// Removals and additions of the same content (also counted in
+    /// `added` and `removed`).
+    pub renamed: usize,
+    /// Lessons in the index after the update.
+    pub lessons: usize,
+    /// Why the index was built from scratch, if it was.
+    pub rebuilt: Option<String>,
+}
+
+impl SyncStats {
+    pub fn changed(&self) -> bool {
+        self.added + self.updated + self.removed > 0 || self.rebuilt.is_some()
+    }
+}
+
+#[derive(Debug, Clone, Default)]
+pub struct Options {
+    /// Build from scratch even if the index is sound.
+    pub rebuild: bool,
+    /// Show a progress bar on stderr for long builds (terminal only).
+    pub progress: bool,
+}
+
+/// An up-to-date index, ready to search.
+pub struct SearchIndex {
+    pub index: Index,
+    pub reader: IndexReader,
+    pub fields: Fields,
+    pub stats: SyncStats,
+}
+
+#[derive(Debug, Serialize, Deserialize)]
+struct Payload {
+    schema: u32,
+    manifest: String,
+    head: Option<String>,
+}
+
+/// Where the cache lives.
+pub fn cache_dir(kb: &KnowledgeBase) -> PathBuf {
+    if let Some(dir) = std::env::var_os("LESSONS_CACHE_DIR").filter(|d| !d.is_empty()) {
+        return PathBuf::from(dir);
+    }
+    let key = |s: &str| format!("{:016x}", xxhash_rust::xxh3::xxh3_64(s.as_bytes()));
+    if let Ok(repo) = git2::Repository::discover(&kb.root)
+        && let Some(workdir) = repo.workdir().and_then(|w| w.canonicalize().ok())
+    {
+        let rel = kb.root.strip_prefix(&workdir).unwrap_or(Path::new(""));
+        let name = if rel.as_os_str().is_empty() {
+            "index".to_string()
+        } else {
+            format!("index-{}", key(&rel.to_string_lossy()))
+        };
+        return repo.path().join("lessons").join(name);
+    }
+    let base = std::env::var_os("XDG_CACHE_HOME")
+        .filter(|d| !d.is_empty())
+        .map(PathBuf::from)
+        .or_else(|| std::env::var_os("HOME").map(|h| PathBuf::from(h).join(".cache")))
+        .unwrap_or_else(std::env::temp_dir);
+    base.join("lessons").join(key(&kb.root.to_string_lossy()))
+}
+
+fn index_error(context: &str, e: impl std::fmt::Display) -> Error {
+    Error::Index(format!("{context}: {e}"))
+}
+
+/// A file under the roots with the metadata the freshness check compares.
+struct Scanned {
+    file: LessonFile,
+    size: u64,
+    mtime_ns: i128,
+}
+
+fn mtime_ns(meta: &std::fs::Metadata) -> i128 {
+    meta.modified()
+        .ok()
+        .and_then(|t| t.duration_since(UNIX_EPOCH).ok())
+        .map_or(0, |d| d.as_nanos() as i128)
+}
+
+/// One pass of directory reads and file metadata, in parallel.
+fn scan(kb: &KnowledgeBase) -> Vec<Scanned> {
+    repo::list_lessons(kb)
+        .into_par_iter()
+        .map(|file| {
+            let meta = std::fs::metadata(&file.abs).ok();
+            Scanned {
+                size: meta.as_ref().map_or(0, |m| m.len()),
+                mtime_ns: meta.as_ref().map_or(0, mtime_ns),
+                file,
+            }
+        })
+        .collect()
+}
+
+/// A generation opened for reading.
+struct Generation {
+    dir: PathBuf,
+    index: Index,
+    fields: Fields,
+    payload: Payload,
+    manifest: Manifest,
+}
+
+impl Generation {
+    fn open(cache: &Path) -> Result<Generation, String> {
+        let name = std::fs::read_to_string(cache.join("current"))
+            .map_err(|_| "no index yet".to_string())?;
+        let dir = cache.join(name.trim());
+        let index = Index::open_in_dir(dir.join("tantivy"))
+            .map_err(|e| format!("the index cannot be opened ({e})"))?;
+        schema::register_tokenizers(&index);
+        let meta = index
+            .load_metas()
+            .map_err(|e| format!("the index metadata is unreadable ({e})"))?;
+        let payload: Payload = meta
+            .payload
+            .as_deref()
+            .and_then(|p| serde_json::from_str(p).ok())
+            .ok_or("the index has no payload")?;
+        if payload.schema != SCHEMA_VERSION {
+            return Err(format!(
+                "the index is from another version (schema {}, this is {SCHEMA_VERSION})",
+                payload.schema
+            ));
+        }
+        let fields = Fields::from_schema(&index.schema())
+            .map_err(|e| format!("the index schema differs ({e})"))?;
+        let manifest = Manifest::read(&dir.join(&payload.manifest))
+            .map_err(|e| format!("the index manifest is unreadable ({e})"))?;
+        Ok(Generation {
+            dir,
+            index,
+            fields,
+            payload,
+            manifest,
+        })
+    }
+
+    fn reader(&self) -> Result<IndexReader, String> {
+        self.index
+            .reader_builder()
+            .reload_policy(ReloadPolicy::Manual)
+            .try_into()
+            .map_err(|e| format!("the index cannot be read ({e})"))
+    }
+}
+
+/// What differs between the manifest and the files.
+#[derive(Default)]
+struct Plan<'a> {
+    /// New files, and files whose size or modification time changed.
+    candidates: Vec<&'a Scanned>,
+    removed: Vec<String>,
+    head_moved: bool,
+}
+
+impl Plan<'_> {
+    fn is_empty(&self) -> bool {
+        self.candidates.is_empty() && self.removed.is_empty() && !self.head_moved
+    }
+}
+
+fn plan<'a>(
+    manifest: &Manifest,
+    files: &'a [Scanned],
+    head: &Option<String>,
+    indexed_head: &Option<String>,
+) -> Plan<'a> {
+    let mut plan = Plan {
+        head_moved: head != indexed_head,
+        ..Plan::default()
+    };
+    let mut seen = HashSet::with_capacity(files.len());
+    for f in files {
+        seen.insert(f.file.path.as_str());
+        match manifest.entries.get(&f.file.path) {
+            Some(e) if e.size == f.size && e.mtime_ns == f.mtime_ns => {}
+            _ => plan.candidates.push(f),
+        }
+    }
+    plan.removed = manifest
+        .entries
+        .keys()
+        .filter(|p| !seen.contains(p.as_str()))
+        .cloned()
+        .collect();
+    plan
+}
+
+/// Opens the index for `kb`, bringing it up to date first.
+pub fn open(kb: &KnowledgeBase, options: &Options) -> Result<SearchIndex, Error> {
+    let cache = cache_dir(kb);
+    std::fs::create_dir_all(&cache)
+        .map_err(|e| index_error(&format!("cannot create {}", cache.display()), e))?;
+    let files = scan(kb);
+    let head = history::head(kb);
+    let mut reason = if options.rebuild {
+        Some("rebuild requested".to_string())
+    } else {
+        None
+    };
+    if reason.is_none() {
+        // The common case takes no lock: nothing changed.
+        match Generation::open(&cache) {
+            Ok(generation) => {
+                if plan(
+                    &generation.manifest,
+                    &files,
+                    &head,
+                    &generation.payload.head,
+                )
+                .is_empty()
+                {
+                    let reader = generation.reader().map_err(Error::Index)?;
+                    let lessons = reader.searcher().num_docs() as usize;
+                    return Ok(SearchIndex {
+                        index: generation.index,
+                        reader,
+                        fields: generation.fields,
+                        stats: SyncStats {
+                            lessons,
+                            ..SyncStats::default()
+                        },
+                    });
+                }
+            }
+            Err(why) => reason = Some(why),
+        }
+    }
+    let _lock = lock(&cache)?;
+    // Another process may have done the work while we waited.
+    let generation = if options.rebuild {
+        None
+    } else {
+        Generation::open(&cache).ok()
+    };
+    match generation {
+        Some(generation) => update(kb, generation, &files, head),
+        None => {
+            let why = reason.unwrap_or_else(|| "the index is unreadable".to_string());
+            if why != "no index yet" && why != "rebuild requested" {
+                eprintln!("note: rebuilding the search index: {why}");
+            }
+            rebuild(kb, &cache, &files, head, why, options.progress)
+        }
+    }
+}
+
+/// Holds the cache's lock file; released when dropped.
+struct Lock {
+    _file: std::fs::File,
+}
+
+fn lock(cache: &Path) -> Result<Lock, Error> {
+    let path = cache.join("lock");
+    let file = std::fs::OpenOptions::new()
+        .create(true)
+        .truncate(false)
+        .write(true)
+        .open(&path)
+        .map_err(|e| index_error(&format!("cannot open {}", path.display()), e))?;
+    let started = Instant::now();
+    let mut said = false;
+    loop {
+        match file.try_lock() {
+            Ok(()) => return Ok(Lock { _file: file }),
+            Err(std::fs::TryLockError::WouldBlock) => {
+                if started.elapsed() > LOCK_WAIT {
+                    return Err(Error::Index(format!(
+                        "another lessons process has been updating the search index for {}s; try again when it is done (lock: {})",
+                        LOCK_WAIT.as_secs(),
+                        path.display()
+                    )));
+                }
+                if !said && started.elapsed() > Duration::from_millis(300) {
+                    eprintln!(
+                        "note: waiting for another lessons process to finish updating the search index"
+                    );
+                    said = true;
+                }
+                std::thread::sleep(Duration::from_millis(25));
+            }
+            Err(std::fs::TryLockError::Error(e)) => {
+                return Err(index_error(&format!("cannot lock {}", path.display()), e));
+            }
+        }
+    }
+}
+
+/// Reads, parses and hashes one file, and builds its document. Files that
+/// `check` would not read (links out of the knowledge base, pipes, files
+/// over the size limit, unreadable ones) get no document and hash 0; they
+/// are still recorded, so they do not look new on every run.
+fn read_document(
+    fields: &Fields,
+    config: &Config,
+    file: &LessonFile,
+    git: &GitMeta,
+) -> (Option<tantivy::TantivyDocument>, u64) {
+    if file.problem.is_some() {
+        return (None, 0);
+    }
+    let bytes = crate::check::read_again(&file.abs, config.max_file_size + 1);
+    if bytes.is_empty() || bytes.len() as u64 > config.max_file_size {
+        return (None, 0);
+    }
+    let hash = xxhash_rust::xxh3::xxh3_64(&bytes);
+    let text = parse::source_text(&bytes);
+    let parsed = parse::parse_text(&file.path, &text, config);
+    (
+        Some(document::build(
+            fields,
+            &file.path,
+            &text,
+            parsed.lesson.as_ref(),
+            git,
+        )),
+        hash,
+    )
+}
+
+/// A modification time too close to now may be followed by another write
+/// in the same clock tick: record 0 so the file is looked at again.
+fn settled_mtime(mtime_ns: i128) -> i128 {
+    let now = SystemTime::now()
+        .duration_since(UNIX_EPOCH)
+        .map_or(0, |d| d.as_nanos() as i128);
+    if now - mtime_ns < 2_000_000_000 {
+        0
+    } else {
+        mtime_ns
+    }
+}
+
+fn merge_git(old: Option<&GitMeta>, new: Option<&GitMeta>) -> GitMeta {
+    let mut meta = old.cloned().unwrap_or_default();
+    if let Some(new) = new {
+        if new.changed_at.is_some() {
+            meta.changed_at = new.changed_at;
+        }
+        if new.added_at.is_some() {
+            meta.added_at = new.added_at;
+            meta.added_by.clone_from(&new.added_by);
+        }
+    }
+    meta
+}
+
+fn commit(
+    writer: &mut IndexWriter,
+    dir: &Path,
+    manifest: &Manifest,
+    head: Option<String>,
+) -> Result<String, Error> {
+    let name = format!(
+        "manifest-{}.tsv",
+        SystemTime::now()
+            .duration_since(UNIX_EPOCH)
+            .map_or(0, |d| d.as_nanos())
+    );
+    manifest
+        .write(&dir.join(&name))
+        .map_err(|e| index_error("cannot write the index manifest", e))?;
+    let payload = serde_json::to_string(&Payload {
+        schema: SCHEMA_VERSION,
+        manifest: name.clone(),
+        head,
+    })
+    .expect("plain data serializes");
+    let mut prepared = writer
+        .prepare_commit()
+        .map_err(|e| index_error("cannot commit the index", e))?;
+    prepared.set_payload(&payload);
+    prepared
+        .commit()
+        .map_err(|e| index_error("cannot commit the index", e))?;
+    // Earlier manifests are no longer named by any commit.
+    if let Ok(entries) = std::fs::read_dir(dir) {
+        for entry in entries.flatten() {
+            let file = entry.file_name().to_string_lossy().to_string();
+            if file.starts_with("manifest-") && file != name {
+                let _ = std::fs::remove_file(entry.path());
+            }
+        }
+    }
+    Ok(name)
+}
+
+fn update(
+    kb: &KnowledgeBase,
+    generation: Generation,
+    files: &[Scanned],
+    head: Option<String>,
+) -> Result<SearchIndex, Error> {
+    let plan = plan(&generation.manifest, files, &head, &generation.payload.head);
+    let fields = generation.fields;
+    let mut manifest = generation.manifest.clone();
+    let mut stats = SyncStats::default();
+    if !plan.is_empty() {
+        let history = if plan.head_moved {
+            history::walk(kb, generation.payload.head.as_deref())
+        } else {
+            HashMap::new()
+        };
+        let mut writer: IndexWriter = generation
+            .index
+            .writer_with_num_threads(1, UPDATE_MEMORY)
+            .map_err(|e| index_error("cannot write the index", e))?;
+        // Small segments merge among themselves; the large ones of a full
+        // build are left alone, so an update stays quick.
+        let mut policy = LogMergePolicy::default();
+        policy.set_max_docs_before_merge(20_000);
+        writer.set_merge_policy(Box::new(policy));
+        let path_term = |p: &str| Term::from_field_text(fields.path, p);
+        let mut added_hashes = HashMap::new();
+        // Files whose content changed, plus committed ones whose history did.
+        let by_path: HashMap<&str, &Scanned> =
+            files.iter().map(|f| (f.file.path.as_str(), f)).collect();
+        let mut todo: Vec<&Scanned> = plan.candidates.clone();
+        let candidate_paths: HashSet<&str> = todo.iter().map(|f| f.file.path.as_str()).collect();
+        for path in history.keys() {
+            if let Some(f) = by_path.get(path.as_str())
+                && !candidate_paths.contains(path.as_str())
+            {
+                todo.push(f);
+            }
+        }
+        for f in todo {
+            let old = manifest.entries.get(&f.file.path).cloned();
+            let git = merge_git(old.as_ref().map(|e| &e.git), history.get(&f.file.path));
+            let (doc, hash) = read_document(&fields, &kb.config, &f.file, &git);
+            let unchanged = old.as_ref().is_some_and(|e| e.hash == hash && e.git == git);
+            if !unchanged {
+                writer.delete_term(path_term(&f.file.path));
+                if let Some(doc) = doc {
+                    writer
+                        .add_document(doc)
+                        .map_err(|e| index_error("cannot index", e))?;
+                }
+                match &old {
+                    Some(_) => stats.updated += 1,
+                    None => {
+                        stats.added += 1;
+                        added_hashes.insert(hash, ());
+                    }
+                }
+            }
+            manifest.entries.insert(
+                f.file.path.clone(),
+                Entry {
+                    size: f.size,
+                    mtime_ns: settled_mtime(f.mtime_ns),
+                    hash,
+                    git,
+                },
+            );
+        }
+        for path in &plan.removed {
+            writer.delete_term(path_term(path));
+            if let Some(e) = manifest.entries.remove(path) {
+                stats.removed += 1;
+                if added_hashes.remove(&e.hash).is_some() {
+                    stats.renamed += 1;
+                }
+            }
+        }
+        commit(&mut writer, &generation.dir, &manifest, head)?;
+        drop(writer);
+    }
+    let reader = generation.reader().map_err(Error::Index)?;
+    stats.lessons = reader.searcher().num_docs() as usize;
+    Ok(SearchIndex {
+        index: generation.index,
+        reader,
+        fields,
+        stats,
+    })
+}
+
+fn rebuild(
+    kb: &KnowledgeBase,
+    cache: &Path,
+    files: &[Scanned],
+    head: Option<String>,
+    why: String,
+    progress: bool,
+) -> Result<SearchIndex, Error> {
+    let name = format!(
+        "gen-{}-{}",
+        std::process::id(),
+        SystemTime::now()
+            .duration_since(UNIX_EPOCH)
+            .map_or(0, |d| d.as_nanos())
+    );
+    let dir = cache.join(&name);
+    let tantivy_dir = dir.join("tantivy");
+    std::fs::create_dir_all(&tantivy_dir)
+        .map_err(|e| index_error(&format!("cannot create {}", tantivy_dir.display()), e))?;
+    let (schema, fields) = Fields::schema();
+    let index = Index::create_in_dir(&tantivy_dir, schema)
+        .map_err(|e| index_error("cannot create the index", e))?;
+    schema::register_tokenizers(&index);
+    let history = history::walk(kb, None);
+    let threads = std::thread::available_parallelism()
+        .map_or(2, |n| n.get())
+        .clamp(1, 8);
+    let mut writer: IndexWriter = index
+        .writer_with_num_threads(threads, BUILD_MEMORY)
+        .map_err(|e| index_error("cannot write the index", e))?;
+    writer.set_merge_policy(Box::new(NoMergePolicy));
+    let bar = progress_bar(progress, files.len());
+    let entries: Vec<(String, Entry)> = files
+        .par_iter()
+        .filter_map(|f| {
+            let git = history.get(&f.file.path).cloned().unwrap_or_default();
+            let (doc, hash) = read_document(&fields, &kb.config, &f.file, &git);
+            if let Some(bar) = &bar {
+                bar.inc(1);
+            }
+            if let Some(doc) = doc {
+                writer.add_document(doc).ok()?;
+            }
+            Some((
+                f.file.path.clone(),
+                Entry {
+                    size: f.size,
+                    mtime_ns: settled_mtime(f.mtime_ns),
+                    hash,
+                    git,
+                },
+            ))
+        })
+        .collect();
+    if let Some(bar) = bar {
+        bar.finish_and_clear();
+    }
+    let manifest = Manifest {
+        entries: entries.into_iter().collect(),
+    };
+    commit(&mut writer, &dir, &manifest, head)?;
+    writer
+        .wait_merging_threads()
+        .map_err(|e| index_error("cannot finish the index", e))?;
+    // Switch readers to the new generation in one rename.
+    let current_tmp = cache.join("current.tmp");
+    std::fs::File::create(&current_tmp)
+        .and_then(|mut f| f.write_all(name.as_bytes()).and_then(|_| f.sync_all()))
+        .and_then(|_| std::fs::rename(&current_tmp, cache.join("current")))
+        .map_err(|e| index_error("cannot switch to the new index", e))?;
+    // Older generations: readers that still have them open keep their
+    // files until they close them.
+    if let Ok(entries) = std::fs::read_dir(cache) {
+        for entry in entries.flatten() {
+            let file = entry.file_name().to_string_lossy().to_string();
+            if file.starts_with("gen-") && file != name {
+                let _ = std::fs::remove_dir_all(entry.path());
+            }
+        }
+    }
+    let reader = index
+        .reader_builder()
+        .reload_policy(ReloadPolicy::Manual)
+        .try_into()
+        .map_err(|e| index_error("cannot read the index", e))?;
+    let lessons = reader.searcher().num_docs() as usize;
+    Ok(SearchIndex {
+        index,
+        reader,
+        fields,
+        stats: SyncStats {
+            added: lessons,
+            lessons,
+            rebuilt: Some(why),
+            ..SyncStats::default()
+        },
+    })
+}
+
+fn progress_bar(wanted: bool, len: usize) -> Option<indicatif::ProgressBar> {
+    use std::io::IsTerminal;
+    if !wanted || len < 2_000 || !std::io::stderr().is_terminal() {
+        return None;
+    }
+    let bar = indicatif::ProgressBar::new(len as u64);
+    bar.set_style(
+        indicatif::ProgressStyle::with_template(
+            "indexing {bar:40} {pos}/{len} lessons ({eta} left)",
+        )
+        .unwrap_or_else(|_| indicatif::ProgressStyle::default_bar()),
+    );
+    Some(bar)
+}
