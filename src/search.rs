@@ -614,7 +614,7 @@ pub fn similar(
             Term::from_field_text(f.cause_key, &key.to_lowercase()),
             IndexRecordOption::Basic,
         );
-        should.push((Occur::Should, Box::new(BoostQuery::new(Box::new(q), 8.0))));
+        should.push((Occur::Should, Box::new(BoostQuery::new(Box::new(q), 25.0))));
     }
     for system in &target.systems {
         let q = TermQuery::new(

@@ -101,6 +101,10 @@ impl Kb {
             .current_dir(self.path())
             .env_remove("GITHUB_STEP_SUMMARY")
             .env_remove("NO_COLOR")
+            .env_remove("LESSONS_CACHE_DIR")
+            // A plain folder's index goes to the cache folder: keep it in
+            // the test's temporary folder.
+            .env("XDG_CACHE_HOME", self.path().join(".cache"))
             .env("GIT_CONFIG_GLOBAL", "/dev/null")
             .env("GIT_CONFIG_NOSYSTEM", "1");
         cmd
@@ -134,5 +138,54 @@ pub fn findings(doc: &serde_json::Value) -> Vec<(String, String, u64, u64)> {
                 d["column"].as_u64().unwrap(),
             )
         })
+        .collect()
+}
+
+impl Kb {
+    /// A git repository holding a copy of the example knowledge base,
+    /// committed.
+    pub fn example() -> Kb {
+        let kb = Kb::new();
+        let src = Path::new(env!("CARGO_MANIFEST_DIR")).join("docs/example");
+        for entry in walkdir::WalkDir::new(&src) {
+            let entry = entry.unwrap();
+            if entry.file_type().is_file() {
+                let rel = entry.path().strip_prefix(&src).unwrap();
+                kb.write(rel.to_str().unwrap(), std::fs::read(entry.path()).unwrap());
+            }
+        }
+        kb.git_init();
+        kb.commit_all("example knowledge base");
+        kb
+    }
+
+    /// `lessons ARGS --format json`, which must succeed.
+    pub fn json_ok(&self, args: &[&str]) -> serde_json::Value {
+        let mut all = args.to_vec();
+        all.extend_from_slice(&["--format", "json"]);
+        let run = self.run(&all);
+        assert_eq!(
+            run.code, 0,
+            "lessons {all:?} failed:\n{}\n{}",
+            run.stdout, run.stderr
+        );
+        run.json()
+    }
+
+    /// The ids of `lessons search QUERY ARGS`, best first.
+    pub fn search_ids(&self, query: &str, args: &[&str]) -> Vec<String> {
+        let mut all = vec!["search", query, "--limit", "50"];
+        all.extend_from_slice(args);
+        ids(&self.json_ok(&all))
+    }
+}
+
+/// The ids of the hits of a search or similar JSON document.
+pub fn ids(doc: &serde_json::Value) -> Vec<String> {
+    doc["hits"]
+        .as_array()
+        .expect("hits")
+        .iter()
+        .map(|h| h["id"].as_str().unwrap().to_string())
         .collect()
 }
