@@ -186,6 +186,124 @@ pub fn list_lessons(kb: &KnowledgeBase) -> Vec<LessonFile> {
     files
 }
 
+/// A lesson file with the metadata the index's freshness check compares.
+#[derive(Debug, Clone)]
+pub struct Stat {
+    /// Relative to the knowledge base root, `/` separators.
+    pub path: String,
+    pub size: u64,
+    /// Nanoseconds since the Unix epoch.
+    pub mtime_ns: i64,
+    /// Rare, so boxed: the scan holds one `Stat` per lesson.
+    pub problem: Option<Box<FileProblem>>,
+}
+
+impl Stat {
+    pub fn file(&self, kb: &KnowledgeBase) -> LessonFile {
+        LessonFile {
+            abs: kb.root.join(&self.path),
+            path: self.path.clone(),
+            problem: self.problem.as_deref().cloned(),
+        }
+    }
+}
+
+fn mtime_ns(meta: &std::fs::Metadata) -> i64 {
+    meta.modified()
+        .ok()
+        .and_then(|t| t.duration_since(std::time::UNIX_EPOCH).ok())
+        .map_or(0, |d| i64::try_from(d.as_nanos()).unwrap_or(i64::MAX))
+}
+
+/// Every lesson file under the roots with its size and modification time,
+/// in no particular order: one pass of directory reads and `fstatat`
+/// calls relative to each directory (no path lookups), folders in
+/// parallel. This is the whole cost of checking that the index is fresh.
+pub fn scan_lessons(kb: &KnowledgeBase) -> Vec<Stat> {
+    use std::sync::Mutex;
+    /// Each folder's files, gathered once at the end: concatenating up
+    /// the recursion would copy every entry once per level.
+    type Chunks = Mutex<Vec<Vec<Stat>>>;
+    fn visit<'s>(
+        scope: &rayon::Scope<'s>,
+        kb: &'s KnowledgeBase,
+        dir: PathBuf,
+        rel: String,
+        chunks: &'s Chunks,
+    ) {
+        let Ok(entries) = std::fs::read_dir(&dir) else {
+            return;
+        };
+        let mut out = Vec::new();
+        for entry in entries.flatten() {
+            let name = entry.file_name();
+            let Some(name) = name.to_str() else { continue };
+            if name.starts_with('.') {
+                continue;
+            }
+            let Ok(kind) = entry.file_type() else {
+                continue;
+            };
+            let path = if rel.is_empty() {
+                name.to_string()
+            } else {
+                format!("{rel}/{name}")
+            };
+            if kind.is_dir() {
+                let sub = entry.path();
+                scope.spawn(move |scope| visit(scope, kb, sub, path, chunks));
+                continue;
+            }
+            if !is_lesson_name(name) {
+                continue;
+            }
+            let (meta, problem) = if kind.is_symlink() {
+                let problem = symlink_problem(kb, &entry.path());
+                (
+                    std::fs::metadata(entry.path())
+                        .ok()
+                        .filter(|_| problem.is_none()),
+                    problem,
+                )
+            } else if kind.is_file() {
+                (entry.metadata().ok(), None)
+            } else {
+                (None, Some(FileProblem::NotRegular))
+            };
+            out.push(Stat {
+                path,
+                size: meta.as_ref().map_or(0, |m| m.len()),
+                mtime_ns: meta.as_ref().map_or(0, mtime_ns),
+                problem: problem.map(Box::new),
+            });
+        }
+        if !out.is_empty() {
+            chunks.lock().unwrap_or_else(|e| e.into_inner()).push(out);
+        }
+    }
+    let chunks: Chunks = Mutex::new(Vec::new());
+    rayon::scope(|scope| {
+        for root in &kb.config.roots {
+            let dir = kb.root.join(root);
+            if let Some(rel) = kb.relative(&dir) {
+                let chunks = &chunks;
+                scope.spawn(move |scope| visit(scope, kb, dir, rel, chunks));
+            }
+        }
+    });
+    let chunks = chunks.into_inner().unwrap_or_else(|e| e.into_inner());
+    let mut out = Vec::with_capacity(chunks.iter().map(Vec::len).sum());
+    for chunk in chunks {
+        out.extend(chunk);
+    }
+    if kb.config.roots.len() > 1 {
+        // Roots may overlap.
+        out.sort_unstable_by(|a, b| a.path.cmp(&b.path));
+        out.dedup_by(|a, b| a.path == b.path);
+    }
+    out
+}
+
 /// A link is read only when its target is a file inside the knowledge base.
 fn symlink_problem(kb: &KnowledgeBase, link: &Path) -> Option<FileProblem> {
     match link.canonicalize() {

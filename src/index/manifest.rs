@@ -2,8 +2,9 @@
 //! a content hash, and its git history. Comparing it with one pass of file
 //! metadata tells which files changed without reading any of them.
 
-use std::collections::HashMap;
-use std::io::{BufRead, Write};
+use std::io::Write;
+
+use rustc_hash::FxHashMap;
 use std::path::Path;
 
 /// Who first committed a lesson and when it last changed, as far as the
@@ -21,14 +22,14 @@ pub struct GitMeta {
 pub struct Entry {
     pub size: u64,
     /// Nanoseconds since the Unix epoch; 0 forces a re-read next time.
-    pub mtime_ns: i128,
+    pub mtime_ns: i64,
     pub hash: u64,
     pub git: GitMeta,
 }
 
 #[derive(Debug, Clone, Default)]
 pub struct Manifest {
-    pub entries: HashMap<String, Entry>,
+    pub entries: FxHashMap<String, Entry>,
 }
 
 const HEADER: &str = "lessons-manifest 1";
@@ -40,6 +41,9 @@ fn escape(s: &str) -> String {
 }
 
 fn unescape(s: &str) -> String {
+    if !s.contains('\\') {
+        return s.to_string();
+    }
     let mut out = String::with_capacity(s.len());
     let mut chars = s.chars();
     while let Some(c) = chars.next() {
@@ -62,17 +66,59 @@ fn opt<T: std::fmt::Display>(v: &Option<T>) -> String {
         .map_or_else(|| "-".to_string(), |v| v.to_string())
 }
 
+/// The size and modification time of each file, borrowed from the
+/// manifest's text: all the freshness check needs, parsed without
+/// allocating per entry.
+pub type StatView<'a> = FxHashMap<std::borrow::Cow<'a, str>, (u64, i64)>;
+
+fn bad() -> std::io::Error {
+    std::io::Error::new(std::io::ErrorKind::InvalidData, "malformed manifest")
+}
+
+/// The entry lines of a manifest's text, checking its header.
+fn lines(text: &str) -> std::io::Result<impl Iterator<Item = &str>> {
+    let mut lines = text.split('\n');
+    if lines.next() != Some(HEADER) {
+        return Err(bad());
+    }
+    Ok(lines.filter(|l| !l.is_empty()))
+}
+
+/// Reads a manifest file's text.
+pub fn read_text(path: &Path) -> std::io::Result<String> {
+    std::fs::read_to_string(path)
+}
+
+/// The freshness view of a manifest's text.
+pub fn stat_view(text: &str) -> std::io::Result<StatView<'_>> {
+    let entries = memchr::memchr_iter(b'\n', text.as_bytes()).count();
+    let mut view = StatView::with_capacity_and_hasher(entries, Default::default());
+    for line in lines(text)? {
+        let mut parts = line.splitn(4, '\t');
+        let (Some(path), Some(size), Some(mtime)) = (parts.next(), parts.next(), parts.next())
+        else {
+            return Err(bad());
+        };
+        let size = size.parse().map_err(|_| bad())?;
+        let mtime = mtime.parse().map_err(|_| bad())?;
+        let path = if path.contains('\\') {
+            std::borrow::Cow::Owned(unescape(path))
+        } else {
+            std::borrow::Cow::Borrowed(path)
+        };
+        view.insert(path, (size, mtime));
+    }
+    Ok(view)
+}
+
 impl Manifest {
     pub fn read(path: &Path) -> std::io::Result<Manifest> {
-        let file = std::fs::File::open(path)?;
-        let mut lines = std::io::BufReader::with_capacity(1 << 16, file).lines();
-        let bad = || std::io::Error::new(std::io::ErrorKind::InvalidData, "malformed manifest");
-        if lines.next().transpose()?.as_deref() != Some(HEADER) {
-            return Err(bad());
-        }
-        let mut entries = HashMap::new();
-        for line in lines {
-            let line = line?;
+        Manifest::parse(&read_text(path)?)
+    }
+
+    pub fn parse(text: &str) -> std::io::Result<Manifest> {
+        let mut entries = FxHashMap::default();
+        for line in lines(text)? {
             let mut parts = line.split('\t');
             let mut next = || parts.next().ok_or_else(bad);
             let path = unescape(next()?);

@@ -35,14 +35,14 @@ use tantivy::{Index, IndexReader, IndexWriter, ReloadPolicy, Term};
 use crate::Error;
 use crate::config::Config;
 use crate::parse;
-use crate::repo::{self, KnowledgeBase, LessonFile};
+use crate::repo::{self, KnowledgeBase, LessonFile, Stat};
 use manifest::{Entry, GitMeta, Manifest};
 use schema::{Fields, SCHEMA_VERSION};
 
 /// How long a second process waits for the one updating the index.
 const LOCK_WAIT: Duration = Duration::from_secs(30);
 /// Writer memory for a full build (shared by its threads) and for updates.
-const BUILD_MEMORY: usize = 256 * 1024 * 1024;
+const BUILD_MEMORY: usize = 128 * 1024 * 1024;
 const UPDATE_MEMORY: usize = 32 * 1024 * 1024;
 
 /// What an update did.
@@ -118,42 +118,14 @@ fn index_error(context: &str, e: impl std::fmt::Display) -> Error {
     Error::Index(format!("{context}: {e}"))
 }
 
-/// A file under the roots with the metadata the freshness check compares.
-struct Scanned {
-    file: LessonFile,
-    size: u64,
-    mtime_ns: i128,
-}
-
-fn mtime_ns(meta: &std::fs::Metadata) -> i128 {
-    meta.modified()
-        .ok()
-        .and_then(|t| t.duration_since(UNIX_EPOCH).ok())
-        .map_or(0, |d| d.as_nanos() as i128)
-}
-
-/// One pass of directory reads and file metadata, in parallel.
-fn scan(kb: &KnowledgeBase) -> Vec<Scanned> {
-    repo::list_lessons(kb)
-        .into_par_iter()
-        .map(|file| {
-            let meta = std::fs::metadata(&file.abs).ok();
-            Scanned {
-                size: meta.as_ref().map_or(0, |m| m.len()),
-                mtime_ns: meta.as_ref().map_or(0, mtime_ns),
-                file,
-            }
-        })
-        .collect()
-}
-
 /// A generation opened for reading.
 struct Generation {
     dir: PathBuf,
     index: Index,
     fields: Fields,
     payload: Payload,
-    manifest: Manifest,
+    /// The manifest's text, parsed as needed.
+    manifest: String,
 }
 
 impl Generation {
@@ -180,7 +152,7 @@ impl Generation {
         }
         let fields = Fields::from_schema(&index.schema())
             .map_err(|e| format!("the index schema differs ({e})"))?;
-        let manifest = Manifest::read(&dir.join(&payload.manifest))
+        let manifest = manifest::read_text(&dir.join(&payload.manifest))
             .map_err(|e| format!("the index manifest is unreadable ({e})"))?;
         Ok(Generation {
             dir,
@@ -204,7 +176,7 @@ impl Generation {
 #[derive(Default)]
 struct Plan<'a> {
     /// New files, and files whose size or modification time changed.
-    candidates: Vec<&'a Scanned>,
+    candidates: Vec<&'a Stat>,
     removed: Vec<String>,
     head_moved: bool,
 }
@@ -216,30 +188,38 @@ impl Plan<'_> {
 }
 
 fn plan<'a>(
-    manifest: &Manifest,
-    files: &'a [Scanned],
+    manifest: &str,
+    files: &'a [Stat],
     head: &Option<String>,
     indexed_head: &Option<String>,
-) -> Plan<'a> {
+) -> Result<Plan<'a>, String> {
+    let view = manifest::stat_view(manifest)
+        .map_err(|e| format!("the index manifest is unreadable ({e})"))?;
     let mut plan = Plan {
         head_moved: head != indexed_head,
         ..Plan::default()
     };
-    let mut seen = HashSet::with_capacity(files.len());
+    let mut seen = 0;
     for f in files {
-        seen.insert(f.file.path.as_str());
-        match manifest.entries.get(&f.file.path) {
-            Some(e) if e.size == f.size && e.mtime_ns == f.mtime_ns => {}
-            _ => plan.candidates.push(f),
+        match view.get(f.path.as_str()) {
+            Some(&(size, mtime)) => {
+                seen += 1;
+                if size != f.size || mtime != f.mtime_ns {
+                    plan.candidates.push(f);
+                }
+            }
+            None => plan.candidates.push(f),
         }
     }
-    plan.removed = manifest
-        .entries
-        .keys()
-        .filter(|p| !seen.contains(p.as_str()))
-        .cloned()
-        .collect();
-    plan
+    if seen < view.len() {
+        let present: rustc_hash::FxHashSet<&str> = files.iter().map(|f| f.path.as_str()).collect();
+        plan.removed = view
+            .keys()
+            .filter(|p| !present.contains(p.as_ref()))
+            .map(|p| p.to_string())
+            .collect();
+    }
+    Ok(plan)
 }
 
 /// Opens the index for `kb`, bringing it up to date first.
@@ -247,7 +227,7 @@ pub fn open(kb: &KnowledgeBase, options: &Options) -> Result<SearchIndex, Error>
     let cache = cache_dir(kb);
     std::fs::create_dir_all(&cache)
         .map_err(|e| index_error(&format!("cannot create {}", cache.display()), e))?;
-    let files = scan(kb);
+    let files = repo::scan_lessons(kb);
     let head = history::head(kb);
     let mut reason = if options.rebuild {
         Some("rebuild requested".to_string())
@@ -258,14 +238,14 @@ pub fn open(kb: &KnowledgeBase, options: &Options) -> Result<SearchIndex, Error>
         // The common case takes no lock: nothing changed.
         match Generation::open(&cache) {
             Ok(generation) => {
-                if plan(
+                let fresh = plan(
                     &generation.manifest,
                     &files,
                     &head,
                     &generation.payload.head,
                 )
-                .is_empty()
-                {
+                .is_ok_and(|p| p.is_empty());
+                if fresh {
                     let reader = generation.reader().map_err(Error::Index)?;
                     let lessons = reader.searcher().num_docs() as usize;
                     return Ok(SearchIndex {
@@ -376,10 +356,10 @@ fn read_document(
 
 /// A modification time too close to now may be followed by another write
 /// in the same clock tick: record 0 so the file is looked at again.
-fn settled_mtime(mtime_ns: i128) -> i128 {
+fn settled_mtime(mtime_ns: i64) -> i64 {
     let now = SystemTime::now()
         .duration_since(UNIX_EPOCH)
-        .map_or(0, |d| d.as_nanos() as i128);
+        .map_or(0, |d| i64::try_from(d.as_nanos()).unwrap_or(i64::MAX));
     if now - mtime_ns < 2_000_000_000 {
         0
     } else {
@@ -444,12 +424,14 @@ fn commit(
 fn update(
     kb: &KnowledgeBase,
     generation: Generation,
-    files: &[Scanned],
+    files: &[Stat],
     head: Option<String>,
 ) -> Result<SearchIndex, Error> {
-    let plan = plan(&generation.manifest, files, &head, &generation.payload.head);
+    let plan =
+        plan(&generation.manifest, files, &head, &generation.payload.head).map_err(Error::Index)?;
     let fields = generation.fields;
-    let mut manifest = generation.manifest.clone();
+    let mut manifest = Manifest::parse(&generation.manifest)
+        .map_err(|e| index_error("the index manifest is unreadable", e))?;
     let mut stats = SyncStats::default();
     if !plan.is_empty() {
         let history = if plan.head_moved {
@@ -469,10 +451,9 @@ fn update(
         let path_term = |p: &str| Term::from_field_text(fields.path, p);
         let mut added_hashes = HashMap::new();
         // Files whose content changed, plus committed ones whose history did.
-        let by_path: HashMap<&str, &Scanned> =
-            files.iter().map(|f| (f.file.path.as_str(), f)).collect();
-        let mut todo: Vec<&Scanned> = plan.candidates.clone();
-        let candidate_paths: HashSet<&str> = todo.iter().map(|f| f.file.path.as_str()).collect();
+        let by_path: HashMap<&str, &Stat> = files.iter().map(|f| (f.path.as_str(), f)).collect();
+        let mut todo: Vec<&Stat> = plan.candidates.clone();
+        let candidate_paths: HashSet<&str> = todo.iter().map(|f| f.path.as_str()).collect();
         for path in history.keys() {
             if let Some(f) = by_path.get(path.as_str())
                 && !candidate_paths.contains(path.as_str())
@@ -481,12 +462,12 @@ fn update(
             }
         }
         for f in todo {
-            let old = manifest.entries.get(&f.file.path).cloned();
-            let git = merge_git(old.as_ref().map(|e| &e.git), history.get(&f.file.path));
-            let (doc, hash) = read_document(&fields, &kb.config, &f.file, &git);
+            let old = manifest.entries.get(&f.path).cloned();
+            let git = merge_git(old.as_ref().map(|e| &e.git), history.get(&f.path));
+            let (doc, hash) = read_document(&fields, &kb.config, &f.file(kb), &git);
             let unchanged = old.as_ref().is_some_and(|e| e.hash == hash && e.git == git);
             if !unchanged {
-                writer.delete_term(path_term(&f.file.path));
+                writer.delete_term(path_term(&f.path));
                 if let Some(doc) = doc {
                     writer
                         .add_document(doc)
@@ -501,7 +482,7 @@ fn update(
                 }
             }
             manifest.entries.insert(
-                f.file.path.clone(),
+                f.path.clone(),
                 Entry {
                     size: f.size,
                     mtime_ns: settled_mtime(f.mtime_ns),
@@ -535,7 +516,7 @@ fn update(
 fn rebuild(
     kb: &KnowledgeBase,
     cache: &Path,
-    files: &[Scanned],
+    files: &[Stat],
     head: Option<String>,
     why: String,
     progress: bool,
@@ -567,8 +548,8 @@ fn rebuild(
     let entries: Vec<(String, Entry)> = files
         .par_iter()
         .filter_map(|f| {
-            let git = history.get(&f.file.path).cloned().unwrap_or_default();
-            let (doc, hash) = read_document(&fields, &kb.config, &f.file, &git);
+            let git = history.get(&f.path).cloned().unwrap_or_default();
+            let (doc, hash) = read_document(&fields, &kb.config, &f.file(kb), &git);
             if let Some(bar) = &bar {
                 bar.inc(1);
             }
@@ -576,7 +557,7 @@ fn rebuild(
                 writer.add_document(doc).ok()?;
             }
             Some((
-                f.file.path.clone(),
+                f.path.clone(),
                 Entry {
                     size: f.size,
                     mtime_ns: settled_mtime(f.mtime_ns),
