@@ -13,6 +13,7 @@ pub mod index;
 pub mod lesson;
 pub mod parse;
 pub mod repo;
+pub mod report;
 pub mod rules;
 pub mod search;
 

@@ -1,8 +1,10 @@
 //! The command line: clap definitions, and one module per command. Commands
 //! return an exit code; errors are rendered here, once.
 
+mod actions;
 mod check;
 mod index;
+mod report;
 mod search;
 mod show;
 mod similar;
@@ -61,6 +63,10 @@ pub enum Command {
     Show(show::ShowArgs),
     /// List the past lessons most like a given one (by id or file path)
     Similar(similar::SimilarArgs),
+    /// Report recurring root causes, ineffective actions and trends
+    Report(report::ReportArgs),
+    /// List improvement actions across lessons (overdue, by owner, by status)
+    Actions(actions::ActionsArgs),
 }
 
 /// Output formats of the commands that read the index.
@@ -86,6 +92,8 @@ pub fn main() -> i32 {
         Command::Search(args) => search::run(&cli, args),
         Command::Show(args) => show::run(&cli, args),
         Command::Similar(args) => similar::run(&cli, args),
+        Command::Report(args) => report::run(&cli, args),
+        Command::Actions(args) => actions::run(&cli, args),
     };
     match result {
         Ok(code) => code,

@@ -2,7 +2,7 @@
 //! a content hash, and its git history. Comparing it with one pass of file
 //! metadata tells which files changed without reading any of them.
 
-use std::io::Write;
+use std::borrow::Cow;
 
 use rustc_hash::FxHashMap;
 use std::path::Path;
@@ -66,11 +66,6 @@ fn opt<T: std::fmt::Display>(v: &Option<T>) -> String {
         .map_or_else(|| "-".to_string(), |v| v.to_string())
 }
 
-/// The size and modification time of each file, borrowed from the
-/// manifest's text: all the freshness check needs, parsed without
-/// allocating per entry.
-pub type StatView<'a> = FxHashMap<std::borrow::Cow<'a, str>, (u64, i64)>;
-
 fn bad() -> std::io::Error {
     std::io::Error::new(std::io::ErrorKind::InvalidData, "malformed manifest")
 }
@@ -89,11 +84,14 @@ pub fn read_text(path: &Path) -> std::io::Result<String> {
     std::fs::read_to_string(path)
 }
 
-/// The freshness view of a manifest's text.
-pub fn stat_view(text: &str) -> std::io::Result<StatView<'_>> {
-    let entries = memchr::memchr_iter(b'\n', text.as_bytes()).count();
-    let mut view = StatView::with_capacity_and_hasher(entries, Default::default());
-    for line in lines(text)? {
+/// The path, size and modification time of each entry, in path order,
+/// borrowed from the manifest's text: all the freshness check needs,
+/// without allocating per entry (only escaped paths, which are rare, are
+/// unescaped into a `String`).
+pub fn stat_lines(
+    text: &str,
+) -> std::io::Result<impl Iterator<Item = std::io::Result<(Cow<'_, str>, u64, i64)>>> {
+    Ok(lines(text)?.map(|line| {
         let mut parts = line.splitn(4, '\t');
         let (Some(path), Some(size), Some(mtime)) = (parts.next(), parts.next(), parts.next())
         else {
@@ -102,13 +100,12 @@ pub fn stat_view(text: &str) -> std::io::Result<StatView<'_>> {
         let size = size.parse().map_err(|_| bad())?;
         let mtime = mtime.parse().map_err(|_| bad())?;
         let path = if path.contains('\\') {
-            std::borrow::Cow::Owned(unescape(path))
+            Cow::Owned(unescape(path))
         } else {
-            std::borrow::Cow::Borrowed(path)
+            Cow::Borrowed(path)
         };
-        view.insert(path, (size, mtime));
-    }
-    Ok(view)
+        Ok((path, size, mtime))
+    }))
 }
 
 impl Manifest {
@@ -149,35 +146,115 @@ impl Manifest {
         Ok(Manifest { entries })
     }
 
-    /// Writes atomically: a reader sees the old file or the new one.
-    pub fn write(&self, path: &Path) -> std::io::Result<()> {
-        let tmp = path.with_extension("tmp");
-        {
-            let mut out = std::io::BufWriter::with_capacity(1 << 16, std::fs::File::create(&tmp)?);
-            writeln!(out, "{HEADER}")?;
-            let mut paths: Vec<&String> = self.entries.keys().collect();
-            paths.sort();
-            for p in paths {
-                let e = &self.entries[p];
-                writeln!(
-                    out,
-                    "{}\t{}\t{}\t{:016x}\t{}\t{}\t{}",
-                    escape(p),
-                    e.size,
-                    e.mtime_ns,
-                    e.hash,
-                    e.git
-                        .added_by
-                        .as_deref()
-                        .map_or_else(|| "-".to_string(), escape),
-                    opt(&e.git.added_at),
-                    opt(&e.git.changed_at),
-                )?;
-            }
-            out.into_inner().map_err(|e| e.into_error())?.sync_all()?;
+    /// The manifest as text, entries in path order.
+    pub fn to_text(&self) -> String {
+        let mut paths: Vec<&String> = self.entries.keys().collect();
+        paths.sort();
+        let mut out = String::with_capacity(64 * paths.len() + HEADER.len() + 1);
+        out.push_str(HEADER);
+        out.push('\n');
+        for p in paths {
+            out.push_str(&line(p, &self.entries[p]));
         }
-        std::fs::rename(&tmp, path)
+        out
     }
+
+    pub fn write(&self, path: &Path) -> std::io::Result<()> {
+        write_text(path, &self.to_text())
+    }
+}
+
+/// One entry as a manifest line (with its newline).
+fn line(path: &str, e: &Entry) -> String {
+    format!(
+        "{}\t{}\t{}\t{:016x}\t{}\t{}\t{}\n",
+        escape(path),
+        e.size,
+        e.mtime_ns,
+        e.hash,
+        e.git
+            .added_by
+            .as_deref()
+            .map_or_else(|| "-".to_string(), escape),
+        opt(&e.git.added_at),
+        opt(&e.git.changed_at),
+    )
+}
+
+/// Writes atomically: a reader sees the old file or the new one. No fsync:
+/// the manifest is a cache entry; a torn one after a crash is detected and
+/// the index rebuilt.
+pub fn write_text(path: &Path, text: &str) -> std::io::Result<()> {
+    let tmp = path.with_extension("tmp");
+    std::fs::write(&tmp, text)?;
+    std::fs::rename(&tmp, path)
+}
+
+fn line_path(line: &str) -> Cow<'_, str> {
+    let raw = line.split('\t').next().unwrap_or("");
+    if raw.contains('\\') {
+        Cow::Owned(unescape(raw))
+    } else {
+        Cow::Borrowed(raw)
+    }
+}
+
+/// The entries of just these paths, parsing only their lines.
+pub fn lookup(
+    text: &str,
+    wanted: &std::collections::BTreeSet<&str>,
+) -> std::io::Result<FxHashMap<String, Entry>> {
+    let mut found = FxHashMap::default();
+    if wanted.is_empty() {
+        return Ok(found);
+    }
+    for l in lines(text)? {
+        if wanted.contains(line_path(l).as_ref()) {
+            let m = Manifest::parse(&format!("{HEADER}\n{l}\n"))?;
+            found.extend(m.entries);
+        }
+    }
+    Ok(found)
+}
+
+/// The manifest with `changes` applied (`None` removes the entry): a merge
+/// of two sorted sequences that copies unchanged lines as they are, so an
+/// update costs one pass over the text, not a parse of every entry.
+pub fn splice(
+    text: &str,
+    changes: &std::collections::BTreeMap<String, Option<Entry>>,
+) -> std::io::Result<String> {
+    let mut out = String::with_capacity(text.len() + 256 * changes.len());
+    out.push_str(HEADER);
+    out.push('\n');
+    let mut pending = changes.iter().peekable();
+    for l in lines(text)? {
+        let path = line_path(l);
+        while let Some((p, _)) = pending.peek().filter(|(p, _)| p.as_str() < path.as_ref()) {
+            if let Some(Some(e)) = changes.get(*p) {
+                out.push_str(&line(p, e));
+            }
+            pending.next();
+        }
+        match pending.peek() {
+            Some((p, change)) if p.as_str() == path.as_ref() => {
+                if let Some(e) = change {
+                    out.push_str(&line(p, e));
+                }
+                pending.next();
+            }
+            _ => {
+                out.push_str(l);
+                out.push('\n');
+            }
+        }
+    }
+    for (p, change) in pending {
+        if let Some(e) = change {
+            out.push_str(&line(p, e));
+        }
+    }
+    Ok(out)
 }
 
 #[cfg(test)]

@@ -18,11 +18,12 @@
 //! rename, so readers never see a half-written index.
 
 pub mod document;
+pub mod facts;
 pub mod history;
 pub mod manifest;
 pub mod schema;
 
-use std::collections::{HashMap, HashSet};
+use std::collections::{BTreeMap, BTreeSet, HashMap, HashSet};
 use std::io::Write;
 use std::path::{Path, PathBuf};
 use std::time::{Duration, Instant, SystemTime, UNIX_EPOCH};
@@ -36,6 +37,7 @@ use crate::Error;
 use crate::config::Config;
 use crate::parse;
 use crate::repo::{self, KnowledgeBase, LessonFile, Stat};
+use facts::Facts;
 use manifest::{Entry, GitMeta, Manifest};
 use schema::{Fields, SCHEMA_VERSION};
 
@@ -80,12 +82,23 @@ pub struct SearchIndex {
     pub reader: IndexReader,
     pub fields: Fields,
     pub stats: SyncStats,
+    /// The report facts of this commit of the index.
+    facts_path: PathBuf,
+}
+
+impl SearchIndex {
+    /// What reports need of every indexed lesson, in path order.
+    pub fn facts(&self) -> Result<Vec<Facts>, Error> {
+        facts::read(&self.facts_path).map_err(|e| index_error("the report facts are unreadable", e))
+    }
 }
 
 #[derive(Debug, Serialize, Deserialize)]
 struct Payload {
     schema: u32,
     manifest: String,
+    /// The report facts (see [`facts`]).
+    facts: String,
     head: Option<String>,
 }
 
@@ -187,48 +200,101 @@ impl Plan<'_> {
     }
 }
 
+/// Compares the files (sorted by path) with the manifest (written sorted
+/// by path) in one merge pass.
 fn plan<'a>(
     manifest: &str,
     files: &'a [Stat],
     head: &Option<String>,
     indexed_head: &Option<String>,
 ) -> Result<Plan<'a>, String> {
-    let view = manifest::stat_view(manifest)
-        .map_err(|e| format!("the index manifest is unreadable ({e})"))?;
+    let unreadable = |e: std::io::Error| format!("the index manifest is unreadable ({e})");
     let mut plan = Plan {
         head_moved: head != indexed_head,
         ..Plan::default()
     };
-    let mut seen = 0;
-    for f in files {
-        match view.get(f.path.as_str()) {
-            Some(&(size, mtime)) => {
-                seen += 1;
+    let mut entries = manifest::stat_lines(manifest)
+        .map_err(unreadable)?
+        .peekable();
+    let mut files = files.iter().peekable();
+    loop {
+        if let Some(Err(_)) = entries.peek() {
+            let Some(Err(e)) = entries.next() else {
+                unreachable!("just peeked")
+            };
+            return Err(unreadable(e));
+        }
+        let order = match (files.peek(), entries.peek()) {
+            (None, None) => break,
+            (Some(_), None) => std::cmp::Ordering::Less,
+            (None, Some(_)) => std::cmp::Ordering::Greater,
+            (Some(f), Some(Ok((path, _, _)))) => f.path.as_str().cmp(path.as_ref()),
+            (Some(_), Some(Err(_))) => unreachable!("errors returned above"),
+        };
+        match order {
+            std::cmp::Ordering::Less => plan.candidates.extend(files.next()),
+            std::cmp::Ordering::Greater => {
+                if let Some(Ok((path, _, _))) = entries.next() {
+                    plan.removed.push(path.into_owned());
+                }
+            }
+            std::cmp::Ordering::Equal => {
+                let (Some(f), Some(Ok((_, size, mtime)))) = (files.next(), entries.next()) else {
+                    unreachable!("both peeked")
+                };
                 if size != f.size || mtime != f.mtime_ns {
                     plan.candidates.push(f);
                 }
             }
-            None => plan.candidates.push(f),
         }
-    }
-    if seen < view.len() {
-        let present: rustc_hash::FxHashSet<&str> = files.iter().map(|f| f.path.as_str()).collect();
-        plan.removed = view
-            .keys()
-            .filter(|p| !present.contains(p.as_ref()))
-            .map(|p| p.to_string())
-            .collect();
     }
     Ok(plan)
 }
 
+/// Prints how long each step took when `LESSONS_TIMINGS` is set: for
+/// benchmarks and for users wondering where the time goes.
+pub struct Timings {
+    on: bool,
+    last: Instant,
+}
+
+impl Timings {
+    pub fn new() -> Timings {
+        Timings {
+            on: std::env::var_os("LESSONS_TIMINGS").is_some(),
+            last: Instant::now(),
+        }
+    }
+
+    pub fn step(&mut self, what: &str) {
+        if self.on {
+            eprintln!(
+                "timing: {what}: {:.1} ms",
+                self.last.elapsed().as_secs_f64() * 1000.0
+            );
+            self.last = Instant::now();
+        }
+    }
+}
+
+impl Default for Timings {
+    fn default() -> Self {
+        Timings::new()
+    }
+}
+
 /// Opens the index for `kb`, bringing it up to date first.
 pub fn open(kb: &KnowledgeBase, options: &Options) -> Result<SearchIndex, Error> {
+    let mut timings = Timings::new();
     let cache = cache_dir(kb);
     std::fs::create_dir_all(&cache)
         .map_err(|e| index_error(&format!("cannot create {}", cache.display()), e))?;
-    let files = repo::scan_lessons(kb);
+    timings.step("locate the cache");
+    let mut files = repo::scan_lessons(kb);
+    files.par_sort_unstable_by(|a, b| a.path.cmp(&b.path));
+    timings.step("scan files (readdir + fstatat)");
     let head = history::head(kb);
+    timings.step("read git HEAD");
     let mut reason = if options.rebuild {
         Some("rebuild requested".to_string())
     } else {
@@ -238,6 +304,7 @@ pub fn open(kb: &KnowledgeBase, options: &Options) -> Result<SearchIndex, Error>
         // The common case takes no lock: nothing changed.
         match Generation::open(&cache) {
             Ok(generation) => {
+                timings.step("open the index, read the manifest");
                 let fresh = plan(
                     &generation.manifest,
                     &files,
@@ -245,10 +312,13 @@ pub fn open(kb: &KnowledgeBase, options: &Options) -> Result<SearchIndex, Error>
                     &generation.payload.head,
                 )
                 .is_ok_and(|p| p.is_empty());
+                timings.step("compare with the manifest");
                 if fresh {
                     let reader = generation.reader().map_err(Error::Index)?;
+                    timings.step("open a reader");
                     let lessons = reader.searcher().num_docs() as usize;
                     return Ok(SearchIndex {
+                        facts_path: generation.dir.join(&generation.payload.facts),
                         index: generation.index,
                         reader,
                         fields: generation.fields,
@@ -326,24 +396,24 @@ fn lock(cache: &Path) -> Result<Lock, Error> {
 /// `check` would not read (links out of the knowledge base, pipes, files
 /// over the size limit, unreadable ones) get no document and hash 0; they
 /// are still recorded, so they do not look new on every run.
-fn read_document(
-    fields: &Fields,
-    config: &Config,
-    file: &LessonFile,
-    git: &GitMeta,
-) -> (Option<tantivy::TantivyDocument>, u64) {
+fn read_document(fields: &Fields, config: &Config, file: &LessonFile, git: &GitMeta) -> Read {
+    let unread = Read {
+        doc: None,
+        hash: 0,
+        facts: None,
+    };
     if file.problem.is_some() {
-        return (None, 0);
+        return unread;
     }
     let bytes = crate::check::read_again(&file.abs, config.max_file_size + 1);
     if bytes.is_empty() || bytes.len() as u64 > config.max_file_size {
-        return (None, 0);
+        return unread;
     }
     let hash = xxhash_rust::xxh3::xxh3_64(&bytes);
     let text = parse::source_text(&bytes);
     let parsed = parse::parse_text(&file.path, &text, config);
-    (
-        Some(document::build(
+    Read {
+        doc: Some(document::build(
             fields,
             &file.path,
             &text,
@@ -351,7 +421,15 @@ fn read_document(
             git,
         )),
         hash,
-    )
+        facts: parsed.lesson.as_ref().map(Facts::from_lesson),
+    }
+}
+
+/// One file as read for the index.
+struct Read {
+    doc: Option<tantivy::TantivyDocument>,
+    hash: u64,
+    facts: Option<Facts>,
 }
 
 /// A modification time too close to now may be followed by another write
@@ -384,54 +462,57 @@ fn merge_git(old: Option<&GitMeta>, new: Option<&GitMeta>) -> GitMeta {
 fn commit(
     writer: &mut IndexWriter,
     dir: &Path,
-    manifest: &Manifest,
+    manifest_text: &str,
+    facts_bytes: &[u8],
     head: Option<String>,
-) -> Result<String, Error> {
-    let name = format!(
-        "manifest-{}.tsv",
-        SystemTime::now()
-            .duration_since(UNIX_EPOCH)
-            .map_or(0, |d| d.as_nanos())
-    );
-    manifest
-        .write(&dir.join(&name))
+) -> Result<Payload, Error> {
+    let stamp = SystemTime::now()
+        .duration_since(UNIX_EPOCH)
+        .map_or(0, |d| d.as_nanos());
+    let name = format!("manifest-{stamp}.tsv");
+    let facts_name = format!("facts-{stamp}.bin");
+    manifest::write_text(&dir.join(&name), manifest_text)
         .map_err(|e| index_error("cannot write the index manifest", e))?;
-    let payload = serde_json::to_string(&Payload {
+    facts::write_bytes(&dir.join(&facts_name), facts_bytes)
+        .map_err(|e| index_error("cannot write the report facts", e))?;
+    let payload = Payload {
         schema: SCHEMA_VERSION,
         manifest: name.clone(),
+        facts: facts_name.clone(),
         head,
-    })
-    .expect("plain data serializes");
+    };
+    let json = serde_json::to_string(&payload).expect("plain data serializes");
     let mut prepared = writer
         .prepare_commit()
         .map_err(|e| index_error("cannot commit the index", e))?;
-    prepared.set_payload(&payload);
+    prepared.set_payload(&json);
     prepared
         .commit()
         .map_err(|e| index_error("cannot commit the index", e))?;
-    // Earlier manifests are no longer named by any commit.
+    // Earlier manifests and facts are no longer named by any commit.
     if let Ok(entries) = std::fs::read_dir(dir) {
         for entry in entries.flatten() {
             let file = entry.file_name().to_string_lossy().to_string();
-            if file.starts_with("manifest-") && file != name {
+            if (file.starts_with("manifest-") && file != name)
+                || (file.starts_with("facts-") && file != facts_name)
+            {
                 let _ = std::fs::remove_file(entry.path());
             }
         }
     }
-    Ok(name)
+    Ok(payload)
 }
 
 fn update(
     kb: &KnowledgeBase,
-    generation: Generation,
+    mut generation: Generation,
     files: &[Stat],
     head: Option<String>,
 ) -> Result<SearchIndex, Error> {
     let plan =
         plan(&generation.manifest, files, &head, &generation.payload.head).map_err(Error::Index)?;
+    let mut timings = Timings::new();
     let fields = generation.fields;
-    let mut manifest = Manifest::parse(&generation.manifest)
-        .map_err(|e| index_error("the index manifest is unreadable", e))?;
     let mut stats = SyncStats::default();
     if !plan.is_empty() {
         let history = if plan.head_moved {
@@ -439,18 +520,9 @@ fn update(
         } else {
             HashMap::new()
         };
-        let mut writer: IndexWriter = generation
-            .index
-            .writer_with_num_threads(1, UPDATE_MEMORY)
-            .map_err(|e| index_error("cannot write the index", e))?;
-        // Small segments merge among themselves; the large ones of a full
-        // build are left alone, so an update stays quick.
-        let mut policy = LogMergePolicy::default();
-        policy.set_max_docs_before_merge(20_000);
-        writer.set_merge_policy(Box::new(policy));
-        let path_term = |p: &str| Term::from_field_text(fields.path, p);
-        let mut added_hashes = HashMap::new();
-        // Files whose content changed, plus committed ones whose history did.
+        timings.step("update: walk new commits");
+        // Files whose content may have changed, plus committed ones whose
+        // history did.
         let by_path: HashMap<&str, &Stat> = files.iter().map(|f| (f.path.as_str(), f)).collect();
         let mut todo: Vec<&Stat> = plan.candidates.clone();
         let candidate_paths: HashSet<&str> = todo.iter().map(|f| f.path.as_str()).collect();
@@ -461,19 +533,44 @@ fn update(
                 todo.push(f);
             }
         }
+        let wanted: BTreeSet<&str> = todo
+            .iter()
+            .map(|f| f.path.as_str())
+            .chain(plan.removed.iter().map(String::as_str))
+            .collect();
+        let old_entries = manifest::lookup(&generation.manifest, &wanted)
+            .map_err(|e| index_error("the index manifest is unreadable", e))?;
+        let old_facts = std::fs::read(generation.dir.join(&generation.payload.facts))
+            .map_err(|e| index_error("the report facts are unreadable", e))?;
+        let mut writer: IndexWriter = generation
+            .index
+            .writer_with_num_threads(1, UPDATE_MEMORY)
+            .map_err(|e| index_error("cannot write the index", e))?;
+        timings.step("update: read old entries, open a writer");
+        // Small segments merge among themselves; the large ones of a full
+        // build are left alone, so an update stays quick.
+        let mut policy = LogMergePolicy::default();
+        policy.set_max_docs_before_merge(20_000);
+        writer.set_merge_policy(Box::new(policy));
+        let path_term = |p: &str| Term::from_field_text(fields.path, p);
+        let mut added_hashes = HashMap::new();
+        let mut entry_changes: BTreeMap<String, Option<Entry>> = BTreeMap::new();
+        let mut fact_changes: BTreeMap<String, Option<Facts>> = BTreeMap::new();
         for f in todo {
-            let old = manifest.entries.get(&f.path).cloned();
-            let git = merge_git(old.as_ref().map(|e| &e.git), history.get(&f.path));
-            let (doc, hash) = read_document(&fields, &kb.config, &f.file(kb), &git);
-            let unchanged = old.as_ref().is_some_and(|e| e.hash == hash && e.git == git);
+            let old = old_entries.get(&f.path);
+            let git = merge_git(old.map(|e| &e.git), history.get(&f.path));
+            let read = read_document(&fields, &kb.config, &f.file(kb), &git);
+            let hash = read.hash;
+            let unchanged = old.is_some_and(|e| e.hash == hash && e.git == git);
             if !unchanged {
                 writer.delete_term(path_term(&f.path));
-                if let Some(doc) = doc {
+                fact_changes.insert(f.path.clone(), read.facts);
+                if let Some(doc) = read.doc {
                     writer
                         .add_document(doc)
                         .map_err(|e| index_error("cannot index", e))?;
                 }
-                match &old {
+                match old {
                     Some(_) => stats.updated += 1,
                     None => {
                         stats.added += 1;
@@ -481,31 +578,48 @@ fn update(
                     }
                 }
             }
-            manifest.entries.insert(
+            entry_changes.insert(
                 f.path.clone(),
-                Entry {
+                Some(Entry {
                     size: f.size,
                     mtime_ns: settled_mtime(f.mtime_ns),
                     hash,
                     git,
-                },
+                }),
             );
         }
         for path in &plan.removed {
             writer.delete_term(path_term(path));
-            if let Some(e) = manifest.entries.remove(path) {
-                stats.removed += 1;
-                if added_hashes.remove(&e.hash).is_some() {
-                    stats.renamed += 1;
-                }
+            fact_changes.insert(path.clone(), None);
+            entry_changes.insert(path.clone(), None);
+            stats.removed += 1;
+            if let Some(e) = old_entries.get(path)
+                && added_hashes.remove(&e.hash).is_some()
+            {
+                stats.renamed += 1;
             }
         }
-        commit(&mut writer, &generation.dir, &manifest, head)?;
+        timings.step("update: read and index the changed files");
+        let manifest_text = manifest::splice(&generation.manifest, &entry_changes)
+            .map_err(|e| index_error("the index manifest is unreadable", e))?;
+        let facts_bytes = facts::splice(&old_facts, &fact_changes)
+            .map_err(|e| index_error("the report facts are unreadable", e))?;
+        timings.step("update: splice the manifest and facts");
+        let payload = commit(
+            &mut writer,
+            &generation.dir,
+            &manifest_text,
+            &facts_bytes,
+            head,
+        )?;
+        timings.step("update: commit");
         drop(writer);
+        generation.payload = payload;
     }
     let reader = generation.reader().map_err(Error::Index)?;
     stats.lessons = reader.searcher().num_docs() as usize;
     Ok(SearchIndex {
+        facts_path: generation.dir.join(&generation.payload.facts),
         index: generation.index,
         reader,
         fields,
@@ -545,15 +659,15 @@ fn rebuild(
         .map_err(|e| index_error("cannot write the index", e))?;
     writer.set_merge_policy(Box::new(NoMergePolicy));
     let bar = progress_bar(progress, files.len());
-    let entries: Vec<(String, Entry)> = files
+    let entries: Vec<(String, Entry, Option<Facts>)> = files
         .par_iter()
         .filter_map(|f| {
             let git = history.get(&f.path).cloned().unwrap_or_default();
-            let (doc, hash) = read_document(&fields, &kb.config, &f.file(kb), &git);
+            let read = read_document(&fields, &kb.config, &f.file(kb), &git);
             if let Some(bar) = &bar {
                 bar.inc(1);
             }
-            if let Some(doc) = doc {
+            if let Some(doc) = read.doc {
                 writer.add_document(doc).ok()?;
             }
             Some((
@@ -561,19 +675,26 @@ fn rebuild(
                 Entry {
                     size: f.size,
                     mtime_ns: settled_mtime(f.mtime_ns),
-                    hash,
+                    hash: read.hash,
                     git,
                 },
+                read.facts,
             ))
         })
         .collect();
     if let Some(bar) = bar {
         bar.finish_and_clear();
     }
-    let manifest = Manifest {
-        entries: entries.into_iter().collect(),
-    };
-    commit(&mut writer, &dir, &manifest, head)?;
+    let mut facts = Vec::with_capacity(entries.len());
+    let mut manifest = Manifest::default();
+    for (path, entry, lesson_facts) in entries {
+        manifest.entries.insert(path, entry);
+        facts.extend(lesson_facts);
+    }
+    facts.sort_unstable_by(|a, b| a.path.cmp(&b.path));
+    let facts_bytes =
+        facts::encode(&facts).map_err(|e| index_error("cannot write the report facts", e))?;
+    let payload = commit(&mut writer, &dir, &manifest.to_text(), &facts_bytes, head)?;
     writer
         .wait_merging_threads()
         .map_err(|e| index_error("cannot finish the index", e))?;
@@ -600,6 +721,7 @@ fn rebuild(
         .map_err(|e| index_error("cannot read the index", e))?;
     let lessons = reader.searcher().num_docs() as usize;
     Ok(SearchIndex {
+        facts_path: dir.join(&payload.facts),
         index,
         reader,
         fields,

@@ -1,0 +1,85 @@
+//! `lessons report`: recurring root causes, ineffective actions, trends.
+
+use std::io::Write;
+
+use clap::{Args, ValueEnum};
+
+use super::{Cli, CliError, EXIT_OK, open_index};
+use crate::emit::report as emit;
+use crate::report::{self, GroupBy, Period};
+
+fn date(s: &str) -> Result<jiff::civil::Date, String> {
+    s.parse::<jiff::civil::Date>()
+        .map_err(|_| format!("`{s}` is not a date; write YYYY-MM-DD"))
+}
+
+#[derive(Debug, Clone, Copy, PartialEq, Eq, ValueEnum)]
+pub enum ReportFormat {
+    Table,
+    Markdown,
+    Json,
+    Csv,
+    Html,
+}
+
+#[derive(Debug, Args)]
+pub struct ReportArgs {
+    /// Group lessons by cause key, cause category, system or team.
+    #[arg(long, value_enum, default_value_t = GroupBy::Key)]
+    pub by: GroupBy,
+
+    /// Keep groups with at least this many lessons.
+    #[arg(long, default_value_t = 2, value_name = "N")]
+    pub min_count: usize,
+
+    /// Only lessons that occurred on or after this date (YYYY-MM-DD).
+    #[arg(long, value_name = "DATE", value_parser = date)]
+    pub since: Option<jiff::civil::Date>,
+
+    /// Only lessons that occurred on or before this date (YYYY-MM-DD).
+    #[arg(long, value_name = "DATE", value_parser = date)]
+    pub until: Option<jiff::civil::Date>,
+
+    /// Only lessons with this status (repeatable; drafts count by default).
+    #[arg(long, value_name = "STATUS")]
+    pub status: Vec<String>,
+
+    /// The period of the trend counts.
+    #[arg(long, value_enum, default_value_t = Period::Quarter)]
+    pub period: Period,
+
+    /// Output format.
+    #[arg(long, value_enum, default_value_t = ReportFormat::Table)]
+    pub format: ReportFormat,
+}
+
+pub fn run(cli: &Cli, args: &ReportArgs) -> Result<i32, CliError> {
+    let (_, index) = open_index(cli, false)?;
+    let facts = index.facts()?;
+    let report = report::build(
+        &facts,
+        &report::Options {
+            by: args.by,
+            min_count: args.min_count,
+            since: args.since,
+            until: args.until,
+            period: args.period,
+            statuses: args.status.clone(),
+        },
+    );
+    let text = match args.format {
+        ReportFormat::Table => emit::table(&report),
+        ReportFormat::Markdown => emit::markdown(&report),
+        ReportFormat::Csv => emit::csv(&report),
+        ReportFormat::Html => emit::html(&report),
+        ReportFormat::Json => {
+            let mut json = serde_json::to_string_pretty(&report).expect("plain data serializes");
+            json.push('\n');
+            json
+        }
+    };
+    let mut out = std::io::stdout().lock();
+    out.write_all(text.as_bytes())?;
+    out.flush()?;
+    Ok(EXIT_OK)
+}

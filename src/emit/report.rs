@@ -1,0 +1,588 @@
+//! Output of `lessons report` (table, markdown, csv, html; JSON is the
+//! report serialized) and of `lessons actions` (table).
+
+use std::fmt::Write as _;
+
+use crate::emit::show::duration;
+use crate::report::{ActionRow, Report};
+
+const WIDTH: usize = 80;
+
+/// `s` cut to `width` characters, with an ellipsis when cut.
+fn fit(s: &str, width: usize) -> String {
+    if s.chars().count() <= width {
+        return s.to_string();
+    }
+    let mut out: String = s.chars().take(width.saturating_sub(1)).collect();
+    out.push('…');
+    out
+}
+
+fn pad(s: &str, width: usize) -> String {
+    let s = fit(s, width);
+    let n = s.chars().count();
+    format!("{s}{}", " ".repeat(width - n))
+}
+
+/// One character per period, scaled to the busiest period of any group.
+pub fn sparkline(trend: &[usize], max: usize) -> String {
+    const BARS: [char; 8] = ['▁', '▂', '▃', '▄', '▅', '▆', '▇', '█'];
+    trend
+        .iter()
+        .map(|&n| {
+            if n == 0 {
+                '·'
+            } else {
+                BARS[((n * 8).div_ceil(max.max(1))).clamp(1, 8) - 1]
+            }
+        })
+        .collect()
+}
+
+fn max_trend(report: &Report) -> usize {
+    report
+        .groups
+        .iter()
+        .flat_map(|g| g.trend.iter().copied())
+        .max()
+        .unwrap_or(0)
+}
+
+fn span(report: &Report) -> String {
+    let from = report
+        .since
+        .clone()
+        .or_else(|| report.first_occurred.clone());
+    let to = report
+        .until
+        .clone()
+        .or_else(|| report.last_occurred.clone());
+    match (from, to) {
+        (Some(a), Some(b)) => format!("{a} to {b}"),
+        _ => "no lessons".to_string(),
+    }
+}
+
+fn title(report: &Report) -> String {
+    format!(
+        "Recurring root causes by {}, {} ({} lessons, groups of {} or more)",
+        report.by.label(),
+        span(report),
+        report.lessons,
+        report.min_count
+    )
+}
+
+fn opt_duration(secs: Option<i64>) -> String {
+    secs.map_or_else(|| "-".to_string(), duration)
+}
+
+pub fn table(report: &Report) -> String {
+    let mut s = String::new();
+    let _ = writeln!(s, "{}\n", title(report));
+    if report.groups.is_empty() {
+        let _ = writeln!(
+            s,
+            "No {} appears in {} or more lessons.",
+            report.by.label(),
+            report.min_count
+        );
+    } else {
+        let name_w = 26;
+        let _ = writeln!(
+            s,
+            "{} lessons  last seen   open  systems",
+            pad(report.by.label(), name_w)
+        );
+        for g in &report.groups {
+            let systems = fit(&g.systems.join(", "), WIDTH - name_w - 28);
+            let _ = writeln!(
+                s,
+                "{} {:>7}  {:<10}  {:>4}  {}",
+                pad(&g.name, name_w),
+                g.count,
+                g.last_occurred,
+                g.open_actions,
+                systems
+            );
+        }
+        if let (Some(first), Some(last)) = (report.periods.first(), report.periods.last()) {
+            let _ = writeln!(
+                s,
+                "\nLessons per {} ({first} to {last})",
+                period_word(report)
+            );
+            let max = max_trend(report);
+            let room = WIDTH - name_w - 1;
+            for g in &report.groups {
+                let line = sparkline(&g.trend, max);
+                // Keep the most recent periods when they do not all fit.
+                let shown: String = line
+                    .chars()
+                    .skip(line.chars().count().saturating_sub(room))
+                    .collect();
+                let _ = writeln!(s, "{} {shown}", pad(&g.name, name_w));
+            }
+        }
+        if report
+            .groups
+            .iter()
+            .any(|g| g.median_time_to_detect.is_some() || g.median_time_to_recover.is_some())
+        {
+            let _ = writeln!(s, "\nMedian time from occurrence");
+            let _ = writeln!(
+                s,
+                "{}   detect  contain  recover",
+                pad(report.by.label(), name_w)
+            );
+            for g in &report.groups {
+                let _ = writeln!(
+                    s,
+                    "{} {:>8} {:>8} {:>8}",
+                    pad(&g.name, name_w),
+                    opt_duration(g.median_time_to_detect),
+                    opt_duration(g.median_time_to_contain),
+                    opt_duration(g.median_time_to_recover)
+                );
+            }
+        }
+    }
+    if !report.ineffective_actions.is_empty() {
+        let _ = writeln!(s, "\nActions that did not prevent recurrence");
+        for a in &report.ineffective_actions {
+            let head = format!("{:<12} ", a.lesson);
+            let _ = writeln!(
+                s,
+                "{head}{}",
+                fit(
+                    &format!("\"{}\" (done {})", a.action, a.completed),
+                    WIDTH - head.len()
+                )
+            );
+            let _ = writeln!(
+                s,
+                "{}{}",
+                " ".repeat(head.len()),
+                fit(
+                    &format!("{} came back in {}", a.cause, a.recurred_in.join(", ")),
+                    WIDTH - head.len()
+                )
+            );
+        }
+    }
+    if !report.unaddressed_causes.is_empty() {
+        let _ = writeln!(
+            s,
+            "\nRoot causes no action addresses ({})",
+            report.unaddressed_causes.len()
+        );
+        for u in &report.unaddressed_causes {
+            let category = u
+                .category
+                .as_deref()
+                .map(|c| format!(" ({c})"))
+                .unwrap_or_default();
+            let _ = writeln!(
+                s,
+                "{:<12} {}",
+                u.lesson,
+                fit(&format!("{}{category}", u.cause), WIDTH - 13)
+            );
+        }
+    }
+    s
+}
+
+fn period_word(report: &Report) -> &'static str {
+    match report.period {
+        crate::report::Period::Month => "month",
+        crate::report::Period::Quarter => "quarter",
+        crate::report::Period::Year => "year",
+    }
+}
+
+/// Markdown cell text: no pipes, no line breaks, no raw HTML.
+fn md(s: &str) -> String {
+    s.replace('&', "&amp;")
+        .replace('<', "&lt;")
+        .replace('>', "&gt;")
+        .replace('|', "\\|")
+        .replace(['\r', '\n'], " ")
+}
+
+pub fn markdown(report: &Report) -> String {
+    let mut s = String::new();
+    let _ = writeln!(s, "### {}\n", md(&title(report)));
+    if report.groups.is_empty() {
+        let _ = writeln!(
+            s,
+            "No {} appears in {} or more lessons.\n",
+            report.by.label(),
+            report.min_count
+        );
+    } else {
+        let max = max_trend(report);
+        let _ = writeln!(
+            s,
+            "| {} | lessons | last seen | systems | open actions | per {} | median to recover |",
+            report.by.label(),
+            period_word(report)
+        );
+        let _ = writeln!(s, "|---|---:|---|---|---:|---|---|");
+        for g in &report.groups {
+            let _ = writeln!(
+                s,
+                "| `{}` | {} | {} | {} | {} | {} | {} |",
+                md(&g.name),
+                g.count,
+                g.last_occurred,
+                md(&g.systems.join(", ")),
+                g.open_actions,
+                sparkline(&g.trend, max),
+                opt_duration(g.median_time_to_recover)
+            );
+        }
+        let _ = writeln!(s);
+    }
+    if !report.ineffective_actions.is_empty() {
+        let _ = writeln!(s, "#### Actions that did not prevent recurrence\n");
+        let _ = writeln!(
+            s,
+            "| lesson | action | done | cause | came back in |\n|---|---|---|---|---|"
+        );
+        for a in &report.ineffective_actions {
+            let _ = writeln!(
+                s,
+                "| {} | {} | {} | `{}` | {} |",
+                md(&a.lesson),
+                md(&a.action),
+                a.completed,
+                md(&a.cause),
+                md(&a.recurred_in.join(", "))
+            );
+        }
+        let _ = writeln!(s);
+    }
+    if !report.unaddressed_causes.is_empty() {
+        let _ = writeln!(s, "#### Root causes no action addresses\n");
+        let _ = writeln!(s, "| lesson | cause | category |\n|---|---|---|");
+        for u in &report.unaddressed_causes {
+            let _ = writeln!(
+                s,
+                "| {} | `{}` | {} |",
+                md(&u.lesson),
+                md(&u.cause),
+                md(u.category.as_deref().unwrap_or(""))
+            );
+        }
+        let _ = writeln!(s);
+    }
+    s
+}
+
+fn csv_field(s: &str) -> String {
+    if s.contains([',', '"', '\n', '\r']) {
+        format!("\"{}\"", s.replace('"', "\"\""))
+    } else {
+        s.to_string()
+    }
+}
+
+/// One row per group; the trend as one column per period.
+pub fn csv(report: &Report) -> String {
+    let mut header: Vec<String> = [
+        "name",
+        "count",
+        "lessons",
+        "first_occurred",
+        "last_occurred",
+        "systems",
+        "open_actions",
+        "median_time_to_detect_s",
+        "median_time_to_contain_s",
+        "median_time_to_recover_s",
+    ]
+    .iter()
+    .map(|s| s.to_string())
+    .collect();
+    header.extend(report.periods.iter().cloned());
+    let mut s = header
+        .iter()
+        .map(|h| csv_field(h))
+        .collect::<Vec<_>>()
+        .join(",");
+    s.push('\n');
+    for g in &report.groups {
+        let opt = |v: Option<i64>| v.map(|v| v.to_string()).unwrap_or_default();
+        let mut row = vec![
+            g.name.clone(),
+            g.count.to_string(),
+            g.lessons.join(";"),
+            g.first_occurred.clone(),
+            g.last_occurred.clone(),
+            g.systems.join(";"),
+            g.open_actions.to_string(),
+            opt(g.median_time_to_detect),
+            opt(g.median_time_to_contain),
+            opt(g.median_time_to_recover),
+        ];
+        row.extend(g.trend.iter().map(|n| n.to_string()));
+        s.push_str(
+            &row.iter()
+                .map(|f| csv_field(f))
+                .collect::<Vec<_>>()
+                .join(","),
+        );
+        s.push('\n');
+    }
+    s
+}
+
+/// Text for HTML: `&`, `<`, `>` and quotes escaped.
+pub fn esc(s: &str) -> String {
+    s.replace('&', "&amp;")
+        .replace('<', "&lt;")
+        .replace('>', "&gt;")
+        .replace('"', "&quot;")
+        .replace('\'', "&#39;")
+}
+
+const PALETTE: [&str; 6] = [
+    "#1f77b4", "#d62728", "#2ca02c", "#ff7f0e", "#9467bd", "#8c564b",
+];
+
+/// An SVG line chart of the top groups' lessons per period.
+fn chart(report: &Report) -> String {
+    let groups: Vec<_> = report.groups.iter().take(PALETTE.len()).collect();
+    let periods = &report.periods;
+    if groups.is_empty() || periods.is_empty() {
+        return String::new();
+    }
+    let (w, h, left, bottom, top, right) = (760.0, 300.0, 40.0, 60.0, 20.0, 20.0);
+    let max = groups
+        .iter()
+        .flat_map(|g| g.trend.iter().copied())
+        .max()
+        .unwrap_or(1)
+        .max(1) as f64;
+    let step = if periods.len() > 1 {
+        (w - left - right) / (periods.len() - 1) as f64
+    } else {
+        0.0
+    };
+    let x = |i: usize| left + step * i as f64;
+    let y = |n: usize| top + (h - top - bottom) * (1.0 - n as f64 / max);
+    let mut s = String::new();
+    let _ = write!(
+        s,
+        r#"<svg xmlns="http://www.w3.org/2000/svg" viewBox="0 0 {w} {h}" width="{w}" height="{h}" role="img" aria-labelledby="chart-title"><title id="chart-title">Lessons per {} for the top recurring groups</title>"#,
+        period_word(report)
+    );
+    // Axes and horizontal grid lines.
+    for tick in 0..=(max as usize) {
+        if max > 10.0 && tick % ((max as usize) / 5).max(1) != 0 {
+            continue;
+        }
+        let ty = y(tick);
+        let _ = write!(
+            s,
+            r##"<line x1="{left}" y1="{ty:.1}" x2="{:.1}" y2="{ty:.1}" stroke="#ddd"/><text x="{:.1}" y="{:.1}" font-size="11" text-anchor="end">{tick}</text>"##,
+            w - right,
+            left - 6.0,
+            ty + 4.0
+        );
+    }
+    let label_every = periods.len().div_ceil(12).max(1);
+    for (i, p) in periods.iter().enumerate() {
+        if i % label_every == 0 {
+            let _ = write!(
+                s,
+                r#"<text x="{:.1}" y="{:.1}" font-size="11" text-anchor="end" transform="rotate(-45 {:.1} {:.1})">{}</text>"#,
+                x(i),
+                h - bottom + 16.0,
+                x(i),
+                h - bottom + 16.0,
+                esc(p)
+            );
+        }
+    }
+    for (g, color) in groups.iter().zip(PALETTE) {
+        let points: Vec<String> = g
+            .trend
+            .iter()
+            .enumerate()
+            .map(|(i, n)| format!("{:.1},{:.1}", x(i), y(*n)))
+            .collect();
+        let _ = write!(
+            s,
+            r#"<polyline fill="none" stroke="{color}" stroke-width="2" points="{}"><title>{}</title></polyline>"#,
+            points.join(" "),
+            esc(&g.name)
+        );
+        for (i, n) in g.trend.iter().enumerate() {
+            if *n > 0 {
+                let _ = write!(
+                    s,
+                    r#"<circle cx="{:.1}" cy="{:.1}" r="3" fill="{color}"><title>{} {}: {n}</title></circle>"#,
+                    x(i),
+                    y(*n),
+                    esc(&g.name),
+                    esc(&periods[i])
+                );
+            }
+        }
+    }
+    s.push_str("</svg>");
+    let mut legend = String::from(r#"<ul class="legend">"#);
+    for (g, color) in groups.iter().zip(PALETTE) {
+        let _ = write!(
+            legend,
+            r#"<li><span class="swatch" style="background:{color}"></span>{}</li>"#,
+            esc(&g.name)
+        );
+    }
+    legend.push_str("</ul>");
+    format!(r#"<figure>{s}{legend}</figure>"#)
+}
+
+/// One self-contained HTML page: inline style and SVG, no requests.
+pub fn html(report: &Report) -> String {
+    let mut s = String::new();
+    let heading = title(report);
+    let _ = write!(
+        s,
+        r#"<!DOCTYPE html>
+<html lang="en">
+<head>
+<meta charset="utf-8"/>
+<meta name="viewport" content="width=device-width, initial-scale=1"/>
+<title>{}</title>
+<style>
+body {{ font-family: system-ui, sans-serif; margin: 2rem auto; max-width: 60rem; color: #222; padding: 0 1rem; }}
+table {{ border-collapse: collapse; margin: 1rem 0; width: 100%; }}
+th, td {{ border-bottom: 1px solid #ddd; padding: 0.3rem 0.5rem; text-align: left; vertical-align: top; }}
+td.n {{ text-align: right; }}
+code {{ background: #f4f4f4; padding: 0 0.2rem; }}
+.legend {{ list-style: none; padding: 0; display: flex; flex-wrap: wrap; gap: 1rem; }}
+.swatch {{ display: inline-block; width: 0.8rem; height: 0.8rem; margin-right: 0.3rem; }}
+figure {{ margin: 1rem 0; }}
+svg {{ max-width: 100%; height: auto; }}
+</style>
+</head>
+<body>
+<h1>{}</h1>
+"#,
+        esc(&heading),
+        esc(&heading)
+    );
+    if report.groups.is_empty() {
+        let _ = writeln!(
+            s,
+            "<p>No {} appears in {} or more lessons.</p>",
+            esc(report.by.label()),
+            report.min_count
+        );
+    } else {
+        let _ = writeln!(s, "<h2>Lessons per {}</h2>", period_word(report));
+        s.push_str(&chart(report));
+        let _ = writeln!(
+            s,
+            "\n<h2>Groups</h2>\n<table>\n<thead><tr><th>{}</th><th>lessons</th><th>first</th><th>last</th><th>systems</th><th>open actions</th><th>median to detect</th><th>median to recover</th></tr></thead>\n<tbody>",
+            esc(report.by.label())
+        );
+        for g in &report.groups {
+            let _ = writeln!(
+                s,
+                "<tr><td><code>{}</code><br/><small>{}</small></td><td class=\"n\">{}</td><td>{}</td><td>{}</td><td>{}</td><td class=\"n\">{}</td><td>{}</td><td>{}</td></tr>",
+                esc(&g.name),
+                esc(&g.lessons.join(", ")),
+                g.count,
+                esc(&g.first_occurred),
+                esc(&g.last_occurred),
+                esc(&g.systems.join(", ")),
+                g.open_actions,
+                esc(&opt_duration(g.median_time_to_detect)),
+                esc(&opt_duration(g.median_time_to_recover))
+            );
+        }
+        s.push_str("</tbody>\n</table>\n");
+    }
+    if !report.ineffective_actions.is_empty() {
+        s.push_str("<h2>Actions that did not prevent recurrence</h2>\n<table>\n<thead><tr><th>lesson</th><th>action</th><th>done</th><th>cause</th><th>came back in</th></tr></thead>\n<tbody>\n");
+        for a in &report.ineffective_actions {
+            let _ = writeln!(
+                s,
+                "<tr><td>{}</td><td>{}</td><td>{}</td><td><code>{}</code></td><td>{}</td></tr>",
+                esc(&a.lesson),
+                esc(&a.action),
+                esc(&a.completed),
+                esc(&a.cause),
+                esc(&a.recurred_in.join(", "))
+            );
+        }
+        s.push_str("</tbody>\n</table>\n");
+    }
+    if !report.unaddressed_causes.is_empty() {
+        s.push_str("<h2>Root causes no action addresses</h2>\n<table>\n<thead><tr><th>lesson</th><th>cause</th><th>category</th></tr></thead>\n<tbody>\n");
+        for u in &report.unaddressed_causes {
+            let _ = writeln!(
+                s,
+                "<tr><td>{}</td><td><code>{}</code></td><td>{}</td></tr>",
+                esc(&u.lesson),
+                esc(&u.cause),
+                esc(u.category.as_deref().unwrap_or(""))
+            );
+        }
+        s.push_str("</tbody>\n</table>\n");
+    }
+    s.push_str("</body>\n</html>\n");
+    s
+}
+
+pub fn actions_table(rows: &[ActionRow], as_of: jiff::civil::Date) -> String {
+    let mut s = String::new();
+    if rows.is_empty() {
+        let _ = writeln!(s, "no actions match");
+        return s;
+    }
+    let _ = writeln!(
+        s,
+        "  due         status       owner           lesson       action"
+    );
+    for r in rows {
+        let mark = if r.overdue { "!" } else { " " };
+        let head = format!(
+            "{mark} {:<10}  {:<11}  {}  {:<11}  ",
+            r.due.as_deref().unwrap_or("-"),
+            r.status.as_deref().unwrap_or("?"),
+            pad(r.owner.as_deref().unwrap_or("-"), 14),
+            fit(&r.lesson, 11)
+        );
+        let room = WIDTH.saturating_sub(head.chars().count()).max(20);
+        let _ = writeln!(s, "{head}{}", fit(&r.summary, room));
+    }
+    let overdue = rows.iter().filter(|r| r.overdue).count();
+    let _ = writeln!(
+        s,
+        "\n{} action{}, {overdue} overdue as of {as_of} (marked !)",
+        rows.len(),
+        if rows.len() == 1 { "" } else { "s" }
+    );
+    s
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn sparklines_and_fitting() {
+        assert_eq!(sparkline(&[0, 1, 2, 4], 4), "·▂▄█");
+        assert_eq!(fit("abcdef", 4), "abc…");
+        assert_eq!(csv_field("a,\"b\""), "\"a,\"\"b\"\"\"");
+        assert_eq!(
+            esc("<a href='x'>&</a>"),
+            "&lt;a href=&#39;x&#39;&gt;&amp;&lt;/a&gt;"
+        );
+    }
+}
