@@ -340,7 +340,14 @@ pub fn open(kb: &KnowledgeBase, options: &Options) -> Result<SearchIndex, Error>
         Generation::open(&cache).ok()
     };
     match generation {
-        Some(generation) => update(kb, generation, &files, head),
+        Some(generation) => match update(kb, generation, &files, head.clone()) {
+            // A damaged manifest or facts file: the files are the truth.
+            Err(Error::Index(why)) => {
+                eprintln!("note: rebuilding the search index: {why}");
+                rebuild(kb, &cache, &files, head, why, options.progress)
+            }
+            result => result,
+        },
         None => {
             let why = reason.unwrap_or_else(|| "the index is unreadable".to_string());
             if why != "no index yet" && why != "rebuild requested" {
