@@ -155,7 +155,7 @@ pub fn table(report: &Report) -> String {
                 s,
                 "{head}{}",
                 fit(
-                    &format!("\"{}\" (done {})", a.action, a.completed),
+                    &format!("done {}: {}", a.completed, a.action),
                     WIDTH - head.len()
                 )
             );
@@ -545,21 +545,18 @@ pub fn actions_table(rows: &[ActionRow], as_of: jiff::civil::Date) -> String {
         let _ = writeln!(s, "no actions match");
         return s;
     }
-    let _ = writeln!(
-        s,
-        "  due         status       owner           lesson       action"
-    );
+    let _ = writeln!(s, "  due         status       lesson       owner");
     for r in rows {
         let mark = if r.overdue { "!" } else { " " };
-        let head = format!(
-            "{mark} {:<10}  {:<11}  {}  {:<11}  ",
+        let _ = writeln!(
+            s,
+            "{mark} {:<10}  {:<11}  {:<11}  {}",
             r.due.as_deref().unwrap_or("-"),
             r.status.as_deref().unwrap_or("?"),
-            pad(r.owner.as_deref().unwrap_or("-"), 14),
-            fit(&r.lesson, 11)
+            fit(&r.lesson, 11),
+            fit(r.owner.as_deref().unwrap_or("-"), WIDTH - 41)
         );
-        let room = WIDTH.saturating_sub(head.chars().count()).max(20);
-        let _ = writeln!(s, "{head}{}", fit(&r.summary, room));
+        let _ = writeln!(s, "    {}", fit(&r.summary, WIDTH - 4));
     }
     let overdue = rows.iter().filter(|r| r.overdue).count();
     let _ = writeln!(

@@ -152,17 +152,20 @@ impl Generation {
         let meta = index
             .load_metas()
             .map_err(|e| format!("the index metadata is unreadable ({e})"))?;
-        let payload: Payload = meta
+        let raw: serde_json::Value = meta
             .payload
             .as_deref()
             .and_then(|p| serde_json::from_str(p).ok())
             .ok_or("the index has no payload")?;
-        if payload.schema != SCHEMA_VERSION {
+        let schema = raw.get("schema").and_then(serde_json::Value::as_u64);
+        if schema != Some(u64::from(SCHEMA_VERSION)) {
             return Err(format!(
                 "the index is from another version (schema {}, this is {SCHEMA_VERSION})",
-                payload.schema
+                schema.map_or_else(|| "unknown".to_string(), |s| s.to_string())
             ));
         }
+        let payload: Payload = serde_json::from_value(raw)
+            .map_err(|e| format!("the index payload is unreadable ({e})"))?;
         let fields = Fields::from_schema(&index.schema())
             .map_err(|e| format!("the index schema differs ({e})"))?;
         let manifest = manifest::read_text(&dir.join(&payload.manifest))
