@@ -64,9 +64,13 @@ fn span(report: &Report) -> String {
 }
 
 fn title(report: &Report) -> String {
+    format!("Recurring root causes by {}", report.by.label())
+}
+
+/// The line under the title: the window and what counts.
+fn subtitle(report: &Report) -> String {
     format!(
-        "Recurring root causes by {}, {} ({} lessons, groups of {} or more)",
-        report.by.label(),
+        "{} · {} lessons · groups of {} or more",
         span(report),
         report.lessons,
         report.min_count
@@ -79,7 +83,7 @@ fn opt_duration(secs: Option<i64>) -> String {
 
 pub fn table(report: &Report) -> String {
     let mut s = String::new();
-    let _ = writeln!(s, "{}\n", title(report));
+    let _ = writeln!(s, "{}\n{}\n", title(report), subtitle(report));
     if report.groups.is_empty() {
         let _ = writeln!(
             s,
@@ -212,7 +216,12 @@ fn md(s: &str) -> String {
 
 pub fn markdown(report: &Report) -> String {
     let mut s = String::new();
-    let _ = writeln!(s, "### {}\n", md(&title(report)));
+    let _ = writeln!(
+        s,
+        "### {}\n\n{}\n",
+        md(&title(report)),
+        md(&subtitle(report))
+    );
     if report.groups.is_empty() {
         let _ = writeln!(
             s,
@@ -471,9 +480,11 @@ svg {{ max-width: 100%; height: auto; }}
 </head>
 <body>
 <h1>{}</h1>
+<p>{}</p>
 "#,
         esc(&heading),
-        esc(&heading)
+        esc(&heading),
+        esc(&subtitle(report))
     );
     if report.groups.is_empty() {
         let _ = writeln!(
