@@ -51,6 +51,16 @@ impl Period {
         }
     }
 
+    /// The number of the period a day falls in, counted from year 0.
+    fn number(self, day: jiff::civil::Date) -> i64 {
+        let (y, m) = (i64::from(day.year()), i64::from(day.month()) - 1);
+        match self {
+            Period::Month => y * 12 + m,
+            Period::Quarter => y * 4 + m / 3,
+            Period::Year => y,
+        }
+    }
+
     /// Every period from `first` to `last`, in order.
     pub fn range(self, first: jiff::civil::Date, last: jiff::civil::Date) -> Vec<String> {
         let mut out = Vec::new();
@@ -81,10 +91,10 @@ pub struct Options {
 }
 
 #[derive(Debug, Clone, Serialize)]
-pub struct Group {
+pub struct Group<'a> {
     pub name: String,
     pub count: usize,
-    pub lessons: Vec<String>,
+    pub lessons: Vec<&'a str>,
     pub first_occurred: String,
     pub last_occurred: String,
     pub systems: Vec<String>,
@@ -97,24 +107,33 @@ pub struct Group {
     pub median_time_to_recover: Option<i64>,
 }
 
+/// How many later lessons `recurred_in` lists; `recurrences` counts all.
+/// A cause key that recurs in thousands of lessons would otherwise make the
+/// report as large as the knowledge base for every action that addressed it.
+pub const MAX_RECURRENCES_LISTED: usize = 20;
+
 #[derive(Debug, Clone, Serialize)]
-pub struct IneffectiveAction {
-    pub lesson: String,
-    pub action: String,
-    pub cause: String,
+pub struct IneffectiveAction<'a> {
+    pub lesson: &'a str,
+    pub action: &'a str,
+    pub cause: &'a str,
     pub completed: String,
-    pub recurred_in: Vec<String>,
+    /// The later lessons with the cause, earliest first (at most
+    /// [`MAX_RECURRENCES_LISTED`]).
+    pub recurred_in: Vec<&'a str>,
+    /// How many later lessons have the cause.
+    pub recurrences: usize,
 }
 
 #[derive(Debug, Clone, Serialize)]
-pub struct UnaddressedCause {
-    pub lesson: String,
-    pub cause: String,
-    pub category: Option<String>,
+pub struct UnaddressedCause<'a> {
+    pub lesson: &'a str,
+    pub cause: &'a str,
+    pub category: Option<&'a str>,
 }
 
 #[derive(Debug, Clone, Serialize)]
-pub struct Report {
+pub struct Report<'a> {
     pub lessons: usize,
     pub by: GroupBy,
     pub min_count: usize,
@@ -126,9 +145,9 @@ pub struct Report {
     pub period: Period,
     /// The periods the groups' `trend` counts refer to.
     pub periods: Vec<String>,
-    pub groups: Vec<Group>,
-    pub ineffective_actions: Vec<IneffectiveAction>,
-    pub unaddressed_causes: Vec<UnaddressedCause>,
+    pub groups: Vec<Group<'a>>,
+    pub ineffective_actions: Vec<IneffectiveAction<'a>>,
+    pub unaddressed_causes: Vec<UnaddressedCause<'a>>,
 }
 
 pub fn day(secs: i64) -> jiff::civil::Date {
@@ -137,8 +156,8 @@ pub fn day(secs: i64) -> jiff::civil::Date {
 }
 
 /// The name a lesson goes by in reports: its id, else its path.
-fn name(f: &Facts) -> String {
-    f.id.clone().unwrap_or_else(|| f.path.clone())
+fn name(f: &Facts) -> &str {
+    f.id.as_deref().unwrap_or(&f.path)
 }
 
 fn is_open(status: &Option<String>) -> bool {
@@ -158,9 +177,10 @@ fn median(mut values: Vec<i64>) -> Option<i64> {
     })
 }
 
-/// The groups a lesson belongs to, each once.
-fn keys_of(f: &Facts, by: GroupBy) -> BTreeSet<&str> {
-    match by {
+/// The groups a lesson belongs to, each once (a lesson counts once per
+/// group however many of its causes share it).
+fn keys_of(f: &Facts, by: GroupBy) -> Vec<&str> {
+    let mut keys: Vec<&str> = match by {
         GroupBy::Key => f.causes.iter().filter_map(|c| c.key.as_deref()).collect(),
         GroupBy::Category => f
             .causes
@@ -169,7 +189,10 @@ fn keys_of(f: &Facts, by: GroupBy) -> BTreeSet<&str> {
             .collect(),
         GroupBy::System => f.systems.iter().map(String::as_str).collect(),
         GroupBy::Team => f.teams.iter().map(String::as_str).collect(),
-    }
+    };
+    keys.sort_unstable();
+    keys.dedup();
+    keys
 }
 
 /// Open actions of a lesson that concern a group: for a cause key, the
@@ -196,8 +219,8 @@ fn open_actions_for(f: &Facts, by: GroupBy, group: &str) -> usize {
 }
 
 /// Builds the report from every lesson's facts.
-pub fn build(all: &[Facts], options: &Options) -> Report {
-    let lessons: Vec<&Facts> = all
+pub fn build<'a>(all: &'a [Facts], options: &Options) -> Report<'a> {
+    let lessons: Vec<&'a Facts> = all
         .iter()
         .filter(|f| {
             let Some(occurred) = f.occurred else {
@@ -219,7 +242,7 @@ pub fn build(all: &[Facts], options: &Options) -> Report {
         _ => Vec::new(),
     };
 
-    let mut members: BTreeMap<&str, Vec<&Facts>> = BTreeMap::new();
+    let mut members: BTreeMap<&str, Vec<&'a Facts>> = BTreeMap::new();
     for f in &lessons {
         for key in keys_of(f, options.by) {
             members.entry(key).or_default().push(f);
@@ -229,17 +252,22 @@ pub fn build(all: &[Facts], options: &Options) -> Report {
         .into_iter()
         .filter(|(_, fs)| fs.len() >= options.min_count.max(1))
         .map(|(group, mut fs)| {
-            fs.sort_by_key(|f| (f.occurred, name(f)));
-            let systems: BTreeSet<&str> = fs
+            fs.sort_by(|a, b| (a.occurred, &a.id, &a.path).cmp(&(b.occurred, &b.id, &b.path)));
+            let systems: rustc_hash::FxHashSet<&str> = fs
                 .iter()
                 .flat_map(|f| f.systems.iter().map(String::as_str))
                 .collect();
+            let mut systems: Vec<&str> = systems.into_iter().collect();
+            systems.sort_unstable();
             let mut trend = vec![0; periods.len()];
-            for f in &fs {
-                if let Some(p) = f.occurred.map(|o| options.period.of(day(o)))
-                    && let Some(i) = periods.iter().position(|x| *x == p)
-                {
-                    trend[i] += 1;
+            if let Some(first) = first {
+                let base = options.period.number(first);
+                for f in &fs {
+                    let Some(o) = f.occurred else { continue };
+                    let i = options.period.number(day(o)) - base;
+                    if let Some(slot) = usize::try_from(i).ok().and_then(|i| trend.get_mut(i)) {
+                        *slot += 1;
+                    }
                 }
             }
             let delta = |pick: fn(&Facts) -> Option<i64>| {
@@ -301,18 +329,18 @@ pub fn build(all: &[Facts], options: &Options) -> Report {
 }
 
 /// Done actions whose addressed cause came back in a later lesson.
-fn ineffective_actions(lessons: &[&Facts]) -> Vec<IneffectiveAction> {
-    // Each key's lessons, with the day they occurred.
-    let mut by_key: BTreeMap<&str, Vec<(jiff::civil::Date, &Facts)>> = BTreeMap::new();
+fn ineffective_actions<'a>(lessons: &[&'a Facts]) -> Vec<IneffectiveAction<'a>> {
+    // Each key's lessons, by the day they occurred.
+    let mut by_key: BTreeMap<&'a str, Vec<(jiff::civil::Date, &'a Facts)>> = BTreeMap::new();
     for f in lessons {
         let Some(occurred) = f.occurred else { continue };
-        let keys: BTreeSet<&str> = f.causes.iter().filter_map(|c| c.key.as_deref()).collect();
+        let keys = keys_of(f, GroupBy::Key);
         for key in keys {
             by_key.entry(key).or_default().push((day(occurred), f));
         }
     }
     for list in by_key.values_mut() {
-        list.sort_by_key(|(d, f)| (*d, name(f)));
+        list.sort_by(|(d1, f1), (d2, f2)| (d1, &f1.id, &f1.path).cmp(&(d2, &f2.id, &f2.path)));
     }
     let mut out = Vec::new();
     for f in lessons {
@@ -325,38 +353,53 @@ fn ineffective_actions(lessons: &[&Facts]) -> Vec<IneffectiveAction> {
             };
             let keys: BTreeSet<&str> = action.addresses.iter().map(String::as_str).collect();
             for key in keys {
-                let recurred_in: Vec<String> = by_key
-                    .get(key)
-                    .into_iter()
-                    .flatten()
-                    .filter(|(d, other)| *d > completed && other.path != f.path)
-                    .map(|(_, other)| name(other))
-                    .collect();
-                if !recurred_in.is_empty() {
-                    out.push(IneffectiveAction {
-                        lesson: name(f),
-                        action: action.summary.clone().unwrap_or_default(),
-                        cause: key.to_string(),
-                        completed: completed.to_string(),
-                        recurred_in,
-                    });
+                let Some(list) = by_key.get(key) else {
+                    continue;
+                };
+                // Strictly later days: the completed day itself does not count.
+                let start = list.partition_point(|(d, _)| *d <= completed);
+                let later = list[start..]
+                    .iter()
+                    .filter(|(_, other)| other.path != f.path);
+                // The lesson itself is in the list only if it occurred
+                // after its own action was completed.
+                let own = f.occurred.is_some_and(|o| day(o) > completed)
+                    && f.causes.iter().any(|c| c.key.as_deref() == Some(key));
+                let recurrences = list.len() - start - usize::from(own);
+                if recurrences == 0 {
+                    continue;
                 }
+                out.push(IneffectiveAction {
+                    lesson: name(f),
+                    action: action.summary.as_deref().unwrap_or(""),
+                    cause: key,
+                    completed: completed.to_string(),
+                    recurred_in: {
+                        let mut names = Vec::with_capacity(recurrences.min(MAX_RECURRENCES_LISTED));
+                        names.extend(later.take(MAX_RECURRENCES_LISTED).map(|(_, o)| name(o)));
+                        names
+                    },
+                    recurrences,
+                });
             }
         }
     }
+    // The actions that failed most often first.
     out.sort_by(|a, b| {
-        (&a.cause, &a.completed, &a.lesson, &a.action).cmp(&(
-            &b.cause,
-            &b.completed,
-            &b.lesson,
-            &b.action,
-        ))
+        b.recurrences.cmp(&a.recurrences).then_with(|| {
+            (&a.cause, &a.completed, &a.lesson, &a.action).cmp(&(
+                &b.cause,
+                &b.completed,
+                &b.lesson,
+                &b.action,
+            ))
+        })
     });
     out
 }
 
 /// Cause keys that no action of their lesson addresses.
-fn unaddressed_causes(lessons: &[&Facts]) -> Vec<UnaddressedCause> {
+fn unaddressed_causes<'a>(lessons: &[&'a Facts]) -> Vec<UnaddressedCause<'a>> {
     let mut out = Vec::new();
     for f in lessons {
         let addressed: BTreeSet<&str> = f
@@ -372,8 +415,8 @@ fn unaddressed_causes(lessons: &[&Facts]) -> Vec<UnaddressedCause> {
             if !addressed.contains(key) && seen.insert(key) {
                 out.push(UnaddressedCause {
                     lesson: name(f),
-                    cause: key.to_string(),
-                    category: cause.category.clone(),
+                    cause: key,
+                    category: cause.category.as_deref(),
                 });
             }
         }
@@ -417,7 +460,7 @@ pub fn actions(all: &[Facts], filter: &ActionFilter, today: jiff::civil::Date) -
             f.actions.iter().map(move |a| {
                 let due = a.due.map(day);
                 ActionRow {
-                    lesson: name(f),
+                    lesson: name(f).to_string(),
                     path: f.path.clone(),
                     summary: a.summary.clone().unwrap_or_default(),
                     kind: a.kind.clone(),
@@ -477,6 +520,48 @@ mod tests {
             Period::Month.range(d("2024-01-31"), d("2024-03-01")),
             ["2024-01", "2024-02", "2024-03"]
         );
+    }
+
+    fn lesson(id: &str, day: i64, key: &str) -> Facts {
+        Facts {
+            path: format!("lessons/{id}.md"),
+            id: Some(id.into()),
+            occurred: Some(day * 86_400),
+            causes: vec![crate::index::facts::CauseFacts {
+                category: Some("process-gap".into()),
+                key: Some(key.into()),
+            }],
+            ..Facts::default()
+        }
+    }
+
+    #[test]
+    fn recurrence_lists_are_capped_but_counted() {
+        let mut first = lesson("A", 100, "k");
+        first.actions.push(crate::index::facts::ActionFacts {
+            summary: Some("fix".into()),
+            status: Some("done".into()),
+            completed: Some(101 * 86_400 + 3_600),
+            addresses: vec!["k".into()],
+            ..Default::default()
+        });
+        let mut all = vec![first, lesson("same-day", 101, "k")];
+        for i in 0..30 {
+            all.push(lesson(&format!("L{i:02}"), 102 + i, "k"));
+        }
+        let options = Options {
+            by: GroupBy::Key,
+            min_count: 2,
+            since: None,
+            until: None,
+            period: Period::Year,
+            statuses: vec![],
+        };
+        let report = build(&all, &options);
+        let a = &report.ineffective_actions[0];
+        assert_eq!(a.recurrences, 30, "the completed day itself does not count");
+        assert_eq!(a.recurred_in.len(), MAX_RECURRENCES_LISTED);
+        assert_eq!(a.recurred_in[0], "L00");
     }
 
     #[test]

@@ -54,8 +54,11 @@ pub struct ReportArgs {
 }
 
 pub fn run(cli: &Cli, args: &ReportArgs) -> Result<i32, CliError> {
+    let mut timings = crate::index::Timings::new();
     let (_, index) = open_index(cli, false)?;
+    timings.step("report: open the index");
     let facts = index.facts()?;
+    timings.step("report: read the facts");
     let report = report::build(
         &facts,
         &report::Options {
@@ -67,6 +70,7 @@ pub fn run(cli: &Cli, args: &ReportArgs) -> Result<i32, CliError> {
             statuses: args.status.clone(),
         },
     );
+    timings.step("report: compute");
     let text = match args.format {
         ReportFormat::Table => emit::table(&report),
         ReportFormat::Markdown => emit::markdown(&report),
@@ -78,6 +82,7 @@ pub fn run(cli: &Cli, args: &ReportArgs) -> Result<i32, CliError> {
             json
         }
     };
+    timings.step("report: render");
     let mut out = std::io::stdout().lock();
     out.write_all(text.as_bytes())?;
     out.flush()?;

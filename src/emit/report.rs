@@ -7,6 +7,13 @@ use crate::emit::show::duration;
 use crate::report::{ActionRow, Report};
 
 const WIDTH: usize = 80;
+/// Rows of the action and cause lists shown to people; JSON has them all.
+const LISTED: usize = 25;
+
+/// "… and 12 more" under a list cut at [`LISTED`] rows.
+fn more(total: usize, format: &str) -> Option<String> {
+    (total > LISTED).then(|| format!("… and {} more ({format} lists them all)", total - LISTED))
+}
 
 /// `s` cut to `width` characters, with an ellipsis when cut.
 fn fit(s: &str, width: usize) -> String {
@@ -153,7 +160,7 @@ pub fn table(report: &Report) -> String {
     }
     if !report.ineffective_actions.is_empty() {
         let _ = writeln!(s, "\nActions that did not prevent recurrence");
-        for a in &report.ineffective_actions {
+        for a in report.ineffective_actions.iter().take(LISTED) {
             let head = format!("{:<12} ", a.lesson);
             let _ = writeln!(
                 s,
@@ -168,10 +175,19 @@ pub fn table(report: &Report) -> String {
                 "{}{}",
                 " ".repeat(head.len()),
                 fit(
-                    &format!("{} came back in {}", a.cause, a.recurred_in.join(", ")),
+                    &format!(
+                        "{} came back in {} lesson{}: {}",
+                        a.cause,
+                        a.recurrences,
+                        if a.recurrences == 1 { "" } else { "s" },
+                        a.recurred_in.join(", ")
+                    ),
                     WIDTH - head.len()
                 )
             );
+        }
+        if let Some(more) = more(report.ineffective_actions.len(), "--format json") {
+            let _ = writeln!(s, "{more}");
         }
     }
     if !report.unaddressed_causes.is_empty() {
@@ -180,18 +196,17 @@ pub fn table(report: &Report) -> String {
             "\nRoot causes no action addresses ({})",
             report.unaddressed_causes.len()
         );
-        for u in &report.unaddressed_causes {
-            let category = u
-                .category
-                .as_deref()
-                .map(|c| format!(" ({c})"))
-                .unwrap_or_default();
+        for u in report.unaddressed_causes.iter().take(LISTED) {
+            let category = u.category.map(|c| format!(" ({c})")).unwrap_or_default();
             let _ = writeln!(
                 s,
                 "{:<12} {}",
                 u.lesson,
                 fit(&format!("{}{category}", u.cause), WIDTH - 13)
             );
+        }
+        if let Some(more) = more(report.unaddressed_causes.len(), "--format json") {
+            let _ = writeln!(s, "{more}");
         }
     }
     s
@@ -259,30 +274,36 @@ pub fn markdown(report: &Report) -> String {
             s,
             "| lesson | action | done | cause | came back in |\n|---|---|---|---|---|"
         );
-        for a in &report.ineffective_actions {
+        for a in report.ineffective_actions.iter().take(LISTED) {
             let _ = writeln!(
                 s,
                 "| {} | {} | {} | `{}` | {} |",
-                md(&a.lesson),
-                md(&a.action),
+                md(a.lesson),
+                md(a.action),
                 a.completed,
-                md(&a.cause),
+                md(a.cause),
                 md(&a.recurred_in.join(", "))
             );
+        }
+        if let Some(more) = more(report.ineffective_actions.len(), "--format json") {
+            let _ = writeln!(s, "\n{}", md(&more));
         }
         let _ = writeln!(s);
     }
     if !report.unaddressed_causes.is_empty() {
         let _ = writeln!(s, "#### Root causes no action addresses\n");
         let _ = writeln!(s, "| lesson | cause | category |\n|---|---|---|");
-        for u in &report.unaddressed_causes {
+        for u in report.unaddressed_causes.iter().take(LISTED) {
             let _ = writeln!(
                 s,
                 "| {} | `{}` | {} |",
-                md(&u.lesson),
-                md(&u.cause),
-                md(u.category.as_deref().unwrap_or(""))
+                md(u.lesson),
+                md(u.cause),
+                md(u.category.unwrap_or(""))
             );
+        }
+        if let Some(more) = more(report.unaddressed_causes.len(), "--format json") {
+            let _ = writeln!(s, "\n{}", md(&more));
         }
         let _ = writeln!(s);
     }
@@ -520,29 +541,35 @@ svg {{ max-width: 100%; height: auto; }}
     }
     if !report.ineffective_actions.is_empty() {
         s.push_str("<h2>Actions that did not prevent recurrence</h2>\n<table>\n<thead><tr><th>lesson</th><th>action</th><th>done</th><th>cause</th><th>came back in</th></tr></thead>\n<tbody>\n");
-        for a in &report.ineffective_actions {
+        for a in report.ineffective_actions.iter().take(LISTED) {
             let _ = writeln!(
                 s,
                 "<tr><td>{}</td><td>{}</td><td>{}</td><td><code>{}</code></td><td>{}</td></tr>",
-                esc(&a.lesson),
-                esc(&a.action),
+                esc(a.lesson),
+                esc(a.action),
                 esc(&a.completed),
-                esc(&a.cause),
+                esc(a.cause),
                 esc(&a.recurred_in.join(", "))
             );
+        }
+        if let Some(more) = more(report.ineffective_actions.len(), "--format json") {
+            let _ = writeln!(s, "<tr><td colspan=\"5\">{}</td></tr>", esc(&more));
         }
         s.push_str("</tbody>\n</table>\n");
     }
     if !report.unaddressed_causes.is_empty() {
         s.push_str("<h2>Root causes no action addresses</h2>\n<table>\n<thead><tr><th>lesson</th><th>cause</th><th>category</th></tr></thead>\n<tbody>\n");
-        for u in &report.unaddressed_causes {
+        for u in report.unaddressed_causes.iter().take(LISTED) {
             let _ = writeln!(
                 s,
                 "<tr><td>{}</td><td><code>{}</code></td><td>{}</td></tr>",
-                esc(&u.lesson),
-                esc(&u.cause),
-                esc(u.category.as_deref().unwrap_or(""))
+                esc(u.lesson),
+                esc(u.cause),
+                esc(u.category.unwrap_or(""))
             );
+        }
+        if let Some(more) = more(report.unaddressed_causes.len(), "--format json") {
+            let _ = writeln!(s, "<tr><td colspan=\"3\">{}</td></tr>", esc(&more));
         }
         s.push_str("</tbody>\n</table>\n");
     }

@@ -221,15 +221,18 @@ pub fn write_bytes(path: &Path, bytes: &[u8]) -> std::io::Result<()> {
 }
 
 pub fn read(path: &Path) -> std::io::Result<Vec<Facts>> {
+    use rayon::prelude::*;
     let bytes = std::fs::read(path)?;
-    let mut out = Vec::new();
-    for record in records(&bytes) {
-        let (path, _, body) = record?;
-        let mut facts: Facts = postcard::from_bytes(body).map_err(|e| bad(&e.to_string()))?;
-        facts.path = path.to_string();
-        out.push(facts);
-    }
-    Ok(out)
+    let records: Vec<Record> = records(&bytes).collect::<std::io::Result<_>>()?;
+    // Decoding allocates a few strings per lesson: share it between cores.
+    records
+        .par_iter()
+        .map(|(path, _, body)| {
+            let mut facts: Facts = postcard::from_bytes(body).map_err(|e| bad(&e.to_string()))?;
+            facts.path = path.to_string();
+            Ok(facts)
+        })
+        .collect()
 }
 
 #[cfg(test)]
