@@ -5,6 +5,7 @@
 #   . "$(dirname "${BASH_SOURCE[0]}")/lib.sh"
 #   bench_init "$@"          # N, work dir, tools, corpus, git repo, warm cache
 #   bench_compare name1 'cmd1' name2 'cmd2' ...   # fills BENCH_MEAN[name] ...
+#                            (BENCH_PREPARE='cmd' runs cmd, untimed, before each run)
 #   bench_peak_rss name 'cmd'                      # fills BENCH_RSS_MB[name]
 #
 # Layout of the work dir (default /tmp/lessons-bench-N):
@@ -161,6 +162,8 @@ bench_warm() {
 
 # bench_compare NAME CMD [NAME CMD ...]: times each shell command (run from
 # kb/, exit status ignored) and records mean/stddev/min seconds by name.
+# BENCH_TAG names the result files; BENCH_PREPARE, if set, is a shell command
+# run (untimed, from kb/) before every run, warm-ups included.
 bench_compare() {
     local tag=${BENCH_TAG:-compare}
     local -a names=() cmds=()
@@ -168,6 +171,7 @@ bench_compare() {
     if [[ -n $BENCH_HYPERFINE ]]; then
         local -a args=()
         local i
+        [[ -n ${BENCH_PREPARE:-} ]] && args+=(--prepare "$BENCH_PREPARE")
         for i in "${!names[@]}"; do args+=(-n "${names[$i]}" "${cmds[$i]}"); done
         local csv=$BENCH_RESULTS/$tag.csv
         (cd "$BENCH_KB" && hyperfine -i --style basic --warmup "$BENCH_WARMUP" --runs "$BENCH_RUNS" \
@@ -182,11 +186,13 @@ bench_compare() {
         local i r
         for i in "${!names[@]}"; do
             for ((r = 0; r < BENCH_WARMUP; r++)); do
+                bench_prepare
                 (cd "$BENCH_KB" && bash -c "${cmds[$i]}") > /dev/null 2>&1 || true
             done
             local -a times=()
             for ((r = 0; r < BENCH_RUNS; r++)); do
                 local t0 t1
+                bench_prepare
                 t0=$(now_s)
                 (cd "$BENCH_KB" && bash -c "${cmds[$i]}") > /dev/null 2>&1 || true
                 t1=$(now_s)
@@ -199,6 +205,10 @@ bench_compare() {
                 "${BENCH_MEAN[${names[$i]}]}" "${BENCH_MIN[${names[$i]}]}" "$BENCH_RUNS")"
         done
     fi
+}
+
+bench_prepare() {
+    [[ -z ${BENCH_PREPARE:-} ]] || (cd "$BENCH_KB" && bash -c "$BENCH_PREPARE") > /dev/null 2>&1 || true
 }
 
 # bench_peak_rss NAME CMD: peak resident memory (MB) of CMD run from kb/.

@@ -91,7 +91,37 @@ pub fn read_text(path: &Path) -> std::io::Result<String> {
 pub fn stat_lines(
     text: &str,
 ) -> std::io::Result<impl Iterator<Item = std::io::Result<(Cow<'_, str>, u64, i64)>>> {
-    Ok(lines(text)?.map(|line| {
+    Ok(stat_body(body(text)?))
+}
+
+/// The entry lines after the header.
+pub fn body(text: &str) -> std::io::Result<&str> {
+    text.strip_prefix(HEADER)
+        .and_then(|rest| {
+            rest.strip_prefix('\n')
+                .or(Some(rest).filter(|r| r.is_empty()))
+        })
+        .ok_or_else(bad)
+}
+
+/// Splits entry lines in two at a line boundary near the middle, and
+/// returns the first path of the second half.
+pub fn split_body(body: &str) -> Option<(&str, &str, Cow<'_, str>)> {
+    let mid = body.len() / 2;
+    let cut = mid + memchr::memchr(b'\n', &body.as_bytes()[mid..])? + 1;
+    let (a, b) = body.split_at(cut);
+    let first = b.split('\t').next().filter(|p| !p.is_empty())?;
+    let first = if first.contains('\\') {
+        Cow::Owned(unescape(first))
+    } else {
+        Cow::Borrowed(first)
+    };
+    Some((a, b, first))
+}
+
+/// Path, size and time of each line of an entry body.
+pub fn stat_body(body: &str) -> impl Iterator<Item = std::io::Result<(Cow<'_, str>, u64, i64)>> {
+    body.split('\n').filter(|l| !l.is_empty()).map(|line| {
         let mut parts = line.splitn(4, '\t');
         let (Some(path), Some(size), Some(mtime)) = (parts.next(), parts.next(), parts.next())
         else {
@@ -105,7 +135,7 @@ pub fn stat_lines(
             Cow::Borrowed(path)
         };
         Ok((path, size, mtime))
-    }))
+    })
 }
 
 impl Manifest {

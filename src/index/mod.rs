@@ -44,7 +44,7 @@ use schema::{Fields, SCHEMA_VERSION};
 /// How long a second process waits for the one updating the index.
 const LOCK_WAIT: Duration = Duration::from_secs(30);
 /// Writer memory for a full build (shared by its threads) and for updates.
-const BUILD_MEMORY: usize = 128 * 1024 * 1024;
+const BUILD_MEMORY: usize = 96 * 1024 * 1024;
 const UPDATE_MEMORY: usize = 32 * 1024 * 1024;
 
 /// What an update did.
@@ -204,7 +204,8 @@ impl Plan<'_> {
 }
 
 /// Compares the files (sorted by path) with the manifest (written sorted
-/// by path) in one merge pass.
+/// by path) in one merge pass; on large knowledge bases, the two halves in
+/// parallel.
 fn plan<'a>(
     manifest: &str,
     files: &'a [Stat],
@@ -212,20 +213,44 @@ fn plan<'a>(
     indexed_head: &Option<String>,
 ) -> Result<Plan<'a>, String> {
     let unreadable = |e: std::io::Error| format!("the index manifest is unreadable ({e})");
-    let mut plan = Plan {
-        head_moved: head != indexed_head,
-        ..Plan::default()
+    let body = manifest::body(manifest).map_err(unreadable)?;
+    let (mut candidates, mut removed) = if files.len() > 20_000
+        && let Some((first, second, middle)) = manifest::split_body(body)
+    {
+        let at = files.partition_point(|f| f.path.as_str() < middle.as_ref());
+        let (a, b) = rayon::join(
+            || merge(first, &files[..at]),
+            || merge(second, &files[at..]),
+        );
+        let (mut a, b) = (a.map_err(unreadable)?, b.map_err(unreadable)?);
+        a.0.extend(b.0);
+        a.1.extend(b.1);
+        a
+    } else {
+        merge(body, files).map_err(unreadable)?
     };
-    let mut entries = manifest::stat_lines(manifest)
-        .map_err(unreadable)?
-        .peekable();
+    candidates.shrink_to_fit();
+    removed.shrink_to_fit();
+    Ok(Plan {
+        candidates,
+        removed,
+        head_moved: head != indexed_head,
+    })
+}
+
+/// Files new or changed, and manifest paths gone: a merge of two sorted
+/// sequences.
+fn merge<'a>(body: &str, files: &'a [Stat]) -> std::io::Result<(Vec<&'a Stat>, Vec<String>)> {
+    let mut candidates = Vec::new();
+    let mut removed = Vec::new();
+    let mut entries = manifest::stat_body(body).peekable();
     let mut files = files.iter().peekable();
     loop {
         if let Some(Err(_)) = entries.peek() {
             let Some(Err(e)) = entries.next() else {
                 unreachable!("just peeked")
             };
-            return Err(unreadable(e));
+            return Err(e);
         }
         let order = match (files.peek(), entries.peek()) {
             (None, None) => break,
@@ -235,10 +260,10 @@ fn plan<'a>(
             (Some(_), Some(Err(_))) => unreachable!("errors returned above"),
         };
         match order {
-            std::cmp::Ordering::Less => plan.candidates.extend(files.next()),
+            std::cmp::Ordering::Less => candidates.extend(files.next()),
             std::cmp::Ordering::Greater => {
                 if let Some(Ok((path, _, _))) = entries.next() {
-                    plan.removed.push(path.into_owned());
+                    removed.push(path.into_owned());
                 }
             }
             std::cmp::Ordering::Equal => {
@@ -246,12 +271,12 @@ fn plan<'a>(
                     unreachable!("both peeked")
                 };
                 if size != f.size || mtime != f.mtime_ns {
-                    plan.candidates.push(f);
+                    candidates.push(f);
                 }
             }
         }
     }
-    Ok(plan)
+    Ok((candidates, removed))
 }
 
 /// Prints how long each step took when `LESSONS_TIMINGS` is set: for
