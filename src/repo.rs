@@ -216,7 +216,7 @@ fn mtime_ns(meta: &std::fs::Metadata) -> i64 {
 }
 
 /// Every lesson file under the roots with its size and modification time,
-/// in no particular order: one pass of directory reads and `fstatat`
+/// in path order: one pass of directory reads and `fstatat`
 /// calls relative to each directory (no path lookups), folders in
 /// parallel. This is the whole cost of checking that the index is fresh.
 pub fn scan_lessons(kb: &KnowledgeBase) -> Vec<Stat> {
@@ -278,6 +278,7 @@ pub fn scan_lessons(kb: &KnowledgeBase) -> Vec<Stat> {
             });
         }
         if !out.is_empty() {
+            out.sort_unstable_by(|a, b| a.path.cmp(&b.path));
             chunks.lock().unwrap_or_else(|e| e.into_inner()).push(out);
         }
     }
@@ -291,16 +292,21 @@ pub fn scan_lessons(kb: &KnowledgeBase) -> Vec<Stat> {
             }
         }
     });
-    let chunks = chunks.into_inner().unwrap_or_else(|e| e.into_inner());
+    // Each folder's files are sorted: ordering the folders by their first
+    // file usually gives the whole list in path order, checked in one pass
+    // (files beside subfolders can interleave; then sort it all).
+    let mut chunks = chunks.into_inner().unwrap_or_else(|e| e.into_inner());
+    chunks.sort_unstable_by(|a, b| a[0].path.cmp(&b[0].path));
     let mut out = Vec::with_capacity(chunks.iter().map(Vec::len).sum());
     for chunk in chunks {
         out.extend(chunk);
     }
-    if kb.config.roots.len() > 1 {
-        // Roots may overlap.
-        out.sort_unstable_by(|a, b| a.path.cmp(&b.path));
-        out.dedup_by(|a, b| a.path == b.path);
+    if !out.is_sorted_by(|a, b| a.path <= b.path) {
+        use rayon::slice::ParallelSliceMut;
+        out.par_sort_unstable_by(|a, b| a.path.cmp(&b.path));
     }
+    // Roots may overlap.
+    out.dedup_by(|a, b| a.path == b.path);
     out
 }
 

@@ -165,14 +165,21 @@ fn records(bytes: &[u8]) -> impl Iterator<Item = std::io::Result<Record<'_>>> {
     })
 }
 
-/// Encodes facts sorted by path.
-pub fn encode(facts: &[Facts]) -> std::io::Result<Vec<u8>> {
-    let mut out = Vec::with_capacity(MAGIC.len() + 256 * facts.len());
-    out.extend_from_slice(MAGIC);
-    for f in facts {
-        push_record(&mut out, f)?;
-    }
+/// One lesson's record, encoded: a full build encodes as it reads, so it
+/// never holds 100,000 decoded records at once.
+pub fn record(facts: &Facts) -> std::io::Result<Vec<u8>> {
+    let mut out = Vec::new();
+    push_record(&mut out, facts)?;
     Ok(out)
+}
+
+/// A facts file from records already sorted by path.
+pub fn concat<'r>(records: impl Iterator<Item = &'r [u8]>) -> Vec<u8> {
+    let mut out = MAGIC.to_vec();
+    for r in records {
+        out.extend_from_slice(r);
+    }
+    out
 }
 
 /// The facts with `changes` applied (`None` removes a lesson), copying
@@ -251,7 +258,11 @@ mod tests {
     fn encode_splice_read() {
         let dir = tempfile::tempdir().unwrap();
         let file = dir.path().join("f.bin");
-        let bytes = encode(&[facts("a", "A"), facts("c", "C"), facts("e", "E")]).unwrap();
+        let records: Vec<Vec<u8>> = [facts("a", "A"), facts("c", "C"), facts("e", "E")]
+            .iter()
+            .map(|f| record(f).unwrap())
+            .collect();
+        let bytes = concat(records.iter().map(Vec::as_slice));
         let mut changes = std::collections::BTreeMap::new();
         changes.insert("b".to_string(), Some(facts("b", "B")));
         changes.insert("c".to_string(), None);

@@ -318,8 +318,7 @@ pub fn open(kb: &KnowledgeBase, options: &Options) -> Result<SearchIndex, Error>
     std::fs::create_dir_all(&cache)
         .map_err(|e| index_error(&format!("cannot create {}", cache.display()), e))?;
     timings.step("locate the cache");
-    let mut files = repo::scan_lessons(kb);
-    files.par_sort_unstable_by(|a, b| a.path.cmp(&b.path));
+    let files = repo::scan_lessons(kb);
     timings.step("scan files (readdir + fstatat)");
     let head = history::head(kb);
     timings.step("read git HEAD");
@@ -694,7 +693,7 @@ fn rebuild(
         .map_err(|e| index_error("cannot write the index", e))?;
     writer.set_merge_policy(Box::new(NoMergePolicy));
     let bar = progress_bar(progress, files.len());
-    let entries: Vec<(String, Entry, Option<Facts>)> = files
+    let mut entries: Vec<(String, Entry, Option<Vec<u8>>)> = files
         .par_iter()
         .filter_map(|f| {
             let git = history.get(&f.path).cloned().unwrap_or_default();
@@ -713,22 +712,19 @@ fn rebuild(
                     hash: read.hash,
                     git,
                 },
-                read.facts,
+                read.facts.and_then(|facts| facts::record(&facts).ok()),
             ))
         })
         .collect();
     if let Some(bar) = bar {
         bar.finish_and_clear();
     }
-    let mut facts = Vec::with_capacity(entries.len());
+    entries.sort_unstable_by(|a, b| a.0.cmp(&b.0));
+    let facts_bytes = facts::concat(entries.iter().filter_map(|(_, _, r)| r.as_deref()));
     let mut manifest = Manifest::default();
-    for (path, entry, lesson_facts) in entries {
+    for (path, entry, _) in entries {
         manifest.entries.insert(path, entry);
-        facts.extend(lesson_facts);
     }
-    facts.sort_unstable_by(|a, b| a.path.cmp(&b.path));
-    let facts_bytes =
-        facts::encode(&facts).map_err(|e| index_error("cannot write the report facts", e))?;
     let payload = commit(&mut writer, &dir, &manifest.to_text(), &facts_bytes, head)?;
     writer
         .wait_merging_threads()
