@@ -496,3 +496,16 @@ fn similar_returns_lessons_that_share_the_cause() {
         assert!(found.contains(&id.to_string()), "{id} in {found:?}");
     }
 }
+
+#[test]
+fn a_changed_lessons_toml_rebuilds_the_index() {
+    let kb = Kb::example();
+    kb.json_ok(&["index"]);
+    // Lessons over the new size limit are no longer indexed.
+    kb.write("lessons.toml", "max_file_size = 100\n");
+    let doc = kb.json_ok(&["index"]);
+    assert_eq!(doc["rebuilt"], "lessons.toml changed");
+    assert_eq!(doc["lessons"], 0);
+    kb.remove("lessons.toml");
+    assert_eq!(kb.json_ok(&["index"])["lessons"], 38);
+}

@@ -100,6 +100,17 @@ struct Payload {
     /// The report facts (see [`facts`]).
     facts: String,
     head: Option<String>,
+    /// A hash of `lessons.toml`: roots and the size limit decide what is
+    /// indexed, so a changed configuration means a rebuild.
+    config: String,
+}
+
+/// The hash of the knowledge base's `lessons.toml` ("none" without one).
+fn config_hash(kb: &KnowledgeBase) -> String {
+    match std::fs::read(kb.root.join(crate::config::FILE_NAME)) {
+        Ok(bytes) => format!("{:016x}", xxhash_rust::xxh3::xxh3_64(&bytes)),
+        Err(_) => "none".to_string(),
+    }
 }
 
 /// Where the cache lives.
@@ -330,6 +341,9 @@ pub fn open(kb: &KnowledgeBase, options: &Options) -> Result<SearchIndex, Error>
     if reason.is_none() {
         // The common case takes no lock: nothing changed.
         match Generation::open(&cache) {
+            Ok(generation) if generation.payload.config != config_hash(kb) => {
+                reason = Some("lessons.toml changed".to_string());
+            }
             Ok(generation) => {
                 timings.step("open the index, read the manifest");
                 let fresh = plan(
@@ -364,7 +378,9 @@ pub fn open(kb: &KnowledgeBase, options: &Options) -> Result<SearchIndex, Error>
     let generation = if options.rebuild {
         None
     } else {
-        Generation::open(&cache).ok()
+        Generation::open(&cache)
+            .ok()
+            .filter(|g| g.payload.config == config_hash(kb))
     };
     match generation {
         Some(generation) => match update(kb, generation, &files, head.clone()) {
@@ -499,6 +515,7 @@ fn commit(
     manifest_text: &str,
     facts_bytes: &[u8],
     head: Option<String>,
+    config: &str,
 ) -> Result<Payload, Error> {
     let stamp = SystemTime::now()
         .duration_since(UNIX_EPOCH)
@@ -514,6 +531,7 @@ fn commit(
         manifest: name.clone(),
         facts: facts_name.clone(),
         head,
+        config: config.to_string(),
     };
     let json = serde_json::to_string(&payload).expect("plain data serializes");
     let mut prepared = writer
@@ -645,6 +663,7 @@ fn update(
             &manifest_text,
             &facts_bytes,
             head,
+            &config_hash(kb),
         )?;
         timings.step("update: commit");
         drop(writer);
@@ -725,7 +744,14 @@ fn rebuild(
     for (path, entry, _) in entries {
         manifest.entries.insert(path, entry);
     }
-    let payload = commit(&mut writer, &dir, &manifest.to_text(), &facts_bytes, head)?;
+    let payload = commit(
+        &mut writer,
+        &dir,
+        &manifest.to_text(),
+        &facts_bytes,
+        head,
+        &config_hash(kb),
+    )?;
     writer
         .wait_merging_threads()
         .map_err(|e| index_error("cannot finish the index", e))?;
