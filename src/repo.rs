@@ -208,11 +208,25 @@ impl Stat {
     }
 }
 
+/// When the file last changed, as the freshness check compares it. On Unix
+/// the inode change time: unlike the modification time it cannot be set
+/// back (`touch -d`, `cp -p`), and it also moves on `chmod`, so a file that
+/// becomes readable again is looked at again.
 fn mtime_ns(meta: &std::fs::Metadata) -> i64 {
-    meta.modified()
-        .ok()
-        .and_then(|t| t.duration_since(std::time::UNIX_EPOCH).ok())
-        .map_or(0, |d| i64::try_from(d.as_nanos()).unwrap_or(i64::MAX))
+    #[cfg(unix)]
+    {
+        use std::os::unix::fs::MetadataExt;
+        meta.ctime()
+            .saturating_mul(1_000_000_000)
+            .saturating_add(meta.ctime_nsec())
+    }
+    #[cfg(not(unix))]
+    {
+        meta.modified()
+            .ok()
+            .and_then(|t| t.duration_since(std::time::UNIX_EPOCH).ok())
+            .map_or(0, |d| i64::try_from(d.as_nanos()).unwrap_or(i64::MAX))
+    }
 }
 
 /// Every lesson file under the roots with its size and modification time,

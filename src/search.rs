@@ -218,6 +218,19 @@ fn rewrite_leaf(leaf: UserInputLeaf, query: &str) -> Result<UserInputAst, Error>
                 })
                 .into());
             }
+            if let Some(name) = &lit.field_name
+                && lit.delimiter == tantivy_query_grammar::Delimiter::None
+                && lit.phrase.starts_with('-')
+            {
+                return Err(query_error(
+                    query,
+                    field_position(query, name),
+                    format!(
+                        "to exclude a value, put the minus before the field: -{name}:{}",
+                        &lit.phrase[1..]
+                    ),
+                ));
+            }
             let fields = fields_of(&lit.field_name)?;
             let is_prefix = lit.delimiter == tantivy_query_grammar::Delimiter::None
                 && lit.phrase.len() > 1
@@ -290,16 +303,47 @@ fn rewrite_leaf(leaf: UserInputLeaf, query: &str) -> Result<UserInputAst, Error>
     })
 }
 
+const MAX_NESTING: usize = 32;
+
 /// Parses a user query into a Tantivy query.
 pub fn parse_query(index: &SearchIndex, query: &str, fuzzy: bool) -> Result<Box<dyn Query>, Error> {
     if query.trim().is_empty() {
         return Ok(Box::new(AllQuery));
     }
+    // The grammar parses nested groups recursively: refuse absurd nesting
+    // before it exhausts the stack.
+    let mut depth = 0usize;
+    for (at, c) in query.char_indices() {
+        match c {
+            '(' => depth += 1,
+            ')' => depth = depth.saturating_sub(1),
+            _ => {}
+        }
+        if depth > MAX_NESTING {
+            return Err(query_error(
+                query,
+                at,
+                format!("the query nests parentheses more than {MAX_NESTING} deep"),
+            ));
+        }
+    }
     let (ast, errors) = tantivy_query_grammar::parse_query_lenient(query);
     if let Some(e) = errors.first() {
         return Err(query_error(query, e.pos, e.message.clone()));
     }
-    let ast = rewrite(ast, query)?;
+    let mut ast = rewrite(ast, query)?;
+    // "-word" alone means every lesson but those.
+    if let UserInputAst::Clause(clauses) = &mut ast
+        && !clauses.is_empty()
+        && clauses
+            .iter()
+            .all(|(occur, _)| *occur == Some(tantivy_query_grammar::Occur::MustNot))
+    {
+        clauses.push((
+            Some(tantivy_query_grammar::Occur::Should),
+            UserInputLeaf::All.into(),
+        ));
+    }
     parser(index, fuzzy)
         .build_query_from_user_input_ast(ast)
         .map_err(|e| query_error(query, 0, e.to_string()))
@@ -397,17 +441,19 @@ fn top(
 ) -> tantivy::Result<Ranked> {
     let occurred = fields.occurred;
     let name = searcher.schema().get_field_name(occurred).to_string();
-    let collector =
-        TopDocs::with_limit(limit.max(1)).tweak_score(move |segment: &SegmentReader| {
-            let column = segment.fast_fields().date(&name).ok();
-            move |doc: tantivy::DocId, score: Score| {
-                let when = column
-                    .as_ref()
-                    .and_then(|c| c.first(doc))
-                    .map_or(i64::MIN, |d| d.into_timestamp_secs());
-                (score, when)
-            }
-        });
+    // More hits than documents is pointless, and a huge --limit must not
+    // overflow the collector.
+    let limit = limit.clamp(1, (searcher.num_docs() as usize).max(1));
+    let collector = TopDocs::with_limit(limit).tweak_score(move |segment: &SegmentReader| {
+        let column = segment.fast_fields().date(&name).ok();
+        move |doc: tantivy::DocId, score: Score| {
+            let when = column
+                .as_ref()
+                .and_then(|c| c.first(doc))
+                .map_or(i64::MIN, |d| d.into_timestamp_secs());
+            (score, when)
+        }
+    });
     let (top, count) = searcher.search(query, &(collector, Count))?;
     let (docs, scores) = top
         .into_iter()

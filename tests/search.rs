@@ -509,3 +509,71 @@ fn a_changed_lessons_toml_rebuilds_the_index() {
     kb.remove("lessons.toml");
     assert_eq!(kb.json_ok(&["index"])["lessons"], 38);
 }
+
+#[test]
+fn odd_queries_and_arguments_are_handled() {
+    let kb = Kb::example();
+    // A limit beyond the knowledge base returns every match.
+    let doc = kb.json_ok(&["search", "", "--limit", "18446744073709551615"]);
+    assert_eq!(doc["hits"].as_array().unwrap().len(), 38);
+    let doc = kb.json_ok(&["similar", "LL-2023-003", "--limit", "18446744073709551615"]);
+    assert!(doc["hits"].as_array().unwrap().len() <= 37);
+    // Absurd nesting is refused, not a stack overflow.
+    let deep = format!("{}a{}", "(".repeat(3000), ")".repeat(3000));
+    let run = kb.run(&["search", &deep]);
+    assert_eq!(run.code, 2, "{}", run.stderr);
+    assert!(run.stderr.contains("nests parentheses"), "{}", run.stderr);
+    // A leading minus is part of the query, not an option.
+    let without = kb.search_ids("-ransomware", &[]);
+    assert!(!without.contains(&"LL-2023-003".to_string()) && without.len() > 30);
+    // A minus after a field prefix is an error that says where it goes.
+    let run = kb.run(&["search", "title:-ransomware"]);
+    assert_eq!(run.code, 2);
+    assert!(run.stderr.contains("-title:ransomware"), "{}", run.stderr);
+    // Paths as search prints them work from any folder.
+    let elsewhere = tempfile::tempdir().unwrap();
+    let mut cmd = kb.command(&[
+        "--repo",
+        kb.path().to_str().unwrap(),
+        "show",
+        "lessons/2023/ransomware-file-server.md",
+        "--format",
+        "json",
+    ]);
+    cmd.current_dir(elsewhere.path());
+    let out = cmd.output().unwrap();
+    assert_eq!(
+        out.status.code(),
+        Some(0),
+        "{}",
+        String::from_utf8_lossy(&out.stderr)
+    );
+}
+
+#[test]
+fn moving_head_back_recomputes_history() {
+    let kb = Kb::example();
+    kb.git(&["checkout", "-q", "-b", "feature"]);
+    let path = kb.path().join("lessons/2023/ransomware-file-server.md");
+    let text = std::fs::read_to_string(&path).unwrap();
+    std::fs::write(&path, text.replace("## Analysis", "## Analysis\n\nMore.\n")).unwrap();
+    let mut commit = std::process::Command::new("git");
+    commit
+        .args(["commit", "-qam", "edit"])
+        .current_dir(kb.path())
+        .env("GIT_AUTHOR_NAME", "Bo")
+        .env("GIT_AUTHOR_EMAIL", "bo@example.com")
+        .env("GIT_COMMITTER_NAME", "Bo")
+        .env("GIT_COMMITTER_EMAIL", "bo@example.com")
+        .env("GIT_COMMITTER_DATE", "2030-01-01T00:00:00Z")
+        .env("GIT_CONFIG_GLOBAL", "/dev/null");
+    assert!(commit.status().unwrap().success());
+    assert_eq!(
+        kb.json_ok(&["show", "LL-2023-003"])["git"]["changed"],
+        "2030-01-01"
+    );
+    kb.git(&["checkout", "-q", "main"]);
+    let run = kb.run(&["show", "LL-2023-003", "--format", "json"]);
+    assert!(run.stderr.contains("does not descend"), "{}", run.stderr);
+    assert_ne!(run.json()["git"]["changed"], "2030-01-01");
+}

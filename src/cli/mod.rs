@@ -228,7 +228,12 @@ pub fn resolve_lesson(
     id_or_path: &str,
 ) -> Result<FoundLesson, Error> {
     let cwd = current_dir()?;
-    let as_path = cwd.join(id_or_path);
+    // A path relative to the current folder, or to the knowledge base root
+    // (as search results print them).
+    let as_path = [cwd.join(id_or_path), kb.root.join(id_or_path)]
+        .into_iter()
+        .find(|p| p.is_file())
+        .unwrap_or_else(|| cwd.join(id_or_path));
     let (abs, rel, doc) = if as_path.is_file() {
         let canonical = as_path.canonicalize().unwrap_or(as_path.clone());
         let rel = kb

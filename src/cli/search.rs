@@ -64,6 +64,7 @@ impl FilterArgs {
 pub struct SearchArgs {
     /// The query: words, "phrases", AND / OR / NOT (or -word), field:value
     /// (title, system, team, tag, cause, kind, severity, status, id), prefix*.
+    #[arg(allow_hyphen_values = true)]
     pub query: String,
 
     /// How many lessons to show.

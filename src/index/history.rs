@@ -7,6 +7,18 @@ use std::collections::HashMap;
 use super::manifest::GitMeta;
 use crate::repo::KnowledgeBase;
 
+/// Whether HEAD `head` descends from `since` (or is it): only then does
+/// walking the commits in between say everything that changed.
+pub fn descends(kb: &KnowledgeBase, head: &str, since: &str) -> bool {
+    let Ok(repo) = git2::Repository::discover(&kb.root) else {
+        return false;
+    };
+    let (Ok(head), Ok(since)) = (git2::Oid::from_str(head), git2::Oid::from_str(since)) else {
+        return false;
+    };
+    head == since || repo.graph_descendant_of(head, since).unwrap_or(false)
+}
+
 /// The commit HEAD points at, if the knowledge base is in a git repository
 /// with commits.
 pub fn head(kb: &KnowledgeBase) -> Option<String> {

@@ -105,6 +105,17 @@ struct Payload {
     config: String,
 }
 
+/// Whether walking the commits since the indexed HEAD tells what changed
+/// in history: not when HEAD went back to an ancestor or to another branch
+/// (who last changed a lesson may then differ), which rebuilds.
+fn head_follows(kb: &KnowledgeBase, head: &Option<String>, indexed: &Option<String>) -> bool {
+    match (head, indexed) {
+        (Some(h), Some(i)) => history::descends(kb, h, i),
+        (None, None) | (Some(_), None) => true,
+        (None, Some(_)) => false,
+    }
+}
+
 /// The hash of the knowledge base's `lessons.toml` ("none" without one).
 fn config_hash(kb: &KnowledgeBase) -> String {
     match std::fs::read(kb.root.join(crate::config::FILE_NAME)) {
@@ -344,6 +355,12 @@ pub fn open(kb: &KnowledgeBase, options: &Options) -> Result<SearchIndex, Error>
             Ok(generation) if generation.payload.config != config_hash(kb) => {
                 reason = Some("lessons.toml changed".to_string());
             }
+            Ok(generation) if !head_follows(kb, &head, &generation.payload.head) => {
+                reason = Some(
+                    "git HEAD moved to a commit that does not descend from the indexed one"
+                        .to_string(),
+                );
+            }
             Ok(generation) => {
                 timings.step("open the index, read the manifest");
                 let fresh = plan(
@@ -378,9 +395,9 @@ pub fn open(kb: &KnowledgeBase, options: &Options) -> Result<SearchIndex, Error>
     let generation = if options.rebuild {
         None
     } else {
-        Generation::open(&cache)
-            .ok()
-            .filter(|g| g.payload.config == config_hash(kb))
+        Generation::open(&cache).ok().filter(|g| {
+            g.payload.config == config_hash(kb) && head_follows(kb, &head, &g.payload.head)
+        })
     };
     match generation {
         Some(generation) => match update(kb, generation, &files, head.clone()) {
