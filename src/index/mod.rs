@@ -110,7 +110,7 @@ struct Payload {
 /// (who last changed a lesson may then differ), which rebuilds.
 fn head_follows(kb: &KnowledgeBase, head: &Option<String>, indexed: &Option<String>) -> bool {
     match (head, indexed) {
-        (Some(h), Some(i)) => history::descends(kb, h, i),
+        (Some(h), Some(i)) => h == i || history::descends(kb, h, i),
         (None, None) | (Some(_), None) => true,
         (None, Some(_)) => false,
     }
