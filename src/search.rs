@@ -721,38 +721,27 @@ pub fn similar(
 
 /// The stored document of the lesson with this id (case-insensitive).
 pub fn find_by_id(index: &SearchIndex, id: &str) -> Result<Option<TantivyDocument>, Error> {
-    let searcher = index.reader.searcher();
-    let q = TermQuery::new(
+    find_one(
+        index,
         Term::from_field_text(index.fields.id, &id.to_lowercase()),
-        IndexRecordOption::Basic,
-    );
-    let ranked = top(&searcher, &index.fields, &q, 1).map_err(|e| Error::Index(e.to_string()))?;
-    match ranked.docs.first() {
-        Some(addr) => Ok(Some(
-            searcher
-                .doc(*addr)
-                .map_err(|e| Error::Index(e.to_string()))?,
-        )),
-        None => Ok(None),
-    }
+    )
 }
 
 /// The stored document of the lesson file at `path` (root-relative).
 pub fn find_by_path(index: &SearchIndex, path: &str) -> Result<Option<TantivyDocument>, Error> {
+    find_one(index, Term::from_field_text(index.fields.path, path))
+}
+
+/// The first stored document with this exact term.
+fn find_one(index: &SearchIndex, term: Term) -> Result<Option<TantivyDocument>, Error> {
     let searcher = index.reader.searcher();
-    let q = TermQuery::new(
-        Term::from_field_text(index.fields.path, path),
-        IndexRecordOption::Basic,
-    );
+    let q = TermQuery::new(term, IndexRecordOption::Basic);
     let ranked = top(&searcher, &index.fields, &q, 1).map_err(|e| Error::Index(e.to_string()))?;
-    match ranked.docs.first() {
-        Some(addr) => Ok(Some(
-            searcher
-                .doc(*addr)
-                .map_err(|e| Error::Index(e.to_string()))?,
-        )),
-        None => Ok(None),
-    }
+    ranked
+        .docs
+        .first()
+        .map(|addr| searcher.doc(*addr).map_err(|e| Error::Index(e.to_string())))
+        .transpose()
 }
 
 /// The `path` of a stored document.

@@ -50,14 +50,7 @@ pub fn render(report: &CheckReport, prefix: &str, out: &mut dyn Write) -> std::i
     writeln!(out, "{}", escape_data(&super::human::summary(report)))
 }
 
-/// A Markdown table cell: no line breaks, no table pipes, no raw HTML.
-fn cell(s: &str) -> String {
-    s.replace('&', "&amp;")
-        .replace('<', "&lt;")
-        .replace('>', "&gt;")
-        .replace('|', "\\|")
-        .replace(['\r', '\n'], " ")
-}
+use super::markdown_cell as cell;
 
 /// The job summary: every finding in a table.
 pub fn step_summary(report: &CheckReport, prefix: &str) -> String {

@@ -20,3 +20,13 @@ pub fn repo_path(prefix: &str, path: &str) -> String {
         format!("{}/{path}", prefix.trim_end_matches('/'))
     }
 }
+
+/// Text for a Markdown table cell: no line breaks, no table pipes, no raw
+/// HTML (lesson text must not inject markup into a PR comment or summary).
+pub fn markdown_cell(s: &str) -> String {
+    s.replace('&', "&amp;")
+        .replace('<', "&lt;")
+        .replace('>', "&gt;")
+        .replace('|', "\\|")
+        .replace(['\r', '\n'], " ")
+}

@@ -220,14 +220,7 @@ fn period_word(report: &Report) -> &'static str {
     }
 }
 
-/// Markdown cell text: no pipes, no line breaks, no raw HTML.
-fn md(s: &str) -> String {
-    s.replace('&', "&amp;")
-        .replace('<', "&lt;")
-        .replace('>', "&gt;")
-        .replace('|', "\\|")
-        .replace(['\r', '\n'], " ")
-}
+use super::markdown_cell as md;
 
 pub fn markdown(report: &Report) -> String {
     let mut s = String::new();
