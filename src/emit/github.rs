@@ -4,6 +4,7 @@
 
 use std::io::Write;
 
+use super::markdown_cell as cell;
 use crate::check::CheckReport;
 use crate::diagnostic::{Diagnostic, Level};
 use crate::emit::repo_path;
@@ -49,8 +50,6 @@ pub fn render(report: &CheckReport, prefix: &str, out: &mut dyn Write) -> std::i
     }
     writeln!(out, "{}", escape_data(&super::human::summary(report)))
 }
-
-use super::markdown_cell as cell;
 
 /// The job summary: every finding in a table.
 pub fn step_summary(report: &CheckReport, prefix: &str) -> String {

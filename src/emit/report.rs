@@ -3,6 +3,7 @@
 
 use std::fmt::Write as _;
 
+use super::markdown_cell as md;
 use crate::emit::show::duration;
 use crate::report::{ActionRow, Report};
 
@@ -219,8 +220,6 @@ fn period_word(report: &Report) -> &'static str {
         crate::report::Period::Year => "year",
     }
 }
-
-use super::markdown_cell as md;
 
 pub fn markdown(report: &Report) -> String {
     let mut s = String::new();
