@@ -14,7 +14,8 @@
 //!   path   STRING, stored
 //! All text fields use `en_stem` with positions, as the text fields of
 //! lessons do. Writer settings are the ones of a lessons rebuild: one thread
-//! per CPU (at most 8), 128 MB shared, NoMergePolicy, documents added from
+//! per CPU (at most 8), 128 MB shared (`PLAIN_TANTIVY_MEMORY_MB` to change;
+//! lessons itself now uses 96 MB), NoMergePolicy, documents added from
 //! a rayon `par_iter`, one commit, then `wait_merging_threads`.
 //! Prints the number of documents and the seconds taken (walk to commit).
 
@@ -26,7 +27,8 @@ use tantivy::indexer::NoMergePolicy;
 use tantivy::schema::{IndexRecordOption, STORED, STRING, Schema, TextFieldIndexing, TextOptions};
 use tantivy::{Index, IndexWriter, TantivyDocument};
 
-const MEMORY: usize = 128 * 1024 * 1024;
+/// Writer memory shared by the threads, in MB (`PLAIN_TANTIVY_MEMORY_MB`).
+const MEMORY_MB: usize = 128;
 
 fn text(stored: bool) -> TextOptions {
     let options = TextOptions::default().set_indexing_options(
@@ -91,11 +93,15 @@ fn main() {
     let f_path = b.add_text_field("path", STRING | STORED);
     let tmp = tempfile::tempdir().expect("temporary folder");
     let index = Index::create_in_dir(tmp.path(), b.build()).expect("create index");
+    let memory_mb = std::env::var("PLAIN_TANTIVY_MEMORY_MB")
+        .ok()
+        .and_then(|m| m.parse::<usize>().ok())
+        .unwrap_or(MEMORY_MB);
     let threads = std::thread::available_parallelism()
         .map_or(2, |n| n.get())
         .clamp(1, 8);
     let mut writer: IndexWriter = index
-        .writer_with_num_threads(threads, MEMORY)
+        .writer_with_num_threads(threads, memory_mb << 20)
         .expect("index writer");
     writer.set_merge_policy(Box::new(NoMergePolicy));
 
@@ -118,9 +124,8 @@ fn main() {
     writer.commit().expect("commit");
     writer.wait_merging_threads().expect("merging threads");
     println!(
-        "{docs} docs in {:.3} s ({} threads)",
+        "{docs} docs in {:.3} s ({threads} threads, {memory_mb} MB)",
         started.elapsed().as_secs_f64(),
-        threads
     );
 }
 
