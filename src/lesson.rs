@@ -31,6 +31,25 @@ pub struct Moment {
 
 pub type Strings = Sp<Vec<Sp<String>>>;
 
+/// The text of an optional value, without its span.
+pub fn opt_text(v: &Option<Sp<String>>) -> Option<String> {
+    v.as_ref().map(|v| v.value.clone())
+}
+
+/// The texts of an optional list, without spans (empty when absent).
+pub fn all_texts(v: &Option<Strings>) -> Vec<String> {
+    v.iter()
+        .flat_map(|l| &l.value)
+        .map(|s| s.value.clone())
+        .collect()
+}
+
+/// Whether an action with this status is still to be done (and so can be
+/// overdue).
+pub fn is_open_action(status: Option<&str>) -> bool {
+    matches!(status, Some("open" | "in-progress"))
+}
+
 #[derive(Debug, Clone, PartialEq, Eq, Default)]
 pub struct Cause {
     /// The `[[causes]]` header (or inline table) of this cause.
@@ -121,6 +140,15 @@ pub struct Lesson {
 impl Lesson {
     pub fn causes(&self) -> &[Cause] {
         self.causes.as_ref().map_or(&[], |c| &c.value)
+    }
+
+    /// The text of the first level-2 section with this title (any case).
+    pub fn section<'t>(&self, text: &'t str, title: &str) -> Option<&'t str> {
+        self.body
+            .sections
+            .iter()
+            .find(|s| s.title.eq_ignore_ascii_case(title))
+            .and_then(|s| text.get(s.content.clone()))
     }
 
     pub fn actions(&self) -> &[Action] {

@@ -160,10 +160,6 @@ fn name(f: &Facts) -> &str {
     f.id.as_deref().unwrap_or(&f.path)
 }
 
-fn is_open(status: &Option<String>) -> bool {
-    matches!(status.as_deref(), Some("open" | "in-progress"))
-}
-
 fn median(mut values: Vec<i64>) -> Option<i64> {
     if values.is_empty() {
         return None;
@@ -199,7 +195,10 @@ fn keys_of(f: &Facts, by: GroupBy) -> Vec<&str> {
 /// actions that address it; for a category, those that address a cause of
 /// it; for a system or team, all of the lesson's open actions.
 fn open_actions_for(f: &Facts, by: GroupBy, group: &str) -> usize {
-    let open = f.actions.iter().filter(|a| is_open(&a.status));
+    let open = f
+        .actions
+        .iter()
+        .filter(|a| crate::lesson::is_open_action(a.status.as_deref()));
     match by {
         GroupBy::Key => open
             .filter(|a| a.addresses.iter().any(|k| k == group))
@@ -466,7 +465,8 @@ pub fn actions(all: &[Facts], filter: &ActionFilter, today: jiff::civil::Date) -
                     kind: a.kind.clone(),
                     owner: a.owner.clone(),
                     due: due.map(|d| d.to_string()),
-                    overdue: is_open(&a.status) && due.is_some_and(|d| d < as_of),
+                    overdue: crate::lesson::is_open_action(a.status.as_deref())
+                        && due.is_some_and(|d| d < as_of),
                     status: a.status.clone(),
                     completed: a.completed.map(|c| day(c).to_string()),
                     addresses: a.addresses.clone(),

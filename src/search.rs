@@ -593,22 +593,11 @@ pub struct Target {
 
 impl Target {
     pub fn from_lesson(lesson: &Lesson, text: &str) -> Target {
-        let value = |v: &Option<crate::lesson::Sp<String>>| {
-            v.as_ref().map(|s| s.value.clone()).unwrap_or_default()
-        };
-        let summary = lesson
-            .body
-            .sections
-            .iter()
-            .find(|s| s.title.eq_ignore_ascii_case("summary"))
-            .and_then(|s| text.get(s.content.clone()))
-            .unwrap_or("")
-            .to_string();
         Target {
             path: lesson.path.clone(),
-            id: lesson.id.as_ref().map(|i| i.value.clone()),
-            title: value(&lesson.title),
-            summary,
+            id: crate::lesson::opt_text(&lesson.id),
+            title: crate::lesson::opt_text(&lesson.title).unwrap_or_default(),
+            summary: lesson.section(text, "summary").unwrap_or("").to_string(),
             body: text.get(lesson.body.span.clone()).unwrap_or("").to_string(),
             causes: lesson
                 .causes()

@@ -5,7 +5,7 @@ use std::io::Write;
 use anstyle::{AnsiColor, Style};
 use serde::Serialize;
 
-use crate::lesson::{Lesson, Moment, Sp};
+use crate::lesson::{Lesson, Moment, Sp, all_texts, is_open_action, opt_text};
 
 /// Git facts about the file, as stored in the index.
 #[derive(Debug, Clone, Default, Serialize)]
@@ -71,17 +71,6 @@ pub struct SectionView {
     pub text: String,
 }
 
-fn s(v: &Option<Sp<String>>) -> Option<String> {
-    v.as_ref().map(|v| v.value.clone())
-}
-
-fn list(v: &Option<crate::lesson::Strings>) -> Vec<String> {
-    v.iter()
-        .flat_map(|l| &l.value)
-        .map(|s| s.value.clone())
-        .collect()
-}
-
 fn when(m: &Option<Sp<Moment>>) -> Option<String> {
     let m = &m.as_ref()?.value;
     let dt = jiff::tz::Offset::UTC.to_datetime(m.utc);
@@ -103,12 +92,12 @@ impl View {
                 .map(|m| jiff::tz::Offset::UTC.to_datetime(m.value.utc).date())
         };
         View {
-            id: s(&lesson.id),
-            title: s(&lesson.title),
+            id: opt_text(&lesson.id),
+            title: opt_text(&lesson.title),
             path: lesson.path.clone(),
-            status: s(&lesson.status),
-            kind: s(&lesson.kind),
-            severity: s(&lesson.severity),
+            status: opt_text(&lesson.status),
+            kind: opt_text(&lesson.kind),
+            severity: opt_text(&lesson.severity),
             occurred: when(&lesson.occurred),
             detected: when(&lesson.detected),
             contained: when(&lesson.contained),
@@ -117,37 +106,37 @@ impl View {
             time_to_detect: since(&lesson.occurred, &lesson.detected),
             time_to_contain: since(&lesson.occurred, &lesson.contained),
             time_to_recover: since(&lesson.occurred, &lesson.recovered),
-            systems: list(&lesson.systems),
-            teams: list(&lesson.teams),
-            tags: list(&lesson.tags),
-            functions: list(&lesson.functions),
-            participants: list(&lesson.participants),
-            related: list(&lesson.related),
+            systems: all_texts(&lesson.systems),
+            teams: all_texts(&lesson.teams),
+            tags: all_texts(&lesson.tags),
+            functions: all_texts(&lesson.functions),
+            participants: all_texts(&lesson.participants),
+            related: all_texts(&lesson.related),
             causes: lesson
                 .causes()
                 .iter()
                 .map(|c| CauseView {
-                    category: s(&c.category),
-                    key: s(&c.key),
-                    summary: s(&c.summary),
+                    category: opt_text(&c.category),
+                    key: opt_text(&c.key),
+                    summary: opt_text(&c.summary),
                 })
                 .collect(),
             actions: lesson
                 .actions()
                 .iter()
                 .map(|a| {
-                    let status = s(&a.status);
-                    let open = matches!(status.as_deref(), Some("open" | "in-progress"));
+                    let status = opt_text(&a.status);
+                    let open = is_open_action(status.as_deref());
                     ActionView {
-                        summary: s(&a.summary),
-                        kind: s(&a.kind),
-                        owner: s(&a.owner),
+                        summary: opt_text(&a.summary),
+                        kind: opt_text(&a.kind),
+                        owner: opt_text(&a.owner),
                         due: day(&a.due).map(|d| d.to_string()),
                         overdue: open && day(&a.due).is_some_and(|d| d < today),
                         status,
                         completed: day(&a.completed).map(|d| d.to_string()),
-                        addresses: list(&a.addresses),
-                        link: s(&a.link),
+                        addresses: all_texts(&a.addresses),
+                        link: opt_text(&a.link),
                     }
                 })
                 .collect(),

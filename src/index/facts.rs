@@ -6,7 +6,7 @@ use std::path::Path;
 
 use serde::{Deserialize, Serialize};
 
-use crate::lesson::{Lesson, Moment, Sp, Strings};
+use crate::lesson::{Lesson, Moment, Sp, all_texts, opt_text};
 
 #[derive(Debug, Clone, Default, PartialEq, Eq, Serialize, Deserialize)]
 pub struct CauseFacts {
@@ -48,55 +48,44 @@ pub struct Facts {
     pub actions: Vec<ActionFacts>,
 }
 
-fn s(v: &Option<Sp<String>>) -> Option<String> {
-    v.as_ref().map(|v| v.value.clone())
-}
-
 fn t(v: &Option<Sp<Moment>>) -> Option<i64> {
     v.as_ref().map(|m| m.value.utc.as_second())
-}
-
-fn list(v: &Option<Strings>) -> Vec<String> {
-    v.iter()
-        .flat_map(|l| &l.value)
-        .map(|s| s.value.clone())
-        .collect()
 }
 
 impl Facts {
     pub fn from_lesson(lesson: &Lesson) -> Facts {
         Facts {
             path: lesson.path.clone(),
-            id: s(&lesson.id),
-            status: s(&lesson.status),
-            kind: s(&lesson.kind),
-            severity: s(&lesson.severity),
+            id: opt_text(&lesson.id),
+            status: opt_text(&lesson.status),
+            kind: opt_text(&lesson.kind),
+            severity: opt_text(&lesson.severity),
             occurred: t(&lesson.occurred),
             detected: t(&lesson.detected),
             contained: t(&lesson.contained),
             recovered: t(&lesson.recovered),
-            systems: list(&lesson.systems),
-            teams: list(&lesson.teams),
+            systems: all_texts(&lesson.systems),
+            teams: all_texts(&lesson.teams),
             causes: lesson
                 .causes()
                 .iter()
                 .map(|c| CauseFacts {
-                    category: s(&c.category),
-                    key: s(&c.key),
+                    category: opt_text(&c.category),
+                    key: opt_text(&c.key),
                 })
                 .collect(),
             actions: lesson
                 .actions()
                 .iter()
                 .map(|a| ActionFacts {
-                    summary: s(&a.summary),
-                    kind: s(&a.kind),
-                    owner: s(&a.owner),
+                    summary: opt_text(&a.summary),
+                    kind: opt_text(&a.kind),
+                    owner: opt_text(&a.owner),
                     due: t(&a.due),
-                    status: s(&a.status),
+                    status: opt_text(&a.status),
                     completed: t(&a.completed),
-                    addresses: list(&a.addresses),
-                    link: s(&a.link),
+                    addresses: all_texts(&a.addresses),
+                    link: opt_text(&a.link),
                 })
                 .collect(),
         }

@@ -343,6 +343,7 @@ pub fn open(kb: &KnowledgeBase, options: &Options) -> Result<SearchIndex, Error>
     let files = repo::scan_lessons(kb);
     timings.step("scan files (readdir + fstatat)");
     let head = history::head(kb);
+    let config = config_hash(kb);
     timings.step("read git HEAD");
     let mut reason = if options.rebuild {
         Some("rebuild requested".to_string())
@@ -352,7 +353,7 @@ pub fn open(kb: &KnowledgeBase, options: &Options) -> Result<SearchIndex, Error>
     if reason.is_none() {
         // The common case takes no lock: nothing changed.
         match Generation::open(&cache) {
-            Ok(generation) if generation.payload.config != config_hash(kb) => {
+            Ok(generation) if generation.payload.config != config => {
                 reason = Some("lessons.toml changed".to_string());
             }
             Ok(generation) if !head_follows(kb, &head, &generation.payload.head) => {
@@ -395,16 +396,16 @@ pub fn open(kb: &KnowledgeBase, options: &Options) -> Result<SearchIndex, Error>
     let generation = if options.rebuild {
         None
     } else {
-        Generation::open(&cache).ok().filter(|g| {
-            g.payload.config == config_hash(kb) && head_follows(kb, &head, &g.payload.head)
-        })
+        Generation::open(&cache)
+            .ok()
+            .filter(|g| g.payload.config == config && head_follows(kb, &head, &g.payload.head))
     };
     match generation {
-        Some(generation) => match update(kb, generation, &files, head.clone()) {
+        Some(generation) => match update(kb, generation, &files, head.clone(), &config) {
             // A damaged manifest or facts file: the files are the truth.
             Err(Error::Index(why)) => {
                 eprintln!("note: rebuilding the search index: {why}");
-                rebuild(kb, &cache, &files, head, why, options.progress)
+                rebuild(kb, &cache, &files, head, why, options.progress, &config)
             }
             result => result,
         },
@@ -413,7 +414,7 @@ pub fn open(kb: &KnowledgeBase, options: &Options) -> Result<SearchIndex, Error>
             if why != "no index yet" && why != "rebuild requested" {
                 eprintln!("note: rebuilding the search index: {why}");
             }
-            rebuild(kb, &cache, &files, head, why, options.progress)
+            rebuild(kb, &cache, &files, head, why, options.progress, &config)
         }
     }
 }
@@ -577,6 +578,7 @@ fn update(
     mut generation: Generation,
     files: &[Stat],
     head: Option<String>,
+    config: &str,
 ) -> Result<SearchIndex, Error> {
     let plan =
         plan(&generation.manifest, files, &head, &generation.payload.head).map_err(Error::Index)?;
@@ -680,7 +682,7 @@ fn update(
             &manifest_text,
             &facts_bytes,
             head,
-            &config_hash(kb),
+            config,
         )?;
         timings.step("update: commit");
         drop(writer);
@@ -704,6 +706,7 @@ fn rebuild(
     head: Option<String>,
     why: String,
     progress: bool,
+    config: &str,
 ) -> Result<SearchIndex, Error> {
     let name = format!(
         "gen-{}-{}",
@@ -767,7 +770,7 @@ fn rebuild(
         &manifest.to_text(),
         &facts_bytes,
         head,
-        &config_hash(kb),
+        config,
     )?;
     writer
         .wait_merging_threads()
