@@ -7,11 +7,9 @@
 //! of the keys it `addresses` appears in another lesson that occurred on a
 //! later UTC day.
 
-use std::collections::{BTreeMap, BTreeSet};
-
 use serde::Serialize;
 
-use crate::index::facts::Facts;
+use crate::index::facts::{Action, Cause, Facts};
 
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, clap::ValueEnum)]
 #[serde(rename_all = "lowercase")]
@@ -52,11 +50,11 @@ impl Period {
     }
 
     /// The number of the period a day falls in, counted from year 0.
-    fn number(self, day: jiff::civil::Date) -> i64 {
-        let (y, m) = (i64::from(day.year()), i64::from(day.month()) - 1);
+    fn number(self, days: i64) -> i64 {
+        let (y, m, _) = civil(days);
         match self {
-            Period::Month => y * 12 + m,
-            Period::Quarter => y * 4 + m / 3,
+            Period::Month => y * 12 + m - 1,
+            Period::Quarter => y * 4 + (m - 1) / 3,
             Period::Year => y,
         }
     }
@@ -120,9 +118,44 @@ pub struct IneffectiveAction<'a> {
     pub completed: String,
     /// The later lessons with the cause, earliest first (at most
     /// [`MAX_RECURRENCES_LISTED`]).
-    pub recurred_in: Vec<&'a str>,
+    pub recurred_in: Recurrences<'a>,
     /// How many later lessons have the cause.
     pub recurrences: usize,
+}
+
+/// The later lessons with a cause, as a window on the list of all the
+/// lessons with it: tens of thousands of ineffective actions share a few
+/// such lists rather than each holding twenty names.
+#[derive(Debug, Clone)]
+pub struct Recurrences<'a> {
+    /// Every lesson with the cause, in time order.
+    all: std::sync::Arc<[&'a str]>,
+    /// Where the later ones start.
+    start: usize,
+    /// The lesson of the action itself, when it is among them.
+    skip: Option<usize>,
+}
+
+impl<'a> Recurrences<'a> {
+    /// The names listed (at most [`MAX_RECURRENCES_LISTED`]).
+    pub fn iter(&self) -> impl Iterator<Item = &'a str> + '_ {
+        self.all[self.start..]
+            .iter()
+            .enumerate()
+            .filter(|(i, _)| Some(self.start + i) != self.skip)
+            .map(|(_, name)| *name)
+            .take(MAX_RECURRENCES_LISTED)
+    }
+
+    pub fn join(&self, separator: &str) -> String {
+        self.iter().collect::<Vec<_>>().join(separator)
+    }
+}
+
+impl Serialize for Recurrences<'_> {
+    fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
+        serializer.collect_seq(self.iter())
+    }
 }
 
 #[derive(Debug, Clone, Serialize)]
@@ -156,11 +189,11 @@ pub fn day(secs: i64) -> jiff::civil::Date {
 }
 
 /// The name a lesson goes by in reports: its id, else its path.
-fn name(f: &Facts) -> &str {
-    f.id.as_deref().unwrap_or(&f.path)
+fn name<'a>(f: &Facts<'a>) -> &'a str {
+    f.id.unwrap_or(f.path)
 }
 
-fn median(mut values: Vec<i64>) -> Option<i64> {
+fn median(values: &mut [i64]) -> Option<i64> {
     if values.is_empty() {
         return None;
     }
@@ -173,129 +206,205 @@ fn median(mut values: Vec<i64>) -> Option<i64> {
     })
 }
 
-/// The groups a lesson belongs to, each once (a lesson counts once per
-/// group however many of its causes share it).
-fn keys_of(f: &Facts, by: GroupBy) -> Vec<&str> {
-    let mut keys: Vec<&str> = match by {
-        GroupBy::Key => f.causes.iter().filter_map(|c| c.key.as_deref()).collect(),
-        GroupBy::Category => f
-            .causes
-            .iter()
-            .filter_map(|c| c.category.as_deref())
-            .collect(),
-        GroupBy::System => f.systems.iter().map(String::as_str).collect(),
-        GroupBy::Team => f.teams.iter().map(String::as_str).collect(),
-    };
-    keys.sort_unstable();
-    keys.dedup();
-    keys
+/// The UTC day of a time, counted from 1970-01-01.
+fn day_number(secs: i64) -> i64 {
+    secs.div_euclid(86_400)
 }
 
-/// Open actions of a lesson that concern a group: for a cause key, the
-/// actions that address it; for a category, those that address a cause of
-/// it; for a system or team, all of the lesson's open actions.
-fn open_actions_for(f: &Facts, by: GroupBy, group: &str) -> usize {
-    let open = f
-        .actions
-        .iter()
-        .filter(|a| crate::lesson::is_open_action(a.status.as_deref()));
-    match by {
-        GroupBy::Key => open
-            .filter(|a| a.addresses.iter().any(|k| k == group))
-            .count(),
-        GroupBy::Category => {
-            let keys: BTreeSet<&str> = f
-                .causes
-                .iter()
-                .filter(|c| c.category.as_deref() == Some(group))
-                .filter_map(|c| c.key.as_deref())
-                .collect();
-            open.filter(|a| a.addresses.iter().any(|k| keys.contains(k.as_str())))
-                .count()
+/// The civil date of a day number (H. Hinnant's `civil_from_days`): the
+/// report turns 100,000 times into days, and this costs a few operations.
+fn civil(days: i64) -> (i64, i64, i64) {
+    let z = days + 719_468;
+    let era = z.div_euclid(146_097);
+    let doe = z - era * 146_097;
+    let yoe = (doe - doe / 1_460 + doe / 36_524 - doe / 146_096) / 365;
+    let doy = doe - (365 * yoe + yoe / 4 - yoe / 100);
+    let mp = (5 * doy + 2) / 153;
+    let d = doy - (153 * mp + 2) / 5 + 1;
+    let m = if mp < 10 { mp + 3 } else { mp - 9 };
+    (yoe + era * 400 + i64::from(m <= 2), m, d)
+}
+
+/// The day number of a date (the inverse of [`civil`]).
+fn days_from_civil(date: jiff::civil::Date) -> i64 {
+    let (m, d) = (i64::from(date.month()), i64::from(date.day()));
+    let y = i64::from(date.year()) - i64::from(m <= 2);
+    let era = y.div_euclid(400);
+    let yoe = y - era * 400;
+    let doy = (153 * ((m + 9) % 12) + 2) / 5 + d - 1;
+    let doe = yoe * 365 + yoe / 4 - yoe / 100 + doy;
+    era * 146_097 + doe - 719_468
+}
+
+fn day_string(days: i64) -> String {
+    let (y, m, d) = civil(days);
+    format!("{y:04}-{m:02}-{d:02}")
+}
+
+/// Calls `each` once per group of `f` (a lesson counts once per group
+/// however many of its causes share it), without allocating.
+fn each_key<'a>(f: &Facts<'a>, by: GroupBy, mut each: impl FnMut(&'a str)) {
+    fn distinct<'a>(items: impl Iterator<Item = &'a str> + Clone, each: &mut impl FnMut(&'a str)) {
+        for (i, key) in items.clone().enumerate() {
+            if !items.clone().take(i).any(|k| k == key) {
+                each(key);
+            }
         }
-        GroupBy::System | GroupBy::Team => open.count(),
+    }
+    match by {
+        GroupBy::Key => distinct(f.causes.iter().filter_map(|c| c.key), &mut each),
+        GroupBy::Category => distinct(f.causes.iter().filter_map(|c| c.category), &mut each),
+        GroupBy::System => distinct(f.systems.iter(), &mut each),
+        GroupBy::Team => distinct(f.teams.iter(), &mut each),
     }
 }
 
+/// Each group's lessons, as positions in `order` (so in time order).
+type Members<'a> = rustc_hash::FxHashMap<&'a str, Vec<u32>>;
+
+/// Each cause key's lessons, by name, in time order.
+type Names<'a> = rustc_hash::FxHashMap<&'a str, std::sync::Arc<[&'a str]>>;
+
+fn members<'a>(order: &[&Facts<'a>], by: GroupBy) -> Members<'a> {
+    let mut members = Members::default();
+    for (i, f) in order.iter().enumerate() {
+        each_key(f, by, |key| members.entry(key).or_default().push(i as u32));
+    }
+    members
+}
+
 /// Builds the report from every lesson's facts.
-pub fn build<'a>(all: &'a [Facts], options: &Options) -> Report<'a> {
-    let lessons: Vec<&'a Facts> = all
+pub fn build<'a>(all: &'a [Facts<'a>], options: &Options) -> Report<'a> {
+    let mut timings = crate::index::Timings::new();
+    let since = options.since.map(days_from_civil);
+    let until = options.until.map(days_from_civil);
+    // The lessons counted, in time order: groups and recurrence lists are
+    // then built in order, with no sorting per group.
+    let mut order: Vec<&'a Facts<'a>> = all
         .iter()
         .filter(|f| {
             let Some(occurred) = f.occurred else {
                 return false;
             };
-            let d = day(occurred);
-            options.since.is_none_or(|s| d >= s)
-                && options.until.is_none_or(|u| d <= u)
+            let d = day_number(occurred);
+            since.is_none_or(|s| d >= s)
+                && until.is_none_or(|u| d <= u)
                 && (options.statuses.is_empty()
                     || f.status
-                        .as_ref()
-                        .is_some_and(|s| options.statuses.contains(s)))
+                        .is_some_and(|s| options.statuses.iter().any(|w| w == s)))
         })
         .collect();
-    let first = lessons.iter().filter_map(|f| f.occurred).min().map(day);
-    let last = lessons.iter().filter_map(|f| f.occurred).max().map(day);
+    {
+        use rayon::slice::ParallelSliceMut;
+        order.par_sort_unstable_by(|a, b| {
+            (a.occurred, a.id, a.path).cmp(&(b.occurred, b.id, b.path))
+        });
+    }
+    let days: Vec<i64> = order
+        .iter()
+        .map(|f| day_number(f.occurred.unwrap_or_default()))
+        .collect();
+    let first = days.first().copied();
+    let last = days.last().copied();
+    let date = |n: i64| {
+        let (y, m, d) = civil(n);
+        jiff::civil::Date::new(y as i16, m as i8, d as i8).unwrap_or_default()
+    };
     let periods = match (first, last) {
-        (Some(a), Some(b)) => options.period.range(a, b),
+        (Some(a), Some(b)) => options.period.range(date(a), date(b)),
         _ => Vec::new(),
     };
 
-    let mut members: BTreeMap<&str, Vec<&'a Facts>> = BTreeMap::new();
-    for f in &lessons {
-        for key in keys_of(f, options.by) {
-            members.entry(key).or_default().push(f);
-        }
-    }
-    let mut groups: Vec<Group> = members
-        .into_iter()
-        .filter(|(_, fs)| fs.len() >= options.min_count.max(1))
-        .map(|(group, mut fs)| {
-            fs.sort_by(|a, b| (a.occurred, &a.id, &a.path).cmp(&(b.occurred, &b.id, &b.path)));
-            let systems: rustc_hash::FxHashSet<&str> = fs
+    timings.step("report: lessons in time order");
+    // Groups and the pass over actions are independent: two cores compute
+    // them side by side.
+    let by_key = members(&order, GroupBy::Key);
+    timings.step("report: lessons by cause key");
+    let (mut groups, pass) = rayon::join(
+        || groups(&order, &days, &by_key, options, first, periods.len()),
+        || {
+            let names: Names = by_key
                 .iter()
-                .flat_map(|f| f.systems.iter().map(String::as_str))
+                .map(|(&key, list)| (key, list.iter().map(|&i| name(order[i as usize])).collect()))
                 .collect();
-            let mut systems: Vec<&str> = systems.into_iter().collect();
+            actions_pass(&order, &days, &by_key, &names, options.by)
+        },
+    );
+    timings.step("report: groups and actions");
+    for group in &mut groups {
+        group.open_actions = pass.open.get(group.name.as_str()).copied().unwrap_or(0);
+    }
+
+    Report {
+        lessons: order.len(),
+        by: options.by,
+        min_count: options.min_count,
+        since: options.since.map(|d| d.to_string()),
+        until: options.until.map(|d| d.to_string()),
+        first_occurred: first.map(day_string),
+        last_occurred: last.map(day_string),
+        period: options.period,
+        periods,
+        groups,
+        ineffective_actions: pass.ineffective,
+        unaddressed_causes: pass.unaddressed,
+    }
+}
+
+fn groups<'a>(
+    order: &[&'a Facts<'a>],
+    days: &[i64],
+    by_key: &Members<'a>,
+    options: &Options,
+    first: Option<i64>,
+    periods: usize,
+) -> Vec<Group<'a>> {
+    let other;
+    let members = if options.by == GroupBy::Key {
+        by_key
+    } else {
+        other = members(order, options.by);
+        &other
+    };
+    let period_of = |n: i64| options.period.number(n);
+    let base = first.map(period_of);
+    use rayon::prelude::*;
+    let mut groups: Vec<Group> = members
+        .par_iter()
+        .filter(|(_, ms)| ms.len() >= options.min_count.max(1))
+        .map(|(&group, ms)| {
+            let fs = || ms.iter().map(|&i| order[i as usize]);
+            let systems: rustc_hash::FxHashSet<&str> =
+                fs().flat_map(|f| f.systems.iter()).collect();
+            let mut systems: Vec<String> = systems.into_iter().map(str::to_string).collect();
             systems.sort_unstable();
-            let mut trend = vec![0; periods.len()];
-            if let Some(first) = first {
-                let base = options.period.number(first);
-                for f in &fs {
-                    let Some(o) = f.occurred else { continue };
-                    let i = options.period.number(day(o)) - base;
-                    if let Some(slot) = usize::try_from(i).ok().and_then(|i| trend.get_mut(i)) {
+            let mut trend = vec![0; periods];
+            if let Some(base) = base {
+                for &i in ms {
+                    let p = period_of(days[i as usize]) - base;
+                    if let Some(slot) = usize::try_from(p).ok().and_then(|p| trend.get_mut(p)) {
                         *slot += 1;
                     }
                 }
             }
-            let delta = |pick: fn(&Facts) -> Option<i64>| {
-                median(
-                    fs.iter()
-                        .filter_map(|f| Some(pick(f)? - f.occurred?))
-                        .filter(|d| *d >= 0)
-                        .collect(),
-                )
+            let mut deltas = Vec::new();
+            let mut delta = |pick: fn(&Facts) -> Option<i64>| {
+                deltas.clear();
+                deltas.extend(
+                    fs().filter_map(|f| Some(pick(f)? - f.occurred?))
+                        .filter(|d| *d >= 0),
+                );
+                median(&mut deltas)
             };
             Group {
                 name: group.to_string(),
-                count: fs.len(),
-                lessons: fs.iter().map(|f| name(f)).collect(),
-                first_occurred: fs
-                    .first()
-                    .and_then(|f| f.occurred)
-                    .map(|o| day(o).to_string())
-                    .unwrap_or_default(),
-                last_occurred: fs
-                    .last()
-                    .and_then(|f| f.occurred)
-                    .map(|o| day(o).to_string())
-                    .unwrap_or_default(),
-                systems: systems.into_iter().map(str::to_string).collect(),
-                open_actions: fs
-                    .iter()
-                    .map(|f| open_actions_for(f, options.by, group))
-                    .sum(),
+                count: ms.len(),
+                lessons: fs().map(name).collect(),
+                first_occurred: day_string(days[ms[0] as usize]),
+                last_occurred: day_string(days[ms[ms.len() - 1] as usize]),
+                systems,
+                // Filled in from the pass over actions.
+                open_actions: 0,
                 trend,
                 median_time_to_detect: delta(|f| f.detected),
                 median_time_to_contain: delta(|f| f.contained),
@@ -310,134 +419,206 @@ pub fn build<'a>(all: &'a [Facts], options: &Options) -> Report<'a> {
             .then_with(|| b.last_occurred.cmp(&a.last_occurred))
             .then_with(|| a.name.cmp(&b.name))
     });
+    groups
+}
 
-    Report {
-        lessons: lessons.len(),
-        by: options.by,
-        min_count: options.min_count,
-        since: options.since.map(|d| d.to_string()),
-        until: options.until.map(|d| d.to_string()),
-        first_occurred: first.map(|d| d.to_string()),
-        last_occurred: last.map(|d| d.to_string()),
-        period: options.period,
-        periods,
-        groups,
-        ineffective_actions: ineffective_actions(&lessons),
-        unaddressed_causes: unaddressed_causes(&lessons),
+/// What one walk through every action finds: each action is decoded once.
+#[derive(Default)]
+struct Pass<'a> {
+    /// Open actions per group (see [`Group::open_actions`]).
+    open: rustc_hash::FxHashMap<&'a str, usize>,
+    /// Done actions whose addressed cause came back in a later lesson.
+    ineffective: Vec<IneffectiveAction<'a>>,
+    /// Cause keys that no action of their lesson addresses.
+    unaddressed: Vec<UnaddressedCause<'a>>,
+}
+
+impl<'a> Pass<'a> {
+    /// The passes over consecutive chunks, as one: each list is copied
+    /// once into its final size (merging pairwise copied it at each level).
+    fn concat(passes: Vec<Pass<'a>>) -> Pass<'a> {
+        let mut all = Pass {
+            open: Default::default(),
+            ineffective: Vec::with_capacity(passes.iter().map(|p| p.ineffective.len()).sum()),
+            unaddressed: Vec::with_capacity(passes.iter().map(|p| p.unaddressed.len()).sum()),
+        };
+        for pass in passes {
+            for (group, n) in pass.open {
+                *all.open.entry(group).or_default() += n;
+            }
+            all.ineffective.extend(pass.ineffective);
+            all.unaddressed.extend(pass.unaddressed);
+        }
+        all
+    }
+
+    /// One lesson, at position `me` in `order`.
+    fn lesson(&mut self, me: u32, f: &Facts<'a>, at: &Context<'a, '_>, by: GroupBy) {
+        let causes: Vec<Cause<'a>> = f.causes.iter().collect();
+        let mut addressed = vec![false; causes.len()];
+        let mut categories: Vec<&'a str> = Vec::new();
+        for action in f.actions.iter() {
+            let open = crate::lesson::is_open_action(action.status);
+            let completed = match (action.status, action.completed) {
+                (Some("done"), Some(c)) => Some(day_number(c)),
+                _ => None,
+            };
+            categories.clear();
+            for (i, key) in action.addresses.iter().enumerate() {
+                if action.addresses.iter().take(i).any(|k| k == key) {
+                    continue;
+                }
+                let mut own = false;
+                for (c, cause) in causes.iter().enumerate() {
+                    if cause.key == Some(key) {
+                        addressed[c] = true;
+                        own = true;
+                        if let Some(category) = cause.category
+                            && !categories.contains(&category)
+                        {
+                            categories.push(category);
+                        }
+                    }
+                }
+                if open && own && by == GroupBy::Key {
+                    *self.open.entry(key).or_default() += 1;
+                }
+                if let Some(completed) = completed {
+                    self.ineffective(me, f, action, key, completed, at);
+                }
+            }
+            if open {
+                match by {
+                    GroupBy::Key => {}
+                    GroupBy::Category => {
+                        for category in &categories {
+                            *self.open.entry(category).or_default() += 1;
+                        }
+                    }
+                    GroupBy::System | GroupBy::Team => {
+                        each_key(f, by, |group| *self.open.entry(group).or_default() += 1);
+                    }
+                }
+            }
+        }
+        for (i, cause) in causes.iter().enumerate() {
+            let Some(key) = cause.key else { continue };
+            if addressed[i] || causes[..i].iter().any(|c| c.key == Some(key)) {
+                continue;
+            }
+            self.unaddressed.push(UnaddressedCause {
+                lesson: name(f),
+                cause: key,
+                category: cause.category,
+            });
+        }
+    }
+
+    /// Whether a done `action` of lesson `me`, addressing `key`, was
+    /// followed by the key in a lesson of a later day than `completed`.
+    fn ineffective(
+        &mut self,
+        me: u32,
+        f: &Facts<'a>,
+        action: Action<'a>,
+        key: &'a str,
+        completed: i64,
+        at: &Context<'a, '_>,
+    ) {
+        let (Some(list), Some(all)) = (at.by_key.get(key), at.names.get(key)) else {
+            return;
+        };
+        // Strictly later days: the completed day itself does not count.
+        let start = list.partition_point(|&j| at.days[j as usize] <= completed);
+        // The lesson itself is in the list only if it occurred after its
+        // own action was completed.
+        let skip = list[start..]
+            .iter()
+            .position(|&j| j == me)
+            .map(|i| start + i);
+        let recurrences = list.len() - start - usize::from(skip.is_some());
+        if recurrences == 0 {
+            return;
+        }
+        self.ineffective.push(IneffectiveAction {
+            lesson: name(f),
+            action: action.summary.unwrap_or(""),
+            cause: key,
+            completed: day_string(completed),
+            recurred_in: Recurrences {
+                all: all.clone(),
+                start,
+                skip,
+            },
+            recurrences,
+        });
     }
 }
 
-/// Done actions whose addressed cause came back in a later lesson.
-fn ineffective_actions<'a>(lessons: &[&'a Facts]) -> Vec<IneffectiveAction<'a>> {
-    // Each key's lessons, by the day they occurred.
-    let mut by_key: BTreeMap<&'a str, Vec<(jiff::civil::Date, &'a Facts)>> = BTreeMap::new();
-    for f in lessons {
-        let Some(occurred) = f.occurred else { continue };
-        let keys = keys_of(f, GroupBy::Key);
-        for key in keys {
-            by_key.entry(key).or_default().push((day(occurred), f));
-        }
-    }
-    for list in by_key.values_mut() {
-        list.sort_by(|(d1, f1), (d2, f2)| (d1, &f1.id, &f1.path).cmp(&(d2, &f2.id, &f2.path)));
-    }
-    let mut out = Vec::new();
-    for f in lessons {
-        for action in &f.actions {
-            if action.status.as_deref() != Some("done") {
-                continue;
-            }
-            let Some(completed) = action.completed.map(day) else {
-                continue;
-            };
-            let keys: BTreeSet<&str> = action.addresses.iter().map(String::as_str).collect();
-            for key in keys {
-                let Some(list) = by_key.get(key) else {
-                    continue;
+/// What the pass over actions looks things up in.
+struct Context<'a, 'c> {
+    days: &'c [i64],
+    by_key: &'c Members<'a>,
+    names: &'c Names<'a>,
+}
+
+/// Walks every action once, in parallel chunks of lessons.
+fn actions_pass<'a>(
+    order: &[&'a Facts<'a>],
+    days: &[i64],
+    by_key: &Members<'a>,
+    names: &Names<'a>,
+    by: GroupBy,
+) -> Pass<'a> {
+    use rayon::prelude::*;
+    const CHUNK: usize = 4096;
+    let passes: Vec<Pass> = order
+        .par_chunks(CHUNK)
+        .enumerate()
+        .map(|(c, chunk)| {
+            let mut pass = Pass::default();
+            for (i, f) in chunk.iter().enumerate() {
+                let at = Context {
+                    days,
+                    by_key,
+                    names,
                 };
-                // Strictly later days: the completed day itself does not count.
-                let start = list.partition_point(|(d, _)| *d <= completed);
-                let later = list[start..]
-                    .iter()
-                    .filter(|(_, other)| other.path != f.path);
-                // The lesson itself is in the list only if it occurred
-                // after its own action was completed.
-                let own = f.occurred.is_some_and(|o| day(o) > completed)
-                    && f.causes.iter().any(|c| c.key.as_deref() == Some(key));
-                let recurrences = list.len() - start - usize::from(own);
-                if recurrences == 0 {
-                    continue;
-                }
-                out.push(IneffectiveAction {
-                    lesson: name(f),
-                    action: action.summary.as_deref().unwrap_or(""),
-                    cause: key,
-                    completed: completed.to_string(),
-                    recurred_in: {
-                        let mut names = Vec::with_capacity(recurrences.min(MAX_RECURRENCES_LISTED));
-                        names.extend(later.take(MAX_RECURRENCES_LISTED).map(|(_, o)| name(o)));
-                        names
-                    },
-                    recurrences,
-                });
+                pass.lesson((c * CHUNK + i) as u32, f, &at, by);
             }
-        }
-    }
+            pass
+        })
+        .collect();
+    let mut pass = Pass::concat(passes);
     // The actions that failed most often first.
-    out.sort_by(|a, b| {
+    pass.ineffective.par_sort_unstable_by(|a, b| {
         b.recurrences.cmp(&a.recurrences).then_with(|| {
-            (&a.cause, &a.completed, &a.lesson, &a.action).cmp(&(
-                &b.cause,
+            (a.cause, &a.completed, a.lesson, a.action).cmp(&(
+                b.cause,
                 &b.completed,
-                &b.lesson,
-                &b.action,
+                b.lesson,
+                b.action,
             ))
         })
     });
-    out
-}
-
-/// Cause keys that no action of their lesson addresses.
-fn unaddressed_causes<'a>(lessons: &[&'a Facts]) -> Vec<UnaddressedCause<'a>> {
-    let mut out = Vec::new();
-    for f in lessons {
-        let addressed: BTreeSet<&str> = f
-            .actions
-            .iter()
-            .flat_map(|a| a.addresses.iter().map(String::as_str))
-            .collect();
-        let mut seen = BTreeSet::new();
-        for cause in &f.causes {
-            let Some(key) = cause.key.as_deref() else {
-                continue;
-            };
-            if !addressed.contains(key) && seen.insert(key) {
-                out.push(UnaddressedCause {
-                    lesson: name(f),
-                    cause: key,
-                    category: cause.category.as_deref(),
-                });
-            }
-        }
-    }
-    out.sort_by(|a, b| (&a.lesson, &a.cause).cmp(&(&b.lesson, &b.cause)));
-    out
+    pass.unaddressed
+        .par_sort_unstable_by(|a, b| (a.lesson, a.cause).cmp(&(b.lesson, b.cause)));
+    pass
 }
 
 /// One action, for `lessons actions`.
 #[derive(Debug, Clone, Serialize)]
-pub struct ActionRow {
-    pub lesson: String,
-    pub path: String,
-    pub summary: String,
+pub struct ActionRow<'a> {
+    pub lesson: &'a str,
+    pub path: &'a str,
+    pub summary: &'a str,
     #[serde(rename = "type")]
-    pub kind: Option<String>,
-    pub owner: Option<String>,
+    pub kind: Option<&'a str>,
+    pub owner: Option<&'a str>,
     pub due: Option<String>,
-    pub status: Option<String>,
+    pub status: Option<&'a str>,
     pub completed: Option<String>,
-    pub addresses: Vec<String>,
-    pub link: Option<String>,
+    pub addresses: crate::index::facts::Strs<'a>,
+    pub link: Option<&'a str>,
     pub overdue: bool,
 }
 
@@ -451,7 +632,11 @@ pub struct ActionFilter {
 }
 
 /// Every action across lessons, filtered, by due date (undated last).
-pub fn actions(all: &[Facts], filter: &ActionFilter, today: jiff::civil::Date) -> Vec<ActionRow> {
+pub fn actions<'a>(
+    all: &'a [Facts<'a>],
+    filter: &ActionFilter,
+    today: jiff::civil::Date,
+) -> Vec<ActionRow<'a>> {
     let as_of = filter.as_of.unwrap_or(today);
     let mut rows: Vec<ActionRow> = all
         .iter()
@@ -459,18 +644,18 @@ pub fn actions(all: &[Facts], filter: &ActionFilter, today: jiff::civil::Date) -
             f.actions.iter().map(move |a| {
                 let due = a.due.map(day);
                 ActionRow {
-                    lesson: name(f).to_string(),
-                    path: f.path.clone(),
-                    summary: a.summary.clone().unwrap_or_default(),
-                    kind: a.kind.clone(),
-                    owner: a.owner.clone(),
+                    lesson: name(f),
+                    path: f.path,
+                    summary: a.summary.unwrap_or_default(),
+                    kind: a.kind,
+                    owner: a.owner,
                     due: due.map(|d| d.to_string()),
-                    overdue: crate::lesson::is_open_action(a.status.as_deref())
+                    overdue: crate::lesson::is_open_action(a.status)
                         && due.is_some_and(|d| d < as_of),
-                    status: a.status.clone(),
+                    status: a.status,
                     completed: a.completed.map(|c| day(c).to_string()),
-                    addresses: a.addresses.clone(),
-                    link: a.link.clone(),
+                    addresses: a.addresses,
+                    link: a.link,
                 }
             })
         })
@@ -485,7 +670,7 @@ pub fn actions(all: &[Facts], filter: &ActionFilter, today: jiff::civil::Date) -
             filter.statuses.is_empty()
                 || r.status
                     .as_ref()
-                    .is_some_and(|s| filter.statuses.contains(s))
+                    .is_some_and(|s| filter.statuses.iter().any(|w| w == s))
         })
         .collect();
     rows.sort_by(|a, b| {
@@ -522,33 +707,43 @@ mod tests {
         );
     }
 
-    fn lesson(id: &str, day: i64, key: &str) -> Facts {
-        Facts {
-            path: format!("lessons/{id}.md"),
-            id: Some(id.into()),
+    use crate::index::facts::{ActionRecord, CauseRecord, FactsRecord};
+
+    fn lesson<'a>(path: &'a str, id: &'a str, day: i64, key: &'a str) -> FactsRecord<'a> {
+        FactsRecord {
+            path,
+            id: Some(id),
             occurred: Some(day * 86_400),
-            causes: vec![crate::index::facts::CauseFacts {
-                category: Some("process-gap".into()),
-                key: Some(key.into()),
+            causes: vec![CauseRecord {
+                category: Some("process-gap"),
+                key: Some(key),
             }],
-            ..Facts::default()
+            ..FactsRecord::default()
         }
     }
 
     #[test]
     fn recurrence_lists_are_capped_but_counted() {
-        let mut first = lesson("A", 100, "k");
-        first.actions.push(crate::index::facts::ActionFacts {
-            summary: Some("fix".into()),
-            status: Some("done".into()),
+        let mut first = lesson("a.md", "A", 100, "k");
+        first.actions.push(ActionRecord {
+            summary: Some("fix"),
+            status: Some("done"),
             completed: Some(101 * 86_400 + 3_600),
-            addresses: vec!["k".into()],
+            addresses: vec!["k"],
             ..Default::default()
         });
-        let mut all = vec![first, lesson("same-day", 101, "k")];
-        for i in 0..30 {
-            all.push(lesson(&format!("L{i:02}"), 102 + i, "k"));
+        let ids: Vec<String> = (0..30).map(|i| format!("L{i:02}")).collect();
+        let mut records = vec![first, lesson("b.md", "same-day", 101, "k")];
+        for (i, id) in ids.iter().enumerate() {
+            records.push(lesson(id, id, 102 + i as i64, "k"));
         }
+        records.sort_by_key(|r| r.path);
+        let encoded: Vec<Vec<u8>> = records
+            .iter()
+            .map(|r| crate::index::facts::record(r).unwrap())
+            .collect();
+        let bytes = crate::index::facts::concat(encoded.iter().map(Vec::as_slice));
+        let all = crate::index::facts::decode(&bytes).unwrap();
         let options = Options {
             by: GroupBy::Key,
             min_count: 2,
@@ -560,14 +755,35 @@ mod tests {
         let report = build(&all, &options);
         let a = &report.ineffective_actions[0];
         assert_eq!(a.recurrences, 30, "the completed day itself does not count");
-        assert_eq!(a.recurred_in.len(), MAX_RECURRENCES_LISTED);
-        assert_eq!(a.recurred_in[0], "L00");
+        let listed: Vec<&str> = a.recurred_in.iter().collect();
+        assert_eq!(listed.len(), MAX_RECURRENCES_LISTED);
+        assert_eq!(listed[0], "L00");
+    }
+
+    #[test]
+    fn civil_days_agree_with_jiff() {
+        let epoch = jiff::civil::date(1970, 1, 1);
+        for n in (-800_000..800_000).step_by(997).chain(-400..400) {
+            let date = epoch.checked_add(jiff::Span::new().days(n)).unwrap();
+            let (y, m, d) = civil(n);
+            assert_eq!(
+                (y, m, d),
+                (
+                    i64::from(date.year()),
+                    i64::from(date.month()),
+                    i64::from(date.day())
+                )
+            );
+            assert_eq!(days_from_civil(date), n);
+            assert_eq!(day_number(n * 86_400 + 86_399), n);
+            assert_eq!(day(n * 86_400), date);
+        }
     }
 
     #[test]
     fn medians() {
-        assert_eq!(median(vec![]), None);
-        assert_eq!(median(vec![5, 1, 3]), Some(3));
-        assert_eq!(median(vec![4, 1, 3, 2]), Some(2));
+        assert_eq!(median(&mut []), None);
+        assert_eq!(median(&mut [5, 1, 3]), Some(3));
+        assert_eq!(median(&mut [4, 1, 3, 2]), Some(2));
     }
 }

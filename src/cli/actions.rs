@@ -43,7 +43,8 @@ pub struct ActionsArgs {
 
 pub fn run(cli: &Cli, args: &ActionsArgs) -> Result<i32, CliError> {
     let (_, index) = open_index(cli, false)?;
-    let facts = index.facts()?;
+    let file = index.facts()?;
+    let facts = file.decode()?;
     let today = jiff::tz::Offset::UTC
         .to_datetime(jiff::Timestamp::now())
         .date();

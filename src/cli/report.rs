@@ -57,7 +57,8 @@ pub fn run(cli: &Cli, args: &ReportArgs) -> Result<i32, CliError> {
     let mut timings = crate::index::Timings::new();
     let (_, index) = open_index(cli, false)?;
     timings.step("report: open the index");
-    let facts = index.facts()?;
+    let file = index.facts()?;
+    let facts = file.decode()?;
     timings.step("report: read the facts");
     let report = report::build(
         &facts,

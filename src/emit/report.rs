@@ -582,11 +582,11 @@ pub fn actions_table(rows: &[ActionRow], as_of: jiff::civil::Date) -> String {
             s,
             "{mark} {:<10}  {:<11}  {:<11}  {}",
             r.due.as_deref().unwrap_or("-"),
-            r.status.as_deref().unwrap_or("?"),
-            fit(&r.lesson, 11),
-            fit(r.owner.as_deref().unwrap_or("-"), WIDTH - 41)
+            r.status.unwrap_or("?"),
+            fit(r.lesson, 11),
+            fit(r.owner.unwrap_or("-"), WIDTH - 41)
         );
-        let _ = writeln!(s, "    {}", fit(&r.summary, WIDTH - 4));
+        let _ = writeln!(s, "    {}", fit(r.summary, WIDTH - 4));
     }
     let overdue = rows.iter().filter(|r| r.overdue).count();
     let _ = writeln!(

@@ -4,88 +4,337 @@
 
 use std::path::Path;
 
-use serde::{Deserialize, Serialize};
+use serde::Serialize;
 
-use crate::lesson::{Lesson, Moment, Sp, all_texts, opt_text};
+use crate::lesson::{Lesson, Moment, Sp, Strings};
 
-#[derive(Debug, Clone, Default, PartialEq, Eq, Serialize, Deserialize)]
-pub struct CauseFacts {
-    pub category: Option<String>,
-    pub key: Option<String>,
+/// A lesson's facts as written: the text borrows from the lesson.
+/// Encoded with postcard (fields in this order); [`Facts`] reads them back.
+#[derive(Debug, Clone, Default, PartialEq, Eq, Serialize)]
+pub struct CauseRecord<'a> {
+    pub category: Option<&'a str>,
+    pub key: Option<&'a str>,
 }
 
-#[derive(Debug, Clone, Default, PartialEq, Eq, Serialize, Deserialize)]
-pub struct ActionFacts {
-    pub summary: Option<String>,
-    pub kind: Option<String>,
-    pub owner: Option<String>,
+#[derive(Debug, Clone, Default, PartialEq, Eq, Serialize)]
+pub struct ActionRecord<'a> {
+    pub summary: Option<&'a str>,
+    pub kind: Option<&'a str>,
+    pub owner: Option<&'a str>,
     /// Seconds since the epoch (UTC), as all times here.
     pub due: Option<i64>,
-    pub status: Option<String>,
+    pub status: Option<&'a str>,
     pub completed: Option<i64>,
-    pub addresses: Vec<String>,
-    pub link: Option<String>,
+    pub addresses: Vec<&'a str>,
+    pub link: Option<&'a str>,
 }
 
 /// One lesson, as reports see it (no free text but action summaries:
 /// 100,000 of these are read for every report).
-#[derive(Debug, Clone, Default, PartialEq, Eq, Serialize, Deserialize)]
-pub struct Facts {
+#[derive(Debug, Clone, Default, PartialEq, Eq, Serialize)]
+pub struct FactsRecord<'a> {
     /// Stored in the record's frame, not in its body.
     #[serde(skip)]
-    pub path: String,
-    pub id: Option<String>,
-    pub status: Option<String>,
-    pub kind: Option<String>,
-    pub severity: Option<String>,
+    pub path: &'a str,
+    pub id: Option<&'a str>,
+    pub status: Option<&'a str>,
+    pub kind: Option<&'a str>,
+    pub severity: Option<&'a str>,
     pub occurred: Option<i64>,
     pub detected: Option<i64>,
     pub contained: Option<i64>,
     pub recovered: Option<i64>,
-    pub systems: Vec<String>,
-    pub teams: Vec<String>,
-    pub causes: Vec<CauseFacts>,
-    pub actions: Vec<ActionFacts>,
+    pub systems: Vec<&'a str>,
+    pub teams: Vec<&'a str>,
+    pub causes: Vec<CauseRecord<'a>>,
+    pub actions: Vec<ActionRecord<'a>>,
+}
+
+/// One lesson's facts, read back from a facts file without allocating:
+/// text borrows from the mapped file and lists are decoded as they are
+/// walked. On a fresh page every megabyte costs time, and a report reads
+/// 100,000 of these.
+#[derive(Debug, Clone, Copy, Default)]
+pub struct Facts<'a> {
+    pub path: &'a str,
+    pub id: Option<&'a str>,
+    pub status: Option<&'a str>,
+    pub kind: Option<&'a str>,
+    pub severity: Option<&'a str>,
+    pub occurred: Option<i64>,
+    pub detected: Option<i64>,
+    pub contained: Option<i64>,
+    pub recovered: Option<i64>,
+    pub systems: Strs<'a>,
+    pub teams: Strs<'a>,
+    pub causes: Causes<'a>,
+    pub actions: Actions<'a>,
+}
+
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub struct Cause<'a> {
+    pub category: Option<&'a str>,
+    pub key: Option<&'a str>,
+}
+
+#[derive(Debug, Clone, Copy)]
+pub struct Action<'a> {
+    pub summary: Option<&'a str>,
+    pub kind: Option<&'a str>,
+    pub owner: Option<&'a str>,
+    pub due: Option<i64>,
+    pub status: Option<&'a str>,
+    pub completed: Option<i64>,
+    pub addresses: Strs<'a>,
+    pub link: Option<&'a str>,
+}
+
+/// Postcard's wire format, read in place: varints, zigzag integers,
+/// `0`/`1` before an option's value, a length before text and lists.
+#[derive(Debug, Clone, Copy, Default)]
+struct Reader<'a> {
+    buf: &'a [u8],
+    /// Whether these bytes were read through once already, so their text
+    /// is known to be UTF-8 (see [`Reader::str`]).
+    checked: bool,
+}
+
+impl<'a> Reader<'a> {
+    fn varint(&mut self) -> Option<u64> {
+        let mut value = 0u64;
+        for i in 0..10 {
+            let (&byte, rest) = self.buf.split_first()?;
+            self.buf = rest;
+            value |= u64::from(byte & 0x7f) << (7 * i);
+            if byte & 0x80 == 0 {
+                return Some(value);
+            }
+        }
+        None
+    }
+
+    fn len(&mut self) -> Option<usize> {
+        usize::try_from(self.varint()?).ok()
+    }
+
+    fn i64(&mut self) -> Option<i64> {
+        let z = self.varint()?;
+        Some((z >> 1) as i64 ^ -((z & 1) as i64))
+    }
+
+    fn str(&mut self) -> Option<&'a str> {
+        let len = self.len()?;
+        if len > self.buf.len() {
+            return None;
+        }
+        let (text, rest) = self.buf.split_at(len);
+        self.buf = rest;
+        if self.checked {
+            // SAFETY: a checked reader only walks the bytes of a lazy list,
+            // which `Reader::list` read through with `checked: false`, so
+            // this same text passed `from_utf8` then; the bytes are behind a
+            // shared borrow (of a read-only map nothing writes to), so they
+            // have not changed. Validating again cost a sixth of a report.
+            Some(unsafe { std::str::from_utf8_unchecked(text) })
+        } else {
+            std::str::from_utf8(text).ok()
+        }
+    }
+
+    fn present(&mut self) -> Option<bool> {
+        let (&tag, rest) = self.buf.split_first()?;
+        self.buf = rest;
+        match tag {
+            0 => Some(false),
+            1 => Some(true),
+            _ => None,
+        }
+    }
+
+    fn opt_str(&mut self) -> Option<Option<&'a str>> {
+        Some(if self.present()? {
+            Some(self.str()?)
+        } else {
+            None
+        })
+    }
+
+    fn opt_i64(&mut self) -> Option<Option<i64>> {
+        Some(if self.present()? {
+            Some(self.i64()?)
+        } else {
+            None
+        })
+    }
+
+    /// A list whose items `item` reads (checking them): its length and the
+    /// bytes it spans.
+    fn list(&mut self, mut item: impl FnMut(&mut Self) -> Option<()>) -> Option<(usize, &'a [u8])> {
+        let n = self.len()?;
+        let start = self.buf;
+        for _ in 0..n {
+            item(self)?;
+        }
+        let used = start.len() - self.buf.len();
+        Some((n, &start[..used]))
+    }
+
+    fn strs(&mut self) -> Option<Strs<'a>> {
+        let (n, raw) = self.list(|r| r.str().map(drop))?;
+        Some(Strs { n, raw })
+    }
+
+    fn cause(&mut self) -> Option<Cause<'a>> {
+        Some(Cause {
+            category: self.opt_str()?,
+            key: self.opt_str()?,
+        })
+    }
+
+    fn action(&mut self) -> Option<Action<'a>> {
+        Some(Action {
+            summary: self.opt_str()?,
+            kind: self.opt_str()?,
+            owner: self.opt_str()?,
+            due: self.opt_i64()?,
+            status: self.opt_str()?,
+            completed: self.opt_i64()?,
+            addresses: self.strs()?,
+            link: self.opt_str()?,
+        })
+    }
+
+    fn facts(&mut self, path: &'a str) -> Option<Facts<'a>> {
+        let facts = Facts {
+            path,
+            id: self.opt_str()?,
+            status: self.opt_str()?,
+            kind: self.opt_str()?,
+            severity: self.opt_str()?,
+            occurred: self.opt_i64()?,
+            detected: self.opt_i64()?,
+            contained: self.opt_i64()?,
+            recovered: self.opt_i64()?,
+            systems: self.strs()?,
+            teams: self.strs()?,
+            causes: {
+                let (n, raw) = self.list(|r| r.cause().map(drop))?;
+                Causes { n, raw }
+            },
+            actions: {
+                let (n, raw) = self.list(|r| r.action().map(drop))?;
+                Actions { n, raw }
+            },
+        };
+        self.buf.is_empty().then_some(facts)
+    }
+}
+
+/// Defines a list read lazily from bytes checked when the record was read
+/// (so its iterator cannot fail).
+macro_rules! lazy_list {
+    ($(#[$doc:meta])* $name:ident, $item:ty, $read:ident) => {
+        $(#[$doc])*
+        #[derive(Debug, Clone, Copy, Default)]
+        pub struct $name<'a> {
+            n: usize,
+            raw: &'a [u8],
+        }
+
+        impl<'a> $name<'a> {
+            pub fn len(&self) -> usize {
+                self.n
+            }
+
+            pub fn is_empty(&self) -> bool {
+                self.n == 0
+            }
+
+            pub fn iter(&self) -> impl Iterator<Item = $item> + Clone + use<'a> {
+                let mut reader = Reader {
+                    buf: self.raw,
+                    checked: true,
+                };
+                (0..self.n).map_while(move |_| reader.$read())
+            }
+        }
+    };
+}
+
+lazy_list!(
+    /// A list of texts.
+    Strs, &'a str, str
+);
+lazy_list!(
+    /// A lesson's causes.
+    Causes, Cause<'a>, cause
+);
+lazy_list!(
+    /// A lesson's actions.
+    Actions, Action<'a>, action
+);
+
+impl Strs<'_> {
+    pub fn contains(&self, text: &str) -> bool {
+        self.iter().any(|s| s == text)
+    }
+}
+
+impl Serialize for Strs<'_> {
+    fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
+        serializer.collect_seq(self.iter())
+    }
 }
 
 fn t(v: &Option<Sp<Moment>>) -> Option<i64> {
     v.as_ref().map(|m| m.value.utc.as_second())
 }
 
-impl Facts {
-    pub fn from_lesson(lesson: &Lesson) -> Facts {
-        Facts {
-            path: lesson.path.clone(),
-            id: opt_text(&lesson.id),
-            status: opt_text(&lesson.status),
-            kind: opt_text(&lesson.kind),
-            severity: opt_text(&lesson.severity),
+fn text(v: &Option<Sp<String>>) -> Option<&str> {
+    v.as_ref().map(|v| v.value.as_str())
+}
+
+fn texts(v: &Option<Strings>) -> Vec<&str> {
+    v.iter()
+        .flat_map(|l| &l.value)
+        .map(|s| s.value.as_str())
+        .collect()
+}
+
+impl<'a> FactsRecord<'a> {
+    pub fn from_lesson(lesson: &'a Lesson) -> FactsRecord<'a> {
+        FactsRecord {
+            path: &lesson.path,
+            id: text(&lesson.id),
+            status: text(&lesson.status),
+            kind: text(&lesson.kind),
+            severity: text(&lesson.severity),
             occurred: t(&lesson.occurred),
             detected: t(&lesson.detected),
             contained: t(&lesson.contained),
             recovered: t(&lesson.recovered),
-            systems: all_texts(&lesson.systems),
-            teams: all_texts(&lesson.teams),
+            systems: texts(&lesson.systems),
+            teams: texts(&lesson.teams),
             causes: lesson
                 .causes()
                 .iter()
-                .map(|c| CauseFacts {
-                    category: opt_text(&c.category),
-                    key: opt_text(&c.key),
+                .map(|c| CauseRecord {
+                    category: text(&c.category),
+                    key: text(&c.key),
                 })
                 .collect(),
             actions: lesson
                 .actions()
                 .iter()
-                .map(|a| ActionFacts {
-                    summary: opt_text(&a.summary),
-                    kind: opt_text(&a.kind),
-                    owner: opt_text(&a.owner),
+                .map(|a| ActionRecord {
+                    summary: text(&a.summary),
+                    kind: text(&a.kind),
+                    owner: text(&a.owner),
                     due: t(&a.due),
-                    status: opt_text(&a.status),
+                    status: text(&a.status),
                     completed: t(&a.completed),
-                    addresses: all_texts(&a.addresses),
-                    link: opt_text(&a.link),
+                    addresses: texts(&a.addresses),
+                    link: text(&a.link),
                 })
                 .collect(),
         }
@@ -103,7 +352,7 @@ fn bad(why: &str) -> std::io::Error {
 
 /// One record: `[u32 length][u32 path length][path][postcard body]`, so
 /// that an update can copy unchanged records without decoding them.
-fn push_record(out: &mut Vec<u8>, facts: &Facts) -> std::io::Result<()> {
+fn push_record(out: &mut Vec<u8>, facts: &FactsRecord) -> std::io::Result<()> {
     let body = postcard::to_allocvec(facts).map_err(std::io::Error::other)?;
     let len = 4 + facts.path.len() + body.len();
     out.extend_from_slice(
@@ -156,7 +405,7 @@ fn records(bytes: &[u8]) -> impl Iterator<Item = std::io::Result<Record<'_>>> {
 
 /// One lesson's record, encoded: a full build encodes as it reads, so it
 /// never holds 100,000 decoded records at once.
-pub fn record(facts: &Facts) -> std::io::Result<Vec<u8>> {
+pub fn record(facts: &FactsRecord) -> std::io::Result<Vec<u8>> {
     let mut out = Vec::new();
     push_record(&mut out, facts)?;
     Ok(out)
@@ -175,7 +424,7 @@ pub fn concat<'r>(records: impl Iterator<Item = &'r [u8]>) -> Vec<u8> {
 /// unchanged records as bytes: a merge of two sorted sequences.
 pub fn splice(
     bytes: &[u8],
-    changes: &std::collections::BTreeMap<String, Option<Facts>>,
+    changes: &std::collections::BTreeMap<String, Option<Vec<u8>>>,
 ) -> std::io::Result<Vec<u8>> {
     let mut out = Vec::with_capacity(bytes.len() + 512 * changes.len());
     out.extend_from_slice(MAGIC);
@@ -186,15 +435,15 @@ pub fn splice(
             if p.as_str() >= path {
                 break;
             }
-            if let Some(f) = change {
-                push_record(&mut out, f)?;
+            if let Some(r) = change {
+                out.extend_from_slice(r);
             }
             pending.next();
         }
         match pending.peek() {
             Some((p, change)) if p.as_str() == path => {
-                if let Some(f) = change {
-                    push_record(&mut out, f)?;
+                if let Some(r) = change {
+                    out.extend_from_slice(r);
                 }
                 pending.next();
             }
@@ -202,8 +451,8 @@ pub fn splice(
         }
     }
     for (_, change) in pending {
-        if let Some(f) = change {
-            push_record(&mut out, f)?;
+        if let Some(r) = change {
+            out.extend_from_slice(r);
         }
     }
     Ok(out)
@@ -216,31 +465,164 @@ pub fn write_bytes(path: &Path, bytes: &[u8]) -> std::io::Result<()> {
     std::fs::rename(&tmp, path)
 }
 
-pub fn read(path: &Path) -> std::io::Result<Vec<Facts>> {
+/// A facts file, mapped into memory: reports borrow their text from it.
+pub struct FactsFile {
+    map: super::mapped::Mapped,
+}
+
+impl FactsFile {
+    pub fn open(path: &Path) -> std::io::Result<FactsFile> {
+        Ok(FactsFile {
+            map: super::mapped::Mapped::open(path)?,
+        })
+    }
+
+    /// Every record, decoded in path order.
+    pub fn decode(&self) -> Result<Vec<Facts<'_>>, crate::Error> {
+        decode(self.map.bytes())
+            .map_err(|e| super::index_error("the report facts are unreadable", e))
+    }
+}
+
+/// The records of a facts file's bytes, decoded.
+pub fn decode(bytes: &[u8]) -> std::io::Result<Vec<Facts<'_>>> {
     use rayon::prelude::*;
-    let bytes = std::fs::read(path)?;
-    let records: Vec<Record> = records(&bytes).collect::<std::io::Result<_>>()?;
-    // Decoding allocates a few strings per lesson: share it between cores.
-    records
+    let records: Vec<Record> = records(bytes).collect::<std::io::Result<_>>()?;
+    // Checking every record (so that walking one later cannot fail) is
+    // worth sharing between cores.
+    // (Collecting `Result`s would gather pieces and copy them together.)
+    let decoded: Vec<Option<Facts>> = records
         .par_iter()
         .map(|(path, _, body)| {
-            let mut facts: Facts = postcard::from_bytes(body).map_err(|e| bad(&e.to_string()))?;
-            facts.path = path.to_string();
-            Ok(facts)
+            Reader {
+                buf: body,
+                checked: false,
+            }
+            .facts(path)
         })
-        .collect()
+        .collect();
+    if let Some(i) = decoded.iter().position(Option::is_none) {
+        return Err(bad(&format!("undecodable record for {}", records[i].0)));
+    }
+    Ok(decoded.into_iter().map(Option::unwrap_or_default).collect())
 }
 
 #[cfg(test)]
 mod tests {
     use super::*;
 
-    fn facts(path: &str, id: &str) -> Facts {
-        Facts {
-            path: path.into(),
-            id: Some(id.into()),
-            ..Facts::default()
+    fn facts<'a>(path: &'a str, id: &'a str) -> FactsRecord<'a> {
+        FactsRecord {
+            path,
+            id: Some(id),
+            ..FactsRecord::default()
         }
+    }
+
+    /// The reader follows postcard's format field for field: everything
+    /// written comes back, and a damaged record is an error, not a panic.
+    #[test]
+    fn records_read_back_exactly() {
+        let long = "long ".repeat(100);
+        let written = FactsRecord {
+            path: "lessons/2024/é.md",
+            id: Some("LL-2024-001"),
+            status: Some("final"),
+            kind: None,
+            severity: Some("high"),
+            occurred: Some(-86_401),
+            detected: Some(i64::MAX),
+            contained: None,
+            recovered: Some(i64::MIN),
+            systems: vec!["api", "ünïcode"],
+            teams: vec![],
+            causes: vec![
+                CauseRecord {
+                    category: Some("process-gap"),
+                    key: Some("k"),
+                },
+                CauseRecord {
+                    category: None,
+                    key: None,
+                },
+            ],
+            actions: vec![
+                ActionRecord {
+                    summary: Some(&long),
+                    kind: Some("fix"),
+                    owner: Some("o"),
+                    due: Some(1_700_000_000),
+                    status: Some("done"),
+                    completed: Some(-1),
+                    addresses: vec!["k", "j"],
+                    link: Some("https://example.com"),
+                },
+                ActionRecord::default(),
+            ],
+        };
+        let bytes = concat(std::iter::once(record(&written).unwrap().as_slice()));
+        let facts = decode(&bytes).unwrap();
+        let f = facts[0];
+        assert_eq!(f.path, written.path);
+        assert_eq!(
+            (f.id, f.status, f.kind, f.severity),
+            (written.id, written.status, written.kind, written.severity)
+        );
+        assert_eq!(
+            (f.occurred, f.detected, f.contained, f.recovered),
+            (
+                written.occurred,
+                written.detected,
+                written.contained,
+                written.recovered
+            )
+        );
+        assert_eq!(f.systems.iter().collect::<Vec<_>>(), written.systems);
+        assert!(f.teams.is_empty());
+        let causes: Vec<Cause> = f.causes.iter().collect();
+        assert_eq!(causes.len(), 2);
+        assert_eq!(
+            (causes[0].category, causes[0].key),
+            (Some("process-gap"), Some("k"))
+        );
+        assert_eq!((causes[1].category, causes[1].key), (None, None));
+        let actions: Vec<Action> = f.actions.iter().collect();
+        assert_eq!(actions.len(), 2);
+        let (a, r) = (&actions[0], &written.actions[0]);
+        assert_eq!(
+            (
+                a.summary,
+                a.kind,
+                a.owner,
+                a.due,
+                a.status,
+                a.completed,
+                a.link
+            ),
+            (
+                r.summary,
+                r.kind,
+                r.owner,
+                r.due,
+                r.status,
+                r.completed,
+                r.link
+            )
+        );
+        assert_eq!(a.addresses.iter().collect::<Vec<_>>(), r.addresses);
+        assert!(actions[1].addresses.is_empty() && actions[1].summary.is_none());
+
+        // Every truncation, and a flipped byte, fails cleanly.
+        for cut in 0..bytes.len() {
+            assert!(
+                decode(&bytes[..cut]).is_err() || cut == MAGIC.len(),
+                "cut at {cut}"
+            );
+        }
+        let mut damaged = bytes.clone();
+        let at = damaged.len() - 3;
+        damaged[at] = 0xff;
+        let _ = decode(&damaged);
     }
 
     #[test]
@@ -253,20 +635,22 @@ mod tests {
             .collect();
         let bytes = concat(records.iter().map(Vec::as_slice));
         let mut changes = std::collections::BTreeMap::new();
-        changes.insert("b".to_string(), Some(facts("b", "B")));
+        let r = |p, i| Some(record(&facts(p, i)).unwrap());
+        changes.insert("b".to_string(), r("b", "B"));
         changes.insert("c".to_string(), None);
-        changes.insert("e".to_string(), Some(facts("e", "E2")));
-        changes.insert("f".to_string(), Some(facts("f", "F")));
+        changes.insert("e".to_string(), r("e", "E2"));
+        changes.insert("f".to_string(), r("f", "F"));
         write_bytes(&file, &splice(&bytes, &changes).unwrap()).unwrap();
-        let got: Vec<(String, Option<String>)> = read(&file)
+        let mapped = FactsFile::open(&file).unwrap();
+        let got: Vec<(&str, Option<&str>)> = mapped
+            .decode()
             .unwrap()
             .into_iter()
             .map(|f| (f.path, f.id))
             .collect();
         assert_eq!(
             got,
-            [("a", "A"), ("b", "B"), ("e", "E2"), ("f", "F")]
-                .map(|(p, i)| (p.to_string(), Some(i.to_string())))
+            [("a", "A"), ("b", "B"), ("e", "E2"), ("f", "F")].map(|(p, i)| (p, Some(i)))
         );
         assert!(splice(b"garbage", &changes).is_err());
     }

@@ -21,6 +21,7 @@ pub mod document;
 pub mod facts;
 pub mod history;
 pub mod manifest;
+mod mapped;
 pub mod schema;
 
 use std::collections::{BTreeMap, BTreeSet, HashMap, HashSet};
@@ -37,7 +38,6 @@ use crate::Error;
 use crate::config::Config;
 use crate::parse;
 use crate::repo::{self, KnowledgeBase, LessonFile, Stat};
-use facts::Facts;
 use manifest::{Entry, GitMeta, Manifest};
 use schema::{Fields, SCHEMA_VERSION};
 
@@ -87,9 +87,11 @@ pub struct SearchIndex {
 }
 
 impl SearchIndex {
-    /// What reports need of every indexed lesson, in path order.
-    pub fn facts(&self) -> Result<Vec<Facts>, Error> {
-        facts::read(&self.facts_path).map_err(|e| index_error("the report facts are unreadable", e))
+    /// What reports need of every indexed lesson (decode it for the
+    /// records, in path order).
+    pub fn facts(&self) -> Result<facts::FactsFile, Error> {
+        facts::FactsFile::open(&self.facts_path)
+            .map_err(|e| index_error("the report facts are unreadable", e))
     }
 }
 
@@ -159,8 +161,8 @@ struct Generation {
     index: Index,
     fields: Fields,
     payload: Payload,
-    /// The manifest's text, parsed as needed.
-    manifest: String,
+    /// The manifest, parsed as needed.
+    manifest: mapped::Mapped,
 }
 
 impl Generation {
@@ -190,7 +192,7 @@ impl Generation {
             .map_err(|e| format!("the index payload is unreadable ({e})"))?;
         let fields = Fields::from_schema(&index.schema())
             .map_err(|e| format!("the index schema differs ({e})"))?;
-        let manifest = manifest::read_text(&dir.join(&payload.manifest))
+        let manifest = mapped::Mapped::open(&dir.join(&payload.manifest))
             .map_err(|e| format!("the index manifest is unreadable ({e})"))?;
         Ok(Generation {
             dir,
@@ -199,6 +201,12 @@ impl Generation {
             payload,
             manifest,
         })
+    }
+
+    fn manifest(&self) -> Result<&str, String> {
+        self.manifest
+            .text()
+            .map_err(|e| format!("the index manifest is unreadable ({e})"))
     }
 
     fn reader(&self) -> Result<IndexReader, String> {
@@ -318,8 +326,14 @@ impl Timings {
 
     pub fn step(&mut self, what: &str) {
         if self.on {
+            // Resident memory too: on a fresh page every megabyte costs time.
+            let rss = std::fs::read_to_string("/proc/self/statm")
+                .ok()
+                .and_then(|s| s.split_whitespace().nth(1)?.parse::<u64>().ok())
+                .map(|pages| format!(", {} MB resident", pages * 4096 / 1_000_000))
+                .unwrap_or_default();
             eprintln!(
-                "timing: {what}: {:.1} ms",
+                "timing: {what}: {:.1} ms{rss}",
                 self.last.elapsed().as_secs_f64() * 1000.0
             );
             self.last = Instant::now();
@@ -364,13 +378,10 @@ pub fn open(kb: &KnowledgeBase, options: &Options) -> Result<SearchIndex, Error>
             }
             Ok(generation) => {
                 timings.step("open the index, read the manifest");
-                let fresh = plan(
-                    &generation.manifest,
-                    &files,
-                    &head,
-                    &generation.payload.head,
-                )
-                .is_ok_and(|p| p.is_empty());
+                let fresh = generation
+                    .manifest()
+                    .and_then(|m| plan(m, &files, &head, &generation.payload.head))
+                    .is_ok_and(|p| p.is_empty());
                 timings.step("compare with the manifest");
                 if fresh {
                     let reader = generation.reader().map_err(Error::Index)?;
@@ -489,7 +500,11 @@ fn read_document(fields: &Fields, config: &Config, file: &LessonFile, git: &GitM
             git,
         )),
         hash,
-        facts: parsed.lesson.as_ref().map(Facts::from_lesson),
+        // Encoded here, while the lesson its text borrows from is alive.
+        facts: parsed
+            .lesson
+            .as_ref()
+            .and_then(|l| facts::record(&facts::FactsRecord::from_lesson(l)).ok()),
     }
 }
 
@@ -497,7 +512,8 @@ fn read_document(fields: &Fields, config: &Config, file: &LessonFile, git: &GitM
 struct Read {
     doc: Option<tantivy::TantivyDocument>,
     hash: u64,
-    facts: Option<Facts>,
+    /// The encoded facts record.
+    facts: Option<Vec<u8>>,
 }
 
 /// A modification time too close to now may be followed by another write
@@ -580,8 +596,10 @@ fn update(
     head: Option<String>,
     config: &str,
 ) -> Result<SearchIndex, Error> {
-    let plan =
-        plan(&generation.manifest, files, &head, &generation.payload.head).map_err(Error::Index)?;
+    let plan = generation
+        .manifest()
+        .and_then(|m| plan(m, files, &head, &generation.payload.head))
+        .map_err(Error::Index)?;
     let mut timings = Timings::new();
     let fields = generation.fields;
     let mut stats = SyncStats::default();
@@ -609,7 +627,7 @@ fn update(
             .map(|f| f.path.as_str())
             .chain(plan.removed.iter().map(String::as_str))
             .collect();
-        let old_entries = manifest::lookup(&generation.manifest, &wanted)
+        let old_entries = manifest::lookup(generation.manifest().map_err(Error::Index)?, &wanted)
             .map_err(|e| index_error("the index manifest is unreadable", e))?;
         let old_facts = std::fs::read(generation.dir.join(&generation.payload.facts))
             .map_err(|e| index_error("the report facts are unreadable", e))?;
@@ -626,7 +644,7 @@ fn update(
         let path_term = |p: &str| Term::from_field_text(fields.path, p);
         let mut added_hashes = HashMap::new();
         let mut entry_changes: BTreeMap<String, Option<Entry>> = BTreeMap::new();
-        let mut fact_changes: BTreeMap<String, Option<Facts>> = BTreeMap::new();
+        let mut fact_changes: BTreeMap<String, Option<Vec<u8>>> = BTreeMap::new();
         for f in todo {
             let old = old_entries.get(&f.path);
             let git = merge_git(old.map(|e| &e.git), history.get(&f.path));
@@ -671,8 +689,9 @@ fn update(
             }
         }
         timings.step("update: read and index the changed files");
-        let manifest_text = manifest::splice(&generation.manifest, &entry_changes)
-            .map_err(|e| index_error("the index manifest is unreadable", e))?;
+        let manifest_text =
+            manifest::splice(generation.manifest().map_err(Error::Index)?, &entry_changes)
+                .map_err(|e| index_error("the index manifest is unreadable", e))?;
         let facts_bytes = facts::splice(&old_facts, &fact_changes)
             .map_err(|e| index_error("the report facts are unreadable", e))?;
         timings.step("update: splice the manifest and facts");
@@ -751,7 +770,7 @@ fn rebuild(
                     hash: read.hash,
                     git,
                 },
-                read.facts.and_then(|facts| facts::record(&facts).ok()),
+                read.facts,
             ))
         })
         .collect();
