@@ -266,9 +266,26 @@ type Members<'a> = rustc_hash::FxHashMap<&'a str, Vec<u32>>;
 type Names<'a> = rustc_hash::FxHashMap<&'a str, std::sync::Arc<[&'a str]>>;
 
 fn members<'a>(order: &[&Facts<'a>], by: GroupBy) -> Members<'a> {
+    use rayon::prelude::*;
+    const CHUNK: usize = 8192;
+    let parts: Vec<Members> = order
+        .par_chunks(CHUNK)
+        .enumerate()
+        .map(|(c, chunk)| {
+            let mut members = Members::default();
+            for (i, f) in chunk.iter().enumerate() {
+                let at = (c * CHUNK + i) as u32;
+                each_key(f, by, |key| members.entry(key).or_default().push(at));
+            }
+            members
+        })
+        .collect();
+    // Chunk by chunk, so each list stays in order.
     let mut members = Members::default();
-    for (i, f) in order.iter().enumerate() {
-        each_key(f, by, |key| members.entry(key).or_default().push(i as u32));
+    for part in parts {
+        for (key, list) in part {
+            members.entry(key).or_default().extend(list);
+        }
     }
     members
 }
@@ -431,6 +448,11 @@ struct Pass<'a> {
     ineffective: Vec<IneffectiveAction<'a>>,
     /// Cause keys that no action of their lesson addresses.
     unaddressed: Vec<UnaddressedCause<'a>>,
+    /// Scratch space reused from lesson to lesson: a lesson's causes,
+    /// whether each is addressed.
+    causes: Vec<(Cause<'a>, bool)>,
+    /// The categories an action addresses.
+    categories: Vec<&'a str>,
 }
 
 impl<'a> Pass<'a> {
@@ -441,6 +463,7 @@ impl<'a> Pass<'a> {
             open: Default::default(),
             ineffective: Vec::with_capacity(passes.iter().map(|p| p.ineffective.len()).sum()),
             unaddressed: Vec::with_capacity(passes.iter().map(|p| p.unaddressed.len()).sum()),
+            ..Pass::default()
         };
         for pass in passes {
             for (group, n) in pass.open {
@@ -454,9 +477,10 @@ impl<'a> Pass<'a> {
 
     /// One lesson, at position `me` in `order`.
     fn lesson(&mut self, me: u32, f: &Facts<'a>, at: &Context<'a, '_>, by: GroupBy) {
-        let causes: Vec<Cause<'a>> = f.causes.iter().collect();
-        let mut addressed = vec![false; causes.len()];
-        let mut categories: Vec<&'a str> = Vec::new();
+        let mut causes = std::mem::take(&mut self.causes);
+        let mut categories = std::mem::take(&mut self.categories);
+        causes.clear();
+        causes.extend(f.causes.iter().map(|c| (c, false)));
         for action in f.actions.iter() {
             let open = crate::lesson::is_open_action(action.status);
             let completed = match (action.status, action.completed) {
@@ -469,9 +493,9 @@ impl<'a> Pass<'a> {
                     continue;
                 }
                 let mut own = false;
-                for (c, cause) in causes.iter().enumerate() {
+                for (cause, addressed) in causes.iter_mut() {
                     if cause.key == Some(key) {
-                        addressed[c] = true;
+                        *addressed = true;
                         own = true;
                         if let Some(category) = cause.category
                             && !categories.contains(&category)
@@ -501,9 +525,9 @@ impl<'a> Pass<'a> {
                 }
             }
         }
-        for (i, cause) in causes.iter().enumerate() {
+        for (i, &(cause, addressed)) in causes.iter().enumerate() {
             let Some(key) = cause.key else { continue };
-            if addressed[i] || causes[..i].iter().any(|c| c.key == Some(key)) {
+            if addressed || causes[..i].iter().any(|(c, _)| c.key == Some(key)) {
                 continue;
             }
             self.unaddressed.push(UnaddressedCause {
@@ -512,6 +536,8 @@ impl<'a> Pass<'a> {
                 category: cause.category,
             });
         }
+        self.causes = causes;
+        self.categories = categories;
     }
 
     /// Whether a done `action` of lesson `me`, addressing `key`, was
@@ -532,17 +558,16 @@ impl<'a> Pass<'a> {
         let start = list.partition_point(|&j| at.days[j as usize] <= completed);
         // The lesson itself is in the list only if it occurred after its
         // own action was completed.
-        let skip = list[start..]
-            .iter()
-            .position(|&j| j == me)
-            .map(|i| start + i);
+        // (The lists are in position order: a binary search, where a scan
+        // cost as much as the rest of the report.)
+        let skip = list[start..].binary_search(&me).ok().map(|i| start + i);
         let recurrences = list.len() - start - usize::from(skip.is_some());
         if recurrences == 0 {
             return;
         }
         self.ineffective.push(IneffectiveAction {
             lesson: name(f),
-            action: action.summary.unwrap_or(""),
+            action: action.details().summary.unwrap_or(""),
             cause: key,
             completed: day_string(completed),
             recurred_in: Recurrences {
@@ -642,20 +667,21 @@ pub fn actions<'a>(
         .iter()
         .flat_map(|f| {
             f.actions.iter().map(move |a| {
-                let due = a.due.map(day);
+                let details = a.details();
+                let due = details.due.map(day);
                 ActionRow {
                     lesson: name(f),
                     path: f.path,
-                    summary: a.summary.unwrap_or_default(),
-                    kind: a.kind,
-                    owner: a.owner,
+                    summary: details.summary.unwrap_or_default(),
+                    kind: details.kind,
+                    owner: details.owner,
                     due: due.map(|d| d.to_string()),
                     overdue: crate::lesson::is_open_action(a.status)
                         && due.is_some_and(|d| d < as_of),
                     status: a.status,
                     completed: a.completed.map(|c| day(c).to_string()),
                     addresses: a.addresses,
-                    link: a.link,
+                    link: details.link,
                 }
             })
         })

@@ -1,6 +1,22 @@
 //! What reports need of each lesson, kept beside the search index so that
 //! `report` and `actions` never re-read 100,000 files: a compact binary file
 //! per index commit, named in the commit payload like the manifest.
+//!
+//! The file is `lessons-facts 2\n`, then one record per lesson in path
+//! order: `[u32 length][u32 path length][path][body]` (little-endian), so
+//! that an update copies unchanged records without decoding them. A body
+//! is, in order: id, status, kind, severity (optional texts); occurred,
+//! detected, contained, recovered (optional times); systems, teams (lists
+//! of texts); causes (a list of optional category, optional key); actions
+//! (a list of optional status, optional completed time, addresses, and
+//! the action's details as a length-prefixed blob: optional summary, kind,
+//! owner, due time, link).
+//!
+//! Numbers are LEB128 varints (times zigzag-encoded seconds since the
+//! epoch, UTC), texts and lists are length-prefixed, and an optional value
+//! is a `0` byte or a `1` byte then the value. Reports walk 100,000 of
+//! these per run: what they need is read in place, and the details, which
+//! they rarely show, are skipped until asked for.
 
 use std::path::Path;
 
@@ -9,14 +25,13 @@ use serde::Serialize;
 use crate::lesson::{Lesson, Moment, Sp, Strings};
 
 /// A lesson's facts as written: the text borrows from the lesson.
-/// Encoded with postcard (fields in this order); [`Facts`] reads them back.
-#[derive(Debug, Clone, Default, PartialEq, Eq, Serialize)]
+#[derive(Debug, Clone, Default, PartialEq, Eq)]
 pub struct CauseRecord<'a> {
     pub category: Option<&'a str>,
     pub key: Option<&'a str>,
 }
 
-#[derive(Debug, Clone, Default, PartialEq, Eq, Serialize)]
+#[derive(Debug, Clone, Default, PartialEq, Eq)]
 pub struct ActionRecord<'a> {
     pub summary: Option<&'a str>,
     pub kind: Option<&'a str>,
@@ -29,12 +44,10 @@ pub struct ActionRecord<'a> {
     pub link: Option<&'a str>,
 }
 
-/// One lesson, as reports see it (no free text but action summaries:
-/// 100,000 of these are read for every report).
-#[derive(Debug, Clone, Default, PartialEq, Eq, Serialize)]
+/// One lesson, as reports see it (no free text but action summaries).
+#[derive(Debug, Clone, Default, PartialEq, Eq)]
 pub struct FactsRecord<'a> {
     /// Stored in the record's frame, not in its body.
-    #[serde(skip)]
     pub path: &'a str,
     pub id: Option<&'a str>,
     pub status: Option<&'a str>,
@@ -77,20 +90,47 @@ pub struct Cause<'a> {
     pub key: Option<&'a str>,
 }
 
+/// An action: what reports compute with, and its details on demand.
 #[derive(Debug, Clone, Copy)]
 pub struct Action<'a> {
+    pub status: Option<&'a str>,
+    pub completed: Option<i64>,
+    pub addresses: Strs<'a>,
+    details: &'a [u8],
+}
+
+/// What an action says, beyond what reports compute with.
+#[derive(Debug, Clone, Copy, Default, PartialEq, Eq)]
+pub struct ActionDetails<'a> {
     pub summary: Option<&'a str>,
     pub kind: Option<&'a str>,
     pub owner: Option<&'a str>,
     pub due: Option<i64>,
-    pub status: Option<&'a str>,
-    pub completed: Option<i64>,
-    pub addresses: Strs<'a>,
     pub link: Option<&'a str>,
 }
 
-/// Postcard's wire format, read in place: varints, zigzag integers,
-/// `0`/`1` before an option's value, a length before text and lists.
+impl<'a> Action<'a> {
+    /// The details, checked as they are read (they were skipped when the
+    /// record was: a damaged blob reads as no details).
+    pub fn details(&self) -> ActionDetails<'a> {
+        let mut r = Reader {
+            buf: self.details,
+            checked: false,
+        };
+        let mut read = || {
+            Some(ActionDetails {
+                summary: r.opt_str()?,
+                kind: r.opt_str()?,
+                owner: r.opt_str()?,
+                due: r.opt_i64()?,
+                link: r.opt_str()?,
+            })
+        };
+        read().unwrap_or_default()
+    }
+}
+
+/// Reads the format above in place.
 #[derive(Debug, Clone, Copy, Default)]
 struct Reader<'a> {
     buf: &'a [u8],
@@ -122,13 +162,18 @@ impl<'a> Reader<'a> {
         Some((z >> 1) as i64 ^ -((z & 1) as i64))
     }
 
-    fn str(&mut self) -> Option<&'a str> {
+    fn bytes(&mut self) -> Option<&'a [u8]> {
         let len = self.len()?;
         if len > self.buf.len() {
             return None;
         }
-        let (text, rest) = self.buf.split_at(len);
+        let (bytes, rest) = self.buf.split_at(len);
         self.buf = rest;
+        Some(bytes)
+    }
+
+    fn str(&mut self) -> Option<&'a str> {
+        let text = self.bytes()?;
         if self.checked {
             // SAFETY: a checked reader only walks the bytes of a lazy list,
             // which `Reader::list` read through with `checked: false`, so
@@ -152,36 +197,27 @@ impl<'a> Reader<'a> {
     }
 
     fn opt_str(&mut self) -> Option<Option<&'a str>> {
-        Some(if self.present()? {
-            Some(self.str()?)
-        } else {
-            None
-        })
+        Some(if self.present()? { Some(self.str()?) } else { None })
     }
 
     fn opt_i64(&mut self) -> Option<Option<i64>> {
-        Some(if self.present()? {
-            Some(self.i64()?)
-        } else {
-            None
-        })
+        Some(if self.present()? { Some(self.i64()?) } else { None })
     }
 
-    /// A list whose items `item` reads (checking them): its length and the
-    /// bytes it spans.
-    fn list(&mut self, mut item: impl FnMut(&mut Self) -> Option<()>) -> Option<(usize, &'a [u8])> {
-        let n = self.len()?;
+    /// A list whose items `item` reads (checking them): its bytes, count
+    /// included, for a lazy list to walk again.
+    fn list(&mut self, mut item: impl FnMut(&mut Self) -> Option<()>) -> Option<&'a [u8]> {
         let start = self.buf;
+        let n = self.len()?;
         for _ in 0..n {
             item(self)?;
         }
-        let used = start.len() - self.buf.len();
-        Some((n, &start[..used]))
+        Some(&start[..start.len() - self.buf.len()])
     }
 
     fn strs(&mut self) -> Option<Strs<'a>> {
-        let (n, raw) = self.list(|r| r.str().map(drop))?;
-        Some(Strs { n, raw })
+        let raw = self.list(|r| r.str().map(drop))?;
+        Some(Strs { raw })
     }
 
     fn cause(&mut self) -> Option<Cause<'a>> {
@@ -193,14 +229,10 @@ impl<'a> Reader<'a> {
 
     fn action(&mut self) -> Option<Action<'a>> {
         Some(Action {
-            summary: self.opt_str()?,
-            kind: self.opt_str()?,
-            owner: self.opt_str()?,
-            due: self.opt_i64()?,
             status: self.opt_str()?,
             completed: self.opt_i64()?,
             addresses: self.strs()?,
-            link: self.opt_str()?,
+            details: self.bytes()?,
         })
     }
 
@@ -217,45 +249,129 @@ impl<'a> Reader<'a> {
             recovered: self.opt_i64()?,
             systems: self.strs()?,
             teams: self.strs()?,
-            causes: {
-                let (n, raw) = self.list(|r| r.cause().map(drop))?;
-                Causes { n, raw }
+            causes: Causes {
+                raw: self.list(|r| r.cause().map(drop))?,
             },
-            actions: {
-                let (n, raw) = self.list(|r| r.action().map(drop))?;
-                Actions { n, raw }
+            actions: Actions {
+                raw: self.list(|r| r.action().map(drop))?,
             },
         };
         self.buf.is_empty().then_some(facts)
     }
 }
 
+/// Writes the format above.
+struct Writer<'o> {
+    out: &'o mut Vec<u8>,
+}
+
+impl Writer<'_> {
+    fn varint(&mut self, mut v: u64) {
+        while v >= 0x80 {
+            self.out.push((v as u8) | 0x80);
+            v >>= 7;
+        }
+        self.out.push(v as u8);
+    }
+
+    fn i64(&mut self, v: i64) {
+        self.varint(((v << 1) ^ (v >> 63)) as u64);
+    }
+
+    fn bytes(&mut self, b: &[u8]) {
+        self.varint(b.len() as u64);
+        self.out.extend_from_slice(b);
+    }
+
+    fn opt_str(&mut self, v: Option<&str>) {
+        match v {
+            None => self.out.push(0),
+            Some(s) => {
+                self.out.push(1);
+                self.bytes(s.as_bytes());
+            }
+        }
+    }
+
+    fn opt_i64(&mut self, v: Option<i64>) {
+        match v {
+            None => self.out.push(0),
+            Some(n) => {
+                self.out.push(1);
+                self.i64(n);
+            }
+        }
+    }
+
+    fn strs(&mut self, v: &[&str]) {
+        self.varint(v.len() as u64);
+        for s in v {
+            self.bytes(s.as_bytes());
+        }
+    }
+
+    fn facts(&mut self, f: &FactsRecord) {
+        for text in [f.id, f.status, f.kind, f.severity] {
+            self.opt_str(text);
+        }
+        for time in [f.occurred, f.detected, f.contained, f.recovered] {
+            self.opt_i64(time);
+        }
+        self.strs(&f.systems);
+        self.strs(&f.teams);
+        self.varint(f.causes.len() as u64);
+        for c in &f.causes {
+            self.opt_str(c.category);
+            self.opt_str(c.key);
+        }
+        self.varint(f.actions.len() as u64);
+        let mut details = Vec::new();
+        for a in &f.actions {
+            self.opt_str(a.status);
+            self.opt_i64(a.completed);
+            self.strs(&a.addresses);
+            details.clear();
+            let mut d = Writer { out: &mut details };
+            d.opt_str(a.summary);
+            d.opt_str(a.kind);
+            d.opt_str(a.owner);
+            d.opt_i64(a.due);
+            d.opt_str(a.link);
+            self.bytes(&details);
+        }
+    }
+}
+
 /// Defines a list read lazily from bytes checked when the record was read
-/// (so its iterator cannot fail).
+/// (so its iterator cannot fail): the count, then the items.
 macro_rules! lazy_list {
     ($(#[$doc:meta])* $name:ident, $item:ty, $read:ident) => {
         $(#[$doc])*
         #[derive(Debug, Clone, Copy, Default)]
         pub struct $name<'a> {
-            n: usize,
             raw: &'a [u8],
         }
 
         impl<'a> $name<'a> {
-            pub fn len(&self) -> usize {
-                self.n
-            }
-
-            pub fn is_empty(&self) -> bool {
-                self.n == 0
-            }
-
-            pub fn iter(&self) -> impl Iterator<Item = $item> + Clone + use<'a> {
+            fn reader(&self) -> (usize, Reader<'a>) {
                 let mut reader = Reader {
                     buf: self.raw,
                     checked: true,
                 };
-                (0..self.n).map_while(move |_| reader.$read())
+                (reader.len().unwrap_or(0), reader)
+            }
+
+            pub fn len(&self) -> usize {
+                self.reader().0
+            }
+
+            pub fn is_empty(&self) -> bool {
+                self.len() == 0
+            }
+
+            pub fn iter(&self) -> impl Iterator<Item = $item> + Clone + use<'a> {
+                let (n, mut reader) = self.reader();
+                (0..n).map_while(move |_| reader.$read())
             }
         }
     };
@@ -341,7 +457,7 @@ impl<'a> FactsRecord<'a> {
     }
 }
 
-const MAGIC: &[u8] = b"lessons-facts 1\n";
+const MAGIC: &[u8] = b"lessons-facts 2\n";
 
 fn bad(why: &str) -> std::io::Error {
     std::io::Error::new(
@@ -350,10 +466,11 @@ fn bad(why: &str) -> std::io::Error {
     )
 }
 
-/// One record: `[u32 length][u32 path length][path][postcard body]`, so
+/// One record: `[u32 length][u32 path length][path][body]`, so
 /// that an update can copy unchanged records without decoding them.
 fn push_record(out: &mut Vec<u8>, facts: &FactsRecord) -> std::io::Result<()> {
-    let body = postcard::to_allocvec(facts).map_err(std::io::Error::other)?;
+    let mut body = Vec::with_capacity(512);
+    Writer { out: &mut body }.facts(facts);
     let len = 4 + facts.path.len() + body.len();
     out.extend_from_slice(
         &u32::try_from(len)
