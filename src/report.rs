@@ -390,42 +390,51 @@ fn groups<'a>(
         .par_iter()
         .filter(|(_, ms)| ms.len() >= options.min_count.max(1))
         .map(|(&group, ms)| {
-            let fs = || ms.iter().map(|&i| order[i as usize]);
-            let systems: rustc_hash::FxHashSet<&str> =
-                fs().flat_map(|f| f.systems.iter()).collect();
-            let mut systems: Vec<String> = systems.into_iter().map(str::to_string).collect();
-            systems.sort_unstable();
+            // One visit per lesson: they are scattered in memory.
+            let mut systems = rustc_hash::FxHashSet::default();
             let mut trend = vec![0; periods];
-            if let Some(base) = base {
-                for &i in ms {
+            let mut lessons = Vec::with_capacity(ms.len());
+            let mut deltas: [Vec<i64>; 3] = Default::default();
+            for &i in ms {
+                let f = order[i as usize];
+                lessons.push(name(f));
+                systems.extend(f.systems.iter());
+                if let Some(base) = base {
                     let p = period_of(days[i as usize]) - base;
                     if let Some(slot) = usize::try_from(p).ok().and_then(|p| trend.get_mut(p)) {
                         *slot += 1;
                     }
                 }
+                if let Some(occurred) = f.occurred {
+                    for (list, time) in
+                        deltas
+                            .iter_mut()
+                            .zip([f.detected, f.contained, f.recovered])
+                    {
+                        if let Some(t) = time
+                            && t >= occurred
+                        {
+                            list.push(t - occurred);
+                        }
+                    }
+                }
             }
-            let mut deltas = Vec::new();
-            let mut delta = |pick: fn(&Facts) -> Option<i64>| {
-                deltas.clear();
-                deltas.extend(
-                    fs().filter_map(|f| Some(pick(f)? - f.occurred?))
-                        .filter(|d| *d >= 0),
-                );
-                median(&mut deltas)
-            };
+            let mut systems: Vec<String> = systems.into_iter().map(str::to_string).collect();
+            systems.sort_unstable();
+            let [detect, contain, recover] = &mut deltas;
             Group {
                 name: group.to_string(),
                 count: ms.len(),
-                lessons: fs().map(name).collect(),
+                lessons,
                 first_occurred: day_string(days[ms[0] as usize]),
                 last_occurred: day_string(days[ms[ms.len() - 1] as usize]),
                 systems,
                 // Filled in from the pass over actions.
                 open_actions: 0,
                 trend,
-                median_time_to_detect: delta(|f| f.detected),
-                median_time_to_contain: delta(|f| f.contained),
-                median_time_to_recover: delta(|f| f.recovered),
+                median_time_to_detect: median(detect),
+                median_time_to_contain: median(contain),
+                median_time_to_recover: median(recover),
             }
         })
         .collect();

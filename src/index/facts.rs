@@ -197,11 +197,19 @@ impl<'a> Reader<'a> {
     }
 
     fn opt_str(&mut self) -> Option<Option<&'a str>> {
-        Some(if self.present()? { Some(self.str()?) } else { None })
+        Some(if self.present()? {
+            Some(self.str()?)
+        } else {
+            None
+        })
     }
 
     fn opt_i64(&mut self) -> Option<Option<i64>> {
-        Some(if self.present()? { Some(self.i64()?) } else { None })
+        Some(if self.present()? {
+            Some(self.i64()?)
+        } else {
+            None
+        })
     }
 
     /// A list whose items `item` reads (checking them): its bytes, count
