@@ -72,20 +72,20 @@ pub fn run(cli: &Cli, args: &ReportArgs) -> Result<i32, CliError> {
         },
     );
     timings.step("report: compute");
+    let mut out = std::io::BufWriter::with_capacity(1 << 16, std::io::stdout().lock());
     let text = match args.format {
         ReportFormat::Table => emit::table(&report),
         ReportFormat::Markdown => emit::markdown(&report),
         ReportFormat::Csv => emit::csv(&report),
         ReportFormat::Html => emit::html(&report),
         ReportFormat::Json => {
-            let mut json = serde_json::to_string_pretty(&report).expect("plain data serializes");
-            json.push('\n');
-            json
+            // Streamed: at 100,000 lessons the document is tens of megabytes.
+            serde_json::to_writer_pretty(&mut out, &report).map_err(std::io::Error::from)?;
+            "\n".to_string()
         }
     };
-    timings.step("report: render");
-    let mut out = std::io::stdout().lock();
     out.write_all(text.as_bytes())?;
     out.flush()?;
+    timings.step("report: render and write");
     Ok(EXIT_OK)
 }
