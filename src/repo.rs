@@ -229,6 +229,92 @@ fn mtime_ns(meta: &std::fs::Metadata) -> i64 {
     }
 }
 
+/// What a folder entry is, for the scan.
+enum Kind {
+    Folder,
+    /// A regular file, with its size and change time (`None` when it
+    /// could not be looked at).
+    File(Option<(u64, i64)>),
+    Link,
+    Other,
+}
+
+/// Calls `each` with the name and kind of every entry of a folder (names
+/// that are not UTF-8 are skipped: no lesson path can hold them). On Unix
+/// the names are not copied and files are looked at relative to the
+/// folder: this loop runs once per lesson on every command.
+#[cfg(unix)]
+fn folder_entries(dir: &Path, mut each: impl FnMut(&str, Kind)) {
+    use rustix::fs::{AtFlags, CWD, Dir, FileType, Mode, OFlags};
+    let Ok(fd) = rustix::fs::openat(
+        CWD,
+        dir,
+        OFlags::RDONLY | OFlags::DIRECTORY | OFlags::CLOEXEC,
+        Mode::empty(),
+    ) else {
+        return;
+    };
+    let Ok(mut entries) = Dir::read_from(&fd) else {
+        return;
+    };
+    let kind_of = |mode: FileType, stat: Option<&rustix::fs::Stat>| match mode {
+        FileType::Directory => Kind::Folder,
+        FileType::Symlink => Kind::Link,
+        // (The field types vary between Unix systems.)
+        #[allow(clippy::unnecessary_cast)]
+        FileType::RegularFile => Kind::File(stat.map(|st| {
+            let ctime = (st.st_ctime as i64)
+                .saturating_mul(1_000_000_000)
+                .saturating_add(st.st_ctime_nsec as i64);
+            (st.st_size as u64, ctime)
+        })),
+        _ => Kind::Other,
+    };
+    while let Some(Ok(entry)) = entries.read() {
+        let Ok(name) = entry.file_name().to_str() else {
+            continue;
+        };
+        if name == "." || name == ".." {
+            continue;
+        }
+        let kind = match entry.file_type() {
+            FileType::RegularFile | FileType::Unknown => {
+                match rustix::fs::statat(&fd, entry.file_name(), AtFlags::SYMLINK_NOFOLLOW) {
+                    Ok(st) => kind_of(FileType::from_raw_mode(st.st_mode), Some(&st)),
+                    Err(_) if entry.file_type() == FileType::RegularFile => Kind::File(None),
+                    Err(_) => continue,
+                }
+            }
+            other => kind_of(other, None),
+        };
+        each(name, kind);
+    }
+}
+
+#[cfg(not(unix))]
+fn folder_entries(dir: &Path, mut each: impl FnMut(&str, Kind)) {
+    let Ok(entries) = std::fs::read_dir(dir) else {
+        return;
+    };
+    for entry in entries.flatten() {
+        let name = entry.file_name();
+        let Some(name) = name.to_str() else { continue };
+        let Ok(kind) = entry.file_type() else {
+            continue;
+        };
+        let kind = if kind.is_dir() {
+            Kind::Folder
+        } else if kind.is_symlink() {
+            Kind::Link
+        } else if kind.is_file() {
+            Kind::File(entry.metadata().ok().map(|m| (m.len(), mtime_ns(&m))))
+        } else {
+            Kind::Other
+        };
+        each(name, kind);
+    }
+}
+
 /// Every lesson file under the roots with its size and modification time,
 /// in path order: one pass of directory reads and `fstatat`
 /// calls relative to each directory (no path lookups), folders in
@@ -245,52 +331,46 @@ pub fn scan_lessons(kb: &KnowledgeBase) -> Vec<Stat> {
         rel: String,
         chunks: &'s Chunks,
     ) {
-        let Ok(entries) = std::fs::read_dir(&dir) else {
-            return;
-        };
         let mut out = Vec::new();
-        for entry in entries.flatten() {
-            let name = entry.file_name();
-            let Some(name) = name.to_str() else { continue };
+        folder_entries(&dir, |name, kind| {
             if name.starts_with('.') {
-                continue;
+                return;
             }
-            let Ok(kind) = entry.file_type() else {
-                continue;
-            };
-            let path = if rel.is_empty() {
-                name.to_string()
-            } else {
-                format!("{rel}/{name}")
-            };
-            if kind.is_dir() {
-                let sub = entry.path();
+            let mut path = String::with_capacity(rel.len() + 1 + name.len());
+            if !rel.is_empty() {
+                path.push_str(&rel);
+                path.push('/');
+            }
+            path.push_str(name);
+            if let Kind::Folder = kind {
+                let sub = dir.join(name);
                 scope.spawn(move |scope| visit(scope, kb, sub, path, chunks));
-                continue;
+                return;
             }
             if !is_lesson_name(name) {
-                continue;
+                return;
             }
-            let (meta, problem) = if kind.is_symlink() {
-                let problem = symlink_problem(kb, &entry.path());
-                (
-                    std::fs::metadata(entry.path())
+            let (meta, problem) = match kind {
+                Kind::Folder => return,
+                Kind::Link => {
+                    let link = dir.join(name);
+                    let problem = symlink_problem(kb, &link);
+                    let meta = std::fs::metadata(&link)
                         .ok()
-                        .filter(|_| problem.is_none()),
-                    problem,
-                )
-            } else if kind.is_file() {
-                (entry.metadata().ok(), None)
-            } else {
-                (None, Some(FileProblem::NotRegular))
+                        .filter(|_| problem.is_none())
+                        .map(|m| (m.len(), mtime_ns(&m)));
+                    (meta, problem)
+                }
+                Kind::File(meta) => (meta, None),
+                Kind::Other => (None, Some(FileProblem::NotRegular)),
             };
             out.push(Stat {
                 path,
-                size: meta.as_ref().map_or(0, |m| m.len()),
-                mtime_ns: meta.as_ref().map_or(0, mtime_ns),
+                size: meta.map_or(0, |m| m.0),
+                mtime_ns: meta.map_or(0, |m| m.1),
                 problem: problem.map(Box::new),
             });
-        }
+        });
         if !out.is_empty() {
             out.sort_unstable_by(|a, b| a.path.cmp(&b.path));
             chunks.lock().unwrap_or_else(|e| e.into_inner()).push(out);
