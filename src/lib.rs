@@ -9,12 +9,14 @@ pub mod cli;
 pub mod config;
 pub mod diagnostic;
 pub mod emit;
+pub mod feedback;
 pub mod index;
 pub mod lesson;
 pub mod parse;
 pub mod repo;
 pub mod report;
 pub mod rules;
+pub mod scaffold;
 pub mod search;
 
 use std::path::PathBuf;

@@ -6,10 +6,9 @@ use std::ops::{Bound, Range};
 use serde::Serialize;
 use tantivy::collector::{Count, TopDocs};
 use tantivy::query::{
-    AllQuery, BooleanQuery, BoostQuery, MoreLikeThisQuery, Occur, Query, QueryParser, RangeQuery,
-    TermQuery,
+    AllQuery, BooleanQuery, BoostQuery, Occur, Query, QueryParser, RangeQuery, TermQuery,
 };
-use tantivy::schema::{Field, IndexRecordOption, OwnedValue, Value};
+use tantivy::schema::{Field, IndexRecordOption, Value};
 use tantivy::snippet::SnippetGenerator;
 use tantivy::{DocAddress, Score, Searcher, SegmentReader, TantivyDocument, Term};
 use tantivy_query_grammar::{UserInputAst, UserInputLeaf, UserInputLiteral};
@@ -589,6 +588,8 @@ pub struct Target {
     pub causes: String,
     pub cause_keys: Vec<String>,
     pub systems: Vec<String>,
+    /// Other lesson paths to leave out (the rest of a pull request).
+    pub exclude: Vec<String>,
 }
 
 impl Target {
@@ -616,11 +617,68 @@ impl Target {
                 .flat_map(|s| &s.value)
                 .map(|s| s.value.clone())
                 .collect(),
+            exclude: Vec::new(),
         }
     }
 }
 
-/// The lessons most like `target`: Tantivy's more-like-this over its text,
+/// Lucene's "more like this", made deterministic: the 40 terms of the
+/// texts that best tell a lesson apart (term frequency times BM25 idf,
+/// words of 3 letters or more, in at most half of the lessons), ties broken
+/// by the term itself. Tantivy's own picks among equal scores in hash
+/// order, so the same lesson could get different neighbours run to run.
+fn more_like_this(
+    index: &SearchIndex,
+    searcher: &Searcher,
+    texts: &[(Field, &str)],
+) -> Result<BooleanQuery, Error> {
+    const MAX_TERMS: usize = 40;
+    let mut frequencies: std::collections::BTreeMap<Term, usize> = Default::default();
+    for (field, text) in texts {
+        let mut analyzer = index
+            .index
+            .tokenizer_for_field(*field)
+            .map_err(|e| Error::Index(e.to_string()))?;
+        let mut stream = analyzer.token_stream(text);
+        stream.process(&mut |token| {
+            if token.text.len() >= 3 {
+                *frequencies
+                    .entry(Term::from_field_text(*field, &token.text))
+                    .or_default() += 1;
+            }
+        });
+    }
+    let docs = searcher.num_docs();
+    let max_df = (docs / 2).max(2);
+    let mut scored: Vec<(Score, Term)> = Vec::new();
+    for (term, tf) in frequencies {
+        let df = searcher
+            .doc_freq(&term)
+            .map_err(|e| Error::Index(e.to_string()))?;
+        if df == 0 || df > max_df || df > docs {
+            continue;
+        }
+        let idf = (1.0 + ((docs - df) as Score + 0.5) / (df as Score + 0.5)).ln();
+        scored.push((tf as Score * idf, term));
+    }
+    scored.sort_by(|a, b| b.0.total_cmp(&a.0).then_with(|| a.1.cmp(&b.1)));
+    scored.truncate(MAX_TERMS);
+    let best = scored.first().map_or(1.0, |(s, _)| *s);
+    Ok(BooleanQuery::new(
+        scored
+            .into_iter()
+            .map(|(score, term)| -> (Occur, Box<dyn Query>) {
+                let q = TermQuery::new(term, IndexRecordOption::Basic);
+                (
+                    Occur::Should,
+                    Box::new(BoostQuery::new(Box::new(q), score / best)),
+                )
+            })
+            .collect(),
+    ))
+}
+
+/// The lessons most like `target`: more-like-this over its text,
 /// boosted by shared cause keys and systems; the lesson itself excluded.
 pub fn similar(
     index: &SearchIndex,
@@ -630,19 +688,16 @@ pub fn similar(
 ) -> Result<Results, Error> {
     let searcher = index.reader.searcher();
     let f = &index.fields;
-    let text = |s: &str| vec![OwnedValue::Str(s.to_string())];
-    let mlt = MoreLikeThisQuery::builder()
-        .with_min_doc_frequency(1)
-        .with_max_doc_frequency((searcher.num_docs() / 2).max(2))
-        .with_min_term_frequency(1)
-        .with_min_word_length(3)
-        .with_max_query_terms(40)
-        .with_document_fields(vec![
-            (f.title, text(&target.title)),
-            (f.summary, text(&target.summary)),
-            (f.causes, text(&target.causes)),
-            (f.body, text(&target.body)),
-        ]);
+    let mlt = more_like_this(
+        index,
+        &searcher,
+        &[
+            (f.title, &target.title),
+            (f.summary, &target.summary),
+            (f.causes, &target.causes),
+            (f.body, &target.body),
+        ],
+    )?;
     let mut should: Vec<(Occur, Box<dyn Query>)> = vec![(Occur::Should, Box::new(mlt))];
     for key in &target.cause_keys {
         let q = TermQuery::new(
@@ -658,10 +713,15 @@ pub fn similar(
         );
         should.push((Occur::Should, Box::new(BoostQuery::new(Box::new(q), 3.0))));
     }
-    let mut exclude: Vec<Box<dyn Query>> = vec![Box::new(TermQuery::new(
-        Term::from_field_text(f.path, &target.path),
-        IndexRecordOption::Basic,
-    ))];
+    let mut exclude: Vec<Box<dyn Query>> = std::iter::once(&target.path)
+        .chain(&target.exclude)
+        .map(|path| -> Box<dyn Query> {
+            Box::new(TermQuery::new(
+                Term::from_field_text(f.path, path),
+                IndexRecordOption::Basic,
+            ))
+        })
+        .collect();
     if let Some(id) = &target.id {
         exclude.push(Box::new(TermQuery::new(
             Term::from_field_text(f.id, &id.to_lowercase()),

@@ -3,7 +3,10 @@
 
 mod actions;
 mod check;
+mod completions;
 mod index;
+mod init;
+mod new;
 mod report;
 mod search;
 mod show;
@@ -67,6 +70,14 @@ pub enum Command {
     Report(report::ReportArgs),
     /// List improvement actions across lessons (overdue, by owner, by status)
     Actions(actions::ActionsArgs),
+    /// Start a lesson: the next free id, a file named after the title, the sections with prompts
+    New(new::NewArgs),
+    /// Set up a knowledge base here: lessons.toml, the lessons folder and a CI workflow
+    Init(init::InitArgs),
+    /// Print shell completions (bash, zsh, fish, elvish, powershell)
+    Completions(completions::CompletionsArgs),
+    /// Print the manual page (or write one per command with --out DIR)
+    Man(completions::ManArgs),
 }
 
 /// Output formats of the commands that read the index.
@@ -94,6 +105,10 @@ pub fn main() -> i32 {
         Command::Similar(args) => similar::run(&cli, args),
         Command::Report(args) => report::run(&cli, args),
         Command::Actions(args) => actions::run(&cli, args),
+        Command::New(args) => new::run(&cli, args),
+        Command::Init(args) => init::run(&cli, args),
+        Command::Completions(args) => completions::completions(args),
+        Command::Man(args) => completions::man(args),
     };
     match result {
         Ok(code) => code,

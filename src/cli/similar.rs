@@ -1,34 +1,100 @@
-//! `lessons similar`: past lessons most like a given one.
+//! `lessons similar`: past lessons most like a given one, or, with
+//! `--changed BASE`, pull-request feedback for every lesson a change adds or
+//! edits (check verdict, recurring causes, similar lessons).
 
-use clap::Args;
+use std::io::Write;
+
+use clap::{Args, ValueEnum};
 
 use super::search::{FilterArgs, print_results};
-use super::{Cli, CliError, EXIT_OK, OutputFormat, open_index, resolve_lesson};
+use super::{Cli, CliError, EXIT_OK, OutputFormat, color_enabled, open_index, resolve_lesson};
 use crate::search::{self, Target};
+
+#[derive(Debug, Clone, Copy, PartialEq, Eq, ValueEnum)]
+pub enum SimilarFormat {
+    Human,
+    Json,
+    /// The pull-request feedback as Markdown (a PR comment or job summary).
+    Markdown,
+}
 
 #[derive(Debug, Args)]
 pub struct SimilarArgs {
     /// A lesson id, or the path of a lesson file (committed or not).
-    pub id_or_path: String,
+    #[arg(required_unless_present = "changed", conflicts_with = "changed")]
+    pub id_or_path: Option<String>,
 
-    /// How many lessons to show.
+    /// Feedback for every lesson added or modified since the merge base of
+    /// BASE and HEAD, plus uncommitted changes (e.g. `--changed origin/main`):
+    /// whether it passes check, the recurring causes it repeats and the
+    /// most similar past lessons.
+    #[arg(long, value_name = "BASE")]
+    pub changed: Option<String>,
+
+    /// How many lessons to show (per changed lesson with --changed).
     #[arg(long, default_value_t = 5, value_name = "N")]
     pub limit: usize,
 
     #[command(flatten)]
     pub filters: FilterArgs,
 
-    /// Output format.
-    #[arg(long, value_enum, default_value_t = OutputFormat::Human)]
-    pub format: OutputFormat,
+    /// Output format (`markdown` renders the feedback of a lesson or of a
+    /// change).
+    #[arg(long, value_enum, default_value_t = SimilarFormat::Human)]
+    pub format: SimilarFormat,
 }
 
 pub fn run(cli: &Cli, args: &SimilarArgs) -> Result<i32, CliError> {
     let started = std::time::Instant::now();
     let (kb, index) = open_index(cli, false)?;
-    let found = resolve_lesson(&kb, &index, &args.id_or_path)?;
+    if let Some(base) = &args.changed {
+        let paths = crate::repo::changed_lessons(&kb, base)?;
+        let feedback = crate::feedback::build(&kb, &index, &paths, Some(base), args.limit)?;
+        return emit_feedback(cli, &feedback, args.format);
+    }
+    let id_or_path = args.id_or_path.as_deref().unwrap_or_default();
+    let found = resolve_lesson(&kb, &index, id_or_path)?;
+    if args.format == SimilarFormat::Markdown {
+        let feedback = crate::feedback::build(
+            &kb,
+            &index,
+            std::slice::from_ref(&found.lesson.path),
+            None,
+            args.limit,
+        )?;
+        return emit_feedback(cli, &feedback, args.format);
+    }
     let target = Target::from_lesson(&found.lesson, &found.text);
     let results = search::similar(&index, &target, &args.filters.filters(), args.limit)?;
-    print_results(cli, &results, args.format, started, "similar lessons")?;
+    let format = match args.format {
+        SimilarFormat::Json => OutputFormat::Json,
+        _ => OutputFormat::Human,
+    };
+    print_results(cli, &results, format, started, "similar lessons")?;
+    Ok(EXIT_OK)
+}
+
+fn emit_feedback(
+    cli: &Cli,
+    feedback: &crate::feedback::Feedback,
+    format: SimilarFormat,
+) -> Result<i32, CliError> {
+    let mut out = std::io::stdout().lock();
+    match format {
+        SimilarFormat::Markdown => {
+            out.write_all(crate::emit::feedback::markdown(feedback).as_bytes())?
+        }
+        SimilarFormat::Human => {
+            let color = color_enabled(cli.color, &std::io::stdout());
+            out.write_all(crate::emit::feedback::human(feedback, color).as_bytes())?
+        }
+        SimilarFormat::Json => writeln!(
+            out,
+            "{}",
+            serde_json::to_string_pretty(feedback).expect("plain data serializes")
+        )?,
+    }
+    out.flush()?;
+    // Feedback informs; `lessons check` is the gate.
     Ok(EXIT_OK)
 }

@@ -1,0 +1,263 @@
+//! `lessons new TITLE`: start a lesson. The next free id of the year, a
+//! file named after the title under `<root>/YYYY/`, status `draft`, and the
+//! sections with prompts; it passes `check` as written. Prints the path.
+
+use std::io::Write;
+use std::path::{Path, PathBuf};
+
+use clap::Args;
+
+use super::{CliError, EXIT_FINDINGS, EXIT_OK, current_dir};
+use crate::Error;
+use crate::scaffold::{self, NewLesson};
+
+fn date(s: &str) -> Result<jiff::civil::Date, String> {
+    s.parse::<jiff::civil::Date>()
+        .map_err(|_| format!("`{s}` is not a date; write YYYY-MM-DD"))
+}
+
+#[derive(Debug, Args)]
+pub struct NewArgs {
+    /// What happened, in one line (the lesson's title and file name).
+    pub title: String,
+
+    /// The kind of incident (default: the first of `kinds` in lessons.toml).
+    #[arg(long, value_name = "KIND")]
+    pub kind: Option<String>,
+
+    /// How severe it was (default: the middle of `severities`).
+    #[arg(long, value_name = "SEVERITY")]
+    pub severity: Option<String>,
+
+    /// A system in scope (repeatable). Without one, a placeholder is written.
+    #[arg(long = "system", value_name = "SYSTEM")]
+    pub systems: Vec<String>,
+
+    /// A team involved (repeatable).
+    #[arg(long = "team", value_name = "TEAM")]
+    pub teams: Vec<String>,
+
+    /// When the incident began (YYYY-MM-DD; default today).
+    #[arg(long, value_name = "DATE", value_parser = date)]
+    pub occurred: Option<jiff::civil::Date>,
+
+    /// Use this id instead of the next free one.
+    #[arg(long, value_name = "ID")]
+    pub id: Option<String>,
+
+    /// Open the new lesson in $VISUAL or $EDITOR, then check it.
+    #[arg(long)]
+    pub edit: bool,
+}
+
+/// Today, or `LESSONS_TODAY` (YYYY-MM-DD) for reproducible runs and tests.
+pub fn today() -> Result<jiff::civil::Date, Error> {
+    match std::env::var("LESSONS_TODAY") {
+        Ok(s) if !s.is_empty() => s.parse().map_err(|_| {
+            Error::Usage(format!(
+                "LESSONS_TODAY=`{s}` is not a date; write YYYY-MM-DD"
+            ))
+        }),
+        _ => Ok(jiff::ZonedDateTime::now().date()),
+    }
+}
+
+/// A value of a vocabulary, or a usage error naming the allowed ones.
+fn pick(
+    what: &str,
+    value: Option<&str>,
+    allowed: &[String],
+    default: &str,
+) -> Result<String, Error> {
+    let Some(value) = value else {
+        return Ok(default.to_string());
+    };
+    if allowed.iter().any(|a| a == value) {
+        return Ok(value.to_string());
+    }
+    let hint = crate::diagnostic::suggest(value, allowed.iter().map(String::as_str))
+        .map(|s| format!("did you mean `{s}`? "))
+        .unwrap_or_default();
+    Err(Error::Usage(format!(
+        "`{value}` is not one of the {what} in lessons.toml; {hint}allowed: {}",
+        allowed.join(", ")
+    )))
+}
+
+pub fn run(cli: &super::Cli, args: &NewArgs) -> Result<i32, CliError> {
+    let cwd = current_dir()?;
+    let kb = crate::repo::KnowledgeBase::open(cli.repo.as_deref(), &cwd)?;
+    let title = args.title.trim();
+    if title.is_empty() || title.contains(['\n', '\r']) || title.chars().count() > 200 {
+        return Err(
+            Error::Usage("the title must be one line of 1 to 200 characters".into()).into(),
+        );
+    }
+    let v = &kb.config.vocabulary;
+    let kind = pick(
+        "kinds",
+        args.kind.as_deref(),
+        &v.kinds,
+        v.kinds.first().map_or("outage", String::as_str),
+    )?;
+    let severity = pick(
+        "severities",
+        args.severity.as_deref(),
+        &v.severities,
+        v.severities
+            .get(v.severities.len() / 2)
+            .map_or("medium", String::as_str),
+    )?;
+    let today = today()?;
+    let used = scaffold::used_ids(&kb);
+    let id = match &args.id {
+        Some(id) => {
+            if !kb.config.id_pattern.is_match(id) {
+                return Err(Error::Usage(format!(
+                    "`{id}` does not match id_pattern `{}`",
+                    kb.config.id_pattern.as_str()
+                ))
+                .into());
+            }
+            if used.iter().any(|u| u.eq_ignore_ascii_case(id)) {
+                return Err(Error::Usage(format!("the id `{id}` is already used")).into());
+            }
+            id.clone()
+        }
+        None => {
+            scaffold::next_id(&kb.config, &used, today.year()).map_err(|e| Error::Usage(e.0))?
+        }
+    };
+    let new = NewLesson {
+        id,
+        title: title.to_string(),
+        kind,
+        severity,
+        occurred: args.occurred.unwrap_or(today),
+        systems: args.systems.clone(),
+        teams: args.teams.clone(),
+    };
+    let root = kb.config.roots.first().map_or("lessons", String::as_str);
+    let folder = kb.root.join(root).join(format!("{:04}", today.year()));
+    std::fs::create_dir_all(&folder).map_err(|source| Error::Io {
+        path: folder.clone(),
+        source,
+    })?;
+    let slug = match scaffold::slug(title) {
+        s if s.is_empty() => new.id.to_lowercase(),
+        s => s,
+    };
+    let text = scaffold::lesson_text(&kb.config, &new);
+    let path = write_new(&folder, &slug, &text)?;
+    let shown = shown_path(&path, &cwd);
+    let mut out = std::io::stdout().lock();
+    writeln!(out, "{}", shown.display())?;
+    out.flush()?;
+    let mut todo = vec!["the sections"];
+    if new.systems.is_empty() {
+        todo.push("`systems` (a placeholder now)");
+    }
+    todo.push("causes and actions before it is final");
+    eprintln!(
+        "created {} as a draft ({}); fill in {}",
+        new.id,
+        kb.relative(&path).unwrap_or_default(),
+        todo.join(", ")
+    );
+    if args.edit {
+        edit(&path)?;
+        return recheck(&kb, &path);
+    }
+    Ok(EXIT_OK)
+}
+
+/// Writes `<slug>.md`, or `<slug>-2.md`... when taken: never overwrites.
+fn write_new(folder: &Path, slug: &str, text: &str) -> Result<PathBuf, Error> {
+    for n in 1.. {
+        let name = if n == 1 {
+            format!("{slug}.md")
+        } else {
+            format!("{slug}-{n}.md")
+        };
+        let path = folder.join(name);
+        match std::fs::OpenOptions::new()
+            .write(true)
+            .create_new(true)
+            .open(&path)
+        {
+            Ok(mut file) => {
+                file.write_all(text.as_bytes())
+                    .map_err(|source| Error::Io {
+                        path: path.clone(),
+                        source,
+                    })?;
+                return Ok(path);
+            }
+            Err(e) if e.kind() == std::io::ErrorKind::AlreadyExists && n < 1000 => continue,
+            Err(source) => return Err(Error::Io { path, source }),
+        }
+    }
+    unreachable!("the loop returns")
+}
+
+/// The path as the user can type it from here: relative when below the
+/// current folder.
+fn shown_path(path: &Path, cwd: &Path) -> PathBuf {
+    let canonical_cwd = cwd.canonicalize().unwrap_or(cwd.to_path_buf());
+    path.strip_prefix(&canonical_cwd)
+        .map(Path::to_path_buf)
+        .unwrap_or_else(|_| path.to_path_buf())
+}
+
+/// Runs `$VISUAL` or `$EDITOR` (through the shell, so `code --wait` works)
+/// on the file and waits for it.
+fn edit(path: &Path) -> Result<(), Error> {
+    let editor = ["VISUAL", "EDITOR"]
+        .iter()
+        .filter_map(|v| std::env::var(v).ok())
+        .find(|e| !e.trim().is_empty())
+        .ok_or_else(|| {
+            Error::Usage(format!(
+                "--edit needs $VISUAL or $EDITOR; the lesson is at {}",
+                path.display()
+            ))
+        })?;
+    let status = if cfg!(unix) {
+        std::process::Command::new("sh")
+            .arg("-c")
+            .arg(format!("{editor} \"$1\""))
+            .arg("sh")
+            .arg(path)
+            .status()
+    } else {
+        std::process::Command::new(&editor).arg(path).status()
+    };
+    match status {
+        Ok(s) if s.success() => Ok(()),
+        Ok(s) => Err(Error::Usage(format!(
+            "the editor `{editor}` exited with {s}; the lesson is kept at {}",
+            path.display()
+        ))),
+        Err(e) => Err(Error::Usage(format!(
+            "cannot run the editor `{editor}` ({e}); the lesson is kept at {}",
+            path.display()
+        ))),
+    }
+}
+
+/// Checks the edited lesson and prints what is left to fix.
+fn recheck(kb: &crate::repo::KnowledgeBase, path: &Path) -> Result<i32, CliError> {
+    let Some(rel) = kb.relative(&path.canonicalize().unwrap_or(path.to_path_buf())) else {
+        return Ok(EXIT_OK);
+    };
+    let selection = crate::check::Selection::Only([rel].into_iter().collect());
+    let report = crate::check::check(kb, &selection, false);
+    let color = super::color_enabled(super::ColorChoice::Auto, &std::io::stderr());
+    let mut err = std::io::stderr().lock();
+    crate::emit::human::render(&report, color, &mut err)?;
+    Ok(if report.errors > 0 {
+        EXIT_FINDINGS
+    } else {
+        EXIT_OK
+    })
+}

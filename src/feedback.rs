@@ -1,0 +1,275 @@
+//! Pull-request feedback: for each lesson a change adds or edits, whether
+//! it passes `check`, every recurring cause key it repeats (with the done
+//! actions that did not prevent it) and the most similar past lessons. The
+//! reviewer then sees what the knowledge base already knows.
+
+use serde::Serialize;
+
+use crate::check::{CheckReport, Selection, check};
+use crate::diagnostic::Level;
+use crate::index::SearchIndex;
+use crate::index::facts::Facts;
+use crate::repo::KnowledgeBase;
+use crate::search::{self, Filters, Hit, Target};
+
+/// How many earlier lessons a recurring cause lists by id.
+pub const MAX_EARLIER_LISTED: usize = 10;
+
+#[derive(Debug, Clone, Serialize)]
+pub struct Feedback {
+    /// What the change was compared with (`--changed BASE`), if anything.
+    pub base: Option<String>,
+    pub lessons: Vec<LessonFeedback>,
+}
+
+#[derive(Debug, Clone, Serialize)]
+pub struct LessonFeedback {
+    pub path: String,
+    pub id: Option<String>,
+    pub title: Option<String>,
+    pub occurred: Option<String>,
+    /// Whether the file could be read as a lesson at all.
+    pub readable: bool,
+    pub errors: usize,
+    pub warnings: usize,
+    /// The first findings, for the comment (`lessons check` has them all).
+    pub findings: Vec<Finding>,
+    pub recurring: Vec<Recurring>,
+    pub similar: Vec<SimilarLesson>,
+}
+
+/// A past lesson like this one, and what they have in common.
+#[derive(Debug, Clone, Serialize)]
+pub struct SimilarLesson {
+    pub id: String,
+    pub title: String,
+    pub path: String,
+    pub occurred: Option<String>,
+    pub kind: String,
+    pub severity: String,
+    pub score: f32,
+    pub shared_causes: Vec<String>,
+    pub shared_systems: Vec<String>,
+}
+
+impl SimilarLesson {
+    fn new(hit: Hit, keys: &[String], systems: &[String]) -> SimilarLesson {
+        let shared = |mine: &[String], theirs: &[String]| -> Vec<String> {
+            mine.iter()
+                .filter(|m| theirs.iter().any(|t| t.eq_ignore_ascii_case(m)))
+                .cloned()
+                .collect()
+        };
+        SimilarLesson {
+            shared_causes: shared(keys, &hit.causes),
+            shared_systems: shared(systems, &hit.systems),
+            id: hit.id,
+            title: hit.title,
+            path: hit.path,
+            occurred: hit.occurred,
+            kind: hit.kind,
+            severity: hit.severity,
+            score: hit.score,
+        }
+    }
+}
+
+#[derive(Debug, Clone, Serialize)]
+pub struct Finding {
+    pub line: usize,
+    pub column: usize,
+    pub rule: &'static str,
+    pub level: &'static str,
+    pub message: String,
+}
+
+/// A cause key of the lesson that other lessons share.
+#[derive(Debug, Clone, Serialize)]
+pub struct Recurring {
+    pub cause: String,
+    pub category: Option<String>,
+    /// This lesson's rank among the lessons with the key (1-based): the
+    /// count of the others, plus one.
+    pub ordinal: usize,
+    /// The other lessons with the key, earliest first (at most
+    /// [`MAX_EARLIER_LISTED`]).
+    pub others: Vec<String>,
+    /// Done actions of other lessons that addressed the key, completed on
+    /// a day before this lesson occurred: they did not prevent it.
+    pub ineffective_actions: Vec<FailedAction>,
+}
+
+#[derive(Debug, Clone, Serialize)]
+pub struct FailedAction {
+    pub lesson: String,
+    pub action: String,
+    pub completed: String,
+}
+
+fn day(secs: i64) -> String {
+    crate::report::day(secs).to_string()
+}
+
+/// What the knowledge base says about each of `paths` (root-relative
+/// lesson files, committed or not), most similar lessons first.
+pub fn build(
+    kb: &KnowledgeBase,
+    index: &SearchIndex,
+    paths: &[String],
+    base: Option<&str>,
+    limit: usize,
+) -> Result<Feedback, crate::Error> {
+    let selection = Selection::Only(paths.iter().cloned().collect());
+    let checked: CheckReport = check(kb, &selection, false);
+    let file = index.facts()?;
+    let facts = file.decode()?;
+    let mut lessons = Vec::with_capacity(paths.len());
+    for path in paths {
+        let abs = kb.root.join(path);
+        let bytes = crate::check::read_again(&abs, kb.config.max_file_size);
+        let text = crate::parse::source_text(&bytes).into_owned();
+        let parsed = crate::parse::parse_text(path, &text, &kb.config);
+        let report = checked.files.iter().find(|f| &f.path == path);
+        let diagnostics = report.map(|r| r.diagnostics.as_slice()).unwrap_or(&[]);
+        let mut feedback = LessonFeedback {
+            path: path.clone(),
+            id: None,
+            title: None,
+            occurred: None,
+            readable: parsed.lesson.is_some(),
+            errors: diagnostics
+                .iter()
+                .filter(|d| d.level == Level::Error)
+                .count(),
+            warnings: diagnostics
+                .iter()
+                .filter(|d| d.level == Level::Warning)
+                .count(),
+            findings: diagnostics
+                .iter()
+                .take(5)
+                .map(|d| Finding {
+                    line: d.start.line,
+                    column: d.start.column,
+                    rule: d.rule.name(),
+                    level: d.level.as_str(),
+                    message: d.message.clone(),
+                })
+                .collect(),
+            recurring: Vec::new(),
+            similar: Vec::new(),
+        };
+        if let Some(lesson) = &parsed.lesson {
+            feedback.id = crate::lesson::opt_text(&lesson.id);
+            feedback.title = crate::lesson::opt_text(&lesson.title);
+            let occurred = lesson.occurred.as_ref().map(|m| m.value.utc.as_second());
+            feedback.occurred = occurred.map(day);
+            feedback.recurring = recurring(lesson, path, occurred, &facts);
+            let mut target = Target::from_lesson(lesson, &text);
+            // The other lessons of the same change are not "past" lessons.
+            target.exclude = paths.iter().filter(|p| *p != path).cloned().collect();
+            feedback.similar = search::similar(index, &target, &Filters::default(), limit)?
+                .hits
+                .into_iter()
+                .map(|hit| SimilarLesson::new(hit, &target.cause_keys, &target.systems))
+                .collect();
+        }
+        lessons.push(feedback);
+    }
+    Ok(Feedback {
+        base: base.map(str::to_string),
+        lessons,
+    })
+}
+
+/// The lesson's cause keys that other lessons share.
+fn recurring(
+    lesson: &crate::lesson::Lesson,
+    path: &str,
+    occurred: Option<i64>,
+    facts: &[Facts],
+) -> Vec<Recurring> {
+    let this_day = occurred.map(|o| o.div_euclid(86_400));
+    let mut out: Vec<Recurring> = Vec::new();
+    for cause in lesson.causes() {
+        let Some(key) = crate::lesson::opt_text(&cause.key) else {
+            continue;
+        };
+        if out.iter().any(|r| r.cause == key) {
+            continue;
+        }
+        let mut others: Vec<&Facts> = facts
+            .iter()
+            .filter(|f| f.path != path && f.causes.iter().any(|c| c.key == Some(&key)))
+            .collect();
+        if others.is_empty() {
+            continue;
+        }
+        others.sort_by_key(|f| (f.occurred, f.id, f.path));
+        let mut failed = Vec::new();
+        for f in &others {
+            for action in f.actions.iter() {
+                let (Some("done"), Some(completed)) = (action.status, action.completed) else {
+                    continue;
+                };
+                if action.addresses.contains(&key)
+                    && this_day.is_some_and(|d| d > completed.div_euclid(86_400))
+                {
+                    failed.push(FailedAction {
+                        lesson: f.id.unwrap_or(f.path).to_string(),
+                        action: action.details().summary.unwrap_or("").to_string(),
+                        completed: day(completed),
+                    });
+                }
+            }
+        }
+        out.push(Recurring {
+            cause: key,
+            category: crate::lesson::opt_text(&cause.category),
+            ordinal: others.len() + 1,
+            others: others
+                .iter()
+                .take(MAX_EARLIER_LISTED)
+                .map(|f| f.id.unwrap_or(f.path).to_string())
+                .collect(),
+            ineffective_actions: failed,
+        });
+    }
+    // The most recurrent first.
+    out.sort_by(|a, b| {
+        b.ordinal
+            .cmp(&a.ordinal)
+            .then_with(|| a.cause.cmp(&b.cause))
+    });
+    out
+}
+
+/// `1st`, `2nd`, `3rd`, `4th`, ... `11th`, `21st`.
+pub fn ordinal(n: usize) -> String {
+    let suffix = match (n % 10, n % 100) {
+        (_, 11..=13) => "th",
+        (1, _) => "st",
+        (2, _) => "nd",
+        (3, _) => "rd",
+        _ => "th",
+    };
+    format!("{n}{suffix}")
+}
+
+#[cfg(test)]
+mod tests {
+    #[test]
+    fn ordinals() {
+        let got: Vec<String> = [1, 2, 3, 4, 11, 12, 13, 21, 22, 101, 111]
+            .into_iter()
+            .map(super::ordinal)
+            .collect();
+        assert_eq!(
+            got,
+            [
+                "1st", "2nd", "3rd", "4th", "11th", "12th", "13th", "21st", "22nd", "101st",
+                "111th"
+            ]
+        );
+    }
+}
