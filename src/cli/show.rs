@@ -20,7 +20,7 @@ pub struct ShowArgs {
 pub fn run(cli: &Cli, args: &ShowArgs) -> Result<i32, CliError> {
     let (kb, index) = open_index(cli, false)?;
     let found = resolve_lesson(&kb, &index, &args.id)?;
-    let git = found
+    let mut git = found
         .doc
         .as_ref()
         .map(|doc| {
@@ -29,9 +29,15 @@ pub fn run(cli: &Cli, args: &ShowArgs) -> Result<i32, CliError> {
                 added_by,
                 added,
                 changed,
+                ..GitFacts::default()
             }
         })
         .unwrap_or_default();
+    let provenance = crate::index::history::provenance(&kb, &found.lesson.path);
+    git.shallow = provenance.shallow;
+    if git.added.is_none() {
+        git.note = Some(provenance.unknown_because().to_string());
+    }
     let today = jiff::tz::Offset::UTC
         .to_datetime(jiff::Timestamp::now())
         .date();

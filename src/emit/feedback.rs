@@ -86,8 +86,8 @@ pub fn markdown(feedback: &Feedback) -> String {
             s.push_str("\n---\n\n");
         }
         let name = match (&l.id, &l.title) {
-            (Some(id), Some(title)) => format!(" — {} {}", markdown_cell(id), markdown_cell(title)),
-            (Some(id), None) => format!(" — {}", markdown_cell(id)),
+            (Some(id), Some(title)) => format!(" ({} {})", markdown_cell(id), markdown_cell(title)),
+            (Some(id), None) => format!(" ({})", markdown_cell(id)),
             _ => String::new(),
         };
         let mark = if l.errors > 0 { "❌" } else { "✅" };

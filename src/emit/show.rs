@@ -13,6 +13,10 @@ pub struct GitFacts {
     pub added_by: Option<String>,
     pub added: Option<String>,
     pub changed: Option<String>,
+    /// The repository is a shallow clone (its history is cut).
+    pub shallow: bool,
+    /// Why `added` is unknown, and the fix, when it is.
+    pub note: Option<String>,
 }
 
 #[derive(Debug, Serialize)]
@@ -233,9 +237,16 @@ pub fn render(view: &View, color: bool, out: &mut dyn Write) -> std::io::Result<
         }
         _ => writeln!(
             out,
-            "{:<12} not committed yet (or beyond a shallow clone)",
-            "history"
+            "{:<12} {}",
+            "history",
+            git.note.as_deref().unwrap_or("unknown")
         )?,
+    }
+    if git.added.is_none()
+        && git.changed.is_some()
+        && let Some(note) = &git.note
+    {
+        writeln!(out, "{:<12} added {note}", "")?;
     }
 
     writeln!(out, "\n{}", paint(heading, "Timing"))?;

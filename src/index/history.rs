@@ -19,6 +19,57 @@ pub fn descends(kb: &KnowledgeBase, head: &str, since: &str) -> bool {
     head == since || repo.graph_descendant_of(head, since).unwrap_or(false)
 }
 
+/// Why git may not know who added a lesson and when.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub struct Provenance {
+    /// The knowledge base is in a git repository.
+    pub repository: bool,
+    /// The repository is a shallow clone: history stops at its boundary.
+    pub shallow: bool,
+    /// The file is in the HEAD commit.
+    pub committed: bool,
+}
+
+impl Provenance {
+    /// What to tell a reader when the first commit of a lesson is unknown,
+    /// naming the fix.
+    pub fn unknown_because(self) -> &'static str {
+        if !self.repository {
+            "unknown: not in a git repository"
+        } else if !self.committed {
+            "not committed yet"
+        } else if self.shallow {
+            "unknown: its first commit is beyond this shallow clone; run `git fetch --unshallow` (in GitHub Actions, `fetch-depth: 0` on actions/checkout)"
+        } else {
+            "unknown"
+        }
+    }
+}
+
+/// Where git stands on the lesson file `rel` (root-relative).
+pub fn provenance(kb: &KnowledgeBase, rel: &str) -> Provenance {
+    let Ok(repo) = git2::Repository::discover(&kb.root) else {
+        return Provenance {
+            repository: false,
+            shallow: false,
+            committed: false,
+        };
+    };
+    let committed = (|| {
+        let workdir = repo.workdir()?.canonicalize().ok()?;
+        let in_repo = kb.root.join(rel);
+        let path = in_repo.strip_prefix(&workdir).ok()?;
+        let tree = repo.head().ok()?.peel_to_tree().ok()?;
+        tree.get_path(path).ok().map(|_| ())
+    })()
+    .is_some();
+    Provenance {
+        repository: true,
+        shallow: repo.is_shallow(),
+        committed,
+    }
+}
+
 /// The commit HEAD points at, if the knowledge base is in a git repository
 /// with commits.
 pub fn head(kb: &KnowledgeBase) -> Option<String> {
