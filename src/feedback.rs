@@ -117,6 +117,7 @@ pub fn build(
     index: &SearchIndex,
     paths: &[String],
     base: Option<&str>,
+    filters: &Filters,
     limit: usize,
 ) -> Result<Feedback, crate::Error> {
     let selection = Selection::Only(paths.iter().cloned().collect());
@@ -168,7 +169,7 @@ pub fn build(
             let mut target = Target::from_lesson(lesson, &text);
             // The other lessons of the same change are not "past" lessons.
             target.exclude = paths.iter().filter(|p| *p != path).cloned().collect();
-            feedback.similar = search::similar(index, &target, &Filters::default(), limit)?
+            feedback.similar = search::similar(index, &target, filters, limit)?
                 .hits
                 .into_iter()
                 .map(|hit| SimilarLesson::new(hit, &target.cause_keys, &target.systems))

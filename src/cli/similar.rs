@@ -49,7 +49,14 @@ pub fn run(cli: &Cli, args: &SimilarArgs) -> Result<i32, CliError> {
     let (kb, index) = open_index(cli, false)?;
     if let Some(base) = &args.changed {
         let paths = crate::repo::changed_lessons(&kb, base)?;
-        let feedback = crate::feedback::build(&kb, &index, &paths, Some(base), args.limit)?;
+        let feedback = crate::feedback::build(
+            &kb,
+            &index,
+            &paths,
+            Some(base),
+            &args.filters.filters(),
+            args.limit,
+        )?;
         return emit_feedback(cli, &feedback, args.format);
     }
     let id_or_path = args.id_or_path.as_deref().unwrap_or_default();
@@ -60,6 +67,7 @@ pub fn run(cli: &Cli, args: &SimilarArgs) -> Result<i32, CliError> {
             &index,
             std::slice::from_ref(&found.lesson.path),
             None,
+            &args.filters.filters(),
             args.limit,
         )?;
         return emit_feedback(cli, &feedback, args.format);
