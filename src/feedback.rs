@@ -12,7 +12,7 @@ use crate::index::facts::Facts;
 use crate::repo::KnowledgeBase;
 use crate::search::{self, Filters, Hit, Target};
 
-/// How many earlier lessons a recurring cause lists by id.
+/// How many earlier (and later) lessons a recurring cause lists by id.
 pub const MAX_EARLIER_LISTED: usize = 10;
 
 #[derive(Debug, Clone, Serialize)]
@@ -88,12 +88,16 @@ pub struct Finding {
 pub struct Recurring {
     pub cause: String,
     pub category: Option<String>,
-    /// This lesson's rank among the lessons with the key (1-based): the
-    /// count of the others, plus one.
+    /// This lesson's place among the lessons with the key, in order of
+    /// `occurred` (then id): 1 for the first.
     pub ordinal: usize,
-    /// The other lessons with the key, earliest first (at most
-    /// [`MAX_EARLIER_LISTED`]).
-    pub others: Vec<String>,
+    /// The lessons with the key, this one included.
+    pub total: usize,
+    /// The other lessons with the key that came before it, earliest first
+    /// (at most [`MAX_EARLIER_LISTED`]).
+    pub earlier: Vec<String>,
+    /// And after it (at most [`MAX_EARLIER_LISTED`]).
+    pub later: Vec<String>,
     /// Done actions of other lessons that addressed the key, completed on
     /// a day before this lesson occurred: they did not prevent it.
     pub ineffective_actions: Vec<FailedAction>,
@@ -207,6 +211,10 @@ fn recurring(
             continue;
         }
         others.sort_by_key(|f| (f.occurred, f.id, f.path));
+        let id = crate::lesson::opt_text(&lesson.id);
+        let me = (occurred, id.as_deref(), path);
+        let split = others.partition_point(|f| (f.occurred, f.id, f.path) < me);
+        let name = |f: &&Facts| f.id.unwrap_or(f.path).to_string();
         let mut failed = Vec::new();
         for f in &others {
             for action in f.actions.iter() {
@@ -217,21 +225,28 @@ fn recurring(
                     && this_day.is_some_and(|d| d > completed.div_euclid(86_400))
                 {
                     failed.push(FailedAction {
-                        lesson: f.id.unwrap_or(f.path).to_string(),
+                        lesson: name(f),
                         action: action.details().summary.unwrap_or("").to_string(),
                         completed: day(completed),
                     });
                 }
             }
         }
+        failed.sort_by(|a, b| (&a.completed, &a.lesson).cmp(&(&b.completed, &b.lesson)));
         out.push(Recurring {
             cause: key,
             category: crate::lesson::opt_text(&cause.category),
-            ordinal: others.len() + 1,
-            others: others
+            ordinal: split + 1,
+            total: others.len() + 1,
+            earlier: others[..split]
                 .iter()
                 .take(MAX_EARLIER_LISTED)
-                .map(|f| f.id.unwrap_or(f.path).to_string())
+                .map(name)
+                .collect(),
+            later: others[split..]
+                .iter()
+                .take(MAX_EARLIER_LISTED)
+                .map(name)
                 .collect(),
             ineffective_actions: failed,
         });

@@ -173,12 +173,51 @@ prevent it (`lessons similar`).
     )
 }
 
+/// Where CI builds `lessons` from: a git repository and a revision.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct InstallSource {
+    pub git: String,
+    /// A tag, branch or commit; `None` for the default branch.
+    pub rev: Option<String>,
+}
+
+/// Where this `lessons` was installed from, if `cargo install --git` put
+/// it there (cargo records it in `$CARGO_HOME/.crates2.json`).
+pub fn installed_from() -> Option<InstallSource> {
+    let home = std::env::var_os("CARGO_HOME")
+        .map(std::path::PathBuf::from)
+        .or_else(|| std::env::var_os("HOME").map(|h| Path::new(&h).join(".cargo")))?;
+    let text = std::fs::read_to_string(home.join(".crates2.json")).ok()?;
+    let doc: serde_json::Value = serde_json::from_str(&text).ok()?;
+    doc.get("installs")?
+        .as_object()?
+        .keys()
+        .filter(|k| k.starts_with("lessons "))
+        .find_map(|k| parse_install_key(k))
+}
+
+/// `lessons 0.1.0 (git+https://host/org/lessons?tag=v1#abc123)` gives the
+/// URL and the commit.
+fn parse_install_key(key: &str) -> Option<InstallSource> {
+    let source = key.split_once("(git+")?.1.strip_suffix(')')?;
+    let (url, commit) = match source.split_once('#') {
+        Some((url, commit)) => (url, Some(commit.to_string())),
+        None => (source, None),
+    };
+    let url = url.split_once('?').map_or(url, |(u, _)| u);
+    (!url.is_empty()).then(|| InstallSource {
+        git: url.to_string(),
+        rev: commit.filter(|c| !c.is_empty()),
+    })
+}
+
 /// The GitHub Actions workflow: on pull requests, check the changed
 /// lessons with annotations and a job summary, then post what the
 /// knowledge base already knows about them. `kb_dir` is the knowledge base
-/// folder relative to the repository top (`""` at the top).
-pub fn workflow(kb_dir: &str) -> String {
-    let version = env!("CARGO_PKG_VERSION");
+/// folder relative to the repository top (`""` at the top); `source` is
+/// where CI builds `lessons` from (when unknown, the install step fails
+/// with a message saying what to set).
+pub fn workflow(kb_dir: &str, source: Option<&InstallSource>) -> String {
     let defaults = if kb_dir.is_empty() {
         String::new()
     } else {
@@ -187,6 +226,8 @@ pub fn workflow(kb_dir: &str) -> String {
             yaml_quote(kb_dir)
         )
     };
+    let git = yaml_quote(source.map_or("", |s| s.git.as_str()));
+    let rev = yaml_quote(source.and_then(|s| s.rev.as_deref()).unwrap_or(""));
     format!(
         r#"# Lessons learned on pull requests, written by `lessons init` (edit freely).
 # Checks the lessons a pull request adds or changes (annotations on the
@@ -206,6 +247,11 @@ jobs:
     runs-on: ubuntu-latest
 {defaults}    env:
       BASE: origin/${{{{ github.base_ref }}}}
+      # Where CI builds lessons from: the git URL of its source, and a tag or
+      # commit (empty: the default branch). `lessons init --install-from URL`
+      # fills them in.
+      LESSONS_GIT: {git}
+      LESSONS_REV: {rev}
     steps:
       - uses: actions/checkout@v4
         with:
@@ -217,29 +263,48 @@ jobs:
         uses: actions/cache@v4
         with:
           path: ~/.cargo/bin/lessons
-          key: lessons-${{{{ runner.os }}}}-{version}
+          key: lessons-${{{{ runner.os }}}}-${{{{ env.LESSONS_GIT }}}}-${{{{ env.LESSONS_REV }}}}
 
       - name: Install lessons
-        run: command -v lessons || cargo install --locked lessons --version {version}
+        id: install
+        run: |
+          if command -v lessons > /dev/null; then exit 0; fi
+          if [ -z "$LESSONS_GIT" ]; then
+            echo "::error title=lessons::Set LESSONS_GIT in .github/workflows/lessons.yml to the git URL of the lessons source."
+            exit 1
+          fi
+          cargo install --locked --git "$LESSONS_GIT" ${{LESSONS_REV:+--rev "$LESSONS_REV"}} lessons
 
       - name: Check the changed lessons
         run: lessons check --changed "$BASE" --format github
 
       - name: Find similar past lessons and recurring causes
-        if: ${{{{ !cancelled() }}}}
+        id: feedback
+        if: ${{{{ !cancelled() && steps.install.outcome == 'success' }}}}
         run: |
           lessons similar --changed "$BASE" --format markdown > "$RUNNER_TEMP/lessons-feedback.md"
           cat "$RUNNER_TEMP/lessons-feedback.md" >> "$GITHUB_STEP_SUMMARY"
 
       - name: Comment on the pull request
-        # Pull requests from forks get a read-only token: the job summary
-        # above still has the feedback.
-        if: ${{{{ !cancelled() && github.event.pull_request.head.repo.full_name == github.repository }}}}
+        # Only when lessons changed. Pull requests from forks get a
+        # read-only token: the job summary above still has the feedback.
+        if: ${{{{ !cancelled() && steps.feedback.outcome == 'success' && steps.feedback.outputs.lessons != '0' && github.event.pull_request.head.repo.full_name == github.repository }}}}
         env:
           GH_TOKEN: ${{{{ github.token }}}}
           PR: ${{{{ github.event.pull_request.number }}}}
-        run: gh pr comment "$PR" --body-file "$RUNNER_TEMP/lessons-feedback.md" --edit-last --create-if-none
-"#
+        run: |
+          body="$RUNNER_TEMP/lessons-feedback.md"
+          # Edit this workflow's earlier comment, found by its first line,
+          # rather than add one per push (or edit another bot's comment).
+          id=$(gh api "repos/$GITHUB_REPOSITORY/issues/$PR/comments" --paginate \
+            --jq '.[] | select(.body | startswith("{marker}")) | .id' | tail -n 1)
+          if [ -n "$id" ]; then
+            gh api -X PATCH "repos/$GITHUB_REPOSITORY/issues/comments/$id" -F "body=@$body" > /dev/null
+          else
+            gh pr comment "$PR" --body-file "$body"
+          fi
+"#,
+        marker = crate::emit::feedback::MARKER,
     )
 }
 
@@ -249,11 +314,13 @@ fn yaml_quote(s: &str) -> String {
     format!("\"{escaped}\"")
 }
 
-/// A file name from a title: lowercase ASCII letters and digits joined by
-/// single hyphens, at most 60 characters, cut at a word.
+/// A file name from a title: transliterated to ASCII (`Größe` → `grosse`),
+/// lowercase letters and digits joined by single hyphens, at most 60
+/// characters, cut at a word.
 pub fn slug(title: &str) -> String {
+    let ascii = deunicode::deunicode(title);
     let mut out = String::new();
-    for word in title
+    for word in ascii
         .split(|c: char| !c.is_ascii_alphanumeric())
         .filter(|w| !w.is_empty())
     {
@@ -270,8 +337,8 @@ pub fn slug(title: &str) -> String {
 }
 
 /// Ids in use: every lesson file in the working tree (committed or not),
-/// and lessons committed at HEAD whose file is gone from the working tree
-/// (the deletion is not committed yet). Read from the top of each file, so
+/// and lessons committed at HEAD or staged whose file is gone from the
+/// working tree (the deletion is not committed yet). Read from the top of each file, so
 /// a lesson whose front matter does not parse still holds its id.
 pub fn used_ids(kb: &KnowledgeBase) -> BTreeSet<String> {
     use rayon::prelude::*;
@@ -303,7 +370,10 @@ fn id_in(text: &str) -> Option<String> {
         if line == "+++" || line.starts_with('[') {
             return None;
         }
-        let Some(rest) = line.strip_prefix("id") else {
+        let Some(rest) = ["id", "\"id\"", "'id'"]
+            .iter()
+            .find_map(|key| line.strip_prefix(key))
+        else {
             continue;
         };
         let Some(value) = rest.trim_start().strip_prefix('=') else {
@@ -320,7 +390,8 @@ fn id_in(text: &str) -> Option<String> {
     None
 }
 
-/// Ids of lessons at HEAD whose file is not in the working tree.
+/// Ids of lessons at HEAD or in the staging area whose file is not in the
+/// working tree.
 fn committed_ids(kb: &KnowledgeBase, present: &BTreeSet<String>) -> Vec<String> {
     let mut out = Vec::new();
     let Ok(repo) = git2::Repository::discover(&kb.root) else {
@@ -329,30 +400,37 @@ fn committed_ids(kb: &KnowledgeBase, present: &BTreeSet<String>) -> Vec<String> 
     let Some(workdir) = repo.workdir().and_then(|w| w.canonicalize().ok()) else {
         return out;
     };
-    let Ok(tree) = repo.head().and_then(|h| h.peel_to_tree()) else {
-        return out;
-    };
-    let _ = tree.walk(git2::TreeWalkMode::PreOrder, |dir, entry| {
-        if entry.kind() != Some(git2::ObjectType::Blob) {
-            return git2::TreeWalkResult::Ok;
-        }
-        let Ok(name) = entry.name() else {
-            return git2::TreeWalkResult::Ok;
-        };
-        let Some(rel) = kb.relative(&workdir.join(dir).join(name)) else {
-            return git2::TreeWalkResult::Ok;
+    let mut read = |rel_to_repo: &Path, id: git2::Oid| {
+        let Some(rel) = kb.relative(&workdir.join(rel_to_repo)) else {
+            return;
         };
         if kb.is_lesson_path(&rel)
             && !present.contains(&rel)
-            && let Ok(blob) = repo.find_blob(entry.id())
+            && let Ok(blob) = repo.find_blob(id)
         {
             let head = &blob.content()[..blob.content().len().min(8192)];
             if let Some(id) = id_in(&String::from_utf8_lossy(head)) {
                 out.push(id);
             }
         }
-        git2::TreeWalkResult::Ok
-    });
+    };
+    if let Ok(tree) = repo.head().and_then(|h| h.peel_to_tree()) {
+        let _ = tree.walk(git2::TreeWalkMode::PreOrder, |dir, entry| {
+            if entry.kind() == Some(git2::ObjectType::Blob)
+                && let Ok(name) = entry.name()
+            {
+                read(&Path::new(dir).join(name), entry.id());
+            }
+            git2::TreeWalkResult::Ok
+        });
+    }
+    if let Ok(index) = repo.index() {
+        for entry in index.iter() {
+            if let Ok(path) = std::str::from_utf8(&entry.path) {
+                read(Path::new(path), entry.id);
+            }
+        }
+    }
     out
 }
 
@@ -372,9 +450,11 @@ pub fn next_id(config: &Config, used: &BTreeSet<String>, year: i16) -> Result<St
             let number = parts.next()?;
             let y = parts.next()?;
             let prefix = parts.next()?;
+            // (An absurdly long number, a typo most likely, is not followed.)
             if prefix.is_empty()
                 || y.len() != 4
                 || number.is_empty()
+                || number.len() > 12
                 || !number.bytes().all(|b| b.is_ascii_digit())
             {
                 return None;
@@ -386,25 +466,43 @@ pub fn next_id(config: &Config, used: &BTreeSet<String>, year: i16) -> Result<St
     for (prefix, ..) in &parsed {
         *counts.entry(prefix).or_default() += 1;
     }
-    let mut prefixes: Vec<&str> = Vec::new();
+    let mut prefixes: Vec<String> = Vec::new();
     if let Some((prefix, _)) = counts
         .iter()
         .max_by_key(|(p, n)| (**n, std::cmp::Reverse(**p)))
     {
+        prefixes.push(prefix.to_string());
+    }
+    // The literal start of the pattern (`^INC-...` gives `INC`), for a
+    // knowledge base with no lesson yet.
+    if let Some(prefix) = pattern_prefix(config.id_pattern.as_str()) {
         prefixes.push(prefix);
     }
-    prefixes.push("LL");
-    for prefix in prefixes {
-        let of_prefix = parsed.iter().filter(|(p, ..)| *p == prefix);
-        let width = of_prefix.clone().map(|(.., w)| *w).max().unwrap_or(3);
-        let next = of_prefix
+    prefixes.push("LL".to_string());
+    for prefix in &prefixes {
+        let of_prefix: Vec<_> = parsed.iter().filter(|(p, ..)| p == prefix).collect();
+        // The width most used (this year's ids first), widest on a tie.
+        let mut widths: std::collections::BTreeMap<usize, (usize, usize)> = Default::default();
+        for (_, y, _, w) in &of_prefix {
+            let e = widths.entry(*w).or_default();
+            e.0 += usize::from(*y == year);
+            e.1 += 1;
+        }
+        let width = widths
+            .iter()
+            .max_by_key(|(w, counts)| (**counts, **w))
+            .map_or(3, |(w, _)| *w);
+        let highest = of_prefix
+            .iter()
             .filter(|(_, y, ..)| *y == year)
-            .map(|(_, _, n, _)| n + 1)
-            .max()
-            .unwrap_or(1);
+            .map(|(_, _, n, _)| *n)
+            .max();
+        let Some(first) = highest.map_or(Some(1), |n| n.checked_add(1)) else {
+            continue;
+        };
         for width in std::iter::once(width).chain(3..=6) {
-            let mut n = next;
             // Never reuse an id, whatever its case.
+            let mut n = first;
             loop {
                 let id = format!("{prefix}-{year:04}-{n:0width$}");
                 if !config.id_pattern.is_match(&id) {
@@ -413,7 +511,8 @@ pub fn next_id(config: &Config, used: &BTreeSet<String>, year: i16) -> Result<St
                 if !used.iter().any(|u| u.eq_ignore_ascii_case(&id)) {
                     return Ok(id);
                 }
-                n += 1;
+                let Some(next) = n.checked_add(1) else { break };
+                n = next;
             }
         }
     }
@@ -421,6 +520,16 @@ pub fn next_id(config: &Config, used: &BTreeSet<String>, year: i16) -> Result<St
         "no id of the form PREFIX-{year}-NNN matches id_pattern `{}`; pass one with --id",
         config.id_pattern.as_str()
     )))
+}
+
+/// The literal prefix an id pattern starts with: `^INC-[0-9]{4}...` gives
+/// `INC`.
+fn pattern_prefix(pattern: &str) -> Option<String> {
+    let rest = pattern.strip_prefix('^')?;
+    let end = rest.find('-')?;
+    let prefix = &rest[..end];
+    (!prefix.is_empty() && prefix.bytes().all(|b| b.is_ascii_alphanumeric()))
+        .then(|| prefix.to_string())
 }
 
 /// What a new lesson starts with.
@@ -568,12 +677,38 @@ mod tests {
     }
 
     #[test]
+    fn install_sources() {
+        assert_eq!(
+            parse_install_key("lessons 0.1.0 (git+https://host/org/lessons?tag=v1#abc123)"),
+            Some(InstallSource {
+                git: "https://host/org/lessons".into(),
+                rev: Some("abc123".into())
+            })
+        );
+        assert_eq!(
+            parse_install_key("lessons 0.1.0 (path+file:///src/lessons)"),
+            None
+        );
+        assert_eq!(
+            parse_install_key(
+                "lessons 0.1.0 (registry+https://github.com/rust-lang/crates.io-index)"
+            ),
+            None
+        );
+    }
+
+    #[test]
     fn slugs() {
         assert_eq!(
             slug("Payment DB failover: stalled for 47 min!"),
             "payment-db-failover-stalled-for-47-min"
         );
-        assert_eq!(slug("  Ünïcode -- only? "), "n-code-only");
+        assert_eq!(slug("  Ünïcode -- only? "), "unicode-only");
+        assert_eq!(
+            slug("Größe überschritten: Ärger"),
+            "grosse-uberschritten-arger"
+        );
+        assert!(!slug("障害報告").is_empty());
         assert_eq!(slug("***"), "");
         assert!(slug(&"word ".repeat(40)).len() <= 60);
     }
@@ -587,6 +722,8 @@ mod tests {
         assert_eq!(id_in("+++\nid='A-1'\n"), Some("A-1".into()));
         assert_eq!(id_in("+++\n[[causes]]\nid = \"X\"\n"), None);
         assert_eq!(id_in("+++\nidea = 1\nid = \"Y\"\n"), Some("Y".into()));
+        assert_eq!(id_in("+++\n\"id\" = \"Q\"\n"), Some("Q".into()));
+        assert_eq!(id_in("+++\n'id'=\"R\" # c\n"), Some("R".into()));
     }
 
     fn set(ids: &[&str]) -> BTreeSet<String> {
@@ -630,8 +767,26 @@ mod tests {
             next_id(&strict, &set(&["INC-2026-00009"]), 2026).unwrap(),
             "INC-2026-00010"
         );
+        // The first lesson of a knowledge base with its own prefix.
+        assert_eq!(next_id(&strict, &set(&[]), 2026).unwrap(), "INC-2026-00001");
         strict.id_pattern = regex::Regex::new("^[0-9]+$").unwrap();
         assert!(next_id(&strict, &set(&[]), 2026).is_err());
+        // The most used width, not the widest.
+        assert_eq!(
+            next_id(
+                &c,
+                &set(&["LL-2026-001", "LL-2026-002", "LL-2026-003", "LL-2019-0007"]),
+                2026
+            )
+            .unwrap(),
+            "LL-2026-004"
+        );
+        // Numbers at the end of the range do not overflow.
+        let huge = set(&[
+            "LL-2026-18446744073709551615",
+            "LL-2026-99999999999999999999999",
+        ]);
+        assert_eq!(next_id(&c, &huge, 2026).unwrap(), "LL-2026-001");
     }
 
     #[test]

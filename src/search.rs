@@ -598,8 +598,10 @@ impl Target {
             path: lesson.path.clone(),
             id: crate::lesson::opt_text(&lesson.id),
             title: crate::lesson::opt_text(&lesson.title).unwrap_or_default(),
-            summary: lesson.section(text, "summary").unwrap_or("").to_string(),
-            body: text.get(lesson.body.span.clone()).unwrap_or("").to_string(),
+            summary: crate::parse::without_comments(lesson.section(text, "summary").unwrap_or(""))
+                .into_owned(),
+            body: crate::parse::without_comments(text.get(lesson.body.span.clone()).unwrap_or(""))
+                .into_owned(),
             causes: lesson
                 .causes()
                 .iter()

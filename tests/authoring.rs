@@ -257,11 +257,43 @@ fn new_refuses_bad_values_and_writes_nothing() {
     let run = run_on(&kb, "2026-05-05", &["new", "T", "--edit"]);
     assert_eq!(run.code, 2, "no editor: {}", run.stderr);
     assert!(run.stderr.contains("$VISUAL or $EDITOR"), "{}", run.stderr);
-    assert!(
-        run.stderr.contains("lessons/2026/t.md"),
-        "the lesson is kept: {}",
-        run.stderr
+    let run = run_on(&kb, "2026-05-05", &["new", "T", "--system", " "]);
+    assert_eq!(run.code, 2, "{}", run.stderr);
+    assert_eq!(snapshot_files(&kb).len(), 1, "still nothing written");
+}
+
+#[test]
+fn new_names_files_in_ascii_and_sees_every_id() {
+    let kb = Kb::new();
+    kb.git_init();
+    // A quoted key is still the id.
+    kb.write(
+        "lessons/2026/q.md",
+        lesson("LL-2026-001", "").replacen("id =", "\"id\" =", 1),
     );
+    // Staged, then deleted from the work tree: still taken.
+    kb.write("lessons/2026/s.md", lesson("LL-2026-002", ""));
+    kb.git(&["add", "lessons/2026/s.md"]);
+    kb.remove("lessons/2026/s.md");
+    let path = new(&kb, "2026-07-07", &["Größe überschritten: Ärger"]);
+    assert_eq!(path, "lessons/2026/grosse-uberschritten-arger.md");
+    assert_eq!(id_of(&kb, &path), "LL-2026-003");
+    assert_eq!(kb.check_json(&[]).0, 0);
+}
+
+#[test]
+fn the_prompts_are_neither_words_nor_search_text() {
+    let kb = Kb::new();
+    kb.git_init();
+    kb.write("lessons.toml", "max_words = 12\n");
+    let path = new(&kb, "2026-07-07", &["Short one", "--system", "api"]);
+    let (code, doc) = kb.check_json(&[]);
+    assert_eq!((code, &doc["warnings"]), (0, &0.into()), "{doc:#}");
+    assert!(
+        kb.search_ids("culprits", &[]).is_empty(),
+        "prompts are not indexed"
+    );
+    assert!(kb.search_ids("short", &[]).contains(&id_of(&kb, &path)));
 }
 
 #[test]
@@ -302,7 +334,7 @@ fn run_of(step: &Yaml) -> String {
 fn the_workflow_is_valid_yaml_with_the_expected_steps() {
     let kb = Kb::new();
     kb.git_init();
-    kb.run(&["init"]);
+    let init = kb.run(&["init"]);
     let doc =
         yaml(&std::fs::read_to_string(kb.path().join(".github/workflows/lessons.yml")).unwrap());
     assert!(
@@ -330,18 +362,85 @@ fn the_workflow_is_valid_yaml_with_the_expected_steps() {
             .position(|r| r.contains(needle))
             .unwrap_or_else(|| panic!("a step runs {needle}: {runs:#?}"))
     };
-    let install = position("cargo install --locked lessons");
+    let install = position("cargo install --locked --git \"$LESSONS_GIT\"");
     let check = position("lessons check --changed \"$BASE\" --format github");
     let feedback = position("lessons similar --changed \"$BASE\" --format markdown");
     let comment = position("gh pr comment");
     assert!(install < check && check < feedback && feedback < comment);
     assert!(runs[feedback].contains("GITHUB_STEP_SUMMARY"));
-    assert_eq!(
-        doc["jobs"]["lessons"]["env"]["BASE"].as_str(),
-        Some("origin/${{ github.base_ref }}")
+    assert!(
+        runs[install].contains("::error"),
+        "says what to set when unset"
     );
+    assert!(
+        runs[comment].contains("<!-- lessons-feedback -->") && runs[comment].contains("PATCH"),
+        "edits its own comment: {}",
+        runs[comment]
+    );
+    let when = steps[comment]["if"].as_str().unwrap();
+    assert!(
+        when.contains("steps.feedback.outputs.lessons != '0'"),
+        "{when}"
+    );
+    let env = &doc["jobs"]["lessons"]["env"];
+    assert_eq!(env["BASE"].as_str(), Some("origin/${{ github.base_ref }}"));
+    // Not installed with `cargo install --git` here: nothing to fill in.
+    assert_eq!(env["LESSONS_GIT"].as_str(), Some(""));
+    assert!(init.stdout.contains("set LESSONS_GIT"), "{}", init.stdout);
     // At the top of the repository there is no working-directory.
     assert!(doc["jobs"]["lessons"]["defaults"].is_badvalue());
+
+    // Told where to install from.
+    let other = Kb::new();
+    other.git_init();
+    let run = other.run(&[
+        "init",
+        "--install-from",
+        "https://git.example.com/tools/lessons",
+        "--install-rev",
+        "v1.2.0",
+    ]);
+    assert_eq!(run.code, 0, "{}", run.stderr);
+    let doc =
+        yaml(&std::fs::read_to_string(other.path().join(".github/workflows/lessons.yml")).unwrap());
+    let env = &doc["jobs"]["lessons"]["env"];
+    assert_eq!(
+        env["LESSONS_GIT"].as_str(),
+        Some("https://git.example.com/tools/lessons")
+    );
+    assert_eq!(env["LESSONS_REV"].as_str(), Some("v1.2.0"));
+}
+
+#[test]
+fn init_inside_a_knowledge_base_uses_it_and_survives_a_broken_config() {
+    let kb = Kb::new();
+    kb.git_init();
+    kb.write("lessons.toml", "roots = [\n");
+    std::fs::create_dir_all(kb.path().join("lessons/2026")).unwrap();
+    let run: Run = kb
+        .command(&["init"])
+        .current_dir(kb.path().join("lessons/2026"))
+        .output()
+        .unwrap()
+        .into();
+    assert_eq!(run.code, 0, "{}", run.stderr);
+    assert!(
+        run.stdout.contains("kept") && run.stdout.contains("lessons.toml"),
+        "{}",
+        run.stdout
+    );
+    assert!(
+        run.stdout
+            .contains("warning: the existing lessons.toml has 1 problem"),
+        "{}",
+        run.stdout
+    );
+    assert!(kb.path().join("lessons/README.md").is_file());
+    assert!(
+        !kb.path().join("lessons/2026/lessons.toml").exists(),
+        "no nested knowledge base"
+    );
+    assert!(kb.path().join(".github/workflows/lessons.yml").is_file());
 }
 
 #[test]
@@ -417,7 +516,10 @@ fn pull_request_feedback_names_the_recurring_cause_and_the_failed_actions() {
     assert_eq!(lesson["errors"], 0);
     let recurring = &lesson["recurring"][0];
     assert_eq!(recurring["cause"], "expired-certificate");
-    assert_eq!(recurring["ordinal"], 4);
+    assert_eq!(
+        (&recurring["ordinal"], &recurring["total"]),
+        (&4.into(), &4.into())
+    );
     let failed: Vec<&str> = recurring["ineffective_actions"]
         .as_array()
         .unwrap()
@@ -429,6 +531,17 @@ fn pull_request_feedback_names_the_recurring_cause_and_the_failed_actions() {
         lesson["similar"][0]["shared_causes"][0],
         "expired-certificate"
     );
+
+    // A step output tells the workflow whether to comment.
+    let output = kb.path().join("github-output");
+    let run: Run = kb
+        .command(&["similar", "--changed", "main", "--format", "markdown"])
+        .env("GITHUB_OUTPUT", &output)
+        .output()
+        .unwrap()
+        .into();
+    assert_eq!(run.code, 0);
+    assert_eq!(std::fs::read_to_string(&output).unwrap(), "lessons=1\n");
 
     // The same, for a lesson named directly.
     let one = kb.run(&["similar", "LL-2026-005", "--format", "markdown"]);
@@ -468,6 +581,45 @@ fn pull_request_feedback_reports_a_broken_lesson_and_an_empty_change() {
 }
 
 #[test]
+fn feedback_ranks_a_lesson_by_time_and_escapes_lesson_text() {
+    let kb = Kb::example();
+    kb.git(&["checkout", "-q", "-b", "edit-oldest"]);
+    // The first lesson with the key, edited: the others came later.
+    let oldest = walkdir::WalkDir::new(kb.path().join("lessons"))
+        .into_iter()
+        .filter_map(Result::ok)
+        .map(|e| e.path().to_path_buf())
+        .find(|p| std::fs::read_to_string(p).is_ok_and(|t| t.contains("id = \"LL-2022-003\"")))
+        .expect("LL-2022-003 in the example");
+    let text = std::fs::read_to_string(&oldest).unwrap().replacen(
+        "title = \"",
+        "title = \"@org/team [click](http://evil.example) <b>x</b> | ",
+        1,
+    );
+    std::fs::write(&oldest, text).unwrap();
+    let doc = kb.json_ok(&["similar", "--changed", "main"]);
+    let recurring = &doc["lessons"][0]["recurring"][0];
+    assert_eq!(recurring["cause"], "expired-certificate");
+    assert_eq!(
+        (&recurring["ordinal"], &recurring["total"]),
+        (&1.into(), &3.into())
+    );
+    assert_eq!(recurring["earlier"].as_array().unwrap().len(), 0);
+    let markdown = kb
+        .run(&["similar", "--changed", "main", "--format", "markdown"])
+        .stdout;
+    assert!(
+        markdown.contains(
+            "**Cause `expired-certificate` comes back in 2 later lessons after this one.**"
+        ),
+        "{markdown}"
+    );
+    for raw in [" @org", "[click](", "<b>", " | [click"] {
+        assert!(!markdown.contains(raw), "{raw} in {markdown}");
+    }
+}
+
+#[test]
 fn completions_and_man_pages_come_from_the_commands() {
     let kb = Kb::new();
     for (shell, needle) in [
@@ -484,6 +636,14 @@ fn completions_and_man_pages_come_from_the_commands() {
         );
     }
     assert_eq!(kb.run(&["completions", "tcsh"]).code, 2);
+    // A failing write is an error, not a panic.
+    let full: Run = kb
+        .command(&["completions", "bash"])
+        .stdout(std::fs::File::create("/dev/full").unwrap())
+        .output()
+        .unwrap()
+        .into();
+    assert_eq!(full.code, 2, "{}", full.stderr);
     let man = kb.run(&["man"]);
     assert_eq!(man.code, 0);
     assert!(
@@ -562,6 +722,16 @@ fn show_names_the_fix_when_a_shallow_clone_hides_who_added_a_lesson() {
         "{}",
         human.stdout
     );
+
+    // The fix it names works: the next command rebuilds with the history.
+    clone.git(&["fetch", "-q", "--unshallow"]);
+    let deepened = clone.json_ok(&["show", "LL-2026-001"]);
+    assert_eq!(
+        deepened["git"]["added_by"], "Ada Author",
+        "{:#}",
+        deepened["git"]
+    );
+    assert_eq!(deepened["git"]["shallow"], false);
 
     // Not committed yet.
     clone.write("lessons/2026/c.md", lesson("LL-2026-003", ""));

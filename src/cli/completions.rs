@@ -26,8 +26,12 @@ pub struct ManArgs {
 
 pub fn completions(args: &CompletionsArgs) -> Result<i32, CliError> {
     let mut command = Cli::command();
+    // Generated into memory: clap_complete panics when a write fails, and
+    // a closed pipe (`lessons completions bash | head`) must not panic.
+    let mut script = Vec::new();
+    clap_complete::generate(args.shell, &mut command, "lessons", &mut script);
     let mut out = std::io::stdout().lock();
-    clap_complete::generate(args.shell, &mut command, "lessons", &mut out);
+    out.write_all(&script)?;
     out.flush()?;
     Ok(EXIT_OK)
 }

@@ -18,6 +18,15 @@ pub struct InitArgs {
     /// Do not write the GitHub Actions workflow.
     #[arg(long)]
     pub no_workflow: bool,
+
+    /// The git URL CI installs lessons from (default: where this lessons
+    /// was installed from with `cargo install --git`, if it was).
+    #[arg(long, value_name = "URL")]
+    pub install_from: Option<String>,
+
+    /// The tag, branch or commit of --install-from to build.
+    #[arg(long, value_name = "REV", requires = "install_from")]
+    pub install_rev: Option<String>,
 }
 
 /// What happened to one file.
@@ -57,15 +66,12 @@ fn create(path: &Path, text: &str) -> Result<Outcome, Error> {
 
 pub fn run(cli: &Cli, args: &InitArgs) -> Result<i32, CliError> {
     let cwd = current_dir()?;
-    let root = match &cli.repo {
-        Some(path) => cwd.join(path),
-        None => cwd.clone(),
-    };
-    if !root.is_dir() {
-        return Err(Error::Usage(format!("{} is not a folder", root.display())).into());
-    }
-    let root = root.canonicalize().unwrap_or(root);
+    // Without --repo: the knowledge base this folder is in (the nearest
+    // lessons.toml above), else the top of the git repository. A
+    // knowledge base in a subfolder is an explicit --repo.
+    let root = crate::repo::KnowledgeBase::locate(cli.repo.as_deref(), &cwd)?;
     let mut report: Vec<(PathBuf, Outcome)> = Vec::new();
+    let mut notes: Vec<String> = Vec::new();
 
     let config_path = root.join(FILE_NAME);
     report.push((
@@ -73,7 +79,21 @@ pub fn run(cli: &Cli, args: &InitArgs) -> Result<i32, CliError> {
         create(&config_path, &scaffold::lessons_toml())?,
     ));
     // An existing lessons.toml decides where lessons live.
-    let config = Config::load(&root)?;
+    let config = match Config::load(&root) {
+        Ok(config) => config,
+        Err(Error::Config(e)) => {
+            notes.push(format!(
+                "warning: the existing lessons.toml has {} (`lessons check` shows them); the README follows the defaults",
+                if e.diagnostics.len() == 1 {
+                    "1 problem".to_string()
+                } else {
+                    format!("{} problems", e.diagnostics.len())
+                }
+            ));
+            Config::default()
+        }
+        Err(e) => return Err(e.into()),
+    };
     let lessons_dir = root.join(config.roots.first().map_or("lessons", String::as_str));
     let readme = lessons_dir.join("README.md");
     report.push((
@@ -86,22 +106,46 @@ pub fn run(cli: &Cli, args: &InitArgs) -> Result<i32, CliError> {
         let top = git_top.clone().unwrap_or_else(|| root.clone());
         let kb_dir = root
             .strip_prefix(&top)
-            .map(|p| p.to_string_lossy().replace('\\', "/"))
+            .map(|p| {
+                // Workflows run on Linux: `/` between folders.
+                p.components()
+                    .map(|c| c.as_os_str().to_string_lossy().into_owned())
+                    .collect::<Vec<_>>()
+                    .join("/")
+            })
             .unwrap_or_default();
+        let source = match &args.install_from {
+            Some(git) => Some(scaffold::InstallSource {
+                git: git.clone(),
+                rev: args.install_rev.clone(),
+            }),
+            None => scaffold::installed_from(),
+        };
         let workflow = top.join(".github/workflows/lessons.yml");
-        report.push((
-            workflow.clone(),
-            create(&workflow, &scaffold::workflow(&kb_dir))?,
-        ));
+        let outcome = create(&workflow, &scaffold::workflow(&kb_dir, source.as_ref()))?;
+        if let Outcome::Created = outcome {
+            notes.push(match &source {
+                Some(s) => format!(
+                    "note: CI installs lessons from {}{}",
+                    s.git,
+                    s.rev.as_deref().map(|r| format!(" at {r}")).unwrap_or_default()
+                ),
+                None => "note: set LESSONS_GIT in .github/workflows/lessons.yml to the git URL of the lessons source (or run `lessons init --install-from URL` before committing it): CI builds lessons from there".to_string(),
+            });
+        }
+        report.push((workflow.clone(), outcome));
     }
 
     let mut out = std::io::stdout().lock();
     for (path, outcome) in &report {
-        let shown = path.strip_prefix(&root).unwrap_or(path);
+        let shown = path.strip_prefix(&cwd).unwrap_or(path);
         match outcome {
             Outcome::Created => writeln!(out, "created {}", shown.display())?,
             Outcome::Kept => writeln!(out, "kept    {} (it exists; not changed)", shown.display())?,
         }
+    }
+    for note in &notes {
+        writeln!(out, "{note}")?;
     }
     if git_top.is_none() {
         writeln!(

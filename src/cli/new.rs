@@ -93,6 +93,13 @@ pub fn run(cli: &super::Cli, args: &NewArgs) -> Result<i32, CliError> {
             Error::Usage("the title must be one line of 1 to 200 characters".into()).into(),
         );
     }
+    for (what, values) in [("--system", &args.systems), ("--team", &args.teams)] {
+        if values.iter().any(|v| v.trim().is_empty()) {
+            return Err(Error::Usage(format!("{what} needs a name, not an empty value")).into());
+        }
+    }
+    // Known before anything is written.
+    let editor = if args.edit { Some(editor()?) } else { None };
     let v = &kb.config.vocabulary;
     let kind = pick(
         "kinds",
@@ -164,8 +171,8 @@ pub fn run(cli: &super::Cli, args: &NewArgs) -> Result<i32, CliError> {
         kb.relative(&path).unwrap_or_default(),
         todo.join(", ")
     );
-    if args.edit {
-        edit(&path)?;
+    if let Some(editor) = editor {
+        edit(&editor, &path)?;
         return recheck(&kb, &path);
     }
     Ok(EXIT_OK)
@@ -209,19 +216,23 @@ fn shown_path(path: &Path, cwd: &Path) -> PathBuf {
         .unwrap_or_else(|_| path.to_path_buf())
 }
 
-/// Runs `$VISUAL` or `$EDITOR` (through the shell, so `code --wait` works)
-/// on the file and waits for it.
-fn edit(path: &Path) -> Result<(), Error> {
-    let editor = ["VISUAL", "EDITOR"]
+/// `$VISUAL`, else `$EDITOR`.
+fn editor() -> Result<String, Error> {
+    ["VISUAL", "EDITOR"]
         .iter()
         .filter_map(|v| std::env::var(v).ok())
         .find(|e| !e.trim().is_empty())
         .ok_or_else(|| {
-            Error::Usage(format!(
-                "--edit needs $VISUAL or $EDITOR; the lesson is at {}",
-                path.display()
-            ))
-        })?;
+            Error::Usage(
+                "--edit needs $VISUAL or $EDITOR (for example EDITOR=vi); nothing was written"
+                    .into(),
+            )
+        })
+}
+
+/// Runs the editor (through the shell, so `code --wait` works) on the
+/// file and waits for it.
+fn edit(editor: &str, path: &Path) -> Result<(), Error> {
     let status = if cfg!(unix) {
         std::process::Command::new("sh")
             .arg("-c")
@@ -230,7 +241,7 @@ fn edit(path: &Path) -> Result<(), Error> {
             .arg(path)
             .status()
     } else {
-        std::process::Command::new(&editor).arg(path).status()
+        std::process::Command::new(editor).arg(path).status()
     };
     match status {
         Ok(s) if s.success() => Ok(()),

@@ -49,6 +49,7 @@ pub fn run(cli: &Cli, args: &SimilarArgs) -> Result<i32, CliError> {
     let (kb, index) = open_index(cli, false)?;
     if let Some(base) = &args.changed {
         let paths = crate::repo::changed_lessons(&kb, base)?;
+        step_output(paths.len());
         let feedback = crate::feedback::build(
             &kb,
             &index,
@@ -80,6 +81,26 @@ pub fn run(cli: &Cli, args: &SimilarArgs) -> Result<i32, CliError> {
     };
     print_results(cli, &results, format, started, "similar lessons")?;
     Ok(EXIT_OK)
+}
+
+/// In a GitHub Actions step, `lessons=N` (the lessons changed) as a step
+/// output, so that a workflow can skip commenting on a change without one.
+fn step_output(lessons: usize) {
+    use std::io::Write as _;
+    let Some(path) = std::env::var_os("GITHUB_OUTPUT").filter(|p| !p.is_empty()) else {
+        return;
+    };
+    let written = std::fs::OpenOptions::new()
+        .create(true)
+        .append(true)
+        .open(&path)
+        .and_then(|mut f| writeln!(f, "lessons={lessons}"));
+    if let Err(e) = written {
+        eprintln!(
+            "warning: cannot write the step output to {} ($GITHUB_OUTPUT): {e}",
+            std::path::Path::new(&path).display()
+        );
+    }
 }
 
 fn emit_feedback(

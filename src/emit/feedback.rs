@@ -1,13 +1,17 @@
 //! Pull-request feedback as Markdown (a PR comment or a job summary) and
-//! for a terminal. Lesson text is escaped: a title must not inject markup
-//! into a comment.
+//! for a terminal. Lesson text is untrusted: in Markdown it is escaped so
+//! that a title cannot add markup, links or `@mentions` to a comment.
 
 use std::fmt::Write as _;
 
 use anstyle::{AnsiColor, Style};
 
-use super::markdown_cell;
+use super::{markdown_code, markdown_text};
 use crate::feedback::{Feedback, LessonFeedback, Recurring, SimilarLesson, ordinal};
+
+/// The first line of the Markdown: CI finds its earlier comment by it and
+/// edits that one instead of adding another (or another bot's).
+pub const MARKER: &str = "<!-- lessons-feedback -->";
 
 /// Text shortened to `max` characters, with an ellipsis.
 fn shorten(s: &str, max: usize) -> String {
@@ -18,24 +22,16 @@ fn shorten(s: &str, max: usize) -> String {
     format!("{}…", cut.trim_end())
 }
 
-/// Inline code in Markdown that no backtick in `s` can close early.
-fn code(s: &str) -> String {
-    let s = s.replace(['\r', '\n'], " ");
-    let fence = if s.contains('`') { "`` " } else { "`" };
-    let close = if s.contains('`') { " ``" } else { "`" };
-    format!("{fence}{s}{close}")
-}
-
 /// What a similar lesson shares with the lesson: causes, then systems.
-fn shared(hit: &SimilarLesson, code: impl Fn(&str) -> String) -> String {
+fn shared(hit: &SimilarLesson, show: impl Fn(&str) -> String) -> String {
     let out: Vec<String> = hit
         .shared_causes
         .iter()
-        .map(|k| format!("cause {}", code(k)))
+        .map(|k| format!("cause {}", show(k)))
         .chain(
             hit.shared_systems
                 .iter()
-                .map(|s| format!("system {}", code(s))),
+                .map(|s| format!("system {}", show(s))),
         )
         .collect();
     if out.is_empty() {
@@ -62,21 +58,50 @@ fn verdict(l: &LessonFeedback) -> String {
     }
 }
 
-fn recurring_sentence(r: &Recurring) -> String {
-    format!(
-        "This is the {} lesson with cause {}",
-        ordinal(r.ordinal),
-        code(&r.cause)
-    )
+/// `A, B and 3 more`: a list of ids, capped.
+fn listing(names: &[String], total: usize, show: impl Fn(&str) -> String) -> String {
+    let mut out = names.iter().map(|n| show(n)).collect::<Vec<_>>().join(", ");
+    if total > names.len() {
+        let _ = write!(out, " and {} more", total - names.len());
+    }
+    out
+}
+
+/// How far along the recurrence this lesson is, as a sentence (without
+/// the final period) and the lists of the other lessons.
+fn recurrence(r: &Recurring, key: &str, show: impl Fn(&str) -> String + Copy) -> (String, String) {
+    let earlier_total = r.ordinal - 1;
+    let later_total = r.total - r.ordinal;
+    let headline = if earlier_total > 0 {
+        format!("This is the {} lesson with cause {key}", ordinal(r.ordinal))
+    } else {
+        format!(
+            "Cause {key} comes back in {} after this one",
+            plural(later_total, "later lesson", "later lessons")
+        )
+    };
+    let mut lists = Vec::new();
+    if earlier_total > 0 {
+        lists.push(format!(
+            "Earlier: {}",
+            listing(&r.earlier, earlier_total, show)
+        ));
+    }
+    if later_total > 0 && earlier_total > 0 {
+        lists.push(format!("Later: {}", listing(&r.later, later_total, show)));
+    } else if later_total > 0 {
+        lists.push(listing(&r.later, later_total, show));
+    }
+    (headline, lists.join(". "))
 }
 
 /// The Markdown comment.
 pub fn markdown(feedback: &Feedback) -> String {
-    let mut s = String::from("### Lessons learned check\n\n");
+    let mut s = format!("{MARKER}\n### Lessons learned check\n\n");
     if feedback.lessons.is_empty() {
         s.push_str("No lesson files are added or changed");
         if let Some(base) = &feedback.base {
-            let _ = write!(s, " since {}", code(base));
+            let _ = write!(s, " since {}", markdown_code(base, false));
         }
         s.push_str(".\n");
         return s;
@@ -86,12 +111,19 @@ pub fn markdown(feedback: &Feedback) -> String {
             s.push_str("\n---\n\n");
         }
         let name = match (&l.id, &l.title) {
-            (Some(id), Some(title)) => format!(" ({} {})", markdown_cell(id), markdown_cell(title)),
-            (Some(id), None) => format!(" ({})", markdown_cell(id)),
+            (Some(id), Some(title)) => {
+                format!(" ({} {})", markdown_text(id), markdown_text(title))
+            }
+            (Some(id), None) => format!(" ({})", markdown_text(id)),
             _ => String::new(),
         };
         let mark = if l.errors > 0 { "❌" } else { "✅" };
-        let _ = writeln!(s, "{mark} {}{name} {}.", code(&l.path), verdict(l));
+        let _ = writeln!(
+            s,
+            "{mark} {}{name} {}.",
+            markdown_code(&l.path, false),
+            verdict(l)
+        );
         if l.errors + l.warnings > 0 {
             s.push('\n');
             for f in &l.findings {
@@ -100,13 +132,17 @@ pub fn markdown(feedback: &Feedback) -> String {
                     "- line {}:{} {} {}",
                     f.line,
                     f.column,
-                    code(f.rule),
-                    markdown_cell(&f.message)
+                    markdown_code(f.rule, false),
+                    markdown_text(&f.message)
                 );
             }
             let more = (l.errors + l.warnings).saturating_sub(l.findings.len());
             if more > 0 {
-                let _ = writeln!(s, "- … and {more} more: run `lessons check {}`", l.path);
+                let _ = writeln!(
+                    s,
+                    "- … and {more} more: run {}",
+                    markdown_code(&format!("lessons check {}", l.path), false)
+                );
             }
         }
         if !l.readable {
@@ -116,25 +152,14 @@ pub fn markdown(feedback: &Feedback) -> String {
             continue;
         }
         for r in &l.recurring {
-            let _ = writeln!(s, "\n**{}.**", recurring_sentence(r));
-            let earlier = r
-                .others
-                .iter()
-                .map(|o| markdown_cell(o))
-                .collect::<Vec<_>>()
-                .join(", ");
-            let more = (r.ordinal - 1).saturating_sub(r.others.len());
-            let _ = write!(s, "Also in {earlier}");
-            if more > 0 {
-                let _ = write!(s, " and {more} more");
-            }
-            s.push_str(".\n");
+            let (headline, lists) = recurrence(r, &markdown_code(&r.cause, false), markdown_text);
+            let _ = writeln!(s, "\n**{headline}.** {lists}.");
             for a in &r.ineffective_actions {
                 let _ = writeln!(
                     s,
                     "The action \"{}\" ({}, done {}) did not prevent it.",
-                    markdown_cell(&a.action),
-                    markdown_cell(&a.lesson),
+                    markdown_text(&a.action),
+                    markdown_text(&a.lesson),
                     a.completed
                 );
             }
@@ -147,9 +172,9 @@ pub fn markdown(feedback: &Feedback) -> String {
                 let _ = writeln!(
                     s,
                     "| {} {} | {} | {} |",
-                    markdown_cell(&hit.id),
-                    markdown_cell(&shorten(&hit.title, 60)),
-                    shared(hit, code),
+                    markdown_text(&hit.id),
+                    markdown_text(&shorten(&hit.title, 60)),
+                    shared(hit, |t| markdown_code(t, true)),
                     hit.occurred.as_deref().unwrap_or("")
                 );
             }
@@ -206,17 +231,8 @@ pub fn human(feedback: &Feedback, color: bool) -> String {
             }
         );
         for r in &l.recurring {
-            let _ = writeln!(
-                s,
-                "  {} lesson with cause {} (also in {}{})",
-                paint(bold, &ordinal(r.ordinal)),
-                r.cause,
-                r.others.join(", "),
-                match (r.ordinal - 1).saturating_sub(r.others.len()) {
-                    0 => String::new(),
-                    n => format!(" and {n} more"),
-                }
-            );
+            let (headline, lists) = recurrence(r, &r.cause, str::to_string);
+            let _ = writeln!(s, "  {} ({lists})", paint(bold, &headline));
             for a in &r.ineffective_actions {
                 let _ = writeln!(
                     s,

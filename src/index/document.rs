@@ -75,7 +75,7 @@ pub fn build(
         if section.title.eq_ignore_ascii_case("summary") {
             doc.add_text(
                 fields.summary,
-                text.get(section.content.clone()).unwrap_or(""),
+                crate::parse::without_comments(text.get(section.content.clone()).unwrap_or("")),
             );
         }
     }
@@ -86,6 +86,7 @@ pub fn build(
 /// quote markers and emphasis removed, so snippets read as prose. Cheap
 /// rather than exact: it only feeds search and snippets.
 pub fn plain(markdown: &str) -> String {
+    let markdown = crate::parse::without_comments(markdown);
     let mut out = String::with_capacity(markdown.len());
     for line in markdown.lines() {
         let mut l = line.trim_start();

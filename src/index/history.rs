@@ -46,6 +46,17 @@ impl Provenance {
     }
 }
 
+/// In a shallow clone, a hash of its boundary (`.git/shallow`), which
+/// changes when history is fetched further back; `None` otherwise.
+pub fn shallow_boundary(kb: &KnowledgeBase) -> Option<String> {
+    let repo = git2::Repository::discover(&kb.root).ok()?;
+    if !repo.is_shallow() {
+        return None;
+    }
+    let bytes = std::fs::read(repo.path().join("shallow")).unwrap_or_default();
+    Some(format!("{:016x}", xxhash_rust::xxh3::xxh3_64(&bytes)))
+}
+
 /// Where git stands on the lesson file `rel` (root-relative).
 pub fn provenance(kb: &KnowledgeBase, rel: &str) -> Provenance {
     let Ok(repo) = git2::Repository::discover(&kb.root) else {

@@ -103,7 +103,9 @@ struct Payload {
     facts: String,
     head: Option<String>,
     /// A hash of `lessons.toml`: roots and the size limit decide what is
-    /// indexed, so a changed configuration means a rebuild.
+    /// indexed, so a changed configuration means a rebuild. In a shallow
+    /// clone, `+shallow:` and a hash of its boundary follow: fetching more
+    /// history can tell who added a lesson, so that rebuilds too.
     config: String,
 }
 
@@ -118,11 +120,27 @@ fn head_follows(kb: &KnowledgeBase, head: &Option<String>, indexed: &Option<Stri
     }
 }
 
-/// The hash of the knowledge base's `lessons.toml` ("none" without one).
+/// The hash of the knowledge base's `lessons.toml` ("none" without one),
+/// and of the shallow boundary of a shallow clone (see [`Payload`]).
 fn config_hash(kb: &KnowledgeBase) -> String {
-    match std::fs::read(kb.root.join(crate::config::FILE_NAME)) {
+    let mut stamp = match std::fs::read(kb.root.join(crate::config::FILE_NAME)) {
         Ok(bytes) => format!("{:016x}", xxhash_rust::xxh3::xxh3_64(&bytes)),
         Err(_) => "none".to_string(),
+    };
+    if let Some(boundary) = history::shallow_boundary(kb) {
+        stamp.push_str("+shallow:");
+        stamp.push_str(&boundary);
+    }
+    stamp
+}
+
+/// Why an index stamped `old` is stale under `new` (see [`config_hash`]).
+fn stamp_change(old: &str, new: &str) -> &'static str {
+    let config = |s: &str| s.split("+shallow:").next().unwrap_or("").to_string();
+    if config(old) != config(new) {
+        "lessons.toml changed"
+    } else {
+        "the clone's git history was deepened or cut"
     }
 }
 
@@ -368,7 +386,7 @@ pub fn open(kb: &KnowledgeBase, options: &Options) -> Result<SearchIndex, Error>
         // The common case takes no lock: nothing changed.
         match Generation::open(&cache) {
             Ok(generation) if generation.payload.config != config => {
-                reason = Some("lessons.toml changed".to_string());
+                reason = Some(stamp_change(&generation.payload.config, &config).to_string());
             }
             Ok(generation) if !head_follows(kb, &head, &generation.payload.head) => {
                 reason = Some(

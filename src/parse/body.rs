@@ -99,8 +99,32 @@ pub fn read(
         span,
         sections,
         timeline,
-        words: count_words(body),
+        words: count_words(&without_comments(body)),
     }
+}
+
+/// The text with HTML comments (`<!-- ... -->`) blanked out, line breaks
+/// kept: the prompts `lessons new` writes are not words of the lesson, nor
+/// something to search for.
+pub fn without_comments(text: &str) -> std::borrow::Cow<'_, str> {
+    let Some(mut start) = memchr::memmem::find(text.as_bytes(), b"<!--") else {
+        return std::borrow::Cow::Borrowed(text);
+    };
+    let mut out = String::with_capacity(text.len());
+    let mut at = 0;
+    loop {
+        out.push_str(&text[at..start]);
+        let end = memchr::memmem::find(&text.as_bytes()[start + 4..], b"-->")
+            .map_or(text.len(), |e| start + 4 + e + 3);
+        out.extend(text[start..end].chars().filter(|&c| c == '\n'));
+        at = end;
+        match memchr::memmem::find(&text.as_bytes()[at..], b"<!--") {
+            Some(next) => start = at + next,
+            None => break,
+        }
+    }
+    out.push_str(&text[at..]);
+    std::borrow::Cow::Owned(out)
 }
 
 fn trim_end(body: &str, range: Range<usize>) -> Range<usize> {
@@ -326,6 +350,16 @@ mod tests {
     fn only_top_level_headings_split_sections() {
         let body = "## Summary\n> ## Quoted\n\n- ## In a list\n\n```\n## In code\n```\n\nTimeline\n--------\n\n## *Analysis*\n";
         assert_eq!(section_titles(body), ["Summary", "Timeline", "Analysis"]);
+    }
+
+    #[test]
+    fn comments_are_not_words() {
+        assert_eq!(without_comments("a <!-- b\nc --> d <!-- e"), "a \n d ");
+        assert_eq!(without_comments("plain"), "plain");
+        assert_eq!(
+            count_words(&without_comments("one <!-- two three --> four")),
+            2
+        );
     }
 
     #[test]

@@ -3,6 +3,7 @@
 //! the spanned TOML front matter, and the Markdown body.
 
 mod body;
+pub use body::without_comments;
 pub mod front_matter;
 pub mod value;
 

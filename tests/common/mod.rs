@@ -105,6 +105,8 @@ impl Kb {
             // A plain folder's index goes to the cache folder: keep it in
             // the test's temporary folder.
             .env("XDG_CACHE_HOME", self.path().join(".cache"))
+            // `init` looks at how lessons was installed: not this machine's.
+            .env("CARGO_HOME", self.path().join(".no-cargo-home"))
             .env("GIT_CONFIG_GLOBAL", "/dev/null")
             .env("GIT_CONFIG_NOSYSTEM", "1");
         cmd
