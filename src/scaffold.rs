@@ -13,6 +13,25 @@ use std::path::Path;
 use crate::config::{Config, DEFAULT_ID_PATTERN};
 use crate::repo::{KnowledgeBase, list_lessons};
 
+/// Creates `path` with `text`, unless something is already there (then
+/// `Ok(false)`): the commands that write never overwrite.
+pub fn create_new(path: &Path, text: &str) -> Result<bool, crate::Error> {
+    use std::io::Write as _;
+    let io = |source| crate::Error::Io {
+        path: path.to_path_buf(),
+        source,
+    };
+    match std::fs::OpenOptions::new()
+        .write(true)
+        .create_new(true)
+        .open(path)
+    {
+        Ok(mut file) => file.write_all(text.as_bytes()).map(|()| true).map_err(io),
+        Err(e) if e.kind() == std::io::ErrorKind::AlreadyExists => Ok(false),
+        Err(e) => Err(io(e)),
+    }
+}
+
 /// A TOML string literal (basic string, escaped).
 fn quote(s: &str) -> String {
     let mut out = String::with_capacity(s.len() + 2);

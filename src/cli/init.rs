@@ -35,7 +35,7 @@ enum Outcome {
     Kept,
 }
 
-/// Creates `path` with `text` unless something is already there.
+/// Creates `path` (and its folder) with `text` unless it exists.
 fn create(path: &Path, text: &str) -> Result<Outcome, Error> {
     if let Some(parent) = path.parent() {
         std::fs::create_dir_all(parent).map_err(|source| Error::Io {
@@ -43,25 +43,11 @@ fn create(path: &Path, text: &str) -> Result<Outcome, Error> {
             source,
         })?;
     }
-    match std::fs::OpenOptions::new()
-        .write(true)
-        .create_new(true)
-        .open(path)
-    {
-        Ok(mut file) => {
-            file.write_all(text.as_bytes())
-                .map_err(|source| Error::Io {
-                    path: path.to_path_buf(),
-                    source,
-                })?;
-            Ok(Outcome::Created)
-        }
-        Err(e) if e.kind() == std::io::ErrorKind::AlreadyExists => Ok(Outcome::Kept),
-        Err(source) => Err(Error::Io {
-            path: path.to_path_buf(),
-            source,
-        }),
-    }
+    Ok(if scaffold::create_new(path, text)? {
+        Outcome::Created
+    } else {
+        Outcome::Kept
+    })
 }
 
 pub fn run(cli: &Cli, args: &InitArgs) -> Result<i32, CliError> {

@@ -180,31 +180,21 @@ pub fn run(cli: &super::Cli, args: &NewArgs) -> Result<i32, CliError> {
 
 /// Writes `<slug>.md`, or `<slug>-2.md`... when taken: never overwrites.
 fn write_new(folder: &Path, slug: &str, text: &str) -> Result<PathBuf, Error> {
-    for n in 1.. {
+    for n in 1..1000 {
         let name = if n == 1 {
             format!("{slug}.md")
         } else {
             format!("{slug}-{n}.md")
         };
         let path = folder.join(name);
-        match std::fs::OpenOptions::new()
-            .write(true)
-            .create_new(true)
-            .open(&path)
-        {
-            Ok(mut file) => {
-                file.write_all(text.as_bytes())
-                    .map_err(|source| Error::Io {
-                        path: path.clone(),
-                        source,
-                    })?;
-                return Ok(path);
-            }
-            Err(e) if e.kind() == std::io::ErrorKind::AlreadyExists && n < 1000 => continue,
-            Err(source) => return Err(Error::Io { path, source }),
+        if scaffold::create_new(&path, text)? {
+            return Ok(path);
         }
     }
-    unreachable!("the loop returns")
+    Err(Error::Usage(format!(
+        "{}: {slug}.md and 998 numbered variants exist; choose another title",
+        folder.display()
+    )))
 }
 
 /// The path as the user can type it from here: relative when below the
