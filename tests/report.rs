@@ -284,9 +284,10 @@ fn unaddressed_causes() {
     let doc = kb.json_ok(&["report"]);
     assert_eq!(
         doc["unaddressed_causes"],
+        // In the order the lessons occurred.
         serde_json::json!([
-            {"lesson": "LL-2021-001", "cause": "k2", "category": "capacity"},
-            {"lesson": "LL-2021-002", "cause": "k3", "category": "third-party"}
+            {"lesson": "LL-2021-002", "cause": "k3", "category": "third-party"},
+            {"lesson": "LL-2021-001", "cause": "k2", "category": "capacity"}
         ])
     );
 }
