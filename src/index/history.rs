@@ -46,17 +46,6 @@ impl Provenance {
     }
 }
 
-/// In a shallow clone, a hash of its boundary (`.git/shallow`), which
-/// changes when history is fetched further back; `None` otherwise.
-pub fn shallow_boundary(kb: &KnowledgeBase) -> Option<String> {
-    let repo = git2::Repository::discover(&kb.root).ok()?;
-    if !repo.is_shallow() {
-        return None;
-    }
-    let bytes = std::fs::read(repo.path().join("shallow")).unwrap_or_default();
-    Some(format!("{:016x}", xxhash_rust::xxh3::xxh3_64(&bytes)))
-}
-
 /// Where git stands on the lesson file `rel` (root-relative).
 pub fn provenance(kb: &KnowledgeBase, rel: &str) -> Provenance {
     let Ok(repo) = git2::Repository::discover(&kb.root) else {
@@ -82,11 +71,22 @@ pub fn provenance(kb: &KnowledgeBase, rel: &str) -> Provenance {
 }
 
 /// The commit HEAD points at, if the knowledge base is in a git repository
-/// with commits.
-pub fn head(kb: &KnowledgeBase) -> Option<String> {
-    let repo = git2::Repository::discover(&kb.root).ok()?;
-    let head = repo.head().ok()?.peel_to_commit().ok()?;
-    Some(head.id().to_string())
+/// with commits, and in a shallow clone a hash of its boundary
+/// (`.git/shallow`), which changes when history is fetched further back.
+/// One opening of the repository for both: every command asks.
+pub fn head(kb: &KnowledgeBase) -> (Option<String>, Option<String>) {
+    let Ok(repo) = git2::Repository::discover(&kb.root) else {
+        return (None, None);
+    };
+    let head = (|| {
+        let commit = repo.head().ok()?.peel_to_commit().ok()?;
+        Some(commit.id().to_string())
+    })();
+    let boundary = repo.is_shallow().then(|| {
+        let bytes = std::fs::read(repo.path().join("shallow")).unwrap_or_default();
+        format!("{:016x}", xxhash_rust::xxh3::xxh3_64(&bytes))
+    });
+    (head, boundary)
 }
 
 /// What the commits after `since` (all of history when `None`) say about

@@ -122,12 +122,12 @@ fn head_follows(kb: &KnowledgeBase, head: &Option<String>, indexed: &Option<Stri
 
 /// The hash of the knowledge base's `lessons.toml` ("none" without one),
 /// and of the shallow boundary of a shallow clone (see [`Payload`]).
-fn config_hash(kb: &KnowledgeBase) -> String {
+fn config_hash(kb: &KnowledgeBase, shallow_boundary: Option<String>) -> String {
     let mut stamp = match std::fs::read(kb.root.join(crate::config::FILE_NAME)) {
         Ok(bytes) => format!("{:016x}", xxhash_rust::xxh3::xxh3_64(&bytes)),
         Err(_) => "none".to_string(),
     };
-    if let Some(boundary) = history::shallow_boundary(kb) {
+    if let Some(boundary) = shallow_boundary {
         stamp.push_str("+shallow:");
         stamp.push_str(&boundary);
     }
@@ -374,8 +374,8 @@ pub fn open(kb: &KnowledgeBase, options: &Options) -> Result<SearchIndex, Error>
     timings.step("locate the cache");
     let files = repo::scan_lessons(kb);
     timings.step("scan files (readdir + fstatat)");
-    let head = history::head(kb);
-    let config = config_hash(kb);
+    let (head, boundary) = history::head(kb);
+    let config = config_hash(kb, boundary);
     timings.step("read git HEAD");
     let mut reason = if options.rebuild {
         Some("rebuild requested".to_string())
