@@ -120,14 +120,13 @@ pub fn build(
     kb: &KnowledgeBase,
     index: &SearchIndex,
     paths: &[String],
+    facts: &[Facts],
     base: Option<&str>,
     filters: &Filters,
     limit: usize,
 ) -> Result<Feedback, crate::Error> {
     let selection = Selection::Only(paths.iter().cloned().collect());
     let checked: CheckReport = check(kb, &selection, false);
-    let file = index.facts()?;
-    let facts = file.decode()?;
     let mut lessons = Vec::with_capacity(paths.len());
     for path in paths {
         let abs = kb.root.join(path);
@@ -169,7 +168,7 @@ pub fn build(
             feedback.title = crate::lesson::opt_text(&lesson.title);
             let occurred = lesson.occurred.as_ref().map(|m| m.value.utc.as_second());
             feedback.occurred = occurred.map(day);
-            feedback.recurring = recurring(lesson, path, occurred, &facts);
+            feedback.recurring = recurring(lesson, path, occurred, facts);
             let mut target = Target::from_lesson(lesson, &text);
             // The other lessons of the same change are not "past" lessons.
             target.exclude = paths.iter().filter(|p| *p != path).cloned().collect();

@@ -433,7 +433,7 @@ pub fn changed_lessons(kb: &KnowledgeBase, base: &str) -> Result<Vec<String>, Er
         .ok_or_else(|| Error::Git("--changed needs a work tree; this is a bare repository".into()))?
         .canonicalize()
         .map_err(|e| Error::Git(format!("cannot resolve the git work tree: {e}")))?;
-    let shallow_hint = if repo.is_shallow() {
+    let shallow_hint = if shallow_boundary(&repo).is_some() {
         " This is a shallow clone: fetch the full history (in GitHub Actions, set `fetch-depth: 0` on actions/checkout)."
     } else {
         ""
@@ -532,6 +532,15 @@ fn fetch_command(repo: &git2::Repository, base: &str) -> String {
 
 /// The top of the git work tree holding the knowledge base, if any: GitHub
 /// annotations and SARIF want paths relative to it.
+/// The shallow boundary of a shallow clone (`None` for a full one). It
+/// lives in the common git folder, which a linked worktree shares
+/// (libgit2's `is_shallow` looks in the worktree's own folder and misses it).
+pub fn shallow_boundary(repo: &git2::Repository) -> Option<Vec<u8>> {
+    std::fs::read(repo.commondir().join("shallow"))
+        .ok()
+        .filter(|b| !b.is_empty())
+}
+
 pub fn git_workdir(root: &Path) -> Option<PathBuf> {
     let repo = git2::Repository::discover(root).ok()?;
     repo.workdir()?.canonicalize().ok()

@@ -95,6 +95,8 @@ pub struct Group<'a> {
     pub lessons: Vec<&'a str>,
     pub first_occurred: String,
     pub last_occurred: String,
+    /// The systems of its lessons, alphabetically (at most
+    /// [`MAX_SYSTEMS_LISTED`]).
     pub systems: Vec<String>,
     pub open_actions: usize,
     /// Lessons per period, over the whole report's range of periods.
@@ -104,6 +106,11 @@ pub struct Group<'a> {
     pub median_time_to_contain: Option<i64>,
     pub median_time_to_recover: Option<i64>,
 }
+
+/// How many systems a group lists (alphabetically first): with `--by
+/// system`, one lesson naming thousands of systems would otherwise list all
+/// of them in each of thousands of groups.
+pub const MAX_SYSTEMS_LISTED: usize = 50;
 
 /// How many later lessons `recurred_in` lists; `recurrences` counts all.
 /// A cause key that recurs in thousands of lessons would otherwise make the
@@ -208,7 +215,7 @@ fn median(values: &mut [i64]) -> Option<i64> {
     Some(if values.len() % 2 == 1 {
         values[mid]
     } else {
-        (values[mid - 1] + values[mid]) / 2
+        ((i128::from(values[mid - 1]) + i128::from(values[mid])) / 2) as i64
     })
 }
 
@@ -248,11 +255,13 @@ fn day_string(days: i64) -> String {
 }
 
 /// Calls `each` once per group of `f` (a lesson counts once per group
-/// however many of its causes share it), without allocating.
+/// however many of its causes share it). Short lists, the usual case, are
+/// de-duplicated in place; long ones through a set.
 fn each_key<'a>(f: &Facts<'a>, by: GroupBy, mut each: impl FnMut(&'a str)) {
-    fn distinct<'a>(items: impl Iterator<Item = &'a str> + Clone, each: &mut impl FnMut(&'a str)) {
-        for (i, key) in items.clone().enumerate() {
-            if !items.clone().take(i).any(|k| k == key) {
+    fn distinct<'a>(items: impl Iterator<Item = &'a str>, each: &mut impl FnMut(&'a str)) {
+        let mut seen: smallset::Seen<'a> = Default::default();
+        for key in items {
+            if seen.insert(key) {
                 each(key);
             }
         }
@@ -262,6 +271,33 @@ fn each_key<'a>(f: &Facts<'a>, by: GroupBy, mut each: impl FnMut(&'a str)) {
         GroupBy::Category => distinct(f.causes.iter().filter_map(|c| c.category), &mut each),
         GroupBy::System => distinct(f.systems.iter(), &mut each),
         GroupBy::Team => distinct(f.teams.iter(), &mut each),
+    }
+}
+
+/// A set of texts that stays a short array until it grows: most lessons
+/// have a handful of causes and systems, and a hostile one thousands.
+mod smallset {
+    #[derive(Default)]
+    pub struct Seen<'a> {
+        few: Vec<&'a str>,
+        many: Option<rustc_hash::FxHashSet<&'a str>>,
+    }
+
+    impl<'a> Seen<'a> {
+        /// Whether `key` is new.
+        pub fn insert(&mut self, key: &'a str) -> bool {
+            if let Some(many) = &mut self.many {
+                return many.insert(key);
+            }
+            if self.few.contains(&key) {
+                return false;
+            }
+            self.few.push(key);
+            if self.few.len() > 16 {
+                self.many = Some(self.few.drain(..).collect());
+            }
+            true
+        }
     }
 }
 
@@ -399,6 +435,21 @@ fn groups<'a>(
     };
     let period_of = |n: i64| options.period.number(n);
     let base = first.map(period_of);
+    // A group lists the first systems of its lessons alphabetically: those
+    // are among the first of each lesson, so a lesson with hundreds of
+    // systems (in every group of `--by system`) is sorted once, here.
+    let many_systems: rustc_hash::FxHashMap<u32, Vec<&'a str>> = order
+        .iter()
+        .enumerate()
+        .filter(|(_, f)| f.systems.len() > MAX_SYSTEMS_LISTED)
+        .map(|(i, f)| {
+            let mut first: Vec<&str> = f.systems.iter().collect();
+            first.sort_unstable();
+            first.dedup();
+            first.truncate(MAX_SYSTEMS_LISTED);
+            (i as u32, first)
+        })
+        .collect();
     use rayon::prelude::*;
     let mut groups: Vec<Group> = members
         .par_iter()
@@ -412,7 +463,10 @@ fn groups<'a>(
             for &i in ms {
                 let f = order[i as usize];
                 lessons.push(name(f));
-                systems.extend(f.systems.iter());
+                match many_systems.get(&i) {
+                    Some(first) => systems.extend(first.iter().copied()),
+                    None => systems.extend(f.systems.iter()),
+                }
                 if let Some(base) = base {
                     let p = period_of(days[i as usize]) - base;
                     if let Some(slot) = usize::try_from(p).ok().and_then(|p| trend.get_mut(p)) {
@@ -433,8 +487,10 @@ fn groups<'a>(
                     }
                 }
             }
-            let mut systems: Vec<String> = systems.into_iter().map(str::to_string).collect();
+            let mut systems: Vec<&str> = systems.into_iter().collect();
             systems.sort_unstable();
+            systems.truncate(MAX_SYSTEMS_LISTED);
+            let systems: Vec<String> = systems.into_iter().map(str::to_string).collect();
             let [detect, contain, recover] = &mut deltas;
             Group {
                 name: group.to_string(),
@@ -505,28 +561,50 @@ impl<'a> Pass<'a> {
         let mut categories = std::mem::take(&mut self.categories);
         causes.clear();
         causes.extend(f.causes.iter().map(|c| (c, false)));
+        // A hostile lesson may have thousands of causes: look them up by
+        // key through a map then, not by a scan per address.
+        let by_key: Option<rustc_hash::FxHashMap<&str, Vec<usize>>> =
+            (causes.len() > 16).then(|| {
+                let mut map: rustc_hash::FxHashMap<&str, Vec<usize>> = Default::default();
+                for (i, (c, _)) in causes.iter().enumerate() {
+                    if let Some(key) = c.key {
+                        map.entry(key).or_default().push(i);
+                    }
+                }
+                map
+            });
+        let mut open_actions = 0;
         for (index, action) in f.actions.iter().enumerate() {
             let open = crate::lesson::is_open_action(action.status);
+            open_actions += usize::from(open);
             let completed = match (action.status, action.completed) {
                 (Some("done"), Some(c)) => Some(day_number(c)),
                 _ => None,
             };
             categories.clear();
-            for (i, key) in action.addresses.iter().enumerate() {
-                if action.addresses.iter().take(i).any(|k| k == key) {
+            let mut seen = smallset::Seen::default();
+            for key in action.addresses.iter() {
+                if !seen.insert(key) {
                     continue;
                 }
                 let mut own = false;
-                for (cause, addressed) in causes.iter_mut() {
-                    if cause.key == Some(key) {
-                        *addressed = true;
-                        own = true;
-                        if let Some(category) = cause.category
-                            && !categories.contains(&category)
-                        {
-                            categories.push(category);
+                let mut mark = |(cause, addressed): &mut (Cause<'a>, bool)| {
+                    *addressed = true;
+                    own = true;
+                    if let Some(category) = cause.category {
+                        categories.push(category);
+                    }
+                };
+                match &by_key {
+                    Some(map) => {
+                        for &i in map.get(key).into_iter().flatten() {
+                            mark(&mut causes[i]);
                         }
                     }
+                    None => causes
+                        .iter_mut()
+                        .filter(|(c, _)| c.key == Some(key))
+                        .for_each(mark),
                 }
                 if open && own && by == GroupBy::Key {
                     *self.open.entry(key).or_default() += 1;
@@ -535,23 +613,26 @@ impl<'a> Pass<'a> {
                     self.ineffective((me, index as u32), f, action, key, completed, at);
                 }
             }
-            if open {
-                match by {
-                    GroupBy::Key => {}
-                    GroupBy::Category => {
-                        for category in &categories {
-                            *self.open.entry(category).or_default() += 1;
-                        }
-                    }
-                    GroupBy::System | GroupBy::Team => {
-                        each_key(f, by, |group| *self.open.entry(group).or_default() += 1);
+            if open && by == GroupBy::Category {
+                let mut seen = smallset::Seen::default();
+                for category in &categories {
+                    if seen.insert(category) {
+                        *self.open.entry(category).or_default() += 1;
                     }
                 }
             }
         }
-        for (i, &(cause, addressed)) in causes.iter().enumerate() {
+        // Every open action of the lesson concerns each of its systems (or
+        // teams): counted once per group, not walked once per action.
+        if open_actions > 0 && matches!(by, GroupBy::System | GroupBy::Team) {
+            each_key(f, by, |group| {
+                *self.open.entry(group).or_default() += open_actions
+            });
+        }
+        let mut seen = smallset::Seen::default();
+        for &(cause, addressed) in &causes {
             let Some(key) = cause.key else { continue };
-            if addressed || causes[..i].iter().any(|(c, _)| c.key == Some(key)) {
+            if !seen.insert(key) || addressed {
                 continue;
             }
             self.unaddressed.push(UnaddressedCause {

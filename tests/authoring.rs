@@ -723,6 +723,24 @@ fn show_names_the_fix_when_a_shallow_clone_hides_who_added_a_lesson() {
         human.stdout
     );
 
+    // A linked worktree of the shallow clone shares its boundary.
+    clone.git(&["worktree", "add", "-q", "wt", "HEAD"]);
+    let wt: Run = clone
+        .command(&["show", "LL-2026-001", "--format", "json"])
+        .current_dir(clone.path().join("wt"))
+        .output()
+        .unwrap()
+        .into();
+    assert_eq!(wt.code, 0, "{}", wt.stderr);
+    assert!(
+        wt.json()["git"]["note"]
+            .as_str()
+            .unwrap()
+            .contains("--unshallow"),
+        "{}",
+        wt.stdout
+    );
+
     // The fix it names works: the next command rebuilds with the history.
     clone.git(&["fetch", "-q", "--unshallow"]);
     let deepened = clone.json_ok(&["show", "LL-2026-001"]);

@@ -495,3 +495,100 @@ fn actions_list_and_filters() {
     let bad = kb.run(&["actions", "--as-of", "June"]);
     assert_eq!(bad.code, 2);
 }
+
+/// The facts file of the current index generation.
+fn facts_file(kb: &Kb) -> std::path::PathBuf {
+    let cache = kb.path().join(".git/lessons/index");
+    let current = std::fs::read_to_string(cache.join("current")).unwrap();
+    std::fs::read_dir(cache.join(current.trim()))
+        .unwrap()
+        .map(|e| e.unwrap().path())
+        .find(|p| {
+            p.file_name()
+                .unwrap()
+                .to_string_lossy()
+                .starts_with("facts-")
+        })
+        .expect("a facts file")
+}
+
+#[test]
+fn damaged_or_missing_facts_are_rebuilt_not_trusted() {
+    let kb = Kb::example();
+    let good = kb.json_ok(&["report"]);
+    let overdue = kb.json_ok(&["actions", "--overdue", "--as-of", "2030-01-01"]);
+    // One byte flipped inside an action's details: no record is unreadable,
+    // but the checksum no longer matches.
+    let file = facts_file(&kb);
+    let mut bytes = std::fs::read(&file).unwrap();
+    let at = bytes.len() - 40;
+    bytes[at] ^= 0x20;
+    std::fs::write(&file, &bytes).unwrap();
+    let run = kb.run(&[
+        "actions",
+        "--overdue",
+        "--as-of",
+        "2030-01-01",
+        "--format",
+        "json",
+    ]);
+    assert_eq!(run.code, 0, "{}", run.stderr);
+    assert!(
+        run.stderr.contains("report facts are damaged"),
+        "{}",
+        run.stderr
+    );
+    assert_eq!(run.json(), overdue, "nothing lost");
+    // Then removed: the next command rebuilds.
+    std::fs::remove_file(facts_file(&kb)).unwrap();
+    assert_eq!(kb.json_ok(&["report"]), good);
+    // Replaced by a FIFO: no hang, a rebuild.
+    let file = facts_file(&kb);
+    std::fs::remove_file(&file).unwrap();
+    let made = std::process::Command::new("mkfifo")
+        .arg(&file)
+        .status()
+        .unwrap();
+    assert!(made.success());
+    assert_eq!(kb.json_ok(&["report"]), good);
+}
+
+#[test]
+fn a_lesson_with_thousands_of_systems_counts_each_once() {
+    let kb = Kb::new();
+    let systems: Vec<String> = (0..3000).map(|i| format!("s{i:04}")).collect();
+    let mut all: Vec<&str> = systems.iter().map(String::as_str).collect();
+    all.extend(["s0001", "s0002"]); // repeated
+    for (id, day) in [("LL-2024-001", "2024-01-01"), ("LL-2024-002", "2024-02-01")] {
+        let mut actions = String::new();
+        for n in 0..5 {
+            actions.push_str(&format!(
+                "\n[[actions]]\nsummary = \"a{n}\"\ntype = \"tooling\"\nowner = \"o\"\ndue = 2024-06-01\nstatus = \"open\"\n"
+            ));
+        }
+        kb.write(
+            &format!("lessons/{id}.md"),
+            format!(
+                "+++\nid = \"{id}\"\ntitle = \"t\"\nstatus = \"draft\"\nkind = \"outage\"\nseverity = \"low\"\noccurred = {day}\nsystems = [{}]\n{actions}+++\n\n## Summary\n\nx\n\n## Timeline\n\n- {day} x\n\n## Analysis\n\nx\n",
+                list(&all)
+            ),
+        );
+    }
+    assert_eq!(kb.check_json(&[]).0, 0);
+    let doc = kb.json_ok(&["report", "--by", "system"]);
+    let groups = doc["groups"].as_array().unwrap();
+    assert_eq!(groups.len(), 3000, "each system once");
+    for g in groups {
+        assert_eq!(
+            (&g["count"], &g["open_actions"]),
+            (&2.into(), &10.into()),
+            "{g}"
+        );
+        // The alphabetically first 50 of the 3,000, not all of them.
+        let listed = g["systems"].as_array().unwrap();
+        assert_eq!(
+            (listed.len(), &listed[0], &listed[49]),
+            (50, &"s0000".into(), &"s0049".into())
+        );
+    }
+}

@@ -4,7 +4,7 @@ use std::io::Write;
 
 use clap::{Args, ValueEnum};
 
-use super::{Cli, CliError, EXIT_OK, open_index};
+use super::{Cli, CliError, EXIT_OK, open_facts};
 use crate::report::{self, ActionFilter};
 
 fn date(s: &str) -> Result<jiff::civil::Date, String> {
@@ -42,8 +42,7 @@ pub struct ActionsArgs {
 }
 
 pub fn run(cli: &Cli, args: &ActionsArgs) -> Result<i32, CliError> {
-    let (_, index) = open_index(cli, false)?;
-    let file = index.facts()?;
+    let (_, _index, file) = open_facts(cli)?;
     let facts = file.decode()?;
     let today = jiff::tz::Offset::UTC
         .to_datetime(jiff::Timestamp::now())

@@ -228,6 +228,37 @@ pub fn open_index(
     Ok((kb, index))
 }
 
+/// The knowledge base, its index and the report facts. Damaged facts (a
+/// checksum that does not match) rebuild the index once, with a note.
+pub fn open_facts(
+    cli: &Cli,
+) -> Result<
+    (
+        crate::repo::KnowledgeBase,
+        crate::index::SearchIndex,
+        crate::index::facts::FactsFile,
+    ),
+    Error,
+> {
+    let (kb, index) = open_index(cli, false)?;
+    match index.facts() {
+        Ok(file) => Ok((kb, index, file)),
+        Err(e) if crate::index::facts_damaged(&e) => {
+            eprintln!("note: {e}; rebuilding the search index");
+            let index = crate::index::open(
+                &kb,
+                &crate::index::Options {
+                    rebuild: true,
+                    progress: true,
+                },
+            )?;
+            let file = index.facts()?;
+            Ok((kb, index, file))
+        }
+        Err(e) => Err(e),
+    }
+}
+
 /// A lesson named on the command line, read from its file.
 pub struct FoundLesson {
     pub lesson: crate::lesson::Lesson,

@@ -4,7 +4,7 @@ use std::io::Write;
 
 use clap::{Args, ValueEnum};
 
-use super::{Cli, CliError, EXIT_OK, open_index};
+use super::{Cli, CliError, EXIT_OK, open_facts};
 use crate::emit::report as emit;
 use crate::report::{self, GroupBy, Period};
 
@@ -55,9 +55,8 @@ pub struct ReportArgs {
 
 pub fn run(cli: &Cli, args: &ReportArgs) -> Result<i32, CliError> {
     let mut timings = crate::index::Timings::new();
-    let (_, index) = open_index(cli, false)?;
     timings.step("report: open the index");
-    let file = index.facts()?;
+    let (_, _index, file) = open_facts(cli)?;
     let facts = file.decode()?;
     timings.step("report: read the facts");
     let report = report::build(

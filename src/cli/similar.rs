@@ -46,14 +46,16 @@ pub struct SimilarArgs {
 
 pub fn run(cli: &Cli, args: &SimilarArgs) -> Result<i32, CliError> {
     let started = std::time::Instant::now();
-    let (kb, index) = open_index(cli, false)?;
     if let Some(base) = &args.changed {
+        let (kb, index, file) = super::open_facts(cli)?;
         let paths = crate::repo::changed_lessons(&kb, base)?;
         step_output(paths.len());
+        let facts = file.decode()?;
         let feedback = crate::feedback::build(
             &kb,
             &index,
             &paths,
+            &facts,
             Some(base),
             &args.filters.filters(),
             args.limit,
@@ -61,18 +63,23 @@ pub fn run(cli: &Cli, args: &SimilarArgs) -> Result<i32, CliError> {
         return emit_feedback(cli, &feedback, args.format);
     }
     let id_or_path = args.id_or_path.as_deref().unwrap_or_default();
-    let found = resolve_lesson(&kb, &index, id_or_path)?;
     if args.format == SimilarFormat::Markdown {
+        let (kb, index, file) = super::open_facts(cli)?;
+        let found = resolve_lesson(&kb, &index, id_or_path)?;
+        let facts = file.decode()?;
         let feedback = crate::feedback::build(
             &kb,
             &index,
             std::slice::from_ref(&found.lesson.path),
+            &facts,
             None,
             &args.filters.filters(),
             args.limit,
         )?;
         return emit_feedback(cli, &feedback, args.format);
     }
+    let (kb, index) = open_index(cli, false)?;
+    let found = resolve_lesson(&kb, &index, id_or_path)?;
     let target = Target::from_lesson(&found.lesson, &found.text);
     let results = search::similar(&index, &target, &args.filters.filters(), args.limit)?;
     let format = match args.format {

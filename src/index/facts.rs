@@ -212,6 +212,17 @@ impl<'a> Reader<'a> {
         })
     }
 
+    /// A time, which TOML limits to the years 0000 to 9999: anything else
+    /// is damage, and would overflow the arithmetic on times.
+    fn opt_time(&mut self) -> Option<Option<i64>> {
+        const FIRST: i64 = -62_167_219_200; // 0000-01-01T00:00:00Z
+        const LAST: i64 = 253_402_300_799; // 9999-12-31T23:59:59Z
+        match self.opt_i64()? {
+            Some(t) if !(FIRST..=LAST).contains(&t) => None,
+            t => Some(t),
+        }
+    }
+
     /// A list whose items `item` reads (checking them): its bytes, count
     /// included, for a lazy list to walk again.
     fn list(&mut self, mut item: impl FnMut(&mut Self) -> Option<()>) -> Option<&'a [u8]> {
@@ -238,7 +249,7 @@ impl<'a> Reader<'a> {
     fn action(&mut self) -> Option<Action<'a>> {
         Some(Action {
             status: self.opt_str()?,
-            completed: self.opt_i64()?,
+            completed: self.opt_time()?,
             addresses: self.strs()?,
             details: self.bytes()?,
         })
@@ -251,10 +262,10 @@ impl<'a> Reader<'a> {
             status: self.opt_str()?,
             kind: self.opt_str()?,
             severity: self.opt_str()?,
-            occurred: self.opt_i64()?,
-            detected: self.opt_i64()?,
-            contained: self.opt_i64()?,
-            recovered: self.opt_i64()?,
+            occurred: self.opt_time()?,
+            detected: self.opt_time()?,
+            contained: self.opt_time()?,
+            recovered: self.opt_time()?,
             systems: self.strs()?,
             teams: self.strs()?,
             causes: Causes {
@@ -583,6 +594,11 @@ pub fn splice(
     Ok(out)
 }
 
+/// The hash of a facts file's bytes, as the index payload records it.
+pub fn hash(bytes: &[u8]) -> String {
+    format!("{:016x}", xxhash_rust::xxh3::xxh3_64(bytes))
+}
+
 /// Writes atomically, like the manifest.
 pub fn write_bytes(path: &Path, bytes: &[u8]) -> std::io::Result<()> {
     let tmp = path.with_extension("tmp");
@@ -596,10 +612,15 @@ pub struct FactsFile {
 }
 
 impl FactsFile {
-    pub fn open(path: &Path) -> std::io::Result<FactsFile> {
+    pub fn map(file: &std::fs::File) -> std::io::Result<FactsFile> {
         Ok(FactsFile {
-            map: super::mapped::Mapped::open(path)?,
+            map: super::mapped::Mapped::map(file)?,
         })
+    }
+
+    /// The hash the index commit records for these bytes.
+    pub fn hash(&self) -> String {
+        hash(self.map.bytes())
     }
 
     /// Every record, decoded in path order.
@@ -656,9 +677,9 @@ mod tests {
             kind: None,
             severity: Some("high"),
             occurred: Some(-86_401),
-            detected: Some(i64::MAX),
+            detected: Some(253_402_300_799),
             contained: None,
-            recovered: Some(i64::MIN),
+            recovered: Some(-62_167_219_200),
             systems: vec!["api", "ünïcode"],
             teams: vec![],
             causes: vec![
@@ -732,6 +753,17 @@ mod tests {
                 "cut at {cut}"
             );
         }
+        // Times outside the years 0000 to 9999 are damage.
+        let beyond = FactsRecord {
+            occurred: Some(i64::MIN),
+            ..written.clone()
+        };
+        assert!(
+            decode(&concat(std::iter::once(
+                record(&beyond).unwrap().as_slice()
+            )))
+            .is_err()
+        );
         let mut damaged = bytes.clone();
         let at = damaged.len() - 3;
         damaged[at] = 0xff;
@@ -754,7 +786,7 @@ mod tests {
         changes.insert("e".to_string(), r("e", "E2"));
         changes.insert("f".to_string(), r("f", "F"));
         write_bytes(&file, &splice(&bytes, &changes).unwrap()).unwrap();
-        let mapped = FactsFile::open(&file).unwrap();
+        let mapped = FactsFile::map(&std::fs::File::open(&file).unwrap()).unwrap();
         let got: Vec<(&str, Option<&str>)> = mapped
             .decode()
             .unwrap()

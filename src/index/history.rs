@@ -65,7 +65,7 @@ pub fn provenance(kb: &KnowledgeBase, rel: &str) -> Provenance {
     .is_some();
     Provenance {
         repository: true,
-        shallow: repo.is_shallow(),
+        shallow: crate::repo::shallow_boundary(&repo).is_some(),
         committed,
     }
 }
@@ -82,10 +82,8 @@ pub fn head(kb: &KnowledgeBase) -> (Option<String>, Option<String>) {
         let commit = repo.head().ok()?.peel_to_commit().ok()?;
         Some(commit.id().to_string())
     })();
-    let boundary = repo.is_shallow().then(|| {
-        let bytes = std::fs::read(repo.path().join("shallow")).unwrap_or_default();
-        format!("{:016x}", xxhash_rust::xxh3::xxh3_64(&bytes))
-    });
+    let boundary = crate::repo::shallow_boundary(&repo)
+        .map(|bytes| format!("{:016x}", xxhash_rust::xxh3::xxh3_64(&bytes)));
     (head, boundary)
 }
 
@@ -103,7 +101,7 @@ pub fn walk(kb: &KnowledgeBase, since: Option<&str>) -> HashMap<String, GitMeta>
     let Ok(prefix) = kb.root.strip_prefix(&workdir).map(|p| p.to_path_buf()) else {
         return out;
     };
-    let shallow = repo.is_shallow();
+    let shallow = crate::repo::shallow_boundary(&repo).is_some();
     let Ok(mut revwalk) = repo.revwalk() else {
         return out;
     };

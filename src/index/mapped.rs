@@ -8,15 +8,29 @@ pub struct Mapped {
     map: memmap2::Mmap,
 }
 
+/// Opens a regular file (a FIFO put in its place would block the open).
+pub fn open_regular(path: &Path) -> std::io::Result<std::fs::File> {
+    if !std::fs::metadata(path)?.is_file() {
+        return Err(std::io::Error::new(
+            std::io::ErrorKind::InvalidData,
+            "not a regular file",
+        ));
+    }
+    std::fs::File::open(path)
+}
+
 impl Mapped {
     pub fn open(path: &Path) -> std::io::Result<Mapped> {
-        let file = std::fs::File::open(path)?;
+        Mapped::map(&open_regular(path)?)
+    }
+
+    pub fn map(file: &std::fs::File) -> std::io::Result<Mapped> {
         // SAFETY: the index writes each of these files once, under a
         // temporary name, and renames it into place; nothing writes to one
         // afterwards, so the mapped bytes cannot change under us (removing
         // the file keeps the mapping valid).
         // Populated up front: one call instead of a fault per page.
-        let map = unsafe { memmap2::MmapOptions::new().populate().map(&file)? };
+        let map = unsafe { memmap2::MmapOptions::new().populate().map(file)? };
         Ok(Mapped { map })
     }
 

@@ -82,17 +82,36 @@ pub struct SearchIndex {
     pub reader: IndexReader,
     pub fields: Fields,
     pub stats: SyncStats,
-    /// The report facts of this commit of the index.
-    facts_path: PathBuf,
+    /// The report facts of this commit of the index, opened with the index
+    /// (a concurrent update may remove the file; the open file stays).
+    facts_file: std::fs::File,
+    /// Their hash, from the commit payload.
+    facts_hash: String,
 }
 
 impl SearchIndex {
     /// What reports need of every indexed lesson (decode it for the
-    /// records, in path order).
+    /// records, in path order), checked against the hash the index
+    /// committed: a damaged file is an error the caller answers with a
+    /// rebuild (see [`facts_damaged`]).
     pub fn facts(&self) -> Result<facts::FactsFile, Error> {
-        facts::FactsFile::open(&self.facts_path)
-            .map_err(|e| index_error("the report facts are unreadable", e))
+        let file =
+            facts::FactsFile::map(&self.facts_file).map_err(|e| index_error(FACTS_DAMAGED, e))?;
+        if file.hash() != self.facts_hash {
+            return Err(index_error(
+                FACTS_DAMAGED,
+                "they do not match their checksum",
+            ));
+        }
+        Ok(file)
     }
+}
+
+const FACTS_DAMAGED: &str = "the report facts are damaged";
+
+/// Whether `e` says the report facts are damaged (rebuild the index).
+pub fn facts_damaged(e: &Error) -> bool {
+    matches!(e, Error::Index(m) if m.starts_with(FACTS_DAMAGED))
 }
 
 #[derive(Debug, Serialize, Deserialize)]
@@ -101,6 +120,8 @@ struct Payload {
     manifest: String,
     /// The report facts (see [`facts`]).
     facts: String,
+    /// Their xxh3 hash: reading them checks it.
+    facts_hash: String,
     head: Option<String>,
     /// A hash of `lessons.toml`: roots and the size limit decide what is
     /// indexed, so a changed configuration means a rebuild. In a shallow
@@ -181,6 +202,8 @@ struct Generation {
     payload: Payload,
     /// The manifest, parsed as needed.
     manifest: mapped::Mapped,
+    /// The report facts, opened (not read) with the generation.
+    facts: std::fs::File,
 }
 
 impl Generation {
@@ -212,12 +235,15 @@ impl Generation {
             .map_err(|e| format!("the index schema differs ({e})"))?;
         let manifest = mapped::Mapped::open(&dir.join(&payload.manifest))
             .map_err(|e| format!("the index manifest is unreadable ({e})"))?;
+        let facts = mapped::open_regular(&dir.join(&payload.facts))
+            .map_err(|e| format!("the report facts are unreadable ({e})"))?;
         Ok(Generation {
             dir,
             index,
             fields,
             payload,
             manifest,
+            facts,
         })
     }
 
@@ -406,7 +432,8 @@ pub fn open(kb: &KnowledgeBase, options: &Options) -> Result<SearchIndex, Error>
                     timings.step("open a reader");
                     let lessons = reader.searcher().num_docs() as usize;
                     return Ok(SearchIndex {
-                        facts_path: generation.dir.join(&generation.payload.facts),
+                        facts_file: generation.facts,
+                        facts_hash: generation.payload.facts_hash,
                         index: generation.index,
                         reader,
                         fields: generation.fields,
@@ -582,6 +609,7 @@ fn commit(
         schema: SCHEMA_VERSION,
         manifest: name.clone(),
         facts: facts_name.clone(),
+        facts_hash: facts::hash(facts_bytes),
         head,
         config: config.to_string(),
     };
@@ -649,6 +677,13 @@ fn update(
             .map_err(|e| index_error("the index manifest is unreadable", e))?;
         let old_facts = std::fs::read(generation.dir.join(&generation.payload.facts))
             .map_err(|e| index_error("the report facts are unreadable", e))?;
+        // Unchanged records are copied as bytes: never copy damaged ones.
+        if facts::hash(&old_facts) != generation.payload.facts_hash {
+            return Err(index_error(
+                FACTS_DAMAGED,
+                "they do not match their checksum",
+            ));
+        }
         let mut writer: IndexWriter = generation
             .index
             .writer_with_num_threads(1, UPDATE_MEMORY)
@@ -727,8 +762,11 @@ fn update(
     }
     let reader = generation.reader().map_err(Error::Index)?;
     stats.lessons = reader.searcher().num_docs() as usize;
+    let facts_file = mapped::open_regular(&generation.dir.join(&generation.payload.facts))
+        .map_err(|e| index_error("the report facts are unreadable", e))?;
     Ok(SearchIndex {
-        facts_path: generation.dir.join(&generation.payload.facts),
+        facts_file,
+        facts_hash: generation.payload.facts_hash,
         index: generation.index,
         reader,
         fields,
@@ -834,8 +872,11 @@ fn rebuild(
         .try_into()
         .map_err(|e| index_error("cannot read the index", e))?;
     let lessons = reader.searcher().num_docs() as usize;
+    let facts_file = mapped::open_regular(&dir.join(&payload.facts))
+        .map_err(|e| index_error("the report facts are unreadable", e))?;
     Ok(SearchIndex {
-        facts_path: dir.join(&payload.facts),
+        facts_file,
+        facts_hash: payload.facts_hash,
         index,
         reader,
         fields,
