@@ -110,7 +110,7 @@ pub struct Group<'a> {
 /// How many systems a group lists (alphabetically first): with `--by
 /// system`, one lesson naming thousands of systems would otherwise list all
 /// of them in each of thousands of groups.
-pub const MAX_SYSTEMS_LISTED: usize = 50;
+pub const MAX_SYSTEMS_LISTED: usize = 100;
 
 /// How many later lessons `recurred_in` lists; `recurrences` counts all.
 /// A cause key that recurs in thousands of lessons would otherwise make the
