@@ -196,7 +196,7 @@ fn recurring(
     let this_day = occurred.map(|o| o.div_euclid(86_400));
     let mut out: Vec<Recurring> = Vec::new();
     for cause in lesson.causes() {
-        let Some(key) = crate::lesson::opt_text(&cause.key) else {
+        let Some(key) = crate::lesson::text(&cause.key) else {
             continue;
         };
         if out.iter().any(|r| r.cause == key) {
@@ -210,8 +210,7 @@ fn recurring(
             continue;
         }
         others.sort_by_key(|f| (f.occurred, f.id, f.path));
-        let id = crate::lesson::opt_text(&lesson.id);
-        let me = (occurred, id.as_deref(), path);
+        let me = (occurred, crate::lesson::text(&lesson.id), path);
         let split = others.partition_point(|f| (f.occurred, f.id, f.path) < me);
         let name = |f: &&Facts| f.id.unwrap_or(f.path).to_string();
         let mut failed = Vec::new();
@@ -233,7 +232,7 @@ fn recurring(
         }
         failed.sort_by(|a, b| (&a.completed, &a.lesson).cmp(&(&b.completed, &b.lesson)));
         out.push(Recurring {
-            cause: key,
+            cause: key.to_string(),
             category: crate::lesson::opt_text(&cause.category),
             ordinal: split + 1,
             total: others.len() + 1,

@@ -32,16 +32,26 @@ pub struct Moment {
 pub type Strings = Sp<Vec<Sp<String>>>;
 
 /// The text of an optional value, without its span.
-pub fn opt_text(v: &Option<Sp<String>>) -> Option<String> {
-    v.as_ref().map(|v| v.value.clone())
+pub fn text(v: &Option<Sp<String>>) -> Option<&str> {
+    v.as_ref().map(|v| v.value.as_str())
 }
 
 /// The texts of an optional list, without spans (empty when absent).
-pub fn all_texts(v: &Option<Strings>) -> Vec<String> {
+pub fn texts(v: &Option<Strings>) -> Vec<&str> {
     v.iter()
         .flat_map(|l| &l.value)
-        .map(|s| s.value.clone())
+        .map(|s| s.value.as_str())
         .collect()
+}
+
+/// [`text`], owned.
+pub fn opt_text(v: &Option<Sp<String>>) -> Option<String> {
+    text(v).map(str::to_string)
+}
+
+/// [`texts`], owned.
+pub fn all_texts(v: &Option<Strings>) -> Vec<String> {
+    texts(v).into_iter().map(str::to_string).collect()
 }
 
 /// Whether an action with this status is still to be done (and so can be

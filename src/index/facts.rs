@@ -22,7 +22,7 @@ use std::path::Path;
 
 use serde::Serialize;
 
-use crate::lesson::{Lesson, Moment, Sp, Strings};
+use crate::lesson::{Lesson, Moment, Sp, text, texts};
 
 /// A lesson's facts as written: the text borrows from the lesson.
 #[derive(Debug, Clone, Default, PartialEq, Eq)]
@@ -423,17 +423,6 @@ impl Serialize for Strs<'_> {
 
 fn t(v: &Option<Sp<Moment>>) -> Option<i64> {
     v.as_ref().map(|m| m.value.utc.as_second())
-}
-
-fn text(v: &Option<Sp<String>>) -> Option<&str> {
-    v.as_ref().map(|v| v.value.as_str())
-}
-
-fn texts(v: &Option<Strings>) -> Vec<&str> {
-    v.iter()
-        .flat_map(|l| &l.value)
-        .map(|s| s.value.as_str())
-        .collect()
 }
 
 impl<'a> FactsRecord<'a> {
