@@ -204,7 +204,7 @@ fn recurring(
         }
         let mut others: Vec<&Facts> = facts
             .iter()
-            .filter(|f| f.path != path && f.causes.iter().any(|c| c.key == Some(&key)))
+            .filter(|f| f.path != path && f.causes.iter().any(|c| c.key == Some(key)))
             .collect();
         if others.is_empty() {
             continue;
@@ -219,7 +219,7 @@ fn recurring(
                 let (Some("done"), Some(completed)) = (action.status, action.completed) else {
                     continue;
                 };
-                if action.addresses.contains(&key)
+                if action.addresses.contains(key)
                     && this_day.is_some_and(|d| d > completed.div_euclid(86_400))
                 {
                     failed.push(FailedAction {
