@@ -37,6 +37,27 @@ pub struct Config {
     /// the contract: keeps a stray log dump from slowing every run).
     pub max_file_size: u64,
     pub vocabulary: Vocabulary,
+    pub search: SearchConfig,
+}
+
+/// `[search]`: how search reads queries and weighs shared causes.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct SearchConfig {
+    /// Extra groups of equivalent words (`[["pgb", "pgbouncer"]]`), added
+    /// to the built-in table.
+    pub synonyms: Vec<Vec<String>>,
+    /// Cause keys that name no particular cause (default `uncategorized`):
+    /// `similar` and the key suggestions give them no weight.
+    pub catch_all_keys: Vec<String>,
+}
+
+impl Default for SearchConfig {
+    fn default() -> Self {
+        SearchConfig {
+            synonyms: Vec::new(),
+            catch_all_keys: vec!["uncategorized".to_string()],
+        }
+    }
 }
 
 fn strings(items: &[&str]) -> Vec<String> {
@@ -83,6 +104,7 @@ impl Default for Config {
                     "monitoring",
                 ]),
             },
+            search: SearchConfig::default(),
         }
     }
 }
@@ -101,7 +123,9 @@ pub const CONFIG_KEYS: &[&str] = &[
     "max_words",
     "max_file_size",
     "vocabulary",
+    "search",
 ];
+pub const SEARCH_KEYS: &[&str] = &["synonyms", "catch_all_keys"];
 pub const VOCABULARY_KEYS: &[&str] = &[
     "kinds",
     "severities",
@@ -285,6 +309,55 @@ fn read_into(reader: &mut Reader, table: &toml::de::DeTable, config: &mut Config
                 }
                 reader.prefix = "";
             }
+            "search" => {
+                let toml::de::DeValue::Table(search) = value.get_ref() else {
+                    reader.report(
+                        Rule::ConfigInvalid,
+                        value.span(),
+                        "`search` must be a table",
+                    );
+                    continue;
+                };
+                reader.prefix = "search ";
+                for (key, value) in reader.known_entries(search, SEARCH_KEYS, "[search]") {
+                    match key {
+                        "synonyms" => {
+                            let toml::de::DeValue::Array(groups) = value.get_ref() else {
+                                reader.report(
+                                    Rule::ConfigInvalid,
+                                    value.span(),
+                                    "`synonyms` must be a list of groups of equivalent words, e.g. [[\"pgb\", \"pgbouncer\"]]",
+                                );
+                                continue;
+                            };
+                            for group in groups {
+                                if let Some(v) = reader.strings(key, group) {
+                                    if v.value.len() < 2 {
+                                        reader.report(
+                                            Rule::ConfigInvalid,
+                                            group.span(),
+                                            "a synonym group needs at least two words",
+                                        );
+                                        continue;
+                                    }
+                                    config
+                                        .search
+                                        .synonyms
+                                        .push(v.value.into_iter().map(|s| s.value).collect());
+                                }
+                            }
+                        }
+                        "catch_all_keys" => {
+                            if let Some(v) = reader.strings(key, value) {
+                                config.search.catch_all_keys =
+                                    v.value.into_iter().map(|s| s.value).collect();
+                            }
+                        }
+                        _ => unreachable!("known_entries only returns SEARCH_KEYS"),
+                    }
+                }
+                reader.prefix = "";
+            }
             _ => unreachable!("known_entries only returns CONFIG_KEYS"),
         }
     }
@@ -326,6 +399,18 @@ mod tests {
         assert_eq!(d.rule, Rule::ConfigInvalid);
         assert_eq!((d.start.line, d.start.column), (2, 1));
         assert_eq!(d.help.as_deref(), Some("did you mean `max_words`?"));
+    }
+
+    #[test]
+    fn search_table() {
+        let c = Config::parse(
+            "[search]\nsynonyms = [[\"pgb\", \"pgbouncer\"]]\ncatch_all_keys = [\"other\"]\n",
+        )
+        .unwrap();
+        assert_eq!(c.search.synonyms, [["pgb", "pgbouncer"]]);
+        assert_eq!(c.search.catch_all_keys, ["other"]);
+        assert!(Config::parse("[search]\nsynonyms = [[\"one\"]]\n").is_err());
+        assert!(Config::parse("[search]\nsynonym = []\n").is_err());
     }
 
     #[test]

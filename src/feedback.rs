@@ -5,6 +5,7 @@
 
 use serde::Serialize;
 
+use crate::causes::KeyCheck;
 use crate::check::{CheckReport, Selection, check};
 use crate::diagnostic::Level;
 use crate::index::SearchIndex;
@@ -36,6 +37,42 @@ pub struct LessonFeedback {
     pub findings: Vec<Finding>,
     pub recurring: Vec<Recurring>,
     pub similar: Vec<SimilarLesson>,
+    /// Cause keys no other lesson uses, with the existing keys they may
+    /// mean.
+    pub new_cause_keys: Vec<KeyCheck>,
+}
+
+/// Checks a lesson's cause keys against the rest of the knowledge base:
+/// for a key no other lesson uses, the existing keys it may mean, by name
+/// and by the keys of the lessons most like it in text.
+pub fn check_cause_keys(
+    index: &SearchIndex,
+    settings: &search::Settings,
+    target: &Target,
+    facts: &[Facts],
+) -> Result<Vec<KeyCheck>, crate::Error> {
+    let known = crate::causes::keys(facts, Some(&target.path));
+    let mut neighbours = Vec::new();
+    if target.cause_keys.iter().any(|k| !known.contains_key(k)) {
+        let hits = search::similar(index, settings, target, &Filters::default(), 5)?.hits;
+        for hit in hits {
+            let name = if hit.id.is_empty() {
+                hit.path.clone()
+            } else {
+                hit.id.clone()
+            };
+            for key in hit.causes {
+                neighbours.push((key, name.clone()));
+            }
+        }
+    }
+    Ok(crate::causes::check_keys(
+        &target.cause_keys,
+        &known,
+        &neighbours,
+        &settings.synonyms,
+        &settings.catch_all_keys,
+    ))
 }
 
 /// A past lesson like this one, and what they have in common.
@@ -162,6 +199,7 @@ pub fn build(
                 .collect(),
             recurring: Vec::new(),
             similar: Vec::new(),
+            new_cause_keys: Vec::new(),
         };
         if let Some(lesson) = &parsed.lesson {
             feedback.id = crate::lesson::opt_text(&lesson.id);
@@ -172,7 +210,12 @@ pub fn build(
             let mut target = Target::from_lesson(lesson, &text);
             // The other lessons of the same change are not "past" lessons.
             target.exclude = paths.iter().filter(|p| *p != path).cloned().collect();
-            feedback.similar = search::similar(index, &target, filters, limit)?
+            let settings = search::Settings::from_config(&kb.config);
+            feedback.new_cause_keys = check_cause_keys(index, &settings, &target, facts)?
+                .into_iter()
+                .filter(|k| !k.known)
+                .collect();
+            feedback.similar = search::similar(index, &settings, &target, filters, limit)?
                 .hits
                 .into_iter()
                 .map(|hit| SimilarLesson::new(hit, &target.cause_keys, &target.systems))

@@ -4,6 +4,7 @@
 //! spans, Markdown sections) -> validate ([`rules`], driven by [`check`]) ->
 //! output ([`emit`]). The binary is a thin shell over [`cli`].
 
+pub mod causes;
 pub mod check;
 pub mod cli;
 pub mod config;

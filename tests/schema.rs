@@ -8,7 +8,7 @@ mod common;
 use std::path::Path;
 
 use common::fixture;
-use lessons::config::{CONFIG_KEYS, Config, VOCABULARY_KEYS};
+use lessons::config::{CONFIG_KEYS, Config, SEARCH_KEYS, VOCABULARY_KEYS};
 use lessons::parse::front_matter::{ACTION_KEYS, CAUSE_KEYS, LESSON_KEYS};
 use serde_json::Value;
 
@@ -235,7 +235,15 @@ fn config_schema_matches_the_code() {
         keys(&s["properties"]["vocabulary"]["properties"]),
         sorted(VOCABULARY_KEYS)
     );
+    assert_eq!(
+        keys(&s["properties"]["search"]["properties"]),
+        sorted(SEARCH_KEYS)
+    );
     let d = Config::default();
+    assert_eq!(
+        s["properties"]["search"]["properties"]["catch_all_keys"]["default"],
+        serde_json::json!(d.search.catch_all_keys)
+    );
     let p = &s["properties"];
     assert_eq!(p["roots"]["default"], serde_json::json!(d.roots));
     assert_eq!(p["id_pattern"]["default"], d.id_pattern.as_str());

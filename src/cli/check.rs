@@ -67,12 +67,7 @@ pub fn run(cli: &Cli, args: &CheckArgs) -> Result<i32, CliError> {
         Err(e) => return Err(e.into()),
     };
     let kb = KnowledgeBase { root, config };
-    for root in kb.missing_roots() {
-        eprintln!(
-            "warning: the lesson root `{root}` does not exist in {}; set `roots` in lessons.toml or pass --repo",
-            kb.root.display()
-        );
-    }
+    super::warn_missing_roots(&kb);
     let mut selection = match &args.changed {
         Some(base) => Some(
             repo::changed_lessons(&kb, base)?

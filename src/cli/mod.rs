@@ -212,12 +212,32 @@ fn current_dir() -> Result<PathBuf, Error> {
     })
 }
 
+/// Warns about configured lesson roots missing under the knowledge base
+/// root, naming the root used: a command that answers "no lessons" because
+/// it looked in the wrong place must say so.
+pub fn warn_missing_roots(kb: &crate::repo::KnowledgeBase) {
+    for root in kb.missing_roots() {
+        let mut hint = "set `roots` in lessons.toml or pass --repo".to_string();
+        // `--repo lessons/`: the parent is the knowledge base.
+        if let Some(parent) = kb.root.parent()
+            && (parent.join(root).is_dir() || parent.join(crate::config::FILE_NAME).is_file())
+        {
+            hint = format!("did you mean --repo {}?", parent.display());
+        }
+        eprintln!(
+            "warning: the lesson root `{root}` does not exist in {}; {hint}",
+            kb.root.display()
+        );
+    }
+}
+
 /// Opens the knowledge base and its search index, brought up to date.
 pub fn open_index(
     cli: &Cli,
     rebuild: bool,
 ) -> Result<(crate::repo::KnowledgeBase, crate::index::SearchIndex), Error> {
     let kb = crate::repo::KnowledgeBase::open(cli.repo.as_deref(), &current_dir()?)?;
+    warn_missing_roots(&kb);
     let index = crate::index::open(
         &kb,
         &crate::index::Options {

@@ -74,6 +74,11 @@ pub struct SearchArgs {
     #[command(flatten)]
     pub filters: FilterArgs,
 
+    /// For each hit, which words matched in which fields, and the parts of
+    /// its score; and how the query was read.
+    #[arg(long)]
+    pub explain: bool,
+
     /// Output format.
     #[arg(long, value_enum, default_value_t = OutputFormat::Human)]
     pub format: OutputFormat,
@@ -81,10 +86,36 @@ pub struct SearchArgs {
 
 pub fn run(cli: &Cli, args: &SearchArgs) -> Result<i32, CliError> {
     let started = std::time::Instant::now();
-    let (_, index) = open_index(cli, false)?;
-    let results = search::search(&index, &args.query, &args.filters.filters(), args.limit)?;
+    let (kb, index) = open_index(cli, false)?;
+    let settings = search::Settings::from_config(&kb.config);
+    let filters = args.filters.filters();
+    check_filters(&index, &settings, &filters)?;
+    let results = search::search(
+        &index,
+        &settings,
+        &args.query,
+        &filters,
+        &search::Options {
+            limit: args.limit,
+            explain: args.explain,
+        },
+    )?;
     print_results(cli, &results, args.format, started, "lessons")?;
     Ok(EXIT_OK)
+}
+
+/// Closed-vocabulary filters must hold a known value (exit 2 otherwise);
+/// open ones that no lesson has get a warning with the closest value.
+pub fn check_filters(
+    index: &crate::index::SearchIndex,
+    settings: &search::Settings,
+    filters: &Filters,
+) -> Result<(), crate::Error> {
+    search::vocab::check_filters(settings, filters)?;
+    for warning in search::vocab::unknown_filter_values(index, settings, filters) {
+        eprintln!("warning: {warning}");
+    }
+    Ok(())
 }
 
 pub fn print_results(

@@ -7,7 +7,7 @@ use std::io::Write;
 use clap::{Args, ValueEnum};
 
 use super::search::{FilterArgs, print_results};
-use super::{Cli, CliError, EXIT_OK, OutputFormat, color_enabled, open_index, resolve_lesson};
+use super::{Cli, CliError, EXIT_OK, OutputFormat, color_enabled, resolve_lesson};
 use crate::search::{self, Target};
 
 #[derive(Debug, Clone, Copy, PartialEq, Eq, ValueEnum)]
@@ -78,15 +78,53 @@ pub fn run(cli: &Cli, args: &SimilarArgs) -> Result<i32, CliError> {
         )?;
         return emit_feedback(cli, &feedback, args.format);
     }
-    let (kb, index) = open_index(cli, false)?;
+    let (kb, index, file) = super::open_facts(cli)?;
+    let settings = search::Settings::from_config(&kb.config);
+    let filters = args.filters.filters();
+    super::search::check_filters(&index, &settings, &filters)?;
     let found = resolve_lesson(&kb, &index, id_or_path)?;
     let target = Target::from_lesson(&found.lesson, &found.text);
-    let results = search::similar(&index, &target, &args.filters.filters(), args.limit)?;
-    let format = match args.format {
-        SimilarFormat::Json => OutputFormat::Json,
-        _ => OutputFormat::Human,
-    };
-    print_results(cli, &results, format, started, "similar lessons")?;
+    let results = search::similar(&index, &settings, &target, &filters, args.limit)?;
+    let facts = file.decode()?;
+    let cause_keys = crate::feedback::check_cause_keys(&index, &settings, &target, &facts)?;
+    let mut out = std::io::stdout().lock();
+    match args.format {
+        SimilarFormat::Json => {
+            #[derive(serde::Serialize)]
+            struct Output<'a> {
+                #[serde(flatten)]
+                results: &'a search::Results,
+                cause_keys: &'a [crate::causes::KeyCheck],
+            }
+            let doc = Output {
+                results: &results,
+                cause_keys: &cause_keys,
+            };
+            writeln!(
+                out,
+                "{}",
+                serde_json::to_string_pretty(&doc).expect("plain data serializes")
+            )?;
+            out.flush()?;
+        }
+        _ => {
+            drop(out);
+            print_results(
+                cli,
+                &results,
+                OutputFormat::Human,
+                started,
+                "similar lessons",
+            )?;
+            let color = color_enabled(cli.color, &std::io::stdout());
+            let text = crate::emit::feedback::key_checks_human(&cause_keys, color);
+            let mut out = std::io::stdout().lock();
+            if !text.is_empty() {
+                write!(out, "\n{text}")?;
+            }
+            out.flush()?;
+        }
+    }
     Ok(EXIT_OK)
 }
 

@@ -7,6 +7,7 @@ use std::fmt::Write as _;
 use anstyle::{AnsiColor, Style};
 
 use super::{markdown_code, markdown_text};
+use crate::causes::KeyCheck;
 use crate::feedback::{Feedback, LessonFeedback, Recurring, SimilarLesson, ordinal};
 
 /// The first line of the Markdown: CI finds its earlier comment by it and
@@ -164,6 +165,14 @@ pub fn markdown(feedback: &Feedback) -> String {
                 );
             }
         }
+        for k in &l.new_cause_keys {
+            let _ = writeln!(
+                s,
+                "\n**New cause key {}**: {}",
+                markdown_code(&k.key, false),
+                key_check_sentence(k, |t| markdown_code(t, false), markdown_text)
+            );
+        }
         if l.similar.is_empty() {
             s.push_str("\nNo similar past lesson found.\n");
         } else {
@@ -181,6 +190,53 @@ pub fn markdown(feedback: &Feedback) -> String {
         }
     }
     s.push_str("\n<sub>`lessons similar --changed` · the lessons learned knowledge base</sub>\n");
+    s
+}
+
+/// "did you mean `no-failover-runbook` (4 lessons: same words …)?" for a
+/// key no other lesson uses.
+fn key_check_sentence(
+    k: &KeyCheck,
+    code: impl Fn(&str) -> String,
+    text: impl Fn(&str) -> String,
+) -> String {
+    if k.suggest.is_empty() {
+        return "no other lesson uses it, and no existing key looks like it; if it names a cause seen before, reuse that key so the recurrence report counts it".to_string();
+    }
+    let options: Vec<String> = k
+        .suggest
+        .iter()
+        .take(3)
+        .map(|s| {
+            format!(
+                "{} ({}: {})",
+                code(&s.key),
+                plural(s.lessons, "lesson", "lessons"),
+                text(&s.why)
+            )
+        })
+        .collect();
+    format!("did you mean {}?", options.join(" or "))
+}
+
+/// Cause-key checks of `lessons similar`, for a terminal: the keys no other
+/// lesson uses.
+pub fn key_checks_human(checks: &[KeyCheck], color: bool) -> String {
+    let bold = Style::new().bold();
+    let mut s = String::new();
+    for k in checks.iter().filter(|k| !k.known) {
+        let head = format!("new cause key `{}`:", k.key);
+        let head = if color {
+            format!("{}{head}{}", bold.render(), bold.render_reset())
+        } else {
+            head
+        };
+        let _ = writeln!(
+            s,
+            "{head} {}",
+            key_check_sentence(k, |t| format!("`{t}`"), str::to_string)
+        );
+    }
     s
 }
 
@@ -240,6 +296,14 @@ pub fn human(feedback: &Feedback, color: bool) -> String {
                     a.action, a.lesson, a.completed
                 );
             }
+        }
+        for k in &l.new_cause_keys {
+            let _ = writeln!(
+                s,
+                "  {} {}",
+                paint(bold, &format!("new cause key `{}`:", k.key)),
+                key_check_sentence(k, |t| format!("`{t}`"), str::to_string)
+            );
         }
         if !l.similar.is_empty() {
             s.push_str("  similar:\n");

@@ -95,11 +95,52 @@ pub fn render(
     } else {
         (String::new(), String::new())
     };
-    if results.fuzzy {
+    if let Some(searched) = &results.searched {
+        let missing: Vec<String> = results
+            .corrections
+            .iter()
+            .map(|c| format!("\"{}\"", c.from))
+            .collect();
         writeln!(
             out,
-            "no exact matches for \"{}\"; showing lessons with similar words\n",
-            results.query
+            "no lesson contains {}; showing results for {b_on}{searched}{b_off}\n",
+            missing.join(" or ")
+        )?;
+    }
+    if let Some(i) = &results.interpretation {
+        let words: Vec<String> = i
+            .words
+            .iter()
+            .map(|w| {
+                let mut s = w.word.clone();
+                if w.required {
+                    s.insert(0, '+');
+                }
+                let others: Vec<&str> = w
+                    .forms
+                    .iter()
+                    .map(String::as_str)
+                    .filter(|f| *f != w.word)
+                    .collect();
+                if !others.is_empty() {
+                    s.push_str(&format!(" (also {})", others.join(", ")));
+                }
+                s
+            })
+            .collect();
+        writeln!(
+            out,
+            "{dim_on}searched for: {}{}{dim_off}\n",
+            if words.is_empty() {
+                "(filters only)".to_string()
+            } else {
+                words.join("; ")
+            },
+            if i.ignored.is_empty() {
+                String::new()
+            } else {
+                format!(" · ignored: {}", i.ignored.join(", "))
+            }
         )?;
     }
     let width = results
@@ -138,11 +179,25 @@ pub fn render(
                 writeln!(out, "{indent}{line}")?;
             }
         }
+        if let Some(e) = &hit.explain {
+            for line in explain_lines(e) {
+                writeln!(out, "{indent}{dim_on}{line}{dim_off}")?;
+            }
+        }
         writeln!(out)?;
     }
     let shown = results.hits.len();
-    if shown == 0 {
+    if shown == 0 && results.total_hits > 0 {
+        writeln!(
+            out,
+            "{} {what} match (--limit 0 shows none)",
+            results.total_hits
+        )?;
+    } else if shown == 0 {
         writeln!(out, "no {what} match \"{}\"", results.query)?;
+    } else if what.starts_with("similar") {
+        // Every lesson shares some word: a total says nothing here.
+        writeln!(out, "{shown} {what} · {elapsed_ms} ms")?;
     } else {
         writeln!(
             out,
@@ -151,6 +206,51 @@ pub fn render(
         )?;
     }
     Ok(())
+}
+
+/// `--explain`: matched words per field, then the score's parts.
+fn explain_lines(e: &crate::search::Explain) -> Vec<String> {
+    let mut lines = Vec::new();
+    let matched: Vec<String> = e
+        .matched
+        .iter()
+        .map(|m| {
+            let via = m
+                .via
+                .as_ref()
+                .map(|v| format!(" as \"{v}\""))
+                .unwrap_or_default();
+            format!("{}{via} in {}", m.word, m.fields.join(", "))
+        })
+        .collect();
+    if !matched.is_empty() {
+        lines.push(format!("matched: {}", matched.join("; ")));
+    }
+    if !e.missing.is_empty() {
+        lines.push(format!("missing: {}", e.missing.join(", ")));
+    }
+    let mut bonuses = Vec::new();
+    if e.exact_title {
+        bonuses.push("exact title (ranked first)".to_string());
+    }
+    if e.phrase {
+        bonuses.push("words together as a phrase".to_string());
+    }
+    lines.push(format!(
+        "score {:.2} = bm25 {:.2} × coverage {:.2} ({:.0}% of the query) × proximity {:.2} × title {:.2}{}",
+        e.score,
+        e.bm25,
+        e.factors.coverage,
+        e.coverage * 100.0,
+        e.factors.proximity,
+        e.factors.title,
+        if bonuses.is_empty() {
+            String::new()
+        } else {
+            format!("; {}", bonuses.join(", "))
+        }
+    ));
+    lines
 }
 
 fn label(hit: &Hit) -> String {
@@ -185,6 +285,7 @@ mod tests {
             status: String::new(),
             causes: vec![],
             systems: vec![],
+            explain: None,
         };
         assert_eq!(highlight(&hit, false), "the [expired] certificate");
     }

@@ -46,7 +46,9 @@ pub fn build(
     }
     let Some(lesson) = lesson else {
         // Not even a lesson model (encoding problems): index the text.
-        doc.add_text(fields.body, plain(text));
+        let body = plain(text);
+        doc.add_text(fields.words, &body);
+        doc.add_text(fields.body, body);
         return doc;
     };
     add(&mut doc, fields.id, &lesson.id);
@@ -65,12 +67,21 @@ pub fn build(
         add(&mut doc, fields.cause_key, &cause.key);
         add(&mut doc, fields.category, &cause.category);
         add(&mut doc, fields.causes, &cause.summary);
+        add(&mut doc, fields.labels, &cause.key);
+        add(&mut doc, fields.labels, &cause.category);
+        add(&mut doc, fields.words, &cause.summary);
+    }
+    for list in [&lesson.systems, &lesson.tags, &lesson.teams] {
+        add_strings(&mut doc, fields.labels, list);
     }
     for action in lesson.actions() {
         add(&mut doc, fields.actions, &action.summary);
+        add(&mut doc, fields.words, &action.summary);
     }
-    let body = text.get(lesson.body.span.clone()).unwrap_or("");
-    doc.add_text(fields.body, plain(body));
+    add(&mut doc, fields.words, &lesson.title);
+    let body = plain(text.get(lesson.body.span.clone()).unwrap_or(""));
+    doc.add_text(fields.words, &body);
+    doc.add_text(fields.body, body);
     for section in &lesson.body.sections {
         if section.title.eq_ignore_ascii_case("summary") {
             doc.add_text(
@@ -82,9 +93,10 @@ pub fn build(
     doc
 }
 
-/// Markdown as the text a reader sees, line by line: heading, list and
-/// quote markers and emphasis removed, so snippets read as prose. Cheap
-/// rather than exact: it only feeds search and snippets.
+/// Markdown as the text a reader sees, line by line: list and quote markers
+/// and emphasis removed, and headings left out ("Summary", "Timeline" are
+/// in every lesson and made snippets read badly), so snippets read as
+/// prose. Cheap rather than exact: it only feeds search and snippets.
 pub fn plain(markdown: &str) -> String {
     let markdown = crate::parse::without_comments(markdown);
     let mut out = String::with_capacity(markdown.len());
@@ -92,7 +104,8 @@ pub fn plain(markdown: &str) -> String {
         let mut l = line.trim_start();
         l = l.trim_start_matches('>').trim_start();
         if l.starts_with('#') {
-            l = l.trim_start_matches('#').trim_start();
+            out.push('\n');
+            continue;
         } else if let Some(rest) = l
             .strip_prefix("- ")
             .or_else(|| l.strip_prefix("* "))
@@ -130,7 +143,7 @@ mod tests {
     fn plain_text() {
         assert_eq!(
             super::plain("## Summary\n\n- **2024-03-12** `db` down\n1. one\n> quoted\n---\n"),
-            "Summary\n\n2024-03-12 db down\none\nquoted\n\n"
+            "\n\n2024-03-12 db down\none\nquoted\n\n"
         );
     }
 }

@@ -6,42 +6,58 @@ use std::ops::{Bound, Range};
 use serde::Serialize;
 use tantivy::collector::{Count, TopDocs};
 use tantivy::query::{
-    AllQuery, BooleanQuery, BoostQuery, Occur, Query, QueryParser, RangeQuery, TermQuery,
+    BooleanQuery, BoostQuery, ConstScoreQuery, Occur, Query, RangeQuery, TermQuery,
 };
 use tantivy::schema::{Field, IndexRecordOption, Value};
 use tantivy::snippet::SnippetGenerator;
 use tantivy::{DocAddress, Score, Searcher, SegmentReader, TantivyDocument, Term};
-use tantivy_query_grammar::{UserInputAst, UserInputLeaf, UserInputLiteral};
 
 use crate::Error;
 use crate::index::SearchIndex;
 use crate::index::schema::Fields;
 use crate::lesson::Lesson;
 
-/// Field prefixes users may write, and the index fields they search.
-const PREFIXES: &[(&str, &[&str])] = &[
-    ("title", &["title"]),
-    ("summary", &["summary"]),
-    ("body", &["body"]),
-    ("id", &["id"]),
-    ("system", &["systems"]),
-    ("systems", &["systems"]),
-    ("team", &["teams"]),
-    ("teams", &["teams"]),
-    ("tag", &["tags"]),
-    ("tags", &["tags"]),
-    ("function", &["functions"]),
-    ("functions", &["functions"]),
-    ("cause", &["cause_key", "category", "causes"]),
-    ("causes", &["cause_key", "category", "causes"]),
-    ("key", &["cause_key"]),
-    ("category", &["category"]),
-    ("action", &["actions"]),
-    ("actions", &["actions"]),
-    ("kind", &["kind"]),
-    ("severity", &["severity"]),
-    ("status", &["status"]),
-];
+pub mod plan;
+pub mod query;
+pub mod rank;
+pub mod synonyms;
+pub mod vocab;
+
+pub use plan::Correction;
+pub use rank::Explain;
+use synonyms::Synonyms;
+
+/// What search takes from `lessons.toml`: synonyms, catch-all cause keys
+/// and the closed vocabularies filters are checked against.
+#[derive(Debug, Clone)]
+pub struct Settings {
+    pub synonyms: Synonyms,
+    /// Cause keys that say nothing about a cause (`uncategorized`):
+    /// `similar` gives them no weight.
+    pub catch_all_keys: Vec<String>,
+    pub vocabulary: crate::config::Vocabulary,
+}
+
+impl Settings {
+    pub fn from_config(config: &crate::config::Config) -> Settings {
+        Settings {
+            synonyms: Synonyms::new(&config.search.synonyms),
+            catch_all_keys: config
+                .search
+                .catch_all_keys
+                .iter()
+                .map(|k| k.to_lowercase())
+                .collect(),
+            vocabulary: config.vocabulary.clone(),
+        }
+    }
+}
+
+impl Default for Settings {
+    fn default() -> Self {
+        Settings::from_config(&crate::config::Config::default())
+    }
+}
 
 /// Filters from the command line; repeated values of one filter are ORed,
 /// different filters ANDed.
@@ -74,6 +90,9 @@ pub struct Hit {
     pub status: String,
     pub causes: Vec<String>,
     pub systems: Vec<String>,
+    /// Why it ranks here (`--explain`).
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub explain: Option<Explain>,
 }
 
 #[derive(Debug, Clone, Serialize)]
@@ -81,271 +100,40 @@ pub struct Results {
     pub query: String,
     pub total_hits: usize,
     pub hits: Vec<Hit>,
-    /// True when nothing matched exactly and these results allow typos.
+    /// True when words matched nothing and were corrected.
     pub fuzzy: bool,
+    /// The query as searched, when words were corrected.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub searched: Option<String>,
+    #[serde(skip_serializing_if = "Vec::is_empty")]
+    pub corrections: Vec<Correction>,
+    /// How the query was read (`--explain`).
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub interpretation: Option<Interpretation>,
 }
 
-/// Text fields typo tolerance applies to.
-fn text_fields(f: &Fields) -> [Field; 5] {
-    [f.title, f.summary, f.body, f.causes, f.actions]
+/// How a query was read: its concepts with the forms searched, and the
+/// words left out.
+#[derive(Debug, Clone, Serialize)]
+pub struct Interpretation {
+    pub words: Vec<InterpretedWord>,
+    pub ignored: Vec<String>,
+    pub ranked: bool,
 }
 
-fn parser(index: &SearchIndex, fuzzy: bool) -> QueryParser {
-    let f = &index.fields;
-    let defaults = vec![
-        f.title,
-        f.summary,
-        f.body,
-        f.causes,
-        f.actions,
-        f.cause_key,
-        f.systems,
-        f.tags,
-        f.id,
-    ];
-    let mut parser = QueryParser::for_index(&index.index, defaults);
-    parser.set_conjunction_by_default();
-    parser.allow_regexes();
-    // Title and cause matches outrank passing mentions in the body.
-    for (field, boost) in [
-        (f.title, 3.0),
-        (f.cause_key, 3.0),
-        (f.causes, 2.5),
-        (f.summary, 1.5),
-        (f.actions, 1.2),
-        (f.systems, 1.5),
-        (f.tags, 1.5),
-        (f.id, 5.0),
-    ] {
-        parser.set_field_boost(field, boost);
-    }
-    if fuzzy {
-        for field in text_fields(f) {
-            parser.set_field_fuzzy(field, false, 1, true);
-        }
-    }
-    parser
+#[derive(Debug, Clone, Serialize)]
+pub struct InterpretedWord {
+    pub word: String,
+    pub required: bool,
+    /// The forms searched: the word, its synonyms, prefix expansions.
+    pub forms: Vec<String>,
 }
 
-fn query_error(query: &str, position: usize, message: impl Into<String>) -> Error {
-    Error::Query {
-        query: query.to_string(),
-        position: position.min(query.len()),
-        message: message.into(),
-    }
-}
-
-/// Where `field:` is written in the query, for messages.
-fn field_position(query: &str, field: &str) -> usize {
-    query.find(&format!("{field}:")).unwrap_or(0)
-}
-
-/// Rewrites the user's query: field prefixes to index fields, `word*` to a
-/// prefix match, and `10:39`-style text (not a field) back to text.
-fn rewrite(ast: UserInputAst, query: &str) -> Result<UserInputAst, Error> {
-    Ok(match ast {
-        UserInputAst::Clause(clauses) => UserInputAst::Clause(
-            clauses
-                .into_iter()
-                .map(|(occur, ast)| Ok((occur, rewrite(ast, query)?)))
-                .collect::<Result<_, Error>>()?,
-        ),
-        UserInputAst::Boost(ast, boost) => {
-            UserInputAst::Boost(Box::new(rewrite(*ast, query)?), boost)
-        }
-        UserInputAst::Leaf(leaf) => rewrite_leaf(*leaf, query)?,
-    })
-}
-
-fn rewrite_leaf(leaf: UserInputLeaf, query: &str) -> Result<UserInputAst, Error> {
-    let fields_of = |name: &Option<String>| -> Result<Option<&'static [&'static str]>, Error> {
-        let Some(name) = name else { return Ok(None) };
-        match PREFIXES.iter().find(|(p, _)| p.eq_ignore_ascii_case(name)) {
-            Some((_, fields)) => Ok(Some(fields)),
-            None => {
-                let known: Vec<&str> = PREFIXES.iter().map(|(p, _)| *p).collect();
-                let hint = match crate::diagnostic::suggest(name, known.iter().copied()) {
-                    Some(s) => format!("; did you mean `{s}:`?"),
-                    None => format!(
-                        "; fields are {}",
-                        PREFIXES
-                            .iter()
-                            .map(|(p, _)| format!("{p}:"))
-                            .step_by(1)
-                            .collect::<Vec<_>>()
-                            .join(" ")
-                    ),
-                };
-                Err(query_error(
-                    query,
-                    field_position(query, name),
-                    format!("unknown field `{name}:`{hint}"),
-                ))
-            }
-        }
-    };
-    let expand = |fields: &[&str], make: &dyn Fn(String) -> UserInputLeaf| -> UserInputAst {
-        if fields.len() == 1 {
-            make(fields[0].to_string()).into()
-        } else {
-            UserInputAst::Clause(
-                fields
-                    .iter()
-                    .map(|f| {
-                        (
-                            Some(tantivy_query_grammar::Occur::Should),
-                            make(f.to_string()).into(),
-                        )
-                    })
-                    .collect(),
-            )
-        }
-    };
-    Ok(match leaf {
-        UserInputLeaf::Literal(lit) => {
-            // `10:39` is text, not field `10`.
-            if let Some(name) = &lit.field_name
-                && !name.chars().next().is_some_and(|c| c.is_alphabetic())
-            {
-                let phrase = format!("{name}:{}", lit.phrase);
-                return Ok(UserInputLeaf::Literal(UserInputLiteral {
-                    field_name: None,
-                    phrase,
-                    delimiter: tantivy_query_grammar::Delimiter::DoubleQuotes,
-                    slop: 0,
-                    prefix: false,
-                })
-                .into());
-            }
-            if let Some(name) = &lit.field_name
-                && lit.delimiter == tantivy_query_grammar::Delimiter::None
-                && lit.phrase.starts_with('-')
-            {
-                return Err(query_error(
-                    query,
-                    field_position(query, name),
-                    format!(
-                        "to exclude a value, put the minus before the field: -{name}:{}",
-                        &lit.phrase[1..]
-                    ),
-                ));
-            }
-            let fields = fields_of(&lit.field_name)?;
-            let is_prefix = lit.delimiter == tantivy_query_grammar::Delimiter::None
-                && lit.phrase.len() > 1
-                && lit.phrase.ends_with('*')
-                && !lit.phrase[..lit.phrase.len() - 1].contains(['*', ' ']);
-            if is_prefix {
-                let stem = lit.phrase[..lit.phrase.len() - 1].to_lowercase();
-                let pattern = format!("{}.*", regex::escape(&stem));
-                let targets: Vec<&str> = match fields {
-                    Some(f) => f.to_vec(),
-                    None => vec![
-                        "title",
-                        "summary",
-                        "body",
-                        "causes",
-                        "actions",
-                        "cause_key",
-                        "systems",
-                        "tags",
-                        "id",
-                    ],
-                };
-                return Ok(expand(&targets, &|field| UserInputLeaf::Regex {
-                    field: Some(field),
-                    pattern: pattern.clone(),
-                }));
-            }
-            match fields {
-                None => UserInputLeaf::Literal(lit).into(),
-                Some(fields) => expand(fields, &|field| {
-                    UserInputLeaf::Literal(UserInputLiteral {
-                        field_name: Some(field),
-                        ..lit.clone()
-                    })
-                }),
-            }
-        }
-        UserInputLeaf::Regex { field, pattern } => match fields_of(&field)? {
-            None => UserInputLeaf::Regex { field, pattern }.into(),
-            Some(fields) => expand(fields, &|f| UserInputLeaf::Regex {
-                field: Some(f),
-                pattern: pattern.clone(),
-            }),
-        },
-        UserInputLeaf::Set { field, elements } => match fields_of(&field)? {
-            None => UserInputLeaf::Set { field, elements }.into(),
-            Some(fields) => expand(fields, &|f| UserInputLeaf::Set {
-                field: Some(f),
-                elements: elements.clone(),
-            }),
-        },
-        UserInputLeaf::Range { field, .. } => {
-            let at = field.as_deref().map_or(0, |f| field_position(query, f));
-            return Err(query_error(
-                query,
-                at,
-                "ranges are not supported in queries; filter dates with --since and --until",
-            ));
-        }
-        UserInputLeaf::Exists { field } => {
-            let fields = fields_of(&Some(field.clone()))?.unwrap_or(&[]);
-            let _ = fields;
-            return Err(query_error(
-                query,
-                field_position(query, &field),
-                format!("`{field}:*` is not supported; search for a value, or use a filter"),
-            ));
-        }
-        UserInputLeaf::All => UserInputLeaf::All.into(),
-    })
-}
-
-const MAX_NESTING: usize = 32;
-
-/// Parses a user query into a Tantivy query.
-pub fn parse_query(index: &SearchIndex, query: &str, fuzzy: bool) -> Result<Box<dyn Query>, Error> {
-    if query.trim().is_empty() {
-        return Ok(Box::new(AllQuery));
-    }
-    // The grammar parses nested groups recursively: refuse absurd nesting
-    // before it exhausts the stack.
-    let mut depth = 0usize;
-    for (at, c) in query.char_indices() {
-        match c {
-            '(' => depth += 1,
-            ')' => depth = depth.saturating_sub(1),
-            _ => {}
-        }
-        if depth > MAX_NESTING {
-            return Err(query_error(
-                query,
-                at,
-                format!("the query nests parentheses more than {MAX_NESTING} deep"),
-            ));
-        }
-    }
-    let (ast, errors) = tantivy_query_grammar::parse_query_lenient(query);
-    if let Some(e) = errors.first() {
-        return Err(query_error(query, e.pos, e.message.clone()));
-    }
-    let mut ast = rewrite(ast, query)?;
-    // "-word" alone means every lesson but those.
-    if let UserInputAst::Clause(clauses) = &mut ast
-        && !clauses.is_empty()
-        && clauses
-            .iter()
-            .all(|(occur, _)| *occur == Some(tantivy_query_grammar::Occur::MustNot))
-    {
-        clauses.push((
-            Some(tantivy_query_grammar::Occur::Should),
-            UserInputLeaf::All.into(),
-        ));
-    }
-    parser(index, fuzzy)
-        .build_query_from_user_input_ast(ast)
-        .map_err(|e| query_error(query, 0, e.to_string()))
+/// How many hits to show and whether to explain them.
+#[derive(Debug, Clone, Default)]
+pub struct Options {
+    pub limit: usize,
+    pub explain: bool,
 }
 
 fn keyword_terms(field: Field, values: &[String]) -> Option<Box<dyn Query>> {
@@ -442,7 +230,15 @@ fn top(
     let name = searcher.schema().get_field_name(occurred).to_string();
     // More hits than documents is pointless, and a huge --limit must not
     // overflow the collector.
-    let limit = limit.clamp(1, (searcher.num_docs() as usize).max(1));
+    let limit = limit.min(searcher.num_docs() as usize);
+    if limit == 0 {
+        let total = searcher.search(query, &Count)?;
+        return Ok(Ranked {
+            docs: Vec::new(),
+            scores: Vec::new(),
+            total,
+        });
+    }
     let collector = TopDocs::with_limit(limit).tweak_score(move |segment: &SegmentReader| {
         let column = segment.fast_fields().date(&name).ok();
         move |doc: tantivy::DocId, score: Score| {
@@ -503,41 +299,95 @@ fn hit(
         status: first_str(doc, f.status),
         causes: all_str(doc, f.cause_key),
         systems: all_str(doc, f.systems),
+        explain: None,
     }
 }
 
-/// Full-text search with filters.
+/// How many first-pass candidates the second pass re-ranks.
+fn candidates_for(limit: usize) -> usize {
+    (limit.saturating_mul(3)).clamp(100, 1000)
+}
+
+/// Full-text search with filters: BM25 picks candidates among lessons with
+/// any of the words, the second pass ([`rank`]) orders them.
 pub fn search(
     index: &SearchIndex,
+    settings: &Settings,
     query: &str,
     filters: &Filters,
-    limit: usize,
+    options: &Options,
 ) -> Result<Results, Error> {
     let searcher = index.reader.searcher();
     let f = &index.fields;
-    let run = |fuzzy: bool| -> Result<(Box<dyn Query>, Ranked), Error> {
-        let text = parse_query(index, query, fuzzy)?;
-        let full = with_filters(text, filter_queries(f, filters), Vec::new());
-        let ranked =
-            top(&searcher, f, full.as_ref(), limit).map_err(|e| Error::Index(e.to_string()))?;
-        Ok((full, ranked))
-    };
-    let (mut q, mut ranked) = run(false)?;
-    let mut fuzzy = false;
-    if ranked.total == 0 && !query.trim().is_empty() {
-        let (q2, r2) = run(true)?;
-        if r2.total > 0 {
-            (q, ranked, fuzzy) = (q2, r2, true);
+    let plan = plan::plan(index, settings, query)?;
+    let full = with_filters(plan.query, filter_queries(f, filters), Vec::new());
+    let index_error = |e: tantivy::TantivyError| Error::Index(e.to_string());
+    let total = searcher
+        .search(full.as_ref(), &Count)
+        .map_err(index_error)?;
+    let limit = options.limit;
+    let mut ranked: Vec<(DocAddress, Score, Option<Explain>)> = Vec::new();
+    if limit > 0 && total > 0 {
+        if plan.scored {
+            let k = candidates_for(limit);
+            let first = searcher
+                .search(full.as_ref(), &TopDocs::with_limit(k).order_by_score())
+                .map_err(index_error)?;
+            let mut candidates: Vec<rank::Candidate> = first
+                .into_iter()
+                .map(|(bm25, addr)| rank::Candidate {
+                    addr,
+                    bm25,
+                    exact_title: false,
+                })
+                .collect();
+            if plan.plain && plan.title_words.len() >= 2 {
+                for addr in exact_titles(index, &plan.title_words, full.as_ref())? {
+                    match candidates.iter_mut().find(|c| c.addr == addr) {
+                        Some(c) => c.exact_title = true,
+                        None => candidates.push(rank::Candidate {
+                            addr,
+                            bm25: 0.0,
+                            exact_title: true,
+                        }),
+                    }
+                }
+            }
+            let mut scored = rank::rerank(&searcher, f, &plan.concepts, candidates);
+            let recency = recency_of(&searcher, f);
+            scored.sort_by(|(a, ea), (b, eb)| {
+                eb.score
+                    .total_cmp(&ea.score)
+                    .then_with(|| recency(b.addr).cmp(&recency(a.addr)))
+                    .then_with(|| a.addr.cmp(&b.addr))
+            });
+            scored.truncate(limit);
+            ranked = scored
+                .into_iter()
+                .map(|(c, e)| {
+                    let score = e.score;
+                    (c.addr, score, options.explain.then_some(e))
+                })
+                .collect();
+        } else {
+            // Nothing to score (filters, field values): newest first.
+            let name = searcher.schema().get_field_name(f.occurred).to_string();
+            let top = searcher
+                .search(
+                    full.as_ref(),
+                    &TopDocs::with_limit(limit.min(total))
+                        .order_by_fast_field::<tantivy::DateTime>(&name, tantivy::Order::Desc),
+                )
+                .map_err(index_error)?;
+            ranked = top.into_iter().map(|(_, addr)| (addr, 1.0, None)).collect();
         }
     }
-    let mut generator = SnippetGenerator::create(&searcher, q.as_ref(), f.body)
-        .map_err(|e| Error::Index(e.to_string()))?;
+    let mut generator =
+        SnippetGenerator::create(&searcher, full.as_ref(), f.body).map_err(index_error)?;
     generator.set_max_num_chars(180);
-    let mut hits = Vec::with_capacity(ranked.docs.len());
-    for (addr, score) in ranked.docs.into_iter().zip(ranked.scores) {
-        let doc: TantivyDocument = searcher
-            .doc(addr)
-            .map_err(|e| Error::Index(e.to_string()))?;
+    let mut hits = Vec::with_capacity(ranked.len());
+    for (addr, score, explain) in ranked {
+        let doc: TantivyDocument = searcher.doc(addr).map_err(index_error)?;
         let snippet = generator.snippet_from_doc(&doc);
         let snippet = if snippet.is_empty() {
             (opening_words(&first_str(&doc, f.body)), Vec::new())
@@ -547,14 +397,80 @@ pub fn search(
                 snippet.highlighted().to_vec(),
             )
         };
-        hits.push(hit(&doc, f, score, snippet));
+        let mut hit = hit(&doc, f, score, snippet);
+        hit.explain = explain;
+        hits.push(hit);
     }
+    let interpretation = options.explain.then(|| Interpretation {
+        words: plan
+            .concepts
+            .iter()
+            .map(|c| InterpretedWord {
+                word: c.label.clone(),
+                required: c.occur == query::Occur::Must,
+                forms: c.alts.iter().map(|a| a.text.clone()).collect(),
+            })
+            .collect(),
+        ignored: plan.ignored.clone(),
+        ranked: plan.scored,
+    });
     Ok(Results {
         query: query.to_string(),
-        total_hits: ranked.total,
+        total_hits: total,
         hits,
-        fuzzy,
+        fuzzy: !plan.corrections.is_empty(),
+        searched: plan.searched,
+        corrections: plan.corrections,
+        interpretation,
     })
+}
+
+/// The lessons whose title is exactly the query's words.
+fn exact_titles(
+    index: &SearchIndex,
+    words: &[String],
+    within: &dyn Query,
+) -> Result<Vec<DocAddress>, Error> {
+    let f = &index.fields;
+    let searcher = index.reader.searcher();
+    let tokens = plan::analyze(index, f.title, &words.join(" "));
+    let Some(phrase) = plan::tokens_query(f.title, &tokens) else {
+        return Ok(Vec::new());
+    };
+    let both = BooleanQuery::new(vec![
+        (Occur::Must, phrase),
+        (Occur::Must, within.box_clone()),
+    ]);
+    let top = searcher
+        .search(&both, &TopDocs::with_limit(10).order_by_score())
+        .map_err(|e| Error::Index(e.to_string()))?;
+    let mut out = Vec::new();
+    for (_, addr) in top {
+        let doc: TantivyDocument = searcher
+            .doc(addr)
+            .map_err(|e| Error::Index(e.to_string()))?;
+        if plan::plain_words(&first_str(&doc, f.title)) == words {
+            out.push(addr);
+        }
+    }
+    Ok(out)
+}
+
+/// When each document occurred (seconds), for breaking ties.
+fn recency_of<'s>(searcher: &'s Searcher, f: &Fields) -> impl Fn(DocAddress) -> i64 + 's {
+    let name = searcher.schema().get_field_name(f.occurred).to_string();
+    let columns: Vec<_> = searcher
+        .segment_readers()
+        .iter()
+        .map(|s| s.fast_fields().date(&name).ok())
+        .collect();
+    move |addr: DocAddress| {
+        columns
+            .get(addr.segment_ord as usize)
+            .and_then(|c| c.as_ref())
+            .and_then(|c| c.first(addr.doc_id))
+            .map_or(i64::MIN, |d| d.into_timestamp_secs())
+    }
 }
 
 /// The first words of a body, skipping headings: a snippet when the match
@@ -680,10 +596,31 @@ fn more_like_this(
     ))
 }
 
-/// The lessons most like `target`: more-like-this over its text,
-/// boosted by shared cause keys and systems; the lesson itself excluded.
+/// How much a shared whole value (a cause key, a system) says about two
+/// lessons being alike: a key shared by 2 lessons says far more than one
+/// shared by 40. `weight × (idf(df) / idf(1))²`, 0 when no other lesson
+/// has it.
+fn rarity_weight(docs: u64, df_others: u64, weight: f32) -> f32 {
+    if df_others == 0 || docs == 0 {
+        return 0.0;
+    }
+    let idf = |df: u64| (1.0 + (docs as f32 - df as f32 + 0.5) / (df as f32 + 0.5)).ln();
+    let ratio = (idf(df_others.min(docs)) / idf(1)).clamp(0.0, 1.0);
+    weight * ratio * ratio
+}
+
+/// Weight of a shared cause key at its rarest.
+pub const SHARED_KEY_WEIGHT: f32 = 40.0;
+/// Weight of a shared system at its rarest.
+pub const SHARED_SYSTEM_WEIGHT: f32 = 3.0;
+
+/// The lessons most like `target`: more-like-this over its text, plus each
+/// cause key and system they share, weighted by rarity (catch-all keys such
+/// as `uncategorized` count for nothing); the lesson itself excluded. When
+/// the lesson's keys are new, the text alone ranks.
 pub fn similar(
     index: &SearchIndex,
+    settings: &Settings,
     target: &Target,
     filters: &Filters,
     limit: usize,
@@ -700,21 +637,37 @@ pub fn similar(
             (f.body, &target.body),
         ],
     )?;
+    let docs = searcher.num_docs();
+    // The lesson itself is usually indexed: its own keys do not count.
+    let itself = u64::from(find_by_path(index, &target.path)?.is_some());
     let mut should: Vec<(Occur, Box<dyn Query>)> = vec![(Occur::Should, Box::new(mlt))];
-    for key in &target.cause_keys {
-        let q = TermQuery::new(
-            Term::from_field_text(f.cause_key, &key.to_lowercase()),
-            IndexRecordOption::Basic,
-        );
-        should.push((Occur::Should, Box::new(BoostQuery::new(Box::new(q), 25.0))));
-    }
-    for system in &target.systems {
-        let q = TermQuery::new(
-            Term::from_field_text(f.systems, &system.to_lowercase()),
-            IndexRecordOption::Basic,
-        );
-        should.push((Occur::Should, Box::new(BoostQuery::new(Box::new(q), 3.0))));
-    }
+    let mut shared_values = |field: Field, values: &[String], weight: f32, skip: &[String]| {
+        let mut seen = Vec::new();
+        for value in values {
+            let value = value.to_lowercase();
+            if skip.contains(&value) || seen.contains(&value) {
+                continue;
+            }
+            let term = Term::from_field_text(field, &value);
+            let df = searcher.doc_freq(&term).unwrap_or(0);
+            let w = rarity_weight(docs, df.saturating_sub(itself), weight);
+            seen.push(value);
+            if w > 0.0 {
+                let q = TermQuery::new(term, IndexRecordOption::Basic);
+                should.push((
+                    Occur::Should,
+                    Box::new(ConstScoreQuery::new(Box::new(q), w)),
+                ));
+            }
+        }
+    };
+    shared_values(
+        f.cause_key,
+        &target.cause_keys,
+        SHARED_KEY_WEIGHT,
+        &settings.catch_all_keys,
+    );
+    shared_values(f.systems, &target.systems, SHARED_SYSTEM_WEIGHT, &[]);
     let mut exclude: Vec<Box<dyn Query>> = std::iter::once(&target.path)
         .chain(&target.exclude)
         .map(|path| -> Box<dyn Query> {
@@ -767,6 +720,9 @@ pub fn similar(
         total_hits: ranked.total,
         hits,
         fuzzy: false,
+        searched: None,
+        corrections: Vec::new(),
+        interpretation: None,
     })
 }
 

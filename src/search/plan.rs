@@ -1,0 +1,718 @@
+//! From parsed clauses to index queries: words become concepts (the word,
+//! its synonyms, or its correction when it matches nothing), concepts
+//! become per-field term and phrase queries with field weights.
+
+use tantivy::Term;
+use tantivy::query::{
+    AllQuery, BooleanQuery, BoostQuery, EmptyQuery, Occur as TOccur, PhraseQuery, Query, TermQuery,
+};
+use tantivy::schema::{Field, IndexRecordOption};
+
+use super::query::{self, Atom, Clause, Occur};
+use super::{Settings, vocab};
+use crate::Error;
+use crate::index::SearchIndex;
+use crate::index::schema::Fields;
+
+/// How much a synonym counts against the word typed.
+pub const SYNONYM_WEIGHT: f32 = 0.7;
+
+/// Words that carry no meaning in a search ("how did a typo take down
+/// s3?"): they neither match nor count against a lesson.
+const STOP_WORDS: &[&str] = &[
+    "a",
+    "about",
+    "after",
+    "again",
+    "all",
+    "also",
+    "am",
+    "an",
+    "and",
+    "any",
+    "are",
+    "as",
+    "at",
+    "be",
+    "been",
+    "before",
+    "being",
+    "but",
+    "by",
+    "can",
+    "could",
+    "did",
+    "do",
+    "does",
+    "doing",
+    "done",
+    "during",
+    "each",
+    "ever",
+    "for",
+    "from",
+    "get",
+    "got",
+    "had",
+    "has",
+    "have",
+    "he",
+    "her",
+    "here",
+    "his",
+    "how",
+    "i",
+    "if",
+    "in",
+    "into",
+    "is",
+    "it",
+    "its",
+    "just",
+    "me",
+    "my",
+    "of",
+    "on",
+    "or",
+    "our",
+    "over",
+    "she",
+    "should",
+    "so",
+    "some",
+    "than",
+    "that",
+    "the",
+    "their",
+    "them",
+    "then",
+    "there",
+    "these",
+    "they",
+    "this",
+    "those",
+    "through",
+    "to",
+    "too",
+    "us",
+    "very",
+    "was",
+    "we",
+    "were",
+    "what",
+    "when",
+    "where",
+    "which",
+    "while",
+    "who",
+    "whom",
+    "whose",
+    "why",
+    "will",
+    "with",
+    "would",
+    "you",
+    "your",
+    "happen",
+    "happened",
+    "happens",
+    "caused",
+    "cause",
+    "causes",
+    "why",
+    "incident",
+    "incidents",
+    "lesson",
+    "lessons",
+    "issue",
+    "problem",
+    "ago",
+    "past",
+    "previous",
+    "ones",
+];
+
+pub fn is_stop_word(word: &str) -> bool {
+    STOP_WORDS.contains(&word.to_lowercase().as_str())
+}
+
+/// Text fields words are searched in, with their weights: a lesson *about*
+/// something outranks one that mentions it in passing.
+pub fn text_fields(f: &Fields) -> [(Field, &'static str, f32); 6] {
+    [
+        (f.title, "title", 3.0),
+        (f.causes, "causes", 2.5),
+        (f.labels, "keys", 2.0),
+        (f.summary, "summary", 1.5),
+        (f.actions, "actions", 1.0),
+        (f.body, "body", 1.0),
+    ]
+}
+
+/// Whole-value fields a word is also looked up in (`pgbouncer` is a system,
+/// `LL-2024-007` an id).
+pub fn keyword_fields(f: &Fields) -> [(Field, &'static str, f32); 4] {
+    [
+        (f.id, "id", 8.0),
+        (f.cause_key, "cause key", 3.0),
+        (f.systems, "system", 1.5),
+        (f.tags, "tag", 1.5),
+    ]
+}
+
+/// One form of a concept: what was typed, a synonym or a correction.
+#[derive(Debug, Clone)]
+pub struct Alt {
+    pub text: String,
+    /// Its analyzed (stemmed) tokens: one term, or a phrase.
+    pub tokens: Vec<String>,
+    /// Lowercased whole form, for whole-value fields.
+    pub raw: String,
+    pub weight: f32,
+    pub synonym: bool,
+}
+
+/// A word (or words that form one idea, like "load balancer") of the query,
+/// with the forms that find it.
+#[derive(Debug, Clone)]
+pub struct Concept {
+    pub label: String,
+    pub alts: Vec<Alt>,
+    pub occur: Occur,
+    pub stop: bool,
+    pub prefix: bool,
+}
+
+#[derive(Debug, Clone, serde::Serialize)]
+pub struct Correction {
+    pub from: String,
+    pub to: String,
+}
+
+/// The query, ready to run.
+pub struct Plan {
+    /// The query to count and collect with.
+    pub query: Box<dyn Query>,
+    /// Whether any word scores (otherwise hits are ordered by date).
+    pub scored: bool,
+    /// Concepts that rank (positive, not stop words), for the re-ranking.
+    pub concepts: Vec<Concept>,
+    /// Stop words left out.
+    pub ignored: Vec<String>,
+    pub corrections: Vec<Correction>,
+    /// The query as searched, when words were corrected.
+    pub searched: Option<String>,
+    /// Plain text only (no operators): an exact title match counts.
+    pub plain: bool,
+    /// The query's words, lowercased, for the exact-title check.
+    pub title_words: Vec<String>,
+}
+
+pub(super) fn analyze(index: &SearchIndex, field: Field, text: &str) -> Vec<String> {
+    let Ok(mut analyzer) = index.index.tokenizer_for_field(field) else {
+        return Vec::new();
+    };
+    let mut out = Vec::new();
+    let mut stream = analyzer.token_stream(text);
+    stream.process(&mut |t| out.push(t.text.clone()));
+    out
+}
+
+/// Lowercase words of a text (letters and digits), as the exact-title
+/// comparison sees them.
+pub fn plain_words(text: &str) -> Vec<String> {
+    text.split(|c: char| !c.is_alphanumeric())
+        .filter(|w| !w.is_empty())
+        .map(str::to_lowercase)
+        .collect()
+}
+
+struct Builder<'a> {
+    index: &'a SearchIndex,
+    settings: &'a Settings,
+    query_text: &'a str,
+    concepts: Vec<Concept>,
+    ignored: Vec<String>,
+    corrections: Vec<Correction>,
+}
+
+fn boxed(q: impl Query + 'static) -> Box<dyn Query> {
+    Box::new(q)
+}
+
+impl Builder<'_> {
+    fn alt(&self, text: &str, weight: f32, synonym: bool) -> Alt {
+        let f = &self.index.fields;
+        Alt {
+            text: text.to_string(),
+            tokens: analyze(self.index, f.body, text),
+            raw: text
+                .trim_matches(|c: char| !c.is_alphanumeric())
+                .to_lowercase(),
+            weight,
+            synonym,
+        }
+    }
+
+    fn concept(&self, label: &str, occur: Occur) -> Concept {
+        let mut alts = vec![self.alt(label, 1.0, false)];
+        for eq in self.settings.synonyms.equivalents(label) {
+            alts.push(self.alt(&eq, SYNONYM_WEIGHT, true));
+        }
+        alts.retain(|a| !a.tokens.is_empty() || !a.raw.is_empty());
+        Concept {
+            label: label.to_string(),
+            alts,
+            occur,
+            stop: is_stop_word(label),
+            prefix: false,
+        }
+    }
+
+    /// How many documents any form of the concept is in (an upper bound).
+    fn doc_freq(&self, concept: &Concept) -> u64 {
+        let searcher = self.index.reader.searcher();
+        let f = &self.index.fields;
+        let mut total = 0;
+        for alt in &concept.alts {
+            for (field, _, _) in text_fields(f) {
+                let df = alt
+                    .tokens
+                    .iter()
+                    .map(|t| {
+                        searcher
+                            .doc_freq(&Term::from_field_text(field, t))
+                            .unwrap_or(0)
+                    })
+                    .min()
+                    .unwrap_or(0);
+                total += df;
+            }
+            if !alt.raw.is_empty() {
+                for (field, _, _) in keyword_fields(f) {
+                    total += searcher
+                        .doc_freq(&Term::from_field_text(field, &alt.raw))
+                        .unwrap_or(0);
+                }
+            }
+        }
+        total
+    }
+
+    /// Words that match nothing are corrected against the words of the
+    /// lessons as written (not their stems: `certficate` and
+    /// `certificate` stem apart).
+    fn correct(&mut self, concept: Concept) -> Concept {
+        let word = concept.label.clone();
+        let letters = word.chars().filter(|c| c.is_alphabetic()).count();
+        if concept.prefix
+            || concept.stop
+            || letters < 4
+            || !word.chars().all(|c| c.is_alphabetic() || c == '-')
+            || self.doc_freq(&concept) > 0
+        {
+            return concept;
+        }
+        let Some(better) = vocab::closest_word(self.index, &word.to_lowercase()) else {
+            return concept;
+        };
+        self.corrections.push(Correction {
+            from: word,
+            to: better.clone(),
+        });
+        Concept {
+            label: better.clone(),
+            ..self.concept(&better, concept.occur)
+        }
+    }
+
+    /// Concepts of a run of plain words: the longest runs the synonym table
+    /// knows become one concept ("load balancer", "out of memory").
+    fn word_run(&mut self, words: &[(String, Occur)]) -> Vec<Concept> {
+        let mut out = Vec::new();
+        let mut i = 0;
+        let longest = self.settings.synonyms.longest().max(1);
+        while i < words.len() {
+            let mut taken = 1;
+            for n in (2..=longest.min(words.len() - i)).rev() {
+                let run = &words[i..i + n];
+                if run.iter().any(|(_, o)| *o != run[0].1) {
+                    continue;
+                }
+                let joined = run
+                    .iter()
+                    .map(|(w, _)| w.as_str())
+                    .collect::<Vec<_>>()
+                    .join(" ");
+                if self.settings.synonyms.knows(&joined) {
+                    let mut c = self.concept(&joined, run[0].1);
+                    c.stop = false;
+                    out.push(c);
+                    taken = n;
+                    break;
+                }
+            }
+            if taken == 1 {
+                let c = self.concept(&words[i].0, words[i].1);
+                let c = self.correct(c);
+                out.push(c);
+            }
+            i += taken;
+        }
+        out
+    }
+
+    /// The per-field queries of one concept, flat (Should each).
+    fn concept_clauses(&self, concept: &Concept) -> Vec<Box<dyn Query>> {
+        let f = &self.index.fields;
+        let mut out = Vec::new();
+        for alt in &concept.alts {
+            for (field, _, boost) in text_fields(f) {
+                if let Some(q) = tokens_query(field, &alt.tokens) {
+                    out.push(boxed(BoostQuery::new(q, boost * alt.weight)));
+                }
+            }
+            if !alt.raw.is_empty() && !alt.raw.contains(char::is_whitespace) {
+                for (field, _, boost) in keyword_fields(f) {
+                    let q = TermQuery::new(
+                        Term::from_field_text(field, &alt.raw),
+                        IndexRecordOption::Basic,
+                    );
+                    out.push(boxed(BoostQuery::new(boxed(q), boost * alt.weight)));
+                }
+            }
+        }
+        out
+    }
+
+    fn prefix_concept(&self, stem: &str, occur: Occur) -> Concept {
+        let f = &self.index.fields;
+        let mut alts = Vec::new();
+        for word in vocab::words_with_prefix(self.index, &stem.to_lowercase(), 64) {
+            let tokens = analyze(self.index, f.body, &word);
+            if !tokens.is_empty() && !alts.iter().any(|a: &Alt| a.tokens == tokens) {
+                alts.push(Alt {
+                    raw: word.clone(),
+                    text: word,
+                    tokens,
+                    weight: 1.0,
+                    synonym: false,
+                });
+            }
+        }
+        Concept {
+            label: format!("{stem}*"),
+            alts,
+            occur,
+            stop: false,
+            prefix: true,
+        }
+    }
+
+    fn field_query(&self, clause: &Clause) -> Result<Box<dyn Query>, Error> {
+        let Atom::Field {
+            name,
+            value,
+            prefix,
+            ..
+        } = &clause.atom
+        else {
+            return Ok(boxed(EmptyQuery));
+        };
+        vocab::check_field_value(self.settings, self.query_text, clause.at, name, value)?;
+        let f = &self.index.fields;
+        let schema = self.index.index.schema();
+        let mut parts: Vec<(TOccur, Box<dyn Query>)> = Vec::new();
+        for field_name in query::fields_of(name) {
+            let Ok(field) = schema.get_field(field_name) else {
+                continue;
+            };
+            let is_text = text_fields(f).iter().any(|(t, _, _)| *t == field);
+            if *prefix {
+                let terms: Vec<String> = if is_text {
+                    vocab::words_with_prefix(self.index, &value.to_lowercase(), 64)
+                        .iter()
+                        .flat_map(|w| analyze(self.index, field, w))
+                        .collect()
+                } else {
+                    vocab::terms_with_prefix(self.index, field, &value.to_lowercase(), 64)
+                };
+                for t in terms {
+                    parts.push((
+                        TOccur::Should,
+                        boxed(TermQuery::new(
+                            Term::from_field_text(field, &t),
+                            IndexRecordOption::WithFreqs,
+                        )),
+                    ));
+                }
+            } else if is_text {
+                let tokens = analyze(self.index, field, value);
+                // Several words of one value are a phrase, quoted or not
+                // (`title:disk-full`).
+                if let Some(q) = tokens_query(field, &tokens) {
+                    parts.push((TOccur::Should, q));
+                }
+            } else {
+                parts.push((
+                    TOccur::Should,
+                    boxed(TermQuery::new(
+                        Term::from_field_text(field, &value.to_lowercase()),
+                        IndexRecordOption::Basic,
+                    )),
+                ));
+            }
+        }
+        Ok(if parts.is_empty() {
+            boxed(EmptyQuery)
+        } else {
+            boxed(BooleanQuery::new(parts))
+        })
+    }
+
+    fn phrase_query(&self, text: &str) -> Box<dyn Query> {
+        let f = &self.index.fields;
+        let tokens = analyze(self.index, f.body, text);
+        let mut parts: Vec<(TOccur, Box<dyn Query>)> = Vec::new();
+        for (field, _, boost) in text_fields(f) {
+            if let Some(q) = tokens_query(field, &tokens) {
+                parts.push((TOccur::Should, boxed(BoostQuery::new(q, boost))));
+            }
+        }
+        let raw = text.trim().to_lowercase();
+        if !raw.is_empty() {
+            for (field, _, boost) in keyword_fields(f) {
+                parts.push((
+                    TOccur::Should,
+                    boxed(BoostQuery::new(
+                        boxed(TermQuery::new(
+                            Term::from_field_text(field, &raw),
+                            IndexRecordOption::Basic,
+                        )),
+                        boost,
+                    )),
+                ));
+            }
+        }
+        if parts.is_empty() {
+            boxed(EmptyQuery)
+        } else {
+            boxed(BooleanQuery::new(parts))
+        }
+    }
+
+    /// Compiles one level of clauses. `top` clauses' Should concepts are
+    /// returned flat so that the top-level query is one union of term
+    /// queries (which Tantivy prunes with block-max WAND).
+    fn level(
+        &mut self,
+        clauses: &[Clause],
+        out: &mut Vec<(TOccur, Box<dyn Query>)>,
+        negated: bool,
+    ) -> Result<(), Error> {
+        // Consecutive plain words form runs (for multi-word synonyms).
+        let mut run: Vec<(String, Occur)> = Vec::new();
+        let flush = |b: &mut Self,
+                     run: &mut Vec<(String, Occur)>,
+                     out: &mut Vec<(TOccur, Box<dyn Query>)>| {
+            if run.is_empty() {
+                return;
+            }
+            let concepts = b.word_run(run);
+            run.clear();
+            let positive = concepts.iter().filter(|c| !c.stop).count();
+            for c in concepts {
+                if c.stop && positive > 0 && c.occur == Occur::Should {
+                    b.ignored.push(c.label.clone());
+                    continue;
+                }
+                b.emit_concept(c, out, negated);
+            }
+        };
+        for clause in clauses {
+            match &clause.atom {
+                Atom::Word {
+                    text,
+                    prefix: false,
+                } if clause.occur != Occur::MustNot => {
+                    // Sentence punctuation around a word is not part of it.
+                    let word = text.trim_matches(|c: char| "?,.;:!\"'()[]{}<>".contains(c));
+                    if !word.is_empty() {
+                        run.push((word.to_string(), clause.occur));
+                    }
+                }
+                Atom::Word { text, prefix } => {
+                    flush(self, &mut run, out);
+                    let concept = if *prefix {
+                        self.prefix_concept(text, clause.occur)
+                    } else {
+                        // Exclusions take the word as typed only.
+                        let mut c = self.concept(text, clause.occur);
+                        c.alts.truncate(1);
+                        c
+                    };
+                    self.emit_concept(concept, out, negated);
+                }
+                Atom::Phrase(text) => {
+                    flush(self, &mut run, out);
+                    let q = self.phrase_query(text);
+                    out.push((occur(clause.occur), q));
+                    if clause.occur != Occur::MustNot && !negated {
+                        // A phrase also ranks as one concept.
+                        let mut c = self.concept(text, Occur::Must);
+                        c.alts.truncate(1);
+                        c.stop = false;
+                        self.concepts.push(c);
+                    }
+                }
+                Atom::Field { .. } => {
+                    flush(self, &mut run, out);
+                    let q = self.field_query(clause)?;
+                    out.push((occur(clause.occur), q));
+                }
+                Atom::Group(inner) => {
+                    flush(self, &mut run, out);
+                    let mut parts = Vec::new();
+                    self.level(inner, &mut parts, negated || clause.occur == Occur::MustNot)?;
+                    if parts.is_empty() {
+                        continue;
+                    }
+                    let has_positive = parts.iter().any(|(o, _)| *o != TOccur::MustNot);
+                    if !has_positive {
+                        parts.push((TOccur::Must, boxed(AllQuery)));
+                    }
+                    out.push((occur(clause.occur), boxed(BooleanQuery::new(parts))));
+                }
+            }
+        }
+        flush(self, &mut run, out);
+        Ok(())
+    }
+
+    fn emit_concept(
+        &mut self,
+        concept: Concept,
+        out: &mut Vec<(TOccur, Box<dyn Query>)>,
+        negated: bool,
+    ) {
+        let clauses = self.concept_clauses(&concept);
+        match concept.occur {
+            Occur::Should => {
+                if clauses.is_empty() {
+                    return;
+                }
+                out.extend(clauses.into_iter().map(|q| (TOccur::Should, q)));
+            }
+            Occur::Must | Occur::MustNot => {
+                let q: Box<dyn Query> = if clauses.is_empty() {
+                    boxed(EmptyQuery)
+                } else {
+                    boxed(BooleanQuery::new(
+                        clauses.into_iter().map(|q| (TOccur::Should, q)).collect(),
+                    ))
+                };
+                out.push((occur(concept.occur), q));
+            }
+        }
+        if concept.occur != Occur::MustNot && !negated && !concept.stop {
+            self.concepts.push(concept);
+        }
+    }
+}
+
+fn occur(o: Occur) -> TOccur {
+    match o {
+        Occur::Should => TOccur::Should,
+        Occur::Must => TOccur::Must,
+        Occur::MustNot => TOccur::MustNot,
+    }
+}
+
+/// One token is a term query, several a phrase.
+pub fn tokens_query(field: Field, tokens: &[String]) -> Option<Box<dyn Query>> {
+    match tokens {
+        [] => None,
+        [one] => Some(boxed(TermQuery::new(
+            Term::from_field_text(field, one),
+            IndexRecordOption::WithFreqs,
+        ))),
+        many => Some(boxed(PhraseQuery::new(
+            many.iter()
+                .map(|t| Term::from_field_text(field, t))
+                .collect(),
+        ))),
+    }
+}
+
+/// Plans a user query.
+pub fn plan(index: &SearchIndex, settings: &Settings, text: &str) -> Result<Plan, Error> {
+    let clauses = query::parse(text).map_err(|e| Error::Query {
+        query: text.to_string(),
+        position: e.position.min(text.len()),
+        message: e.message,
+    })?;
+    let mut b = Builder {
+        index,
+        settings,
+        query_text: text,
+        concepts: Vec::new(),
+        ignored: Vec::new(),
+        corrections: Vec::new(),
+    };
+    let mut parts = Vec::new();
+    b.level(&clauses, &mut parts, false)?;
+    let scored = !b.concepts.is_empty();
+    let has_positive = parts.iter().any(|(o, _)| *o != TOccur::MustNot);
+    if !has_positive {
+        // Nothing but exclusions (or nothing at all): every lesson but those.
+        parts.push((TOccur::Must, boxed(AllQuery)));
+    }
+    let query: Box<dyn Query> = boxed(BooleanQuery::new(parts));
+    let searched = (!b.corrections.is_empty()).then(|| {
+        let mut s = text.to_string();
+        for c in &b.corrections {
+            s = replace_word(&s, &c.from, &c.to);
+        }
+        s
+    });
+    Ok(Plan {
+        query,
+        scored,
+        plain: query::is_plain(&clauses),
+        title_words: plain_words(text),
+        concepts: b.concepts,
+        ignored: b.ignored,
+        corrections: b.corrections,
+        searched,
+    })
+}
+
+/// `text` with the whole word `from` replaced by `to`.
+fn replace_word(text: &str, from: &str, to: &str) -> String {
+    let mut out = String::with_capacity(text.len());
+    let mut rest = text;
+    while let Some(at) = rest.find(from) {
+        let before_ok = rest[..at]
+            .chars()
+            .last()
+            .is_none_or(|c| !c.is_alphanumeric());
+        let after = &rest[at + from.len()..];
+        let after_ok = after.chars().next().is_none_or(|c| !c.is_alphanumeric());
+        out.push_str(&rest[..at]);
+        out.push_str(if before_ok && after_ok { to } else { from });
+        rest = after;
+    }
+    out.push_str(rest);
+    out
+}
+
+#[cfg(test)]
+mod tests {
+    #[test]
+    fn replaces_whole_words() {
+        assert_eq!(
+            super::replace_word("certficate certficates x", "certficate", "certificate"),
+            "certificate certficates x"
+        );
+    }
+}

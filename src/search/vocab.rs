@@ -1,0 +1,257 @@
+//! What the index and the configuration know: the words of the lessons as
+//! written (typo correction, `prefix*`), the values of whole-value fields,
+//! and the closed vocabularies that filters are checked against.
+
+use std::collections::BTreeMap;
+
+use tantivy::Term;
+use tantivy::query::FuzzyTermQuery;
+use tantivy::schema::Field;
+
+use super::{Filters, Settings};
+use crate::Error;
+use crate::index::SearchIndex;
+
+/// The statuses a lesson may have (fixed by the format).
+pub const STATUSES: &[&str] = &["draft", "review", "final"];
+
+/// How many edits a word of this length may be away from its correction.
+fn max_edits(word: &str) -> u8 {
+    match word.chars().count() {
+        0..=3 => 0,
+        4..=6 => 1,
+        _ => 2,
+    }
+}
+
+/// The word of the lessons closest to `word` (one or two edits by length,
+/// a transposition counting as one), the most frequent among equals.
+pub fn closest_word(index: &SearchIndex, word: &str) -> Option<String> {
+    let edits = max_edits(word);
+    if edits == 0 {
+        return None;
+    }
+    let field = index.fields.words;
+    let fuzzy = FuzzyTermQuery::new(Term::from_field_text(field, word), edits, true);
+    let automaton = fuzzy.automaton().ok()?;
+    let searcher = index.reader.searcher();
+    let mut found: BTreeMap<String, u64> = BTreeMap::new();
+    for segment in searcher.segment_readers() {
+        let Ok(inverted) = segment.inverted_index(field) else {
+            continue;
+        };
+        let Ok(mut stream) = inverted.terms().search(&automaton).into_stream() else {
+            continue;
+        };
+        while stream.advance() {
+            if let Ok(term) = std::str::from_utf8(stream.key()) {
+                *found.entry(term.to_string()).or_default() += u64::from(stream.value().doc_freq);
+            }
+        }
+    }
+    found
+        .into_iter()
+        .filter(|(w, _)| w != word && w.chars().count() >= 3)
+        .map(|(w, df)| {
+            (
+                strsim::damerau_levenshtein(word, &w),
+                std::cmp::Reverse(df),
+                w,
+            )
+        })
+        .min()
+        .map(|(_, _, w)| w)
+}
+
+/// Up to `limit` terms of `field` starting with `prefix`, the most
+/// frequent first.
+pub fn terms_with_prefix(
+    index: &SearchIndex,
+    field: Field,
+    prefix: &str,
+    limit: usize,
+) -> Vec<String> {
+    if prefix.is_empty() {
+        return Vec::new();
+    }
+    let searcher = index.reader.searcher();
+    let mut found: BTreeMap<String, u64> = BTreeMap::new();
+    for segment in searcher.segment_readers() {
+        let Ok(inverted) = segment.inverted_index(field) else {
+            continue;
+        };
+        let Ok(mut stream) = inverted.terms().range().ge(prefix.as_bytes()).into_stream() else {
+            continue;
+        };
+        while stream.advance() {
+            if !stream.key().starts_with(prefix.as_bytes()) {
+                break;
+            }
+            if let Ok(term) = std::str::from_utf8(stream.key()) {
+                *found.entry(term.to_string()).or_default() += u64::from(stream.value().doc_freq);
+            }
+        }
+    }
+    let mut terms: Vec<(u64, String)> = found.into_iter().map(|(t, df)| (df, t)).collect();
+    terms.sort_by(|a, b| b.0.cmp(&a.0).then_with(|| a.1.cmp(&b.1)));
+    terms.into_iter().take(limit).map(|(_, t)| t).collect()
+}
+
+/// Words of the lessons as written that start with `prefix`.
+pub fn words_with_prefix(index: &SearchIndex, prefix: &str, limit: usize) -> Vec<String> {
+    terms_with_prefix(index, index.fields.words, prefix, limit)
+}
+
+/// Every distinct value of a whole-value field, with how many lessons have
+/// it.
+pub fn field_values(index: &SearchIndex, field: Field) -> BTreeMap<String, u64> {
+    let searcher = index.reader.searcher();
+    let mut found: BTreeMap<String, u64> = BTreeMap::new();
+    for segment in searcher.segment_readers() {
+        let Ok(inverted) = segment.inverted_index(field) else {
+            continue;
+        };
+        let Ok(mut stream) = inverted.terms().stream() else {
+            continue;
+        };
+        while stream.advance() {
+            if let Ok(term) = std::str::from_utf8(stream.key()) {
+                *found.entry(term.to_string()).or_default() += u64::from(stream.value().doc_freq);
+            }
+        }
+    }
+    found
+}
+
+/// The closed vocabulary a field prefix or filter takes its values from.
+fn vocabulary<'a>(settings: &'a Settings, name: &str) -> Option<(&'static str, Vec<&'a str>)> {
+    let v = &settings.vocabulary;
+    let list = |l: &'a [String]| l.iter().map(String::as_str).collect::<Vec<_>>();
+    match name {
+        "kind" => Some(("kind", list(&v.kinds))),
+        "severity" => Some(("severity", list(&v.severities))),
+        "status" => Some(("status", STATUSES.to_vec())),
+        "function" | "functions" => Some(("function", list(&v.functions))),
+        "category" => Some(("category", list(&v.cause_categories))),
+        _ => None,
+    }
+}
+
+fn closest<'c>(value: &str, known: &[&'c str]) -> Option<&'c str> {
+    let lower = value.to_lowercase();
+    known
+        .iter()
+        .map(|k| {
+            (
+                strsim::damerau_levenshtein(&lower, &k.to_lowercase()),
+                std::cmp::Reverse(((strsim::jaro_winkler(&lower, k) * 1000.0) as i64).max(0)),
+                *k,
+            )
+        })
+        .filter(|(d, _, k)| *d <= 2.max(k.len() / 3) || k.starts_with(&lower))
+        .min()
+        .map(|(_, _, k)| k)
+        .or_else(|| crate::diagnostic::suggest(value, known.iter().copied()))
+}
+
+fn unknown_value_message(what: &str, value: &str, known: &[&str]) -> String {
+    match closest(value, known) {
+        Some(s) => format!(
+            "`{value}` is not a {what}; did you mean `{s}`? ({what} is one of {})",
+            known.join(", ")
+        ),
+        None => format!("`{value}` is not a {what}: use one of {}", known.join(", ")),
+    }
+}
+
+/// `kind:outag` in a query: a closed-vocabulary value that is not in it.
+pub fn check_field_value(
+    settings: &Settings,
+    query: &str,
+    at: usize,
+    name: &str,
+    value: &str,
+) -> Result<(), Error> {
+    let Some((what, known)) = vocabulary(settings, name) else {
+        return Ok(());
+    };
+    if known.iter().any(|k| k.eq_ignore_ascii_case(value)) {
+        return Ok(());
+    }
+    let mut message = unknown_value_message(what, value, &known);
+    if let Some(s) = closest(value, &known) {
+        message = format!(
+            "`{name}:{value}` is not a {what}; did you mean `{name}:{s}`? ({what} is one of {})",
+            known.join(", ")
+        );
+    }
+    Err(Error::Query {
+        query: query.to_string(),
+        position: at.min(query.len()),
+        message,
+    })
+}
+
+/// Checks the filters against their closed vocabularies: a typo there is a
+/// usage error, never a silent "no lessons match".
+pub fn check_filters(settings: &Settings, filters: &Filters) -> Result<(), Error> {
+    for (flag, name, values) in [
+        ("--kind", "kind", &filters.kind),
+        ("--severity", "severity", &filters.severity),
+        ("--status", "status", &filters.status),
+    ] {
+        let Some((what, known)) = vocabulary(settings, name) else {
+            continue;
+        };
+        for value in values {
+            if !known.iter().any(|k| k.eq_ignore_ascii_case(value)) {
+                return Err(Error::Usage(format!(
+                    "{flag} {}",
+                    unknown_value_message(what, value, &known)
+                )));
+            }
+        }
+    }
+    Ok(())
+}
+
+/// Values of open filters (`--system`, `--team`, `--tag`, `--cause`) that
+/// no lesson has: a warning each, with the closest value lessons use.
+pub fn unknown_filter_values(
+    index: &SearchIndex,
+    settings: &Settings,
+    filters: &Filters,
+) -> Vec<String> {
+    let f = &index.fields;
+    let mut warnings = Vec::new();
+    for (flag, fields, values) in [
+        ("--system", vec![f.systems], &filters.system),
+        ("--team", vec![f.teams], &filters.team),
+        ("--tag", vec![f.tags], &filters.tag),
+        ("--cause", vec![f.cause_key, f.category], &filters.cause),
+    ] {
+        if values.is_empty() {
+            continue;
+        }
+        let mut known: BTreeMap<String, u64> = BTreeMap::new();
+        for field in fields {
+            known.extend(field_values(index, field));
+        }
+        if flag == "--cause" {
+            for c in &settings.vocabulary.cause_categories {
+                known.entry(c.to_lowercase()).or_default();
+            }
+        }
+        for value in values {
+            if known.contains_key(&value.to_lowercase()) {
+                continue;
+            }
+            let names: Vec<&str> = known.keys().map(String::as_str).collect();
+            let hint = closest(value, &names)
+                .map(|s| format!("; did you mean `{s}`?"))
+                .unwrap_or_default();
+            warnings.push(format!("no lesson has {flag} `{value}`{hint}"));
+        }
+    }
+    warnings
+}
