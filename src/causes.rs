@@ -267,13 +267,15 @@ fn relation(a: &str, b: &str, synonyms: &Synonyms) -> Option<(f32, String)> {
 /// first: a wholly new name is found through them.
 pub fn check_keys(
     lesson_keys: &[String],
+    categories: &[Option<String>],
     known: &BTreeMap<String, KeyInfo>,
     neighbours: &[(String, String)],
     synonyms: &Synonyms,
     catch_all: &[String],
 ) -> Vec<KeyCheck> {
     let mut out: Vec<KeyCheck> = Vec::new();
-    for key in lesson_keys {
+    for (n, key) in lesson_keys.iter().enumerate() {
+        let category = categories.get(n).cloned().flatten();
         if out.iter().any(|k| &k.key == key) {
             continue;
         }
@@ -295,11 +297,18 @@ pub fn check_keys(
                     ));
                 }
             }
-            // Keys of the lessons most like this one.
+            // Keys of the lessons most like this one, filed under the same
+            // category (a similar lesson has other causes too).
             let mut by_text: BTreeMap<&str, Vec<&str>> = BTreeMap::new();
             let mut order: Vec<&str> = Vec::new();
             for (k, id) in neighbours {
-                if lesson_keys.contains(k) || catch_all.contains(k) || !known.contains_key(k) {
+                let Some(info) = known.get(k) else { continue };
+                if lesson_keys.contains(k)
+                    || catch_all.contains(k)
+                    || category
+                        .as_ref()
+                        .is_some_and(|c| !info.categories.contains(c))
+                {
                     continue;
                 }
                 if !order.contains(&k.as_str()) {
@@ -307,7 +316,7 @@ pub fn check_keys(
                 }
                 by_text.entry(k).or_default().push(id);
             }
-            for (rank, k) in order.iter().enumerate() {
+            for (rank, k) in order.iter().take(2).enumerate() {
                 let ids = &by_text[k];
                 if let Some((_, s)) = suggest.iter_mut().find(|(_, s)| s.key == *k) {
                     s.why
@@ -491,6 +500,7 @@ mod tests {
                 "phishing".into(),
                 "brand-new".into(),
             ],
+            &[],
             &known,
             &[("phishing".into(), "LL-1".into())],
             &s,

@@ -54,8 +54,11 @@ pub fn check_cause_keys(
     let known = crate::causes::keys(facts, Some(&target.path));
     let mut neighbours = Vec::new();
     if target.cause_keys.iter().any(|k| !known.contains_key(k)) {
-        let hits = search::similar(index, settings, target, &Filters::default(), 5)?.hits;
-        for hit in hits {
+        let hits = search::similar(index, settings, target, &Filters::default(), 3)?.hits;
+        let best = hits.first().map_or(0.0, |h| h.score);
+        // Only lessons nearly as close as the closest: a weak neighbour's
+        // keys are noise.
+        for hit in hits.into_iter().filter(|h| h.score >= best * 0.6) {
             let name = if hit.id.is_empty() {
                 hit.path.clone()
             } else {
@@ -68,6 +71,7 @@ pub fn check_cause_keys(
     }
     Ok(crate::causes::check_keys(
         &target.cause_keys,
+        &target.cause_categories,
         &known,
         &neighbours,
         &settings.synonyms,

@@ -42,6 +42,12 @@ pub struct ActionsArgs {
 }
 
 pub fn run(cli: &Cli, args: &ActionsArgs) -> Result<i32, CliError> {
+    crate::search::vocab::check_values(
+        "--status",
+        "action status",
+        &args.status,
+        crate::search::vocab::ACTION_STATUSES,
+    )?;
     let (_, _index, file) = open_facts(cli)?;
     let facts = file.decode()?;
     let today = jiff::tz::Offset::UTC

@@ -2,6 +2,7 @@
 //! return an exit code; errors are rendered here, once.
 
 mod actions;
+mod causes;
 mod check;
 mod completions;
 mod index;
@@ -70,6 +71,8 @@ pub enum Command {
     Report(report::ReportArgs),
     /// List improvement actions across lessons (overdue, by owner, by status)
     Actions(actions::ActionsArgs),
+    /// List the cause keys (category, lessons, first and last seen) and keys that probably name the same cause
+    Causes(causes::CausesArgs),
     /// Start a lesson: the next free id, a file named after the title, the sections with prompts
     New(new::NewArgs),
     /// Set up a knowledge base here: lessons.toml, the lessons folder and a CI workflow
@@ -105,6 +108,7 @@ pub fn main() -> i32 {
         Command::Similar(args) => similar::run(&cli, args),
         Command::Report(args) => report::run(&cli, args),
         Command::Actions(args) => actions::run(&cli, args),
+        Command::Causes(args) => causes::run(&cli, args),
         Command::New(args) => new::run(&cli, args),
         Command::Init(args) => init::run(&cli, args),
         Command::Completions(args) => completions::completions(args),
@@ -309,8 +313,12 @@ pub fn resolve_lesson(
         (canonical, rel, doc)
     } else {
         let Some(doc) = crate::search::find_by_id(index, id_or_path)? else {
+            let hint = match crate::search::vocab::closest_id(index, id_or_path) {
+                Some(id) => format!("did you mean `{id}`?"),
+                None => "`lessons search` finds lessons by their words".to_string(),
+            };
             return Err(Error::NotFound(format!(
-                "no lesson has the id `{id_or_path}` (and no file has that path); `lessons search` finds lessons by their words"
+                "no lesson has the id `{id_or_path}` (and no file has that path); {hint}"
             )));
         };
         let rel = crate::search::doc_path(index, &doc);

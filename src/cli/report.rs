@@ -56,6 +56,12 @@ pub struct ReportArgs {
 pub fn run(cli: &Cli, args: &ReportArgs) -> Result<i32, CliError> {
     let mut timings = crate::index::Timings::new();
     timings.step("report: open the index");
+    crate::search::vocab::check_values(
+        "--status",
+        "status",
+        &args.status,
+        crate::search::vocab::STATUSES,
+    )?;
     let (_, _index, file) = open_facts(cli)?;
     let facts = file.decode()?;
     timings.step("report: read the facts");

@@ -200,23 +200,39 @@ fn key_check_sentence(
     code: impl Fn(&str) -> String,
     text: impl Fn(&str) -> String,
 ) -> String {
-    if k.suggest.is_empty() {
-        return "no other lesson uses it, and no existing key looks like it; if it names a cause seen before, reuse that key so the recurrence report counts it".to_string();
-    }
-    let options: Vec<String> = k
+    let (by_text, by_name): (Vec<_>, Vec<_>) = k
         .suggest
         .iter()
-        .take(3)
-        .map(|s| {
-            format!(
-                "{} ({}: {})",
-                code(&s.key),
-                plural(s.lessons, "lesson", "lessons"),
-                text(&s.why)
-            )
-        })
-        .collect();
-    format!("did you mean {}?", options.join(" or "))
+        .partition(|s| s.why.starts_with("used by similar"));
+    let describe = |s: &&crate::causes::Suggestion| {
+        format!(
+            "{} ({}: {})",
+            code(&s.key),
+            plural(s.lessons, "lesson", "lessons"),
+            text(&s.why)
+        )
+    };
+    let mut out = Vec::new();
+    if !by_name.is_empty() {
+        let options: Vec<String> = by_name.iter().take(3).map(describe).collect();
+        out.push(format!("did you mean {}?", options.join(" or ")));
+    }
+    if !by_text.is_empty() {
+        let options: Vec<String> = by_text.iter().map(describe).collect();
+        out.push(format!(
+            "{} {}.",
+            if by_name.is_empty() {
+                "no key has a similar name; the most similar lessons use"
+            } else {
+                "The most similar lessons use"
+            },
+            options.join(" and ")
+        ));
+    }
+    if out.is_empty() {
+        return "no existing key looks like it (if it names a cause seen before, reuse that key so that the recurrence report counts it)".to_string();
+    }
+    out.join(" ")
 }
 
 /// Cause-key checks of `lessons similar`, for a terminal: the keys no other
@@ -225,7 +241,7 @@ pub fn key_checks_human(checks: &[KeyCheck], color: bool) -> String {
     let bold = Style::new().bold();
     let mut s = String::new();
     for k in checks.iter().filter(|k| !k.known) {
-        let head = format!("new cause key `{}`:", k.key);
+        let head = format!("cause key `{}`, used by no other lesson:", k.key);
         let head = if color {
             format!("{}{head}{}", bold.render(), bold.render_reset())
         } else {

@@ -2,6 +2,7 @@
 //! [`CheckReport`](crate::check::CheckReport); they never decide what is a
 //! finding.
 
+pub mod causes;
 pub mod feedback;
 pub mod github;
 pub mod hits;

@@ -503,6 +503,8 @@ pub struct Target {
     pub body: String,
     pub causes: String,
     pub cause_keys: Vec<String>,
+    /// The category of each cause key (same order).
+    pub cause_categories: Vec<Option<String>>,
     pub systems: Vec<String>,
     /// Other lesson paths to leave out (the rest of a pull request).
     pub exclude: Vec<String>,
@@ -528,6 +530,12 @@ impl Target {
                 .causes()
                 .iter()
                 .filter_map(|c| c.key.as_ref().map(|k| k.value.clone()))
+                .collect(),
+            cause_categories: lesson
+                .causes()
+                .iter()
+                .filter(|c| c.key.is_some())
+                .map(|c| crate::lesson::opt_text(&c.category))
                 .collect(),
             systems: lesson
                 .systems

@@ -14,6 +14,8 @@ use crate::index::SearchIndex;
 
 /// The statuses a lesson may have (fixed by the format).
 pub const STATUSES: &[&str] = &["draft", "review", "final"];
+/// The statuses an action may have.
+pub const ACTION_STATUSES: &[&str] = &["open", "in-progress", "done", "dropped"];
 
 /// How many edits a word of this length may be away from its correction.
 fn max_edits(word: &str) -> u8 {
@@ -123,6 +125,23 @@ pub fn field_values(index: &SearchIndex, field: Field) -> BTreeMap<String, u64> 
     found
 }
 
+/// The indexed lesson id closest to `id` (a digit or two off, a missing
+/// zero, another year), if one is close.
+pub fn closest_id(index: &SearchIndex, id: &str) -> Option<String> {
+    let wanted = id.to_lowercase();
+    let ids = field_values(index, index.fields.id);
+    let best = ids
+        .keys()
+        .map(|k| (strsim::damerau_levenshtein(&wanted, k), k))
+        .min()?;
+    if best.0 > 2.max(wanted.len() / 5) {
+        return None;
+    }
+    // Terms are lowercased: give the id back as the lesson writes it.
+    let doc = super::find_by_id(index, best.1).ok().flatten()?;
+    Some(super::first_str(&doc, index.fields.id))
+}
+
 /// The closed vocabulary a field prefix or filter takes its values from.
 fn vocabulary<'a>(settings: &'a Settings, name: &str) -> Option<(&'static str, Vec<&'a str>)> {
     let v = &settings.vocabulary;
@@ -192,6 +211,24 @@ pub fn check_field_value(
     })
 }
 
+/// Checks values of a command-line filter against a closed vocabulary.
+pub fn check_values(
+    flag: &str,
+    what: &str,
+    values: &[String],
+    known: &[&str],
+) -> Result<(), Error> {
+    for value in values {
+        if !known.iter().any(|k| k.eq_ignore_ascii_case(value)) {
+            return Err(Error::Usage(format!(
+                "{flag} {}",
+                unknown_value_message(what, value, known)
+            )));
+        }
+    }
+    Ok(())
+}
+
 /// Checks the filters against their closed vocabularies: a typo there is a
 /// usage error, never a silent "no lessons match".
 pub fn check_filters(settings: &Settings, filters: &Filters) -> Result<(), Error> {
@@ -203,14 +240,7 @@ pub fn check_filters(settings: &Settings, filters: &Filters) -> Result<(), Error
         let Some((what, known)) = vocabulary(settings, name) else {
             continue;
         };
-        for value in values {
-            if !known.iter().any(|k| k.eq_ignore_ascii_case(value)) {
-                return Err(Error::Usage(format!(
-                    "{flag} {}",
-                    unknown_value_message(what, value, &known)
-                )));
-            }
-        }
+        check_values(flag, what, values, &known)?;
     }
     Ok(())
 }

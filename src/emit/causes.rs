@@ -1,0 +1,110 @@
+//! The cause-key taxonomy (`lessons causes`) as a table and as Markdown.
+
+use std::fmt::Write as _;
+
+use super::{markdown_code, markdown_text};
+use crate::causes::Taxonomy;
+
+fn fit(s: &str, width: usize) -> String {
+    if s.chars().count() <= width {
+        return format!("{s:<width$}");
+    }
+    let mut out: String = s.chars().take(width.saturating_sub(1)).collect();
+    out.push('…');
+    out
+}
+
+fn plural(n: usize, one: &str, many: &str) -> String {
+    format!("{n} {}", if n == 1 { one } else { many })
+}
+
+pub fn table(t: &Taxonomy) -> String {
+    let mut s = String::new();
+    let _ = writeln!(
+        s,
+        "Cause keys · {} · {}\n",
+        plural(t.keys.len(), "key", "keys"),
+        plural(t.lessons, "lesson", "lessons")
+    );
+    if t.keys.is_empty() {
+        s.push_str("No lesson names a cause key yet.\n");
+        return s;
+    }
+    let key_w = t
+        .keys
+        .iter()
+        .map(|k| k.key.chars().count())
+        .max()
+        .unwrap_or(0)
+        .clamp(10, 36);
+    let _ = writeln!(
+        s,
+        "{} lessons  first seen  last seen   category",
+        fit("key", key_w)
+    );
+    for k in &t.keys {
+        let _ = writeln!(
+            s,
+            "{} {:>7}  {:<10}  {:<10}  {}",
+            fit(&k.key, key_w),
+            k.lessons,
+            k.first_seen.as_deref().unwrap_or("-"),
+            k.last_seen.as_deref().unwrap_or("-"),
+            k.categories.join(", ")
+        );
+    }
+    if t.merge.is_empty() {
+        s.push_str("\nNo keys look like names of the same cause.\n");
+    } else {
+        let _ = writeln!(
+            s,
+            "\nProbably the same cause ({}): merge into the first key so that recurrences count",
+            plural(t.merge.len(), "group", "groups")
+        );
+        for g in &t.merge {
+            let keys: Vec<String> = g
+                .keys
+                .iter()
+                .map(|k| format!("{} ({})", k.key, k.lessons))
+                .collect();
+            let _ = writeln!(s, "  {}  · {}", keys.join(" = "), g.why);
+        }
+    }
+    s
+}
+
+pub fn markdown(t: &Taxonomy) -> String {
+    let mut s = format!(
+        "## Cause keys\n\n{} across {}.\n\n",
+        plural(t.keys.len(), "key", "keys"),
+        plural(t.lessons, "lesson", "lessons")
+    );
+    if !t.keys.is_empty() {
+        s.push_str(
+            "| key | lessons | first seen | last seen | category |\n|---|---:|---|---|---|\n",
+        );
+        for k in &t.keys {
+            let _ = writeln!(
+                s,
+                "| {} | {} | {} | {} | {} |",
+                markdown_code(&k.key, true),
+                k.lessons,
+                k.first_seen.as_deref().unwrap_or(""),
+                k.last_seen.as_deref().unwrap_or(""),
+                markdown_text(&k.categories.join(", ")).replace('|', "\\|")
+            );
+        }
+    }
+    if !t.merge.is_empty() {
+        s.push_str("\n### Probably the same cause\n\nMerge each group into its first key so that the recurrence report counts them together.\n\n");
+        for g in &t.merge {
+            let keys: Vec<String> = g
+                .keys
+                .iter()
+                .map(|k| format!("{} ({})", markdown_code(&k.key, false), k.lessons))
+                .collect();
+            let _ = writeln!(s, "- {}: {}", keys.join(", "), markdown_text(&g.why));
+        }
+    }
+    s
+}
