@@ -394,7 +394,7 @@ fn explain_says_which_words_matched_where_and_the_score_parts() {
     let parts = e["factors"]["coverage"].as_f64().unwrap()
         * e["factors"]["proximity"].as_f64().unwrap()
         * e["factors"]["title"].as_f64().unwrap()
-        * e["bm25"].as_f64().unwrap();
+        * e["base"].as_f64().unwrap();
     assert!((parts - e["score"].as_f64().unwrap()).abs() < 0.01, "{e:#}");
     let run = kb.run(&["search", "expired certificate", "--explain"]);
     assert!(run.stdout.contains("matched: "), "{}", run.stdout);

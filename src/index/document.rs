@@ -68,7 +68,7 @@ pub fn build(
         add(&mut doc, fields.category, &cause.category);
         add(&mut doc, fields.causes, &cause.summary);
         add(&mut doc, fields.labels, &cause.key);
-        add(&mut doc, fields.labels, &cause.category);
+        add(&mut doc, fields.category_words, &cause.category);
         add(&mut doc, fields.words, &cause.summary);
     }
     for list in [&lesson.systems, &lesson.tags, &lesson.teams] {

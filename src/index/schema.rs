@@ -10,7 +10,7 @@ use tantivy::tokenizer::{
 
 /// Bumped whenever the schema or what is indexed changes: an index of
 /// another version is rebuilt.
-pub const SCHEMA_VERSION: u32 = 9;
+pub const SCHEMA_VERSION: u32 = 10;
 
 /// Stemmed English text (Tantivy's built-in `en_stem`).
 const TEXT_TOKENIZER: &str = "en_stem";
@@ -38,9 +38,12 @@ pub struct Fields {
     pub teams: Field,
     pub tags: Field,
     pub functions: Field,
-    /// Cause keys, categories, systems, tags and teams as words, so that
+    /// Cause keys, systems, tags and teams as words, so that
     /// `no-failover-runbook` is found by "failover runbook".
     pub labels: Field,
+    /// Cause categories as words (`configuration error`): searched, but
+    /// weighted low, since every lesson has one of a dozen.
+    pub category_words: Field,
     /// Every word of the lesson as written (indexed, not stored, no
     /// positions): see [`WORDS_TOKENIZER`].
     pub words: Field,
@@ -95,6 +98,7 @@ impl Fields {
             tags: b.add_text_field("tags", keyword()),
             functions: b.add_text_field("functions", keyword()),
             labels: b.add_text_field("labels", text(false)),
+            category_words: b.add_text_field("category_words", text(false)),
             words: b.add_text_field(
                 "words",
                 TextOptions::default().set_indexing_options(
@@ -132,6 +136,7 @@ impl Fields {
             tags: f("tags")?,
             functions: f("functions")?,
             labels: f("labels")?,
+            category_words: f("category_words")?,
             words: f("words")?,
             occurred: f("occurred")?,
             added_by: f("added_by")?,

@@ -129,6 +129,7 @@ const STOP_WORDS: &[&str] = &[
     "ago",
     "past",
     "previous",
+    "once",
     "ones",
 ];
 
@@ -138,14 +139,15 @@ pub fn is_stop_word(word: &str) -> bool {
 
 /// Text fields words are searched in, with their weights: a lesson *about*
 /// something outranks one that mentions it in passing.
-pub fn text_fields(f: &Fields) -> [(Field, &'static str, f32); 6] {
+pub fn text_fields(f: &Fields) -> [(Field, &'static str, f32); 7] {
     [
-        (f.title, "title", 3.0),
+        (f.title, "title", 1.5),
         (f.causes, "causes", 2.5),
         (f.labels, "keys", 2.0),
         (f.summary, "summary", 1.5),
         (f.actions, "actions", 1.0),
         (f.body, "body", 1.0),
+        (f.category_words, "category", 0.3),
     ]
 }
 
@@ -181,7 +183,14 @@ pub struct Concept {
     pub occur: Occur,
     pub stop: bool,
     pub prefix: bool,
+    /// For words typed together that the synonym table knows as one
+    /// ("disk full"): each word on its own (stop words left out), so that
+    /// a lesson with some of them still ranks, below one with the whole.
+    pub parts: Vec<Alt>,
 }
+
+/// How much a word of a multi-word concept counts on its own.
+pub const PART_WEIGHT: f32 = 0.5;
 
 #[derive(Debug, Clone, serde::Serialize)]
 pub struct Correction {
@@ -266,6 +275,7 @@ impl Builder<'_> {
             occur,
             stop: is_stop_word(label),
             prefix: false,
+            parts: Vec::new(),
         }
     }
 
@@ -347,6 +357,12 @@ impl Builder<'_> {
                 if self.settings.synonyms.knows(&joined) {
                     let mut c = self.concept(&joined, run[0].1);
                     c.stop = false;
+                    c.parts = run
+                        .iter()
+                        .filter(|(w, _)| !is_stop_word(w))
+                        .map(|(w, _)| self.alt(w, PART_WEIGHT, false))
+                        .filter(|a| !a.tokens.is_empty())
+                        .collect();
                     out.push(c);
                     taken = n;
                     break;
@@ -366,6 +382,13 @@ impl Builder<'_> {
     fn concept_clauses(&self, concept: &Concept) -> Vec<Box<dyn Query>> {
         let f = &self.index.fields;
         let mut out = Vec::new();
+        for part in &concept.parts {
+            for (field, _, boost) in text_fields(f) {
+                if let Some(q) = tokens_query(field, &part.tokens) {
+                    out.push(boxed(BoostQuery::new(q, boost * part.weight)));
+                }
+            }
+        }
         for alt in &concept.alts {
             for (field, _, boost) in text_fields(f) {
                 if let Some(q) = tokens_query(field, &alt.tokens) {
@@ -406,6 +429,7 @@ impl Builder<'_> {
             occur,
             stop: false,
             prefix: true,
+            parts: Vec::new(),
         }
     }
 

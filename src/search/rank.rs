@@ -1,13 +1,17 @@
 //! The second ranking pass. BM25 (with field weights) picks the candidates;
-//! this pass reads, for each candidate, which query concepts it contains
-//! and where, and rewards coverage (more of the words, rarer words
-//! counting more), proximity (the words close together, or as a phrase),
-//! and the words being in the title.
+//! this pass reads, for each candidate, which query concepts it contains,
+//! where and how often, and scores:
 //!
-//! final = bm25 × (0.15 + 0.85 × coverage²) × (1 + 0.6 × proximity)
-//!              × (1 + 0.3 × title share)
+//! relevance = 50 × (bm25 / best bm25 + bm25f / best bm25f)
+//! final = relevance × (0.15 + 0.85 × coverage²) × (1 + 0.6 × proximity)
+//!              × (1 + 0.3 × title share) × (1 + 0.3 × exact share)
 //!
-//! and a pasted exact title ranks its lesson first.
+//! BM25F sums a word's weighted, length-normalized frequencies over the
+//! fields before saturating them once, so a common word spread over many
+//! fields does not outweigh a rare one. Coverage rewards more of the
+//! words, rarer words counting more; proximity, the words close together;
+//! exact share, the words as typed rather than a variant. A pasted exact
+//! title ranks its lesson first.
 
 use std::collections::HashMap;
 
@@ -25,6 +29,12 @@ pub struct Explain {
     /// The first-pass score: BM25 summed over fields and words, with field
     /// weights.
     pub bm25: f32,
+    /// BM25F over the candidate's fields: term frequencies weighted by
+    /// field and length-normalized, summed, then saturated once per word.
+    pub bm25f: f32,
+    /// The two, each scaled to the best candidate's (0 to 100), averaged:
+    /// what the factors multiply.
+    pub base: f32,
     /// Share of the query's meaning the lesson contains: the idf-weighted
     /// fraction of concepts matched (0 to 1).
     pub coverage: f32,
@@ -71,6 +81,17 @@ pub struct Candidate {
     pub exact_title: bool,
 }
 
+/// What a multi-word concept found only in part counts, at most.
+const PART_CREDIT: f32 = 0.6;
+/// What a concept counts for coverage when only a variant of the word is
+/// there ("billing" for "bill"), not the word as typed.
+const VARIANT_CREDIT: f32 = 0.7;
+/// BM25F parameters. K1 is high because the weighted frequencies add up
+/// over seven fields with weights up to 2.5: it keeps a word written ten
+/// times apart from one written twice.
+const K1: f32 = 10.0;
+const B: f32 = 0.75;
+
 /// Per-document facts gathered from the postings.
 #[derive(Default, Clone)]
 struct DocMatch {
@@ -79,6 +100,17 @@ struct DocMatch {
     via: Vec<Option<String>>,
     /// Per concept: whether the form typed matched (then `via` is moot).
     typed: Vec<bool>,
+    /// Per multi-word concept not matched whole: which of its words were
+    /// found (bits), and where.
+    parts: Vec<u64>,
+    part_fields: Vec<Vec<&'static str>>,
+    /// Per concept: BM25F's weighted, length-normalized term frequency.
+    wtf: Vec<f32>,
+    /// Per concept: the word is there exactly as typed, not only its stem.
+    exact: Vec<bool>,
+    /// Per concept: the weight of the strongest field it is in, at most 1:
+    /// a word found only among the cause categories is weak evidence.
+    best_field: Vec<f32>,
     /// Per positional field: (position, concept).
     positions: HashMap<&'static str, Vec<(u32, usize)>>,
 }
@@ -175,6 +207,20 @@ pub fn rerank(
         .map(|c| concept_idf(searcher, fields, c))
         .collect();
     let total_idf: f32 = idfs.iter().sum();
+    // Average length of each text field, for BM25F's length normalization.
+    let docs = searcher.num_docs().max(1) as f32;
+    let avg_len: HashMap<&'static str, f32> = text_fields(fields)
+        .into_iter()
+        .map(|(field, name, _)| {
+            let tokens: u64 = searcher
+                .segment_readers()
+                .iter()
+                .filter_map(|s| s.inverted_index(field).ok())
+                .map(|i| i.total_num_tokens())
+                .sum();
+            (name, (tokens as f32 / docs).max(1.0))
+        })
+        .collect();
     // Gather matches segment by segment, documents in order.
     let mut matches: HashMap<DocAddress, DocMatch> = HashMap::new();
     let mut by_segment: HashMap<u32, Vec<DocId>> = HashMap::new();
@@ -189,6 +235,11 @@ pub fn rerank(
                 fields: vec![Vec::new(); n],
                 via: vec![None; n],
                 typed: vec![false; n],
+                parts: vec![0; n],
+                part_fields: vec![Vec::new(); n],
+                wtf: vec![0.0; n],
+                exact: vec![false; n],
+                best_field: vec![0.0; n],
                 positions: HashMap::new(),
             },
         );
@@ -196,9 +247,18 @@ pub fn rerank(
     for (segment_ord, mut docs) in by_segment {
         docs.sort_unstable();
         let segment = searcher.segment_reader(segment_ord);
+        let norms: HashMap<&'static str, tantivy::fieldnorm::FieldNormReader> = text_fields(fields)
+            .into_iter()
+            .filter_map(|(field, name, _)| Some((name, segment.get_fieldnorms_reader(field).ok()?)))
+            .collect();
         for (ci, concept) in concepts.iter().enumerate() {
-            for alt in &concept.alts {
-                for (field, name, _) in text_fields(fields) {
+            let forms = concept
+                .alts
+                .iter()
+                .map(|a| (a, None))
+                .chain(concept.parts.iter().enumerate().map(|(p, a)| (a, Some(p))));
+            for (alt, part) in forms {
+                for (field, name, boost) in text_fields(fields) {
                     let Ok(inverted) = segment.inverted_index(field) else {
                         continue;
                     };
@@ -247,9 +307,24 @@ pub fn rerank(
                         let m = matches
                             .get_mut(&DocAddress::new(segment_ord, doc))
                             .expect("every candidate has an entry");
+                        let len = norms.get(name).map_or(1.0, |n| n.fieldnorm(doc) as f32);
+                        let norm = 1.0 - B + B * len / avg_len.get(name).copied().unwrap_or(1.0);
+                        m.wtf[ci] += alt.weight * boost * positions.len() as f32 / norm;
+                        if let Some(p) = part {
+                            m.parts[ci] |= 1 << p.min(63);
+                            if !m.part_fields[ci].contains(&name) {
+                                m.part_fields[ci].push(name);
+                            }
+                            m.positions
+                                .entry(name)
+                                .or_default()
+                                .extend(positions.into_iter().map(|p| (p, ci)));
+                            continue;
+                        }
                         if !m.fields[ci].contains(&name) {
                             m.fields[ci].push(name);
                         }
+                        m.best_field[ci] = m.best_field[ci].max(boost.min(1.0));
                         if alt.synonym || concept.prefix {
                             m.via[ci].get_or_insert_with(|| alt.text.clone());
                         } else {
@@ -261,10 +336,27 @@ pub fn rerank(
                             .extend(positions.into_iter().map(|p| (p, ci)));
                     }
                 }
-                if alt.raw.is_empty() || alt.raw.contains(char::is_whitespace) {
+                if part.is_some() || alt.raw.is_empty() || alt.raw.contains(char::is_whitespace) {
                     continue;
                 }
-                for (field, name, _) in keyword_fields(fields) {
+                // The word as typed, unstemmed ("bill", not "billing").
+                if !alt.synonym
+                    && let Ok(inverted) = segment.inverted_index(fields.words)
+                    && let Ok(Some(mut list)) = inverted.read_postings(
+                        &Term::from_field_text(fields.words, &alt.raw),
+                        IndexRecordOption::Basic,
+                    )
+                {
+                    for &doc in &docs {
+                        if list.doc() != TERMINATED && list.doc() <= doc && list.seek(doc) == doc {
+                            let m = matches
+                                .get_mut(&DocAddress::new(segment_ord, doc))
+                                .expect("every candidate has an entry");
+                            m.exact[ci] = true;
+                        }
+                    }
+                }
+                for (field, name, boost) in keyword_fields(fields) {
                     let Ok(inverted) = segment.inverted_index(field) else {
                         continue;
                     };
@@ -279,6 +371,8 @@ pub fn rerank(
                             let m = matches
                                 .get_mut(&DocAddress::new(segment_ord, doc))
                                 .expect("every candidate has an entry");
+                            m.wtf[ci] += alt.weight * boost;
+                            m.best_field[ci] = 1.0;
                             if !m.fields[ci].contains(&name) {
                                 m.fields[ci].push(name);
                             }
@@ -297,15 +391,28 @@ pub fn rerank(
         .into_iter()
         .map(|c| {
             let m = &matches[&c.addr];
-            let matched: Vec<bool> = m.fields.iter().map(|f| !f.is_empty()).collect();
+            // A concept found whole counts 1; a multi-word one found only in
+            // part ("disk" of "disk full") counts its share of words, less.
+            let strength: Vec<f32> = (0..n)
+                .map(|i| {
+                    if !m.fields[i].is_empty() {
+                        // Only a variant of the word ("billing" for
+                        // "bill") counts a little less than the word.
+                        let variant_only = !m.exact[i]
+                            && !concepts[i].prefix
+                            && !concepts[i].alts[0].raw.contains(' ');
+                        m.best_field[i] * if variant_only { VARIANT_CREDIT } else { 1.0 }
+                    } else if m.parts[i] != 0 {
+                        PART_CREDIT * m.parts[i].count_ones() as f32
+                            / concepts[i].parts.len().max(1) as f32
+                    } else {
+                        0.0
+                    }
+                })
+                .collect();
+            let matched: Vec<bool> = strength.iter().map(|s| *s > 0.0).collect();
             let coverage = if total_idf > 0.0 {
-                matched
-                    .iter()
-                    .zip(&idfs)
-                    .filter(|(m, _)| **m)
-                    .map(|(_, i)| i)
-                    .sum::<f32>()
-                    / total_idf
+                strength.iter().zip(&idfs).map(|(s, i)| s * i).sum::<f32>() / total_idf
             } else {
                 1.0
             };
@@ -335,14 +442,23 @@ pub fn rerank(
             } else {
                 0.0
             };
+            let exact_share = if total_idf > 0.0 {
+                (0..n).filter(|i| m.exact[*i]).map(|i| idfs[i]).sum::<f32>() / total_idf
+            } else {
+                0.0
+            };
             let factors = Factors {
                 coverage: 0.15 + 0.85 * coverage * coverage,
                 proximity: 1.0 + 0.6 * proximity,
-                title: 1.0 + 0.3 * title_share,
+                title: (1.0 + 0.3 * title_share) * (1.0 + 0.3 * exact_share),
             };
-            let score = c.bm25 * factors.coverage * factors.proximity * factors.title;
+            let bm25f: f32 = (0..n)
+                .map(|i| idfs[i] * m.wtf[i] * (K1 + 1.0) / (K1 + m.wtf[i]))
+                .sum();
             let explain = Explain {
                 bm25: c.bm25,
+                bm25f,
+                base: 0.0,
                 coverage,
                 proximity,
                 phrase,
@@ -353,10 +469,26 @@ pub fn rerank(
                     .iter()
                     .enumerate()
                     .filter(|(i, _)| matched[*i])
-                    .map(|(i, concept)| MatchedWord {
-                        word: concept.label.clone(),
-                        via: if m.typed[i] { None } else { m.via[i].clone() },
-                        fields: m.fields[i].iter().map(|f| f.to_string()).collect(),
+                    .map(|(i, concept)| {
+                        if m.fields[i].is_empty() {
+                            let words: Vec<&str> = concept
+                                .parts
+                                .iter()
+                                .enumerate()
+                                .filter(|(p, _)| m.parts[i] & (1 << (*p).min(63)) != 0)
+                                .map(|(_, a)| a.text.as_str())
+                                .collect();
+                            return MatchedWord {
+                                word: concept.label.clone(),
+                                via: Some(format!("{} (in part)", words.join(" "))),
+                                fields: m.part_fields[i].iter().map(|f| f.to_string()).collect(),
+                            };
+                        }
+                        MatchedWord {
+                            word: concept.label.clone(),
+                            via: if m.typed[i] { None } else { m.via[i].clone() },
+                            fields: m.fields[i].iter().map(|f| f.to_string()).collect(),
+                        }
                     })
                     .collect(),
                 missing: concepts
@@ -365,11 +497,29 @@ pub fn rerank(
                     .filter(|(i, _)| !matched[*i])
                     .map(|(_, c)| c.label.clone())
                     .collect(),
-                score,
+                score: 0.0,
             };
             (c, explain)
         })
         .collect();
+    // The two relevance estimates, each scaled to its best candidate, mixed.
+    let best_bm25 = out.iter().map(|(_, e)| e.bm25).fold(0.0f32, f32::max);
+    let best_bm25f = out.iter().map(|(_, e)| e.bm25f).fold(0.0f32, f32::max);
+    let alpha = 0.5;
+    for (_, e) in &mut out {
+        let a = if best_bm25 > 0.0 {
+            e.bm25 / best_bm25
+        } else {
+            0.0
+        };
+        let b = if best_bm25f > 0.0 {
+            e.bm25f / best_bm25f
+        } else {
+            0.0
+        };
+        e.base = 100.0 * (alpha * a + (1.0 - alpha) * b);
+        e.score = e.base * e.factors.coverage * e.factors.proximity * e.factors.title;
+    }
     // A pasted title puts its lesson first.
     let best = out.iter().map(|(_, e)| e.score).fold(0.0f32, f32::max);
     for (c, e) in &mut out {

@@ -99,7 +99,6 @@ pub const BUILT_IN: &[&[&str]] = &[
     &["ci", "continuous integration"],
     &["pr", "pull request", "merge request"],
     &["laptop", "notebook computer"],
-    &["ransomware", "ransom"],
     &["outage", "downtime", "outages"],
     &["pg", "postgres", "postgresql"],
     &["mysql", "mariadb"],
