@@ -24,6 +24,12 @@
 #      check as a whole process), and the floor of that check,
 #      `find lessons -name '*.md' -printf '%s %T@\n'` (directory reads and
 #      one stat per file) (BENCH_SEARCH_RUNS, default 20);
+#   b') in the same hyperfine run, a plain query of four common words
+#      (BENCH_COMMON_QUERY, default "database failover customer alert": each
+#      word is in a large share of the corpus, so the union has most
+#      lessons): `lessons search 'WORDS' --format json` (target <= 250 ms at
+#      100,000: top-k pruning, no collecting of every hit), with its hit
+#      count;
 #   c) update after one edit: hyperfine --prepare appends a unique word to
 #      one lesson (touching it), then `lessons --repo KB index` -> ms (target
 #      <= 300 ms at 100,000) (BENCH_UPDATE_RUNS, default 10). Afterwards a
@@ -100,8 +106,10 @@ search_query() {
     (cd "$BENCH_KB" && eval "$(L) index" > /dev/null)
     FRESH=$(cd "$BENCH_KB" && eval "$(L) index")
     local json=$BENCH_RESULTS/search-output.json
+    COMMON_QUERY=${BENCH_COMMON_QUERY:-database failover customer alert}
     local -a cmds=(
         search "$(L) search '\"$PHRASE\"' --format json > /dev/null"
+        common "$(L) search '$COMMON_QUERY' --format json > /dev/null"
         index-noop "$(L) index > /dev/null"
         find "find lessons -name '*.md' -printf '%s %T@\n' > /dev/null"
     )
@@ -109,6 +117,9 @@ search_query() {
     BENCH_RUNS=$BENCH_SEARCH_RUNS BENCH_WARMUP=3 BENCH_TAG=search-query bench_compare "${cmds[@]}"
     bench_peak_rss search "$(L) search '\"$PHRASE\"' --format json > '$json'"
     SEARCH_HITS=$(search_hits "$json" "$EXPECTED")
+    (cd "$BENCH_KB" && eval "$(L) search '$COMMON_QUERY' --format json" > "$BENCH_RESULTS/common-output.json")
+    COMMON_HITS=$(python3 -c 'import json,sys; print(json.load(open(sys.argv[1]))["total_hits"])' \
+        "$BENCH_RESULTS/common-output.json" 2>/dev/null || echo n/a)
     RG_FILES=n/a
     [[ -n $BENCH_RG ]] && RG_FILES=$(cd "$BENCH_KB" && rg -l -i "$lower" lessons | wc -l)
 }
@@ -180,12 +191,15 @@ search_report() {
 
     echo "-- (b) rare phrase \"$PHRASE\", index up to date (${BENCH_SEARCH_RUNS} runs)"
     local name label
-    for name in search rg index-noop find; do
+    local common_target=''; [[ $n == 100000 ]] && common_target=250
+    for name in search common rg index-noop find; do
         [[ -n ${BENCH_MEAN[$name]:-} ]] || continue
         local extra=''
         case $name in
             search) label="lessons search '\"$PHRASE\"' --format json"
                     extra=$(verdict "$(ms "${BENCH_MEAN[search]}")" '<=' "$search_target");;
+            common) label="lessons search '$COMMON_QUERY' --format json"
+                    extra=$(verdict "$(ms "${BENCH_MEAN[common]}")" '<=' "$common_target");;
             rg) label="rg -l -i '${PHRASE,,}' lessons";;
             index-noop) label="lessons index (nothing to do)";;
             find) label="find -printf '%s %T@' (freshness floor)";;
@@ -199,6 +213,7 @@ search_report() {
         echo "speed-up rg/search (mean):    ${r}x$(verdict "$r" '>=' "$t")"
     fi
     echo "hits:                         $SEARCH_HITS; rg files: $RG_FILES"
+    echo "common-word query hits:       total_hits=$COMMON_HITS of $BENCH_FILES"
     echo "peak RSS search:              ${BENCH_RSS_MB[search]} MB"
     echo "index before searching said:  $FRESH"
 

@@ -3,7 +3,7 @@
 //! a key no other lesson uses, the existing keys its author probably meant.
 //! The recurrence report is only as honest as the keys.
 
-use std::collections::{BTreeMap, BTreeSet};
+use std::collections::{BTreeMap, BTreeSet, HashMap};
 
 use serde::Serialize;
 
@@ -168,7 +168,13 @@ fn reduce(key: &str, synonyms: &Synonyms) -> Reduced {
             had_absence = true;
             continue;
         }
-        let s = singular(w);
+        // Words the synonym table knows keep their form (`kubernetes`,
+        // `postgres` are not plurals).
+        let s = if synonyms.knows(w) {
+            w.to_string()
+        } else {
+            singular(w)
+        };
         had_plural |= s != w;
         words.push(s);
     }
@@ -197,6 +203,26 @@ fn sorted(v: &[String]) -> Vec<String> {
     v.sort();
     v.dedup();
     v
+}
+
+/// Keys that differ by a misspelling: the same words but one, and that one
+/// a word of at least 5 letters (not a number or a short acronym: `dns` and
+/// `tls`, `cve-2023-1234` and `cve-2023-1235` are different causes) one
+/// edit away (two from 9 letters). Symmetric.
+fn spelling(a: &[String], b: &[String]) -> Option<usize> {
+    if a.len() != b.len() {
+        return None;
+    }
+    let differing: Vec<(&String, &String)> = a.iter().zip(b).filter(|(x, y)| x != y).collect();
+    let [(x, y)] = differing.as_slice() else {
+        return None;
+    };
+    let shorter = x.chars().count().min(y.chars().count());
+    if shorter < 5 || !x.chars().all(char::is_alphabetic) || !y.chars().all(char::is_alphabetic) {
+        return None;
+    }
+    let edits = strsim::damerau_levenshtein(x, y);
+    (edits <= if shorter >= 9 { 2 } else { 1 }).then_some(edits)
 }
 
 /// Why `a` probably names the same cause as `b`, and how sure (higher is
@@ -235,8 +261,7 @@ fn relation(a: &str, b: &str, synonyms: &Synonyms) -> Option<(f32, String)> {
         }
         return Some((3.0, reasons.join(", ")));
     }
-    let edits = strsim::damerau_levenshtein(a, b);
-    if a.len().min(b.len()) >= 5 && edits <= if a.len() >= 10 { 2 } else { 1 } {
+    if let Some(edits) = spelling(&ra.words, &rb.words) {
         return Some((
             2.5,
             format!(
@@ -371,17 +396,42 @@ pub fn merge_groups(
         }
         i
     }
+    // Only keys that share a bucket can be related strongly: the same
+    // canonical words (any order), or the same words but one at the same
+    // place (a misspelling). Linear in the keys, not quadratic.
+    let reduced: Vec<Reduced> = keys.iter().map(|k| reduce(k, synonyms)).collect();
+    let mut buckets: HashMap<String, Vec<usize>> = HashMap::new();
+    for (i, r) in reduced.iter().enumerate() {
+        buckets
+            .entry(format!("={}", sorted(&r.canonical).join(" ")))
+            .or_default()
+            .push(i);
+        for w in 0..r.words.len() {
+            let mut masked = r.words.clone();
+            masked[w] = "*".to_string();
+            buckets
+                .entry(format!("~{}", masked.join(" ")))
+                .or_default()
+                .push(i);
+        }
+    }
     let mut why: BTreeMap<(usize, usize), String> = BTreeMap::new();
-    for i in 0..keys.len() {
-        for j in i + 1..keys.len() {
-            if let Some((strength, reason)) = relation(keys[i], keys[j], synonyms)
-                && strength >= 2.5
-            {
-                let (a, b) = (find(&mut parent, i), find(&mut parent, j));
-                if a != b {
-                    parent[b] = a;
+    for members in buckets.values().filter(|m| m.len() > 1 && m.len() <= 200) {
+        for (x, &i) in members.iter().enumerate() {
+            for &j in &members[x + 1..] {
+                let (i, j) = (i.min(j), i.max(j));
+                if i == j || why.contains_key(&(i, j)) {
+                    continue;
                 }
-                why.insert((i, j), reason);
+                if let Some((strength, reason)) = relation(keys[i], keys[j], synonyms)
+                    && strength >= 2.5
+                {
+                    let (a, b) = (find(&mut parent, i), find(&mut parent, j));
+                    if a != b {
+                        parent[b] = a;
+                    }
+                    why.insert((i, j), reason);
+                }
             }
         }
     }

@@ -48,6 +48,11 @@ pub fn run(cli: &Cli, args: &SimilarArgs) -> Result<i32, CliError> {
     let started = std::time::Instant::now();
     if let Some(base) = &args.changed {
         let (kb, index, file) = super::open_facts(cli)?;
+        super::search::check_filters(
+            &index,
+            &search::Settings::from_config(&kb.config),
+            &args.filters.filters(),
+        )?;
         let paths = crate::repo::changed_lessons(&kb, base)?;
         step_output(paths.len());
         let facts = file.decode()?;
@@ -65,6 +70,11 @@ pub fn run(cli: &Cli, args: &SimilarArgs) -> Result<i32, CliError> {
     let id_or_path = args.id_or_path.as_deref().unwrap_or_default();
     if args.format == SimilarFormat::Markdown {
         let (kb, index, file) = super::open_facts(cli)?;
+        super::search::check_filters(
+            &index,
+            &search::Settings::from_config(&kb.config),
+            &args.filters.filters(),
+        )?;
         let found = resolve_lesson(&kb, &index, id_or_path)?;
         let facts = file.decode()?;
         let feedback = crate::feedback::build(

@@ -46,9 +46,7 @@ pub fn build(
     }
     let Some(lesson) = lesson else {
         // Not even a lesson model (encoding problems): index the text.
-        let body = plain(text);
-        doc.add_text(fields.words, &body);
-        doc.add_text(fields.body, body);
+        doc.add_text(fields.body, plain(text));
         return doc;
     };
     add(&mut doc, fields.id, &lesson.id);
@@ -69,18 +67,14 @@ pub fn build(
         add(&mut doc, fields.causes, &cause.summary);
         add(&mut doc, fields.labels, &cause.key);
         add(&mut doc, fields.category_words, &cause.category);
-        add(&mut doc, fields.words, &cause.summary);
     }
     for list in [&lesson.systems, &lesson.tags, &lesson.teams] {
         add_strings(&mut doc, fields.labels, list);
     }
     for action in lesson.actions() {
         add(&mut doc, fields.actions, &action.summary);
-        add(&mut doc, fields.words, &action.summary);
     }
-    add(&mut doc, fields.words, &lesson.title);
     let body = plain(text.get(lesson.body.span.clone()).unwrap_or(""));
-    doc.add_text(fields.words, &body);
     doc.add_text(fields.body, body);
     for section in &lesson.body.sections {
         if section.title.eq_ignore_ascii_case("summary") {
@@ -104,6 +98,17 @@ pub fn plain(markdown: &str) -> String {
         let mut l = line.trim_start();
         l = l.trim_start_matches('>').trim_start();
         if l.starts_with('#') {
+            // A section name every lesson has says nothing; a heading of
+            // the author's own ("Why the replica never promoted") is text.
+            let heading = l
+                .trim_start_matches('#')
+                .trim()
+                .trim_end_matches('#')
+                .trim();
+            if !is_generic_heading(heading) {
+                out.push_str(heading);
+                out.push('.');
+            }
             out.push('\n');
             continue;
         } else if let Some(rest) = l
@@ -137,13 +142,48 @@ pub fn plain(markdown: &str) -> String {
     out
 }
 
+/// Section names of the usual lesson layout, left out of the indexed text.
+fn is_generic_heading(heading: &str) -> bool {
+    const GENERIC: &[&str] = &[
+        "summary",
+        "timeline",
+        "analysis",
+        "impact",
+        "root cause",
+        "root causes",
+        "causes",
+        "contributing factors",
+        "lessons",
+        "lessons learned",
+        "actions",
+        "action items",
+        "follow-up",
+        "follow-ups",
+        "follow up",
+        "background",
+        "detection",
+        "response",
+        "resolution",
+        "recovery",
+        "what went well",
+        "what went wrong",
+        "where we got lucky",
+        "next steps",
+        "appendix",
+        "references",
+    ];
+    GENERIC.iter().any(|g| g.eq_ignore_ascii_case(heading))
+}
+
 #[cfg(test)]
 mod tests {
     #[test]
     fn plain_text() {
         assert_eq!(
-            super::plain("## Summary\n\n- **2024-03-12** `db` down\n1. one\n> quoted\n---\n"),
-            "\n\n2024-03-12 db down\none\nquoted\n\n"
+            super::plain(
+                "## Summary\n\n- **2024-03-12** `db` down\n1. one\n> quoted\n---\n### Why the replica lagged\n"
+            ),
+            "\n\n2024-03-12 db down\none\nquoted\n\nWhy the replica lagged.\n"
         );
     }
 }

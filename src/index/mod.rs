@@ -23,6 +23,7 @@ pub mod history;
 pub mod manifest;
 mod mapped;
 pub mod schema;
+pub mod words;
 
 use std::collections::{BTreeMap, BTreeSet, HashMap, HashSet};
 use std::io::Write;
@@ -87,6 +88,9 @@ pub struct SearchIndex {
     facts_file: std::fs::File,
     /// Their hash, from the commit payload.
     facts_hash: String,
+    /// The words file of this commit (see [`words`]), opened on first use.
+    words_path: PathBuf,
+    words: std::sync::OnceLock<Option<words::Words>>,
 }
 
 impl SearchIndex {
@@ -107,6 +111,16 @@ impl SearchIndex {
     }
 }
 
+impl SearchIndex {
+    /// The words of the lessons as written, if their file can be read (a
+    /// damaged one only turns typo correction and `prefix*` off).
+    pub fn words(&self) -> Option<&words::Words> {
+        self.words
+            .get_or_init(|| words::Words::open(&self.words_path).ok())
+            .as_ref()
+    }
+}
+
 const FACTS_DAMAGED: &str = "the report facts are damaged";
 
 /// Whether `e` says the report facts are damaged (rebuild the index).
@@ -122,6 +136,8 @@ struct Payload {
     facts: String,
     /// Their xxh3 hash: reading them checks it.
     facts_hash: String,
+    /// The words of the lessons as written (see [`words`]).
+    words: String,
     head: Option<String>,
     /// A hash of `lessons.toml`: roots and the size limit decide what is
     /// indexed, so a changed configuration means a rebuild. In a shallow
@@ -432,6 +448,8 @@ pub fn open(kb: &KnowledgeBase, options: &Options) -> Result<SearchIndex, Error>
                     timings.step("open a reader");
                     let lessons = reader.searcher().num_docs() as usize;
                     return Ok(SearchIndex {
+                        words_path: generation.dir.join(&generation.payload.words),
+                        words: Default::default(),
                         facts_file: generation.facts,
                         facts_hash: generation.payload.facts_hash,
                         index: generation.index,
@@ -520,7 +538,13 @@ fn lock(cache: &Path) -> Result<Lock, Error> {
 /// `check` would not read (links out of the knowledge base, pipes, files
 /// over the size limit, unreadable ones) get no document and hash 0; they
 /// are still recorded, so they do not look new on every run.
-fn read_document(fields: &Fields, config: &Config, file: &LessonFile, git: &GitMeta) -> Read {
+fn read_document(
+    fields: &Fields,
+    config: &Config,
+    file: &LessonFile,
+    git: &GitMeta,
+    words: &mut words::WordCounts,
+) -> Read {
     let unread = Read {
         doc: None,
         hash: 0,
@@ -535,6 +559,7 @@ fn read_document(fields: &Fields, config: &Config, file: &LessonFile, git: &GitM
     }
     let hash = xxhash_rust::xxh3::xxh3_64(&bytes);
     let text = parse::source_text(&bytes);
+    words::count(&text, words);
     let parsed = parse::parse_text(&file.path, &text, config);
     Read {
         doc: Some(document::build(
@@ -593,6 +618,7 @@ fn commit(
     dir: &Path,
     manifest_text: &str,
     facts_bytes: &[u8],
+    words: Words<'_>,
     head: Option<String>,
     config: &str,
 ) -> Result<Payload, Error> {
@@ -605,11 +631,21 @@ fn commit(
         .map_err(|e| index_error("cannot write the index manifest", e))?;
     facts::write_bytes(&dir.join(&facts_name), facts_bytes)
         .map_err(|e| index_error("cannot write the report facts", e))?;
+    let words_name = match words {
+        Words::Keep(name) => name.to_string(),
+        Words::New(bytes) => {
+            let words_name = format!("words-{stamp}.fst");
+            facts::write_bytes(&dir.join(&words_name), bytes)
+                .map_err(|e| index_error("cannot write the word list", e))?;
+            words_name
+        }
+    };
     let payload = Payload {
         schema: SCHEMA_VERSION,
         manifest: name.clone(),
         facts: facts_name.clone(),
         facts_hash: facts::hash(facts_bytes),
+        words: words_name.clone(),
         head,
         config: config.to_string(),
     };
@@ -627,12 +663,19 @@ fn commit(
             let file = entry.file_name().to_string_lossy().to_string();
             if (file.starts_with("manifest-") && file != name)
                 || (file.starts_with("facts-") && file != facts_name)
+                || (file.starts_with("words-") && file != words_name)
             {
                 let _ = std::fs::remove_file(entry.path());
             }
         }
     }
     Ok(payload)
+}
+
+/// The word list of a commit: the previous one kept, or a new one.
+enum Words<'a> {
+    Keep(&'a str),
+    New(&'a [u8]),
 }
 
 fn update(
@@ -698,10 +741,11 @@ fn update(
         let mut added_hashes = HashMap::new();
         let mut entry_changes: BTreeMap<String, Option<Entry>> = BTreeMap::new();
         let mut fact_changes: BTreeMap<String, Option<Vec<u8>>> = BTreeMap::new();
+        let mut new_words = words::WordCounts::default();
         for f in todo {
             let old = old_entries.get(&f.path);
             let git = merge_git(old.map(|e| &e.git), history.get(&f.path));
-            let read = read_document(&fields, &kb.config, &f.file(kb), &git);
+            let read = read_document(&fields, &kb.config, &f.file(kb), &git, &mut new_words);
             let hash = read.hash;
             let unchanged = old.is_some_and(|e| e.hash == hash && e.git == git);
             if !unchanged {
@@ -748,11 +792,30 @@ fn update(
         let facts_bytes = facts::splice(&old_facts, &fact_changes)
             .map_err(|e| index_error("the report facts are unreadable", e))?;
         timings.step("update: splice the manifest and facts");
+        // A word list that cannot be read is rebuilt from the changed
+        // files alone rather than failing the update: it only serves typo
+        // correction, and the next full build restores it.
+        let old_words =
+            std::fs::read(generation.dir.join(&generation.payload.words)).unwrap_or_default();
+        let grown = match words::extend(&old_words, &new_words) {
+            Ok(grown) => grown,
+            Err(_) => Some(
+                words::build(&new_words)
+                    .map_err(|e| index_error("cannot build the word list", e))?,
+            ),
+        };
+        let keep = generation.payload.words.clone();
+        let words_change = match &grown {
+            Some(bytes) => Words::New(bytes),
+            None => Words::Keep(&keep),
+        };
+        timings.step("update: extend the word list");
         let payload = commit(
             &mut writer,
             &generation.dir,
             &manifest_text,
             &facts_bytes,
+            words_change,
             head,
             config,
         )?;
@@ -765,6 +828,8 @@ fn update(
     let facts_file = mapped::open_regular(&generation.dir.join(&generation.payload.facts))
         .map_err(|e| index_error("the report facts are unreadable", e))?;
     Ok(SearchIndex {
+        words_path: generation.dir.join(&generation.payload.words),
+        words: Default::default(),
         facts_file,
         facts_hash: generation.payload.facts_hash,
         index: generation.index,
@@ -807,29 +872,49 @@ fn rebuild(
         .map_err(|e| index_error("cannot write the index", e))?;
     writer.set_merge_policy(Box::new(NoMergePolicy));
     let bar = progress_bar(progress, files.len());
-    let mut entries: Vec<(String, Entry, Option<Vec<u8>>)> = files
+    type Built = (Vec<(String, Entry, Option<Vec<u8>>)>, words::WordCounts);
+    let (mut entries, word_counts): Built = files
         .par_iter()
-        .filter_map(|f| {
-            let git = history.get(&f.path).cloned().unwrap_or_default();
-            let read = read_document(&fields, &kb.config, &f.file(kb), &git);
-            if let Some(bar) = &bar {
-                bar.inc(1);
-            }
-            if let Some(doc) = read.doc {
-                writer.add_document(doc).ok()?;
-            }
-            Some((
-                f.path.clone(),
-                Entry {
-                    size: f.size,
-                    mtime_ns: settled_mtime(f.mtime_ns),
-                    hash: read.hash,
-                    git,
-                },
-                read.facts,
-            ))
-        })
-        .collect();
+        .fold(
+            || (Vec::new(), words::WordCounts::default()),
+            |(mut entries, mut counts): Built, f| {
+                let git = history.get(&f.path).cloned().unwrap_or_default();
+                let read = read_document(&fields, &kb.config, &f.file(kb), &git, &mut counts);
+                if let Some(bar) = &bar {
+                    bar.inc(1);
+                }
+                if let Some(doc) = read.doc
+                    && writer.add_document(doc).is_err()
+                {
+                    return (entries, counts);
+                }
+                entries.push((
+                    f.path.clone(),
+                    Entry {
+                        size: f.size,
+                        mtime_ns: settled_mtime(f.mtime_ns),
+                        hash: read.hash,
+                        git,
+                    },
+                    read.facts,
+                ));
+                (entries, counts)
+            },
+        )
+        .reduce(
+            || (Vec::new(), words::WordCounts::default()),
+            |(mut a, mut wa): Built, (b, wb): Built| {
+                a.extend(b);
+                // Merge the smaller map into the larger.
+                if wa.len() < wb.len() {
+                    let small = std::mem::replace(&mut wa, wb);
+                    words::merge_counts(&mut wa, small);
+                } else {
+                    words::merge_counts(&mut wa, wb);
+                }
+                (a, wa)
+            },
+        );
     if let Some(bar) = bar {
         bar.finish_and_clear();
     }
@@ -839,11 +924,15 @@ fn rebuild(
     for (path, entry, _) in entries {
         manifest.entries.insert(path, entry);
     }
+    let words_bytes =
+        words::build(&word_counts).map_err(|e| index_error("cannot build the word list", e))?;
+    drop(word_counts);
     let payload = commit(
         &mut writer,
         &dir,
         &manifest.to_text(),
         &facts_bytes,
+        Words::New(&words_bytes),
         head,
         config,
     )?;
@@ -875,6 +964,8 @@ fn rebuild(
     let facts_file = mapped::open_regular(&dir.join(&payload.facts))
         .map_err(|e| index_error("the report facts are unreadable", e))?;
     Ok(SearchIndex {
+        words_path: dir.join(&payload.words),
+        words: Default::default(),
         facts_file,
         facts_hash: payload.facts_hash,
         index,

@@ -4,21 +4,16 @@ use tantivy::schema::{
     DateOptions, Field, INDEXED, IndexRecordOption, STORED, STRING, Schema, TextFieldIndexing,
     TextOptions,
 };
-use tantivy::tokenizer::{
-    LowerCaser, RawTokenizer, RemoveLongFilter, SimpleTokenizer, TextAnalyzer,
-};
+use tantivy::tokenizer::{LowerCaser, RawTokenizer, TextAnalyzer};
 
 /// Bumped whenever the schema or what is indexed changes: an index of
 /// another version is rebuilt.
-pub const SCHEMA_VERSION: u32 = 10;
+pub const SCHEMA_VERSION: u32 = 12;
 
 /// Stemmed English text (Tantivy's built-in `en_stem`).
 const TEXT_TOKENIZER: &str = "en_stem";
 /// Whole values, case-insensitive: ids, keys, systems, vocabularies.
 pub const KEYWORD_TOKENIZER: &str = "keyword";
-/// Words as written, lowercased, not stemmed: the vocabulary typo
-/// correction and `prefix*` expansion look words up in.
-pub const WORDS_TOKENIZER: &str = "words";
 
 #[derive(Debug, Clone, Copy)]
 pub struct Fields {
@@ -44,9 +39,6 @@ pub struct Fields {
     /// Cause categories as words (`configuration error`): searched, but
     /// weighted low, since every lesson has one of a dozen.
     pub category_words: Field,
-    /// Every word of the lesson as written (indexed, not stored, no
-    /// positions): see [`WORDS_TOKENIZER`].
-    pub words: Field,
     pub occurred: Field,
     pub added_by: Field,
     pub added_at: Field,
@@ -99,14 +91,6 @@ impl Fields {
             functions: b.add_text_field("functions", keyword()),
             labels: b.add_text_field("labels", text(false)),
             category_words: b.add_text_field("category_words", text(false)),
-            words: b.add_text_field(
-                "words",
-                TextOptions::default().set_indexing_options(
-                    TextFieldIndexing::default()
-                        .set_tokenizer(WORDS_TOKENIZER)
-                        .set_index_option(IndexRecordOption::Basic),
-                ),
-            ),
             occurred: b.add_date_field("occurred", date.clone()),
             added_by: b.add_text_field("added_by", STORED),
             added_at: b.add_date_field("added_at", DateOptions::default().set_stored()),
@@ -137,7 +121,6 @@ impl Fields {
             functions: f("functions")?,
             labels: f("labels")?,
             category_words: f("category_words")?,
-            words: f("words")?,
             occurred: f("occurred")?,
             added_by: f("added_by")?,
             added_at: f("added_at")?,
@@ -151,13 +134,6 @@ pub fn register_tokenizers(index: &tantivy::Index) {
     index.tokenizers().register(
         KEYWORD_TOKENIZER,
         TextAnalyzer::builder(RawTokenizer::default())
-            .filter(LowerCaser)
-            .build(),
-    );
-    index.tokenizers().register(
-        WORDS_TOKENIZER,
-        TextAnalyzer::builder(SimpleTokenizer::default())
-            .filter(RemoveLongFilter::limit(40))
             .filter(LowerCaser)
             .build(),
     );

@@ -303,9 +303,10 @@ fn hit(
     }
 }
 
-/// How many first-pass candidates the second pass re-ranks.
+/// How many first-pass candidates the second pass re-ranks: three times
+/// what is shown, at least 100, at most 1,000 unless more are asked for.
 fn candidates_for(limit: usize) -> usize {
-    (limit.saturating_mul(3)).clamp(100, 1000)
+    (limit.saturating_mul(3)).clamp(100, 1000).max(limit)
 }
 
 /// Full-text search with filters: BM25 picks candidates among lessons with
@@ -321,6 +322,10 @@ pub fn search(
     let f = &index.fields;
     let plan = plan::plan(index, settings, query)?;
     let full = with_filters(plan.query, filter_queries(f, filters), Vec::new());
+    let terms = with_filters(plan.terms, filter_queries(f, filters), Vec::new());
+    let extras = plan
+        .extras
+        .map(|q| with_filters(q, filter_queries(f, filters), Vec::new()));
     let index_error = |e: tantivy::TantivyError| Error::Index(e.to_string());
     let total = searcher
         .search(full.as_ref(), &Count)
@@ -330,12 +335,33 @@ pub fn search(
     if limit > 0 && total > 0 {
         if plan.scored {
             let k = candidates_for(limit);
-            let first = searcher
-                .search(full.as_ref(), &TopDocs::with_limit(k).order_by_score())
-                .map_err(index_error)?;
+            // The term union (block-max WAND), and phrases and whole values
+            // on their own; a lesson found by both gets both scores.
+            let mut first: Vec<(DocAddress, Score)> = searcher
+                .search(terms.as_ref(), &TopDocs::with_limit(k).order_by_score())
+                .map_err(index_error)?
+                .into_iter()
+                .map(|(score, addr)| (addr, score))
+                .collect();
+            if let Some(extras) = &extras {
+                let more = searcher
+                    .search(extras.as_ref(), &TopDocs::with_limit(k).order_by_score())
+                    .map_err(index_error)?;
+                let at: std::collections::HashMap<DocAddress, usize> = first
+                    .iter()
+                    .enumerate()
+                    .map(|(i, (a, _))| (*a, i))
+                    .collect();
+                for (score, addr) in more {
+                    match at.get(&addr) {
+                        Some(&i) => first[i].1 += score,
+                        None => first.push((addr, score)),
+                    }
+                }
+            }
             let mut candidates: Vec<rank::Candidate> = first
                 .into_iter()
-                .map(|(bm25, addr)| rank::Candidate {
+                .map(|(addr, bm25)| rank::Candidate {
                     addr,
                     bm25,
                     exact_title: false,

@@ -183,6 +183,9 @@ pub struct Concept {
     pub occur: Occur,
     pub stop: bool,
     pub prefix: bool,
+    /// Set for the alternatives of an OR (`dns OR dnssec`): they count as
+    /// one for coverage, at the strength of the best found.
+    pub any_of: Option<usize>,
     /// For words typed together that the synonym table knows as one
     /// ("disk full"): each word on its own (stop words left out), so that
     /// a lesson with some of them still ranks, below one with the whole.
@@ -200,8 +203,14 @@ pub struct Correction {
 
 /// The query, ready to run.
 pub struct Plan {
-    /// The query to count and collect with.
+    /// The whole query: to count with and to take snippets from.
     pub query: Box<dyn Query>,
+    /// The first pass: the required clauses and the plain term queries of
+    /// the ranking words, one union Tantivy prunes with block-max WAND.
+    pub terms: Box<dyn Query>,
+    /// The required clauses and the ranking words' phrases and whole
+    /// values, run on their own; candidates are the union of both.
+    pub extras: Option<Box<dyn Query>>,
     /// Whether any word scores (otherwise hits are ordered by date).
     pub scored: bool,
     /// Concepts that rank (positive, not stop words), for the re-ranking.
@@ -243,7 +252,16 @@ struct Builder<'a> {
     concepts: Vec<Concept>,
     ignored: Vec<String>,
     corrections: Vec<Correction>,
+    any_groups: usize,
+    /// Whether the query has a word that is not a stop word: only then are
+    /// stop words left out.
+    has_content: bool,
+    /// First-pass clauses that are not plain term queries (phrases, whole
+    /// values): run on their own so the term union keeps block-max WAND.
+    extras: Vec<Box<dyn Query>>,
 }
+
+type Queries = Vec<Box<dyn Query>>;
 
 fn boxed(q: impl Query + 'static) -> Box<dyn Query> {
     Box::new(q)
@@ -273,8 +291,9 @@ impl Builder<'_> {
             label: label.to_string(),
             alts,
             occur,
-            stop: is_stop_word(label),
+            stop: is_stop_word(label) && !self.settings.synonyms.knows(label),
             prefix: false,
+            any_of: None,
             parts: Vec::new(),
         }
     }
@@ -378,22 +397,27 @@ impl Builder<'_> {
         out
     }
 
-    /// The per-field queries of one concept, flat (Should each).
-    fn concept_clauses(&self, concept: &Concept) -> Vec<Box<dyn Query>> {
+    /// The per-field queries of one concept (Should each): the term
+    /// queries with frequencies, which Tantivy's block-max WAND can prune,
+    /// and the rest (phrases, whole values).
+    fn concept_clauses(&self, concept: &Concept) -> (Queries, Queries) {
         let f = &self.index.fields;
-        let mut out = Vec::new();
-        for part in &concept.parts {
-            for (field, _, boost) in text_fields(f) {
-                if let Some(q) = tokens_query(field, &part.tokens) {
-                    out.push(boxed(BoostQuery::new(q, boost * part.weight)));
-                }
-            }
-        }
-        for alt in &concept.alts {
+        let (mut terms, mut extras) = (Vec::new(), Vec::new());
+        let alts = concept.parts.iter().chain(&concept.alts);
+        for alt in alts {
             for (field, _, boost) in text_fields(f) {
                 if let Some(q) = tokens_query(field, &alt.tokens) {
-                    out.push(boxed(BoostQuery::new(q, boost * alt.weight)));
+                    let q = boxed(BoostQuery::new(q, boost * alt.weight));
+                    if alt.tokens.len() == 1 {
+                        terms.push(q);
+                    } else {
+                        extras.push(q);
+                    }
                 }
+            }
+            if alt.weight < 1.0 && !alt.synonym {
+                // A part of a multi-word concept: text only.
+                continue;
             }
             if !alt.raw.is_empty() && !alt.raw.contains(char::is_whitespace) {
                 for (field, _, boost) in keyword_fields(f) {
@@ -401,11 +425,11 @@ impl Builder<'_> {
                         Term::from_field_text(field, &alt.raw),
                         IndexRecordOption::Basic,
                     );
-                    out.push(boxed(BoostQuery::new(boxed(q), boost * alt.weight)));
+                    extras.push(boxed(BoostQuery::new(boxed(q), boost * alt.weight)));
                 }
             }
         }
-        out
+        (terms, extras)
     }
 
     fn prefix_concept(&self, stem: &str, occur: Occur) -> Concept {
@@ -429,11 +453,14 @@ impl Builder<'_> {
             occur,
             stop: false,
             prefix: true,
+            any_of: None,
             parts: Vec::new(),
         }
     }
 
-    fn field_query(&self, clause: &Clause) -> Result<Box<dyn Query>, Error> {
+    /// The query of `field:value`; None when the value of a closed
+    /// vocabulary is nothing like it (`status:500`): text, not a filter.
+    fn field_query(&self, clause: &Clause) -> Result<Option<Box<dyn Query>>, Error> {
         let Atom::Field {
             name,
             value,
@@ -441,9 +468,13 @@ impl Builder<'_> {
             ..
         } = &clause.atom
         else {
-            return Ok(boxed(EmptyQuery));
+            return Ok(Some(boxed(EmptyQuery)));
         };
-        vocab::check_field_value(self.settings, self.query_text, clause.at, name, value)?;
+        if !*prefix
+            && !vocab::check_field_value(self.settings, self.query_text, clause.at, name, value)?
+        {
+            return Ok(None);
+        }
         let f = &self.index.fields;
         let schema = self.index.index.schema();
         let mut parts: Vec<(TOccur, Box<dyn Query>)> = Vec::new();
@@ -487,11 +518,11 @@ impl Builder<'_> {
                 ));
             }
         }
-        Ok(if parts.is_empty() {
+        Ok(Some(if parts.is_empty() {
             boxed(EmptyQuery)
         } else {
             boxed(BooleanQuery::new(parts))
-        })
+        }))
     }
 
     fn phrase_query(&self, text: &str) -> Box<dyn Query> {
@@ -544,12 +575,13 @@ impl Builder<'_> {
             }
             let concepts = b.word_run(run);
             run.clear();
-            let positive = concepts.iter().filter(|c| !c.stop).count();
-            for c in concepts {
-                if c.stop && positive > 0 && c.occur == Occur::Should {
+            for mut c in concepts {
+                if c.stop && b.has_content && c.occur == Occur::Should {
                     b.ignored.push(c.label.clone());
                     continue;
                 }
+                // A query of stop words only ("what happened?") ranks by them.
+                c.stop = false;
                 b.emit_concept(c, out, negated);
             }
         };
@@ -589,15 +621,28 @@ impl Builder<'_> {
                         self.concepts.push(c);
                     }
                 }
-                Atom::Field { .. } => {
-                    flush(self, &mut run, out);
-                    let q = self.field_query(clause)?;
-                    out.push((occur(clause.occur), q));
-                }
-                Atom::Group(inner) => {
+                Atom::Field { name, value, .. } => match self.field_query(clause)? {
+                    Some(q) => {
+                        flush(self, &mut run, out);
+                        out.push((occur(clause.occur), q));
+                    }
+                    None if clause.occur != Occur::MustNot => {
+                        run.push((format!("{name}:{value}"), Occur::Should));
+                    }
+                    None => {}
+                },
+                Atom::Group(inner) | Atom::Any(inner) => {
                     flush(self, &mut run, out);
                     let mut parts = Vec::new();
+                    let first = self.concepts.len();
                     self.level(inner, &mut parts, negated || clause.occur == Occur::MustNot)?;
+                    if matches!(clause.atom, Atom::Any(_)) {
+                        // Alternatives: one idea for coverage.
+                        self.any_groups += 1;
+                        for c in &mut self.concepts[first..] {
+                            c.any_of.get_or_insert(self.any_groups);
+                        }
+                    }
                     if parts.is_empty() {
                         continue;
                     }
@@ -619,15 +664,26 @@ impl Builder<'_> {
         out: &mut Vec<(TOccur, Box<dyn Query>)>,
         negated: bool,
     ) {
-        let clauses = self.concept_clauses(&concept);
+        let (terms, extras) = self.concept_clauses(&concept);
         match concept.occur {
+            Occur::Should if !negated => {
+                out.extend(terms.into_iter().map(|q| (TOccur::Should, q)));
+                self.extras.extend(extras);
+            }
             Occur::Should => {
-                if clauses.is_empty() {
-                    return;
+                // Inside an excluded group: one query, nothing ranks.
+                let clauses: Vec<_> = terms.into_iter().chain(extras).collect();
+                if !clauses.is_empty() {
+                    out.push((
+                        TOccur::Should,
+                        boxed(BooleanQuery::new(
+                            clauses.into_iter().map(|q| (TOccur::Should, q)).collect(),
+                        )),
+                    ));
                 }
-                out.extend(clauses.into_iter().map(|q| (TOccur::Should, q)));
             }
             Occur::Must | Occur::MustNot => {
+                let clauses: Vec<_> = terms.into_iter().chain(extras).collect();
                 let q: Box<dyn Query> = if clauses.is_empty() {
                     boxed(EmptyQuery)
                 } else {
@@ -682,16 +738,41 @@ pub fn plan(index: &SearchIndex, settings: &Settings, text: &str) -> Result<Plan
         concepts: Vec::new(),
         ignored: Vec::new(),
         corrections: Vec::new(),
+        any_groups: 0,
+        has_content: has_content(&clauses, &settings.synonyms),
+        extras: Vec::new(),
     };
     let mut parts = Vec::new();
     b.level(&clauses, &mut parts, false)?;
     let scored = !b.concepts.is_empty();
-    let has_positive = parts.iter().any(|(o, _)| *o != TOccur::MustNot);
+    let has_positive = parts.iter().any(|(o, _)| *o != TOccur::MustNot) || !b.extras.is_empty();
     if !has_positive {
         // Nothing but exclusions (or nothing at all): every lesson but those.
         parts.push((TOccur::Must, boxed(AllQuery)));
     }
-    let query: Box<dyn Query> = boxed(BooleanQuery::new(parts));
+    let required: Vec<(TOccur, Box<dyn Query>)> = parts
+        .iter()
+        .filter(|(o, _)| *o != TOccur::Should)
+        .map(|(o, q)| (*o, q.box_clone()))
+        .collect();
+    let with_required = |should: Vec<Box<dyn Query>>| -> Box<dyn Query> {
+        let mut clauses: Vec<(TOccur, Box<dyn Query>)> =
+            required.iter().map(|(o, q)| (*o, q.box_clone())).collect();
+        clauses.extend(should.into_iter().map(|q| (TOccur::Should, q)));
+        boxed(BooleanQuery::new(clauses))
+    };
+    let extras = (!b.extras.is_empty())
+        .then(|| with_required(b.extras.iter().map(|q| q.box_clone()).collect()));
+    let terms = with_required(
+        parts
+            .iter()
+            .filter(|(o, _)| *o == TOccur::Should)
+            .map(|(_, q)| q.box_clone())
+            .collect(),
+    );
+    let mut all = parts;
+    all.extend(b.extras.drain(..).map(|q| (TOccur::Should, q)));
+    let query: Box<dyn Query> = boxed(BooleanQuery::new(all));
     let searched = (!b.corrections.is_empty()).then(|| {
         let mut s = text.to_string();
         for c in &b.corrections {
@@ -701,6 +782,8 @@ pub fn plan(index: &SearchIndex, settings: &Settings, text: &str) -> Result<Plan
     });
     Ok(Plan {
         query,
+        terms,
+        extras,
         scored,
         plain: query::is_plain(&clauses),
         title_words: plain_words(text),
@@ -708,6 +791,20 @@ pub fn plan(index: &SearchIndex, settings: &Settings, text: &str) -> Result<Plan
         ignored: b.ignored,
         corrections: b.corrections,
         searched,
+    })
+}
+
+/// Whether the query has a plain word that is not a stop word.
+fn has_content(clauses: &[Clause], synonyms: &super::synonyms::Synonyms) -> bool {
+    clauses.iter().any(|c| match &c.atom {
+        Atom::Word { text, .. } => {
+            let word = text.trim_matches(|c: char| !c.is_alphanumeric());
+            c.occur != Occur::MustNot
+                && !word.is_empty()
+                && (!is_stop_word(word) || synonyms.knows(word))
+        }
+        Atom::Group(inner) | Atom::Any(inner) => has_content(inner, synonyms),
+        Atom::Phrase(_) | Atom::Field { .. } => c.occur != Occur::MustNot,
     })
 }
 

@@ -57,8 +57,10 @@ pub enum Atom {
         /// The value ends with `*`.
         prefix: bool,
     },
-    /// `( ... )`, or words joined by `OR`.
+    /// `( ... )`.
     Group(Vec<Clause>),
+    /// Clauses joined by `OR`: one idea, any of them will do.
+    Any(Vec<Clause>),
 }
 
 #[derive(Debug, Clone, PartialEq)]
@@ -112,6 +114,7 @@ pub fn fields_of(name: &str) -> &'static [&'static str] {
 /// then are they grouping; otherwise they are punctuation.
 fn parens_balance(query: &str) -> Result<bool, QueryError> {
     let mut depth = 0usize;
+    let mut too_deep: Option<usize> = None;
     let mut in_quote = false;
     let quotes = query.matches('"').count();
     let mut seen_quotes = 0;
@@ -126,13 +129,8 @@ fn parens_balance(query: &str) -> Result<bool, QueryError> {
             }
             '(' if !in_quote => {
                 depth += 1;
-                if depth > MAX_NESTING {
-                    return Err(QueryError {
-                        position: at,
-                        message: format!(
-                            "the query nests parentheses more than {MAX_NESTING} deep"
-                        ),
-                    });
+                if depth > MAX_NESTING && too_deep.is_none() {
+                    too_deep = Some(at);
                 }
             }
             ')' if !in_quote => {
@@ -144,13 +142,22 @@ fn parens_balance(query: &str) -> Result<bool, QueryError> {
             _ => {}
         }
     }
-    Ok(depth == 0)
+    // Unbalanced parentheses are punctuation, however deep; balanced ones
+    // nested absurdly deep are a structured query we refuse.
+    match too_deep {
+        Some(at) if depth == 0 => Err(QueryError {
+            position: at,
+            message: format!("the query nests parentheses more than {MAX_NESTING} deep"),
+        }),
+        _ => Ok(depth == 0),
+    }
 }
 
 /// Distance at which an unknown `name:` is taken for a misspelt field.
 fn near_field(name: &str) -> Option<&'static str> {
+    // Short words (`term:`, `find:`, `tabs:`) are too often plain text.
     let n = name.chars().count();
-    if n < 4 {
+    if n < 5 {
         return None;
     }
     let max = if n >= 7 { 2 } else { 1 };
@@ -171,7 +178,7 @@ fn tokenize(query: &str) -> Result<Vec<Token>, QueryError> {
     let quote_positions: Vec<usize> = query.match_indices('"').map(|(i, _)| i).collect();
     let paired_quotes = quote_positions.len() - quote_positions.len() % 2;
     let closing_quote = |open: usize| -> Option<usize> {
-        let idx = quote_positions.iter().position(|&q| q == open)?;
+        let idx = quote_positions.binary_search(&open).ok()?;
         (idx % 2 == 0 && idx + 1 < paired_quotes).then(|| quote_positions[idx + 1])
     };
     while i < bytes.len() {
@@ -197,7 +204,12 @@ fn tokenize(query: &str) -> Result<Vec<Token>, QueryError> {
         let mut modifier = None;
         if (c == '+' || c == '-') && i + 1 < bytes.len() {
             let next = query[i + 1..].chars().next().unwrap_or(' ');
-            if next.is_alphabetic()
+            // `-n` or `-f` of a pasted command line is not an exclusion.
+            let word_len = query[i + 1..]
+                .chars()
+                .take_while(|c| c.is_alphanumeric())
+                .count();
+            if (next.is_alphabetic() && word_len >= 2)
                 || (next == '"' && closing_quote(i + 1).is_some())
                 || (next == '(' && structural_parens)
             {
@@ -330,7 +342,7 @@ fn tokenize(query: &str) -> Result<Vec<Token>, QueryError> {
                 }
             } else if alphabetic
                 && !value.is_empty()
-                && !value.starts_with('/')
+                && value.chars().next().is_some_and(char::is_alphabetic)
                 && let Some(suggestion) = near_field(name)
             {
                 return Err(QueryError {
@@ -451,8 +463,13 @@ fn level(tokens: &[Token], pos: &mut usize) -> Vec<Clause> {
     let mut out: Vec<Clause> = Vec::new();
     let mut i = 0;
     while i < n {
+        // `-a OR b` excludes a only; `+a OR b` requires a only.
         let mut j = i + 1;
-        while j < n && items[j].or_before && items[j].modifier.is_none() {
+        while items[i].modifier.is_none()
+            && j < n
+            && items[j].or_before
+            && items[j].modifier.is_none()
+        {
             j += 1;
         }
         let clause_of = |k: usize| -> Clause {
@@ -479,19 +496,16 @@ fn level(tokens: &[Token], pos: &mut usize) -> Vec<Clause> {
                 })
                 .collect();
             let any_required = (i..j).any(|k| required[k])
-                || items[i].modifier == Some('+')
                 || members
                     .iter()
                     .any(|c| default_occur(&c.atom) == Occur::Must);
             out.push(Clause {
-                occur: if items[i].modifier == Some('-') {
-                    Occur::MustNot
-                } else if any_required {
+                occur: if any_required {
                     Occur::Must
                 } else {
                     Occur::Should
                 },
-                atom: Atom::Group(members),
+                atom: Atom::Any(members),
                 at: items[i].at,
             });
         }
@@ -506,7 +520,7 @@ fn default_occur(atom: &Atom) -> Occur {
     match atom {
         Atom::Word { .. } => Occur::Should,
         Atom::Phrase(_) | Atom::Field { .. } => Occur::Must,
-        Atom::Group(inner) => {
+        Atom::Group(inner) | Atom::Any(inner) => {
             if inner.iter().any(|c| c.occur == Occur::Must) {
                 Occur::Must
             } else {
@@ -539,6 +553,7 @@ mod tests {
                     Atom::Phrase(p) => format!("\"{p}\""),
                     Atom::Field { name, value, .. } => format!("{name}:{value}"),
                     Atom::Group(g) => format!("({})", words(g).len()),
+                    Atom::Any(g) => format!("any({})", words(g).len()),
                 };
                 (c.occur, text)
             })
@@ -572,13 +587,26 @@ mod tests {
         let q = parse("ransomware OR extortion NOT backup").unwrap();
         assert_eq!(
             words(&q),
-            [(Should, "(2)".into()), (MustNot, "backup".into())]
+            [(Should, "any(2)".into()), (MustNot, "backup".into())]
         );
+        // A modifier binds to its own word, not to the OR run.
+        let q = parse("-staging OR prod").unwrap();
+        assert_eq!(
+            words(&q),
+            [(MustNot, "staging".into()), (Should, "prod".into())]
+        );
+        let q = parse("+a1 OR b1").unwrap();
+        assert_eq!(words(&q), [(Must, "a1".into()), (Should, "b1".into())]);
         // The group holds one clause: the two words joined by OR.
         let q = parse("(dns OR dnssec) registrar").unwrap();
         assert_eq!(
             words(&q),
             [(Should, "(1)".into()), (Should, "registrar".into())]
+        );
+        // Pasted command lines: one-letter flags are text.
+        assert_eq!(
+            words(&parse("kubectl get pods -n prod").unwrap())[3],
+            (Should, "-n".into())
         );
     }
 
@@ -592,6 +620,8 @@ mod tests {
             "\"unclosed phrase",
             "what happened?) really",
             "a - b + c -- ++",
+            "status:500 term:x find:me",
+            ":((((((((((((((((((((((((((((((((((((((((((((((((((((((",
         ] {
             let q = parse(text).unwrap_or_else(|e| panic!("{text}: {e:?}"));
             assert!(!q.is_empty(), "{text}");

@@ -4,13 +4,13 @@
 //!
 //! relevance = 50 × (bm25 / best bm25 + bm25f / best bm25f)
 //! final = relevance × (0.15 + 0.85 × coverage²) × (1 + 0.6 × proximity)
-//!              × (1 + 0.3 × title share) × (1 + 0.3 × exact share)
+//!              × (1 + 0.3 × title share)
 //!
 //! BM25F sums a word's weighted, length-normalized frequencies over the
 //! fields before saturating them once, so a common word spread over many
 //! fields does not outweigh a rare one. Coverage rewards more of the
 //! words, rarer words counting more; proximity, the words close together;
-//! exact share, the words as typed rather than a variant. A pasted exact
+//! A pasted exact
 //! title ranks its lesson first.
 
 use std::collections::HashMap;
@@ -83,8 +83,8 @@ pub struct Candidate {
 
 /// What a multi-word concept found only in part counts, at most.
 const PART_CREDIT: f32 = 0.6;
-/// What a concept counts for coverage when only a variant of the word is
-/// there ("billing" for "bill"), not the word as typed.
+/// What a concept counts for coverage when the title and body have only a
+/// variant of the word ("billing" for "bill"), not the word as typed.
 const VARIANT_CREDIT: f32 = 0.7;
 /// BM25F parameters. K1 is high because the weighted frequencies add up
 /// over seven fields with weights up to 2.5: it keeps a word written ten
@@ -106,7 +106,8 @@ struct DocMatch {
     part_fields: Vec<Vec<&'static str>>,
     /// Per concept: BM25F's weighted, length-normalized term frequency.
     wtf: Vec<f32>,
-    /// Per concept: the word is there exactly as typed, not only its stem.
+    /// Per concept: the word is in the title or body exactly as typed, not
+    /// only a variant with the same stem ("billing" for "bill").
     exact: Vec<bool>,
     /// Per concept: the weight of the strongest field it is in, at most 1:
     /// a word found only among the cause categories is weak evidence.
@@ -206,7 +207,6 @@ pub fn rerank(
         .iter()
         .map(|c| concept_idf(searcher, fields, c))
         .collect();
-    let total_idf: f32 = idfs.iter().sum();
     // Average length of each text field, for BM25F's length normalization.
     let docs = searcher.num_docs().max(1) as f32;
     let avg_len: HashMap<&'static str, f32> = text_fields(fields)
@@ -238,8 +238,8 @@ pub fn rerank(
                 parts: vec![0; n],
                 part_fields: vec![Vec::new(); n],
                 wtf: vec![0.0; n],
-                exact: vec![false; n],
                 best_field: vec![0.0; n],
+                exact: vec![false; n],
                 positions: HashMap::new(),
             },
         );
@@ -339,23 +339,6 @@ pub fn rerank(
                 if part.is_some() || alt.raw.is_empty() || alt.raw.contains(char::is_whitespace) {
                     continue;
                 }
-                // The word as typed, unstemmed ("bill", not "billing").
-                if !alt.synonym
-                    && let Ok(inverted) = segment.inverted_index(fields.words)
-                    && let Ok(Some(mut list)) = inverted.read_postings(
-                        &Term::from_field_text(fields.words, &alt.raw),
-                        IndexRecordOption::Basic,
-                    )
-                {
-                    for &doc in &docs {
-                        if list.doc() != TERMINATED && list.doc() <= doc && list.seek(doc) == doc {
-                            let m = matches
-                                .get_mut(&DocAddress::new(segment_ord, doc))
-                                .expect("every candidate has an entry");
-                            m.exact[ci] = true;
-                        }
-                    }
-                }
                 for (field, name, boost) in keyword_fields(fields) {
                     let Ok(inverted) = segment.inverted_index(field) else {
                         continue;
@@ -387,6 +370,38 @@ pub fn rerank(
             }
         }
     }
+    // The words as typed, looked up in the stored title and body.
+    let typed: Vec<Option<String>> = concepts
+        .iter()
+        .map(|c| {
+            let raw = &c.alts.first()?.raw;
+            (!c.prefix && !raw.is_empty() && !raw.contains(' ')).then(|| raw.clone())
+        })
+        .collect();
+    if typed.iter().any(Option::is_some) {
+        for c in &candidates {
+            let Ok(doc) = searcher.doc::<tantivy::TantivyDocument>(c.addr) else {
+                continue;
+            };
+            let mut text = String::new();
+            for field in [fields.title, fields.body] {
+                for v in doc.get_all(field) {
+                    if let Some(s) = tantivy::schema::Value::as_str(&v) {
+                        text.push_str(&s.to_lowercase());
+                        text.push('\n');
+                    }
+                }
+            }
+            let m = matches
+                .get_mut(&c.addr)
+                .expect("every candidate has an entry");
+            for (i, word) in typed.iter().enumerate() {
+                if let Some(word) = word {
+                    m.exact[i] = contains_word(&text, word);
+                }
+            }
+        }
+    }
     let mut out: Vec<(Candidate, Explain)> = candidates
         .into_iter()
         .map(|c| {
@@ -396,11 +411,10 @@ pub fn rerank(
             let strength: Vec<f32> = (0..n)
                 .map(|i| {
                     if !m.fields[i].is_empty() {
-                        // Only a variant of the word ("billing" for
-                        // "bill") counts a little less than the word.
-                        let variant_only = !m.exact[i]
-                            && !concepts[i].prefix
-                            && !concepts[i].alts[0].raw.contains(' ');
+                        // Found only in a weak field (the categories), or
+                        // only as a variant of the word typed: weaker
+                        // evidence.
+                        let variant_only = typed[i].is_some() && !m.exact[i];
                         m.best_field[i] * if variant_only { VARIANT_CREDIT } else { 1.0 }
                     } else if m.parts[i] != 0 {
                         PART_CREDIT * m.parts[i].count_ones() as f32
@@ -411,11 +425,27 @@ pub fn rerank(
                 })
                 .collect();
             let matched: Vec<bool> = strength.iter().map(|s| *s > 0.0).collect();
-            let coverage = if total_idf > 0.0 {
-                strength.iter().zip(&idfs).map(|(s, i)| s * i).sum::<f32>() / total_idf
-            } else {
-                1.0
-            };
+            // Alternatives joined by OR count once, at their best.
+            let mut units: HashMap<usize, (f32, f32)> = HashMap::new();
+            let (mut value, mut weight) = (0.0f32, 0.0f32);
+            for i in 0..n {
+                match concepts[i].any_of {
+                    Some(g) => {
+                        let u = units.entry(g).or_default();
+                        u.0 = u.0.max(idfs[i] * strength[i]);
+                        u.1 = u.1.max(idfs[i]);
+                    }
+                    None => {
+                        value += idfs[i] * strength[i];
+                        weight += idfs[i];
+                    }
+                }
+            }
+            for (v, w) in units.values() {
+                value += v;
+                weight += w;
+            }
+            let coverage = if weight > 0.0 { value / weight } else { 1.0 };
             let live = idfs.iter().filter(|i| **i > 0.0).count();
             let (mut proximity, mut phrase) = (0.0f32, false);
             if live >= 2 {
@@ -442,15 +472,10 @@ pub fn rerank(
             } else {
                 0.0
             };
-            let exact_share = if total_idf > 0.0 {
-                (0..n).filter(|i| m.exact[*i]).map(|i| idfs[i]).sum::<f32>() / total_idf
-            } else {
-                0.0
-            };
             let factors = Factors {
                 coverage: 0.15 + 0.85 * coverage * coverage,
                 proximity: 1.0 + 0.6 * proximity,
-                title: (1.0 + 0.3 * title_share) * (1.0 + 0.3 * exact_share),
+                title: 1.0 + 0.3 * title_share,
             };
             let bm25f: f32 = (0..n)
                 .map(|i| idfs[i] * m.wtf[i] * (K1 + 1.0) / (K1 + m.wtf[i]))
@@ -530,8 +555,32 @@ pub fn rerank(
     out
 }
 
+/// Whether `text` has `word` as a whole word (not inside a longer one).
+fn contains_word(text: &str, word: &str) -> bool {
+    let mut from = 0;
+    while let Some(at) = text[from..].find(word) {
+        let start = from + at;
+        let end = start + word.len();
+        let before = text[..start].chars().next_back();
+        let after = text[end..].chars().next();
+        if !before.is_some_and(char::is_alphanumeric) && !after.is_some_and(char::is_alphanumeric) {
+            return true;
+        }
+        from = start + text[start..].chars().next().map_or(1, char::len_utf8);
+    }
+    false
+}
+
 #[cfg(test)]
 mod tests {
+    #[test]
+    fn whole_words() {
+        assert!(super::contains_word("the cloud bill rose", "bill"));
+        assert!(!super::contains_word("the billing job", "bill"));
+        assert!(super::contains_word("node.js crashed", "node.js"));
+        assert!(super::contains_word("bill", "bill"));
+    }
+
     #[test]
     fn window() {
         // Concepts 0 and 1 adjacent at 10/11, far apart elsewhere.

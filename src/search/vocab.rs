@@ -27,42 +27,47 @@ fn max_edits(word: &str) -> u8 {
 }
 
 /// The word of the lessons closest to `word` (one or two edits by length,
-/// a transposition counting as one), the most frequent among equals.
+/// a transposition counting as one) that the index still has, the most
+/// frequent among equals.
 pub fn closest_word(index: &SearchIndex, word: &str) -> Option<String> {
     let edits = max_edits(word);
-    if edits == 0 {
+    // Longer tokens are not in the word list, and a Levenshtein automaton
+    // grows with the word: a pasted paragraph must not build a huge one.
+    if edits == 0 || word.len() > crate::index::words::MAX_WORD {
         return None;
     }
-    let field = index.fields.words;
-    let fuzzy = FuzzyTermQuery::new(Term::from_field_text(field, word), edits, true);
+    let words = index.words()?;
+    let fuzzy = FuzzyTermQuery::new(Term::from_field_text(index.fields.body, word), edits, true);
     let automaton = fuzzy.automaton().ok()?;
     let searcher = index.reader.searcher();
-    let mut found: BTreeMap<String, u64> = BTreeMap::new();
-    for segment in searcher.segment_readers() {
-        let Ok(inverted) = segment.inverted_index(field) else {
-            continue;
-        };
-        let Ok(mut stream) = inverted.terms().search(&automaton).into_stream() else {
-            continue;
-        };
-        while stream.advance() {
-            if let Ok(term) = std::str::from_utf8(stream.key()) {
-                *found.entry(term.to_string()).or_default() += u64::from(stream.value().doc_freq);
-            }
-        }
-    }
-    found
+    let mut found: Vec<(usize, std::cmp::Reverse<u64>, String)> = words
+        .matching(&automaton)
         .into_iter()
         .filter(|(w, _)| w != word && w.chars().count() >= 3)
-        .map(|(w, df)| {
+        .map(|(w, n)| {
             (
                 strsim::damerau_levenshtein(word, &w),
-                std::cmp::Reverse(df),
+                std::cmp::Reverse(n),
                 w,
             )
         })
-        .min()
-        .map(|(_, _, w)| w)
+        .collect();
+    found.sort();
+    // The list only grows between rebuilds: keep a word the index has.
+    found.into_iter().map(|(_, _, w)| w).find(|w| {
+        super::plan::analyze(index, index.fields.body, w)
+            .first()
+            .is_some_and(|stem| {
+                super::plan::text_fields(&index.fields)
+                    .iter()
+                    .any(|(field, _, _)| {
+                        searcher
+                            .doc_freq(&Term::from_field_text(*field, stem))
+                            .unwrap_or(0)
+                            > 0
+                    })
+            })
+    })
 }
 
 /// Up to `limit` terms of `field` starting with `prefix`, the most
@@ -99,9 +104,16 @@ pub fn terms_with_prefix(
     terms.into_iter().take(limit).map(|(_, t)| t).collect()
 }
 
-/// Words of the lessons as written that start with `prefix`.
+/// Words of the lessons as written that start with `prefix` (at least two
+/// characters: `s*` would be most of the language).
 pub fn words_with_prefix(index: &SearchIndex, prefix: &str, limit: usize) -> Vec<String> {
-    terms_with_prefix(index, index.fields.words, prefix, limit)
+    if prefix.chars().count() < 2 {
+        return Vec::new();
+    }
+    index
+        .words()
+        .map(|w| w.with_prefix(prefix, limit, 20_000))
+        .unwrap_or_default()
 }
 
 /// Every distinct value of a whole-value field, with how many lessons have
@@ -183,31 +195,33 @@ fn unknown_value_message(what: &str, value: &str, known: &[&str]) -> String {
     }
 }
 
-/// `kind:outag` in a query: a closed-vocabulary value that is not in it.
+/// `kind:outag` in a query: a closed-vocabulary value that is a typo of
+/// one in it is an error with the suggestion. Ok(false) when the value is
+/// nothing like the vocabulary (`status:500` pasted from a log): then it is
+/// text, not a filter.
 pub fn check_field_value(
     settings: &Settings,
     query: &str,
     at: usize,
     name: &str,
     value: &str,
-) -> Result<(), Error> {
+) -> Result<bool, Error> {
     let Some((what, known)) = vocabulary(settings, name) else {
-        return Ok(());
+        return Ok(true);
     };
     if known.iter().any(|k| k.eq_ignore_ascii_case(value)) {
-        return Ok(());
+        return Ok(true);
     }
-    let mut message = unknown_value_message(what, value, &known);
-    if let Some(s) = closest(value, &known) {
-        message = format!(
-            "`{name}:{value}` is not a {what}; did you mean `{name}:{s}`? ({what} is one of {})",
-            known.join(", ")
-        );
-    }
+    let Some(s) = closest(value, &known) else {
+        return Ok(false);
+    };
     Err(Error::Query {
         query: query.to_string(),
         position: at.min(query.len()),
-        message,
+        message: format!(
+            "`{name}:{value}` is not a {what}; did you mean `{name}:{s}`? ({what} is one of {})",
+            known.join(", ")
+        ),
     })
 }
 
@@ -263,9 +277,27 @@ pub fn unknown_filter_values(
         if values.is_empty() {
             continue;
         }
+        let searcher = index.reader.searcher();
+        let present = |v: &str| {
+            fields.iter().any(|f| {
+                searcher
+                    .doc_freq(&Term::from_field_text(*f, &v.to_lowercase()))
+                    .unwrap_or(0)
+                    > 0
+            }) || (flag == "--cause"
+                && settings
+                    .vocabulary
+                    .cause_categories
+                    .iter()
+                    .any(|c| c.eq_ignore_ascii_case(v)))
+        };
+        // The common case, a value lessons have, reads no dictionary.
+        if values.iter().all(|v| present(v)) {
+            continue;
+        }
         let mut known: BTreeMap<String, u64> = BTreeMap::new();
-        for field in fields {
-            known.extend(field_values(index, field));
+        for field in &fields {
+            known.extend(field_values(index, *field));
         }
         if flag == "--cause" {
             for c in &settings.vocabulary.cause_categories {
@@ -273,7 +305,7 @@ pub fn unknown_filter_values(
             }
         }
         for value in values {
-            if known.contains_key(&value.to_lowercase()) {
+            if present(value) {
                 continue;
             }
             let names: Vec<&str> = known.keys().map(String::as_str).collect();
