@@ -217,6 +217,30 @@ fn typos_are_corrected_against_the_words_written_and_it_says_so() {
     let doc = kb.json_ok(&["search", "certificate expired"]);
     assert_eq!(doc["fuzzy"], false);
     assert!(doc.get("searched").is_none());
+    // A word that arrives with an edit (an update, not a rebuild) is
+    // known to typo correction at once.
+    kb.write(
+        "lessons/2024/new.md",
+        lesson(
+            "LL-2024-099",
+            "Quasimodo scheduler skipped a run",
+            &[("software-defect", "cron-skip")],
+            &["batch"],
+            "The quasimodo scheduler skipped.",
+        ),
+    );
+    let doc = kb.json_ok(&["search", "quasimodp"]);
+    assert_eq!(doc["searched"], "quasimodo", "{doc:#}");
+    assert_eq!(ids(&doc)[0], "LL-2024-099");
+    // A word whose lessons are gone is not offered, though the list keeps
+    // it until the next rebuild.
+    kb.remove("lessons/2024/new.md");
+    let doc = kb.json_ok(&["search", "quasimodp"]);
+    assert!(doc.get("searched").is_none(), "{doc:#}");
+    assert!(ids(&doc).is_empty());
+    // A pasted paragraph of one very long "word" is searched, not corrected.
+    let long = "a".repeat(5000);
+    assert_eq!(kb.run(&["search", &long]).code, 0);
 }
 
 #[test]
