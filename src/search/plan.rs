@@ -470,6 +470,9 @@ impl Builder<'_> {
         else {
             return Ok(Some(boxed(EmptyQuery)));
         };
+        // Punctuation pasted around a value is not part of it.
+        let value = value.trim_matches(|c: char| !c.is_alphanumeric());
+        let value = &value.to_string();
         if !*prefix
             && !vocab::check_field_value(self.settings, self.query_text, clause.at, name, value)?
         {

@@ -168,21 +168,27 @@ fn vocabulary<'a>(settings: &'a Settings, name: &str) -> Option<(&'static str, V
     }
 }
 
+/// The vocabulary value `value` is probably a typo of: a few edits away
+/// (for its length), or the start of it (`near` for `near-miss`).
 fn closest<'c>(value: &str, known: &[&'c str]) -> Option<&'c str> {
     let lower = value.to_lowercase();
+    let n = lower.chars().count();
     known
         .iter()
         .map(|k| {
-            (
-                strsim::damerau_levenshtein(&lower, &k.to_lowercase()),
-                std::cmp::Reverse(((strsim::jaro_winkler(&lower, k) * 1000.0) as i64).max(0)),
-                *k,
-            )
+            let k_lower = k.to_lowercase();
+            let edits = strsim::damerau_levenshtein(&lower, &k_lower);
+            let allowed = match n.min(k_lower.chars().count()) {
+                0..=2 => 0,
+                3..=5 => 1,
+                _ => 2.max(k_lower.chars().count() / 4),
+            };
+            let prefix = n >= 3 && k_lower.starts_with(&lower);
+            (edits, prefix || edits <= allowed, *k)
         })
-        .filter(|(d, _, k)| *d <= 2.max(k.len() / 3) || k.starts_with(&lower))
+        .filter(|(_, ok, _)| *ok)
         .min()
         .map(|(_, _, k)| k)
-        .or_else(|| crate::diagnostic::suggest(value, known.iter().copied()))
 }
 
 fn unknown_value_message(what: &str, value: &str, known: &[&str]) -> String {
