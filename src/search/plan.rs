@@ -283,8 +283,30 @@ impl Builder<'_> {
 
     fn concept(&self, label: &str, occur: Occur) -> Concept {
         let mut alts = vec![self.alt(label, 1.0, false)];
+        let searcher = self.index.reader.searcher();
+        let docs = searcher.num_docs();
         for eq in self.settings.synonyms.equivalents(label) {
-            alts.push(self.alt(&eq, SYNONYM_WEIGHT, true));
+            let alt = self.alt(&eq, SYNONYM_WEIGHT, true);
+            // A synonym phrase of common words ("fail over") costs a scan
+            // of most of a large knowledge base for a rare match: left out
+            // when even its rarest word is in over 5% of 1,000 or more
+            // lessons.
+            if alt.tokens.len() > 1 && docs >= 1000 {
+                let rarest = alt
+                    .tokens
+                    .iter()
+                    .map(|t| {
+                        searcher
+                            .doc_freq(&Term::from_field_text(self.index.fields.body, t))
+                            .unwrap_or(0)
+                    })
+                    .min()
+                    .unwrap_or(0);
+                if rarest > docs / 20 {
+                    continue;
+                }
+            }
+            alts.push(alt);
         }
         alts.retain(|a| !a.tokens.is_empty() || !a.raw.is_empty());
         Concept {
