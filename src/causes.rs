@@ -68,9 +68,7 @@ pub struct Taxonomy {
 }
 
 fn day(seconds: i64) -> String {
-    jiff::Timestamp::from_second(seconds)
-        .map(|t| jiff::tz::Offset::UTC.to_datetime(t).date().to_string())
-        .unwrap_or_default()
+    crate::report::day(seconds).to_string()
 }
 
 /// Every key used by the lessons (but the one at `except`, a lesson being

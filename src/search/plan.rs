@@ -322,32 +322,7 @@ impl Builder<'_> {
 
     /// How many documents any form of the concept is in (an upper bound).
     fn doc_freq(&self, concept: &Concept) -> u64 {
-        let searcher = self.index.reader.searcher();
-        let f = &self.index.fields;
-        let mut total = 0;
-        for alt in &concept.alts {
-            for (field, _, _) in text_fields(f) {
-                let df = alt
-                    .tokens
-                    .iter()
-                    .map(|t| {
-                        searcher
-                            .doc_freq(&Term::from_field_text(field, t))
-                            .unwrap_or(0)
-                    })
-                    .min()
-                    .unwrap_or(0);
-                total += df;
-            }
-            if !alt.raw.is_empty() {
-                for (field, _, _) in keyword_fields(f) {
-                    total += searcher
-                        .doc_freq(&Term::from_field_text(field, &alt.raw))
-                        .unwrap_or(0);
-                }
-            }
-        }
-        total
+        form_doc_freqs(&self.index.reader.searcher(), &self.index.fields, concept).sum()
     }
 
     /// Words that match nothing are corrected against the words of the
@@ -731,6 +706,38 @@ fn occur(o: Occur) -> TOccur {
         Occur::Must => TOccur::Must,
         Occur::MustNot => TOccur::MustNot,
     }
+}
+
+/// The document frequency of each form of a concept in each field (for a
+/// phrase, that of its rarest word): whether any lesson has the concept,
+/// and how common it is.
+pub fn form_doc_freqs<'a>(
+    searcher: &'a tantivy::Searcher,
+    fields: &'a Fields,
+    concept: &'a Concept,
+) -> impl Iterator<Item = u64> + 'a {
+    concept.alts.iter().flat_map(move |alt| {
+        let text = text_fields(fields).into_iter().map(move |(field, _, _)| {
+            alt.tokens
+                .iter()
+                .map(|t| {
+                    searcher
+                        .doc_freq(&Term::from_field_text(field, t))
+                        .unwrap_or(0)
+                })
+                .min()
+                .unwrap_or(0)
+        });
+        let whole = keyword_fields(fields)
+            .into_iter()
+            .filter(move |_| !alt.raw.is_empty())
+            .map(move |(field, _, _)| {
+                searcher
+                    .doc_freq(&Term::from_field_text(field, &alt.raw))
+                    .unwrap_or(0)
+            });
+        text.chain(whole)
+    })
 }
 
 /// One token is a term query, several a phrase.

@@ -126,31 +126,9 @@ fn idf(docs: u64, df: u64) -> f32 {
 /// does (it then counts for no one).
 fn concept_idf(searcher: &Searcher, fields: &Fields, concept: &Concept) -> f32 {
     let docs = searcher.num_docs();
-    let mut df = 0u64;
-    for alt in &concept.alts {
-        for (field, _, _) in text_fields(fields) {
-            let d = alt
-                .tokens
-                .iter()
-                .map(|t| {
-                    searcher
-                        .doc_freq(&Term::from_field_text(field, t))
-                        .unwrap_or(0)
-                })
-                .min()
-                .unwrap_or(0);
-            df = df.max(d);
-        }
-        if !alt.raw.is_empty() {
-            for (field, _, _) in keyword_fields(fields) {
-                df = df.max(
-                    searcher
-                        .doc_freq(&Term::from_field_text(field, &alt.raw))
-                        .unwrap_or(0),
-                );
-            }
-        }
-    }
+    let df = super::plan::form_doc_freqs(searcher, fields, concept)
+        .max()
+        .unwrap_or(0);
     if df == 0 {
         0.0
     } else {
