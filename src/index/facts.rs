@@ -552,7 +552,42 @@ pub fn splice(
     changes: &std::collections::BTreeMap<String, Option<Vec<u8>>>,
 ) -> std::io::Result<Vec<u8>> {
     let mut out = Vec::with_capacity(bytes.len() + 512 * changes.len());
-    out.extend_from_slice(MAGIC);
+    splice_into(bytes, changes, &mut |chunk| {
+        out.extend_from_slice(chunk);
+        Ok(())
+    })?;
+    Ok(out)
+}
+
+/// [`splice`] written straight to the file at `path` (atomically, like
+/// [`write_bytes`]), returning the hash of what was written: an update of a
+/// large knowledge base then allocates no copy of the whole file.
+pub fn splice_to_file(
+    bytes: &[u8],
+    changes: &std::collections::BTreeMap<String, Option<Vec<u8>>>,
+    path: &Path,
+) -> std::io::Result<String> {
+    use std::io::Write;
+    let tmp = path.with_extension("tmp");
+    let mut file = std::io::BufWriter::with_capacity(1 << 20, std::fs::File::create(&tmp)?);
+    let mut hasher = xxhash_rust::xxh3::Xxh3::new();
+    splice_into(bytes, changes, &mut |chunk| {
+        hasher.update(chunk);
+        file.write_all(chunk)
+    })?;
+    file.into_inner().map_err(|e| e.into_error())?;
+    std::fs::rename(&tmp, path)?;
+    Ok(format!("{:016x}", hasher.digest()))
+}
+
+/// The spliced file, chunk by chunk: unchanged records as they are,
+/// changed ones replaced, removed ones left out, new ones in path order.
+fn splice_into(
+    bytes: &[u8],
+    changes: &std::collections::BTreeMap<String, Option<Vec<u8>>>,
+    out: &mut dyn FnMut(&[u8]) -> std::io::Result<()>,
+) -> std::io::Result<()> {
+    out(MAGIC)?;
     let mut pending = changes.iter().peekable();
     for record in records(bytes) {
         let (path, raw, _) = record?;
@@ -561,26 +596,26 @@ pub fn splice(
                 break;
             }
             if let Some(r) = change {
-                out.extend_from_slice(r);
+                out(r)?;
             }
             pending.next();
         }
         match pending.peek() {
             Some((p, change)) if p.as_str() == path => {
                 if let Some(r) = change {
-                    out.extend_from_slice(r);
+                    out(r)?;
                 }
                 pending.next();
             }
-            _ => out.extend_from_slice(raw),
+            _ => out(raw)?,
         }
     }
     for (_, change) in pending {
         if let Some(r) = change {
-            out.extend_from_slice(r);
+            out(r)?;
         }
     }
-    Ok(out)
+    Ok(())
 }
 
 /// The hash of a facts file's bytes, as the index payload records it.
@@ -787,5 +822,11 @@ mod tests {
             [("a", "A"), ("b", "B"), ("e", "E2"), ("f", "F")].map(|(p, i)| (p, Some(i)))
         );
         assert!(splice(b"garbage", &changes).is_err());
+        // Written straight to a file: the same bytes, and their hash.
+        let streamed = dir.path().join("g.bin");
+        let h = splice_to_file(&bytes, &changes, &streamed).unwrap();
+        let spliced = splice(&bytes, &changes).unwrap();
+        assert_eq!(std::fs::read(&streamed).unwrap(), spliced);
+        assert_eq!(h, hash(&spliced));
     }
 }

@@ -617,7 +617,7 @@ fn commit(
     writer: &mut IndexWriter,
     dir: &Path,
     manifest_text: &str,
-    facts_bytes: &[u8],
+    facts_out: FactsOut<'_>,
     words: Words<'_>,
     head: Option<String>,
     config: &str,
@@ -629,8 +629,17 @@ fn commit(
     let facts_name = format!("facts-{stamp}.bin");
     manifest::write_text(&dir.join(&name), manifest_text)
         .map_err(|e| index_error("cannot write the index manifest", e))?;
-    facts::write_bytes(&dir.join(&facts_name), facts_bytes)
-        .map_err(|e| index_error("cannot write the report facts", e))?;
+    let facts_hash = match facts_out {
+        FactsOut::Bytes(bytes) => {
+            facts::write_bytes(&dir.join(&facts_name), bytes)
+                .map_err(|e| index_error("cannot write the report facts", e))?;
+            facts::hash(bytes)
+        }
+        FactsOut::Splice(old, changes) => {
+            facts::splice_to_file(old, changes, &dir.join(&facts_name))
+                .map_err(|e| index_error("cannot write the report facts", e))?
+        }
+    };
     let words_name = match words {
         Words::Keep(name) => name.to_string(),
         Words::New(bytes) => {
@@ -644,7 +653,7 @@ fn commit(
         schema: SCHEMA_VERSION,
         manifest: name.clone(),
         facts: facts_name.clone(),
-        facts_hash: facts::hash(facts_bytes),
+        facts_hash,
         words: words_name.clone(),
         head,
         config: config.to_string(),
@@ -670,6 +679,13 @@ fn commit(
         }
     }
     Ok(payload)
+}
+
+/// The report facts of a commit: built whole, or the previous file with
+/// changes spliced in as it is written.
+enum FactsOut<'a> {
+    Bytes(&'a [u8]),
+    Splice(&'a [u8], &'a BTreeMap<String, Option<Vec<u8>>>),
 }
 
 /// The word list of a commit: the previous one kept, or a new one.
@@ -718,10 +734,13 @@ fn update(
             .collect();
         let old_entries = manifest::lookup(generation.manifest().map_err(Error::Index)?, &wanted)
             .map_err(|e| index_error("the index manifest is unreadable", e))?;
-        let old_facts = std::fs::read(generation.dir.join(&generation.payload.facts))
+        // Mapped, not read: a read copies tens of megabytes into freshly
+        // zeroed pages on every update.
+        let old_facts_map = mapped::Mapped::open(&generation.dir.join(&generation.payload.facts))
             .map_err(|e| index_error("the report facts are unreadable", e))?;
+        let old_facts = old_facts_map.bytes();
         // Unchanged records are copied as bytes: never copy damaged ones.
-        if facts::hash(&old_facts) != generation.payload.facts_hash {
+        if facts::hash(old_facts) != generation.payload.facts_hash {
             return Err(index_error(
                 FACTS_DAMAGED,
                 "they do not match their checksum",
@@ -789,8 +808,6 @@ fn update(
         let manifest_text =
             manifest::splice(generation.manifest().map_err(Error::Index)?, &entry_changes)
                 .map_err(|e| index_error("the index manifest is unreadable", e))?;
-        let facts_bytes = facts::splice(&old_facts, &fact_changes)
-            .map_err(|e| index_error("the report facts are unreadable", e))?;
         timings.step("update: splice the manifest and facts");
         // A word list that cannot be read is rebuilt from the changed
         // files alone rather than failing the update: it only serves typo
@@ -814,7 +831,7 @@ fn update(
             &mut writer,
             &generation.dir,
             &manifest_text,
-            &facts_bytes,
+            FactsOut::Splice(old_facts, &fact_changes),
             words_change,
             head,
             config,
@@ -931,7 +948,7 @@ fn rebuild(
         &mut writer,
         &dir,
         &manifest.to_text(),
-        &facts_bytes,
+        FactsOut::Bytes(&facts_bytes),
         Words::New(&words_bytes),
         head,
         config,

@@ -69,7 +69,7 @@ pub fn build(counts: &WordCounts) -> Result<Vec<u8>, String> {
 /// `old` with the words of `new` added, or None when it has them all
 /// already (the common case for an edit: nothing to rewrite).
 pub fn extend(old: &[u8], new: &WordCounts) -> Result<Option<Vec<u8>>, String> {
-    let map = Map::from_bytes(old.to_vec()).map_err(|e| e.to_string())?;
+    let map = Map::from(tantivy_fst::raw::Fst::new(old).map_err(|e| e.to_string())?);
     let mut missing: Vec<(&str, u64)> = new
         .iter()
         .filter(|(w, _)| !map.contains_key(w.as_bytes()))
