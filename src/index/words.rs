@@ -143,10 +143,6 @@ impl Words {
         found.sort_by(|a, b| b.0.cmp(&a.0).then_with(|| a.1.cmp(&b.1)));
         found.into_iter().take(limit).map(|(_, w)| w).collect()
     }
-
-    pub fn contains(&self, word: &str) -> bool {
-        self.map.contains_key(word.as_bytes())
-    }
 }
 
 #[cfg(test)]
