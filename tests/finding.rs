@@ -238,6 +238,36 @@ fn typos_are_corrected_against_the_words_written_and_it_says_so() {
     let doc = kb.json_ok(&["search", "quasimodp"]);
     assert!(doc.get("searched").is_none(), "{doc:#}");
     assert!(ids(&doc).is_empty());
+    // A damaged word list only turns correction off; an edit then starts a
+    // new one from the changed files.
+    let cache = kb.path().join(".git/lessons/index");
+    let current = std::fs::read_to_string(cache.join("current")).unwrap();
+    for entry in std::fs::read_dir(cache.join(current.trim())).unwrap() {
+        let path = entry.unwrap().path();
+        if path
+            .file_name()
+            .unwrap()
+            .to_string_lossy()
+            .starts_with("words-")
+        {
+            std::fs::write(&path, b"not an fst").unwrap();
+        }
+    }
+    let run = kb.run(&["search", "certficate", "--format", "json"]);
+    assert_eq!(run.code, 0, "{}", run.stderr);
+    run.json();
+    kb.write(
+        "lessons/2024/later.md",
+        lesson(
+            "LL-2024-098",
+            "Zeppelin queue stalled",
+            &[("capacity", "queue-stall")],
+            &["batch"],
+            "The zeppelin queue stalled.",
+        ),
+    );
+    let doc = kb.json_ok(&["search", "zeppelim"]);
+    assert_eq!(doc["searched"], "zeppelin", "{doc:#}");
     // A pasted paragraph of one very long "word" is searched, not corrected.
     let long = "a".repeat(5000);
     assert_eq!(kb.run(&["search", &long]).code, 0);
