@@ -155,6 +155,15 @@ fn day(secs: i64) -> String {
     crate::report::day(secs).to_string()
 }
 
+/// How similar lessons are looked up for the feedback.
+#[derive(Clone, Copy)]
+pub struct SimilarQuery<'a> {
+    pub settings: &'a search::Settings,
+    pub filters: &'a Filters,
+    /// How many similar lessons per changed lesson.
+    pub limit: usize,
+}
+
 /// What the knowledge base says about each of `paths` (root-relative
 /// lesson files, committed or not), most similar lessons first.
 pub fn build(
@@ -163,9 +172,13 @@ pub fn build(
     paths: &[String],
     facts: &[Facts],
     base: Option<&str>,
-    filters: &Filters,
-    limit: usize,
+    similar: &SimilarQuery,
 ) -> Result<Feedback, crate::Error> {
+    let SimilarQuery {
+        settings,
+        filters,
+        limit,
+    } = *similar;
     let selection = Selection::Only(paths.iter().cloned().collect());
     let checked: CheckReport = check(kb, &selection, false);
     let mut lessons = Vec::with_capacity(paths.len());
@@ -214,12 +227,11 @@ pub fn build(
             let mut target = Target::from_lesson(lesson, &text);
             // The other lessons of the same change are not "past" lessons.
             target.exclude = paths.iter().filter(|p| *p != path).cloned().collect();
-            let settings = search::Settings::from_config(&kb.config);
-            feedback.new_cause_keys = check_cause_keys(index, &settings, &target, facts)?
+            feedback.new_cause_keys = check_cause_keys(index, settings, &target, facts)?
                 .into_iter()
                 .filter(|k| !k.known)
                 .collect();
-            feedback.similar = search::similar(index, &settings, &target, filters, limit)?
+            feedback.similar = search::similar(index, settings, &target, filters, limit)?
                 .hits
                 .into_iter()
                 .map(|hit| SimilarLesson::new(hit, &target.cause_keys, &target.systems))

@@ -46,35 +46,24 @@ pub struct SimilarArgs {
 
 pub fn run(cli: &Cli, args: &SimilarArgs) -> Result<i32, CliError> {
     let started = std::time::Instant::now();
+    let (kb, index, file) = super::open_facts(cli)?;
+    let settings = search::Settings::from_config(&kb.config);
+    let filters = args.filters.filters();
+    super::search::check_filters(&index, &settings, &filters)?;
+    let query = crate::feedback::SimilarQuery {
+        settings: &settings,
+        filters: &filters,
+        limit: args.limit,
+    };
     if let Some(base) = &args.changed {
-        let (kb, index, file) = super::open_facts(cli)?;
-        super::search::check_filters(
-            &index,
-            &search::Settings::from_config(&kb.config),
-            &args.filters.filters(),
-        )?;
         let paths = crate::repo::changed_lessons(&kb, base)?;
         step_output(paths.len());
         let facts = file.decode()?;
-        let feedback = crate::feedback::build(
-            &kb,
-            &index,
-            &paths,
-            &facts,
-            Some(base),
-            &args.filters.filters(),
-            args.limit,
-        )?;
+        let feedback = crate::feedback::build(&kb, &index, &paths, &facts, Some(base), &query)?;
         return emit_feedback(cli, &feedback, args.format);
     }
     let id_or_path = args.id_or_path.as_deref().unwrap_or_default();
     if args.format == SimilarFormat::Markdown {
-        let (kb, index, file) = super::open_facts(cli)?;
-        super::search::check_filters(
-            &index,
-            &search::Settings::from_config(&kb.config),
-            &args.filters.filters(),
-        )?;
         let found = resolve_lesson(&kb, &index, id_or_path)?;
         let facts = file.decode()?;
         let feedback = crate::feedback::build(
@@ -83,15 +72,10 @@ pub fn run(cli: &Cli, args: &SimilarArgs) -> Result<i32, CliError> {
             std::slice::from_ref(&found.lesson.path),
             &facts,
             None,
-            &args.filters.filters(),
-            args.limit,
+            &query,
         )?;
         return emit_feedback(cli, &feedback, args.format);
     }
-    let (kb, index, file) = super::open_facts(cli)?;
-    let settings = search::Settings::from_config(&kb.config);
-    let filters = args.filters.filters();
-    super::search::check_filters(&index, &settings, &filters)?;
     let found = resolve_lesson(&kb, &index, id_or_path)?;
     let target = Target::from_lesson(&found.lesson, &found.text);
     let results = search::similar(&index, &settings, &target, &filters, args.limit)?;

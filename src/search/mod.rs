@@ -53,12 +53,6 @@ impl Settings {
     }
 }
 
-impl Default for Settings {
-    fn default() -> Self {
-        Settings::from_config(&crate::config::Config::default())
-    }
-}
-
 /// Filters from the command line; repeated values of one filter are ORed,
 /// different filters ANDed.
 #[derive(Debug, Clone, Default)]
@@ -321,11 +315,17 @@ pub fn search(
     let searcher = index.reader.searcher();
     let f = &index.fields;
     let plan = plan::plan(index, settings, query)?;
-    let full = with_filters(plan.query, filter_queries(f, filters), Vec::new());
-    let terms = with_filters(plan.terms, filter_queries(f, filters), Vec::new());
-    let extras = plan
-        .extras
-        .map(|q| with_filters(q, filter_queries(f, filters), Vec::new()));
+    let filter = filter_queries(f, filters);
+    let filtered = |q: Box<dyn Query>| {
+        with_filters(
+            q,
+            filter.iter().map(|q| q.box_clone()).collect(),
+            Vec::new(),
+        )
+    };
+    let full = filtered(plan.query);
+    let terms = filtered(plan.terms);
+    let extras = plan.extras.map(filtered);
     let index_error = |e: tantivy::TantivyError| Error::Index(e.to_string());
     let total = searcher
         .search(full.as_ref(), &Count)
@@ -475,7 +475,7 @@ fn exact_titles(
         let doc: TantivyDocument = searcher
             .doc(addr)
             .map_err(|e| Error::Index(e.to_string()))?;
-        if plan::plain_words(&first_str(&doc, f.title)) == words {
+        if query::plain_words(&first_str(&doc, f.title)) == words {
             out.push(addr);
         }
     }

@@ -236,15 +236,6 @@ pub(super) fn analyze(index: &SearchIndex, field: Field, text: &str) -> Vec<Stri
     out
 }
 
-/// Lowercase words of a text (letters and digits), as the exact-title
-/// comparison sees them.
-pub fn plain_words(text: &str) -> Vec<String> {
-    text.split(|c: char| !c.is_alphanumeric())
-        .filter(|w| !w.is_empty())
-        .map(str::to_lowercase)
-        .collect()
-}
-
 struct Builder<'a> {
     index: &'a SearchIndex,
     settings: &'a Settings,
@@ -818,7 +809,7 @@ pub fn plan(index: &SearchIndex, settings: &Settings, text: &str) -> Result<Plan
         extras,
         scored,
         plain: query::is_plain(&clauses),
-        title_words: plain_words(text),
+        title_words: query::plain_words(text),
         concepts: b.concepts,
         ignored: b.ignored,
         corrections: b.corrections,

@@ -530,6 +530,15 @@ fn default_occur(atom: &Atom) -> Occur {
     }
 }
 
+/// Lowercase words of a text (runs of letters and digits): how the synonym
+/// table and the exact-title comparison see text.
+pub fn plain_words(text: &str) -> Vec<String> {
+    text.split(|c: char| !c.is_alphanumeric())
+        .filter(|w| !w.is_empty())
+        .map(str::to_lowercase)
+        .collect()
+}
+
 /// Whether a query uses any operator (quotes, AND/OR/NOT, +/-, fields,
 /// groups, prefixes): an exact-title match only applies to plain text.
 pub fn is_plain(clauses: &[Clause]) -> bool {

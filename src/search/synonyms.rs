@@ -136,11 +136,7 @@ pub struct Synonyms {
 }
 
 fn normalize(form: &str) -> String {
-    form.split(|c: char| !c.is_alphanumeric())
-        .filter(|w| !w.is_empty())
-        .map(str::to_lowercase)
-        .collect::<Vec<_>>()
-        .join(" ")
+    super::query::plain_words(form).join(" ")
 }
 
 impl Synonyms {
