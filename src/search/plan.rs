@@ -18,24 +18,19 @@ use crate::index::schema::Fields;
 pub const SYNONYM_WEIGHT: f32 = 0.7;
 
 /// Words that carry no meaning in a search ("how did a typo take down
-/// s3?"): they neither match nor count against a lesson.
+/// s3?"): they neither match nor count against a lesson. Quantifiers and
+/// words of time ("all", "once", "after") are left in: in an incident they
+/// carry meaning ("pushed to all regions at once").
 const STOP_WORDS: &[&str] = &[
     "a",
-    "about",
-    "after",
-    "again",
-    "all",
-    "also",
     "am",
     "an",
     "and",
-    "any",
     "are",
     "as",
     "at",
     "be",
     "been",
-    "before",
     "being",
     "but",
     "by",
@@ -46,9 +41,6 @@ const STOP_WORDS: &[&str] = &[
     "does",
     "doing",
     "done",
-    "during",
-    "each",
-    "ever",
     "for",
     "from",
     "get",
@@ -68,18 +60,15 @@ const STOP_WORDS: &[&str] = &[
     "is",
     "it",
     "its",
-    "just",
     "me",
     "my",
     "of",
     "on",
     "or",
     "our",
-    "over",
     "she",
     "should",
     "so",
-    "some",
     "than",
     "that",
     "the",
@@ -91,11 +80,8 @@ const STOP_WORDS: &[&str] = &[
     "they",
     "this",
     "those",
-    "through",
     "to",
-    "too",
     "us",
-    "very",
     "was",
     "we",
     "were",
@@ -129,8 +115,6 @@ const STOP_WORDS: &[&str] = &[
     "ago",
     "past",
     "previous",
-    "once",
-    "ones",
 ];
 
 pub fn is_stop_word(word: &str) -> bool {
@@ -858,5 +842,15 @@ mod tests {
             super::replace_word("certficate certficates x", "certficate", "certificate"),
             "certificate certficates x"
         );
+    }
+
+    #[test]
+    fn words_of_quantity_and_time_are_searched() {
+        for word in ["the", "How", "did", "what", "happened"] {
+            assert!(super::is_stop_word(word), "{word}");
+        }
+        for word in ["all", "once", "after", "before", "during", "over"] {
+            assert!(!super::is_stop_word(word), "{word}");
+        }
     }
 }
