@@ -4,13 +4,12 @@
 
 use std::collections::BTreeSet;
 use std::io::Read;
-use std::path::PathBuf;
 
 use rayon::prelude::*;
 
 use crate::diagnostic::{Diagnostic, Level, LineIndex, Position, Rule, position_in};
 use crate::parse;
-use crate::repo::{FileProblem, KnowledgeBase, LessonFile, list_lessons};
+use crate::repo::{FileProblem, KnowledgeBase, LessonFile, list_lessons, read_file};
 use crate::rules::{self, IdSite};
 
 /// Which lessons to report on. Knowledge-base-wide rules always read all.
@@ -30,14 +29,16 @@ impl Selection {
     }
 }
 
-/// The findings of one file, sorted by position.
+/// The findings of one file, sorted by position, with the text they point
+/// into: no emitter reads a lesson file again.
 #[derive(Debug, Clone)]
 pub struct FileReport {
     pub path: String,
-    pub abs: PathBuf,
     pub diagnostics: Vec<Diagnostic>,
-    /// Whether the file's text may be read again to show snippets.
-    pub show_source: bool,
+    /// The file's text as checked (lossy UTF-8), when it was read as a
+    /// regular file within the size limit; `None` for links out of the
+    /// knowledge base, pipes, devices and oversized files.
+    pub source: Option<String>,
 }
 
 #[derive(Debug, Clone, Default)]
@@ -66,17 +67,18 @@ struct Outcome {
     file: LessonFile,
     diagnostics: Vec<Diagnostic>,
     site: Option<IdSite>,
-    /// The file was read as a regular file within the size limit, so its
-    /// text may be shown. Links out of the knowledge base, pipes, devices and
-    /// oversized files are never opened again.
-    readable: bool,
+    source: Option<String>,
 }
 
 /// What checking one file found.
 struct FileCheck {
     diagnostics: Vec<Diagnostic>,
     site: Option<IdSite>,
+    /// The file was read as a regular file within the size limit, so its
+    /// text may be shown.
     readable: bool,
+    /// The text, kept only for a selected file with findings.
+    source: Option<String>,
 }
 
 impl FileCheck {
@@ -85,6 +87,7 @@ impl FileCheck {
             diagnostics,
             site: None,
             readable: false,
+            source: None,
         }
     }
 }
@@ -99,14 +102,15 @@ pub fn check(kb: &KnowledgeBase, selection: &Selection, strict: bool) -> CheckRe
             let FileCheck {
                 diagnostics,
                 site,
-                readable,
-            } = check_file(kb, &file);
+                source,
+                ..
+            } = check_file(kb, &file, selected);
             Outcome {
                 // Findings of unselected files are never shown: drop them early.
                 diagnostics: if selected { diagnostics } else { Vec::new() },
                 file,
                 site,
-                readable,
+                source,
             }
         })
         .collect();
@@ -129,14 +133,18 @@ pub fn check(kb: &KnowledgeBase, selection: &Selection, strict: bool) -> CheckRe
         }
         if !late.is_empty() {
             // Rare: read the file again to place the cross-file findings
-            // (only parsed files have any).
-            let bytes = read_again(&outcome.file.abs, kb.config.max_file_size);
-            let text = parse::source_text(&bytes);
+            // (only parsed files have any) and to show them.
+            let text = match outcome.source.take() {
+                Some(text) => text,
+                None => parse::source_text(&read_file(&outcome.file.abs, kb.config.max_file_size))
+                    .into_owned(),
+            };
             let lines = LineIndex::new(&text);
             for d in &mut late {
                 d.resolve(&lines);
             }
             outcome.diagnostics.extend(late);
+            outcome.source = Some(text);
         }
         if outcome.diagnostics.is_empty() {
             continue;
@@ -153,16 +161,16 @@ pub fn check(kb: &KnowledgeBase, selection: &Selection, strict: bool) -> CheckRe
         outcome.diagnostics.sort_by_key(|a| (a.start, a.rule));
         report.files.push(FileReport {
             path: outcome.file.path,
-            abs: outcome.file.abs,
             diagnostics: outcome.diagnostics,
-            show_source: outcome.readable,
+            source: outcome.source,
         });
     }
     report
 }
 
-/// Reads, parses and checks one file.
-fn check_file(kb: &KnowledgeBase, file: &LessonFile) -> FileCheck {
+/// Reads, parses and checks one file; keeps its text when `selected` and
+/// something was found.
+fn check_file(kb: &KnowledgeBase, file: &LessonFile, selected: bool) -> FileCheck {
     let whole = |rule: Rule, message: String, help: Option<&str>| {
         let mut d = Diagnostic::whole_file(rule, &file.path, message);
         d.help = help.map(str::to_string);
@@ -202,7 +210,13 @@ fn check_file(kb: &KnowledgeBase, file: &LessonFile) -> FileCheck {
         }
         None => {}
     }
-    READ_BUFFER.with_borrow_mut(|bytes| check_bytes(kb, file, bytes))
+    READ_BUFFER.with_borrow_mut(|bytes| {
+        let mut found = check_bytes(kb, file, bytes);
+        if found.readable && selected && !found.diagnostics.is_empty() {
+            found.source = Some(parse::source_text(bytes).into_owned());
+        }
+        found
+    })
 }
 
 thread_local! {
@@ -247,16 +261,18 @@ fn check_bytes(kb: &KnowledgeBase, file: &LessonFile, bytes: &mut Vec<u8>) -> Fi
                 diagnostics: vec![*d],
                 site: None,
                 readable: true,
+                source: None,
             };
         }
     };
-    let parsed = parse::parse_text(&file.path, text, &kb.config);
+    let parsed = parse::parse_text(&file.path, text);
     let mut diagnostics = parsed.diagnostics;
     let Some(lesson) = parsed.lesson else {
         return FileCheck {
             diagnostics,
             site: None,
             readable: true,
+            source: None,
         };
     };
     let lines = LineIndex::new(text);
@@ -278,19 +294,8 @@ fn check_bytes(kb: &KnowledgeBase, file: &LessonFile, bytes: &mut Vec<u8>) -> Fi
         diagnostics,
         site: Some(site),
         readable: true,
+        source: None,
     }
-}
-
-/// Reads a file that was checked before, for showing it: at most `limit`
-/// bytes, and nothing if it is no longer a regular file.
-pub fn read_again(path: &std::path::Path, limit: u64) -> Vec<u8> {
-    let mut buf = Vec::new();
-    if std::fs::metadata(path).is_ok_and(|m| m.is_file())
-        && let Ok(f) = std::fs::File::open(path)
-    {
-        let _ = f.take(limit).read_to_end(&mut buf);
-    }
-    buf
 }
 
 /// Reads the file into `buf`; `Ok(Some(size))` when it is over `limit`.

@@ -16,6 +16,10 @@ use crate::search::{self, Filters, Hit, Target};
 /// How many earlier (and later) lessons a recurring cause lists by id.
 pub const MAX_EARLIER_LISTED: usize = 10;
 
+/// The first line of the Markdown feedback: CI finds its earlier comment by
+/// it and edits that one instead of adding another (or another bot's).
+pub const MARKER: &str = "<!-- lessons-feedback -->";
+
 #[derive(Debug, Clone, Serialize)]
 pub struct Feedback {
     /// What the change was compared with (`--changed BASE`), if anything.
@@ -184,9 +188,9 @@ pub fn build(
     let mut lessons = Vec::with_capacity(paths.len());
     for path in paths {
         let abs = kb.root.join(path);
-        let bytes = crate::check::read_again(&abs, kb.config.max_file_size);
+        let bytes = crate::repo::read_file(&abs, kb.config.max_file_size);
         let text = crate::parse::source_text(&bytes).into_owned();
-        let parsed = crate::parse::parse_text(path, &text, &kb.config);
+        let parsed = crate::parse::parse_text(path, &text);
         let report = checked.files.iter().find(|f| &f.path == path);
         let diagnostics = report.map(|r| r.diagnostics.as_slice()).unwrap_or(&[]);
         let mut feedback = LessonFeedback {

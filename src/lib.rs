@@ -19,6 +19,7 @@ pub mod report;
 pub mod rules;
 pub mod scaffold;
 pub mod search;
+pub mod timing;
 
 use std::path::PathBuf;
 
@@ -40,7 +41,7 @@ pub enum Error {
     Usage(String),
     /// The search index could not be opened, updated or read.
     #[error("search index: {0}")]
-    Index(String),
+    Index(#[from] index::IndexError),
     /// A search query that does not parse; `position` is a byte offset.
     #[error("malformed query: {message}")]
     Query {

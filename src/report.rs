@@ -11,7 +11,7 @@ use serde::Serialize;
 
 use crate::index::facts::{Action, Cause, Facts};
 
-#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, clap::ValueEnum)]
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize)]
 #[serde(rename_all = "lowercase")]
 pub enum GroupBy {
     Key,
@@ -21,6 +21,23 @@ pub enum GroupBy {
 }
 
 impl GroupBy {
+    pub const ALL: [GroupBy; 4] = [
+        GroupBy::Key,
+        GroupBy::Category,
+        GroupBy::System,
+        GroupBy::Team,
+    ];
+
+    /// The name on the command line and in JSON.
+    pub fn name(self) -> &'static str {
+        match self {
+            GroupBy::Key => "key",
+            GroupBy::Category => "category",
+            GroupBy::System => "system",
+            GroupBy::Team => "team",
+        }
+    }
+
     pub fn label(self) -> &'static str {
         match self {
             GroupBy::Key => "cause key",
@@ -31,7 +48,7 @@ impl GroupBy {
     }
 }
 
-#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, clap::ValueEnum)]
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize)]
 #[serde(rename_all = "lowercase")]
 pub enum Period {
     Month,
@@ -40,6 +57,17 @@ pub enum Period {
 }
 
 impl Period {
+    pub const ALL: [Period; 3] = [Period::Month, Period::Quarter, Period::Year];
+
+    /// The name on the command line and in JSON.
+    pub fn name(self) -> &'static str {
+        match self {
+            Period::Month => "month",
+            Period::Quarter => "quarter",
+            Period::Year => "year",
+        }
+    }
+
     /// The period a day falls in: `2024-03`, `2024-Q1`, `2024`.
     pub fn of(self, day: jiff::civil::Date) -> String {
         match self {
@@ -335,7 +363,7 @@ fn members<'a>(order: &[&Facts<'a>], by: GroupBy) -> Members<'a> {
 
 /// Builds the report from every lesson's facts.
 pub fn build<'a>(all: &'a [Facts<'a>], options: &Options) -> Report<'a> {
-    let mut timings = crate::index::Timings::new();
+    let mut timings = crate::timing::Timings::new();
     let since = options.since.map(days_from_civil);
     let until = options.until.map(days_from_civil);
     // The lessons counted, in time order: groups and recurrence lists are

@@ -323,7 +323,7 @@ jobs:
             gh pr comment "$PR" --body-file "$body"
           fi
 "#,
-        marker = crate::emit::feedback::MARKER,
+        marker = crate::feedback::MARKER,
     )
 }
 
@@ -412,45 +412,13 @@ fn id_in(text: &str) -> Option<String> {
 /// Ids of lessons at HEAD or in the staging area whose file is not in the
 /// working tree.
 fn committed_ids(kb: &KnowledgeBase, present: &BTreeSet<String>) -> Vec<String> {
-    let mut out = Vec::new();
-    let Ok(repo) = git2::Repository::discover(&kb.root) else {
-        return out;
+    let Some(git) = &kb.git else {
+        return Vec::new();
     };
-    let Some(workdir) = repo.workdir().and_then(|w| w.canonicalize().ok()) else {
-        return out;
-    };
-    let mut read = |rel_to_repo: &Path, id: git2::Oid| {
-        let Some(rel) = kb.relative(&workdir.join(rel_to_repo)) else {
-            return;
-        };
-        if kb.is_lesson_path(&rel)
-            && !present.contains(&rel)
-            && let Ok(blob) = repo.find_blob(id)
-        {
-            let head = &blob.content()[..blob.content().len().min(8192)];
-            if let Some(id) = id_in(&String::from_utf8_lossy(head)) {
-                out.push(id);
-            }
-        }
-    };
-    if let Ok(tree) = repo.head().and_then(|h| h.peel_to_tree()) {
-        let _ = tree.walk(git2::TreeWalkMode::PreOrder, |dir, entry| {
-            if entry.kind() == Some(git2::ObjectType::Blob)
-                && let Ok(name) = entry.name()
-            {
-                read(&Path::new(dir).join(name), entry.id());
-            }
-            git2::TreeWalkResult::Ok
-        });
-    }
-    if let Ok(index) = repo.index() {
-        for entry in index.iter() {
-            if let Ok(path) = std::str::from_utf8(&entry.path) {
-                read(Path::new(path), entry.id);
-            }
-        }
-    }
-    out
+    git.committed_lesson_heads(kb, present, 8192)
+        .into_iter()
+        .filter_map(|(_, head)| id_in(&String::from_utf8_lossy(&head)))
+        .collect()
 }
 
 /// Why no id could be made.
@@ -823,7 +791,7 @@ mod tests {
                 teams: vec!["sre".into()],
             },
         );
-        let parsed = crate::parse::parse_text("lessons/2026/x.md", &text, &c);
+        let parsed = crate::parse::parse_text("lessons/2026/x.md", &text);
         let lesson = parsed.lesson.expect("parses");
         assert!(parsed.diagnostics.is_empty(), "{:?}", parsed.diagnostics);
         assert_eq!(

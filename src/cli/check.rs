@@ -45,8 +45,8 @@ pub fn run(cli: &Cli, args: &CheckArgs) -> Result<i32, CliError> {
         path: PathBuf::from("."),
         source,
     })?;
-    let root = KnowledgeBase::locate(cli.repo.as_deref(), &cwd)?;
-    let config = match crate::config::Config::load(&root) {
+    let located = KnowledgeBase::locate(cli.repo.as_deref(), &cwd)?;
+    let config = match crate::config::Config::load(&located.root) {
         Ok(config) => config,
         Err(Error::Config(e)) if args.format != Format::Human => {
             // Machine readers get the lessons.toml findings in their format.
@@ -56,17 +56,17 @@ pub fn run(cli: &Cli, args: &CheckArgs) -> Result<i32, CliError> {
                 warnings: 0,
                 files: vec![FileReport {
                     path: crate::config::FILE_NAME.into(),
-                    abs: root.join(crate::config::FILE_NAME),
                     diagnostics: e.diagnostics,
-                    show_source: true,
+                    source: Some(e.source),
                 }],
             };
-            emit_report(cli, args, &report, &root)?;
+            let kb = KnowledgeBase::new(located, crate::config::Config::default());
+            emit_report(cli, args, &report, &kb.path_in_repository())?;
             return Ok(super::EXIT_ERROR);
         }
         Err(e) => return Err(e.into()),
     };
-    let kb = KnowledgeBase { root, config };
+    let kb = KnowledgeBase::new(located, config);
     super::warn_missing_roots(&kb);
     let mut selection = match &args.changed {
         Some(base) => Some(
@@ -87,7 +87,7 @@ pub fn run(cli: &Cli, args: &CheckArgs) -> Result<i32, CliError> {
     let selection = selection.map_or(Selection::All, Selection::Only);
     let report = check(&kb, &selection, args.strict);
 
-    emit_report(cli, args, &report, &kb.root)?;
+    emit_report(cli, args, &report, &kb.path_in_repository())?;
     Ok(if report.errors > 0 {
         EXIT_FINDINGS
     } else {
@@ -100,7 +100,8 @@ fn emit_report(
     cli: &Cli,
     args: &CheckArgs,
     report: &CheckReport,
-    root: &Path,
+    // Where the knowledge base sits in its git work tree.
+    prefix: &str,
 ) -> Result<(), CliError> {
     let stdout = std::io::stdout();
     let mut out = stdout.lock();
@@ -110,17 +111,14 @@ fn emit_report(
             emit::human::render(report, color, &mut out)?;
         }
         Format::Json => out.write_all(emit::json::render(report).as_bytes())?,
-        Format::Sarif => {
-            out.write_all(emit::sarif::render(report, &repo::path_in_repository(root)).as_bytes())?
-        }
+        Format::Sarif => out.write_all(emit::sarif::render(report, prefix).as_bytes())?,
         Format::Github => {
-            let prefix = repo::path_in_repository(root);
-            emit::github::render(report, &prefix, &mut out)?;
+            emit::github::render(report, prefix, &mut out)?;
             if let Some(path) = std::env::var_os("GITHUB_STEP_SUMMARY").filter(|p| !p.is_empty()) {
                 // The summary is a courtesy: failing to write it must not
                 // change the verdict on the lessons.
                 let path = PathBuf::from(path);
-                if let Err(e) = append(&path, &emit::github::step_summary(report, &prefix)) {
+                if let Err(e) = append(&path, &emit::github::step_summary(report, prefix)) {
                     eprintln!(
                         "warning: cannot write the job summary to {} ($GITHUB_STEP_SUMMARY): {e}",
                         path.display()

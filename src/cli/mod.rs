@@ -114,6 +114,9 @@ pub fn main() -> i32 {
         Command::Completions(args) => completions::completions(args),
         Command::Man(args) => completions::man(args),
     };
+    for step in crate::timing::take() {
+        eprintln!("timing: {step}");
+    }
     match result {
         Ok(code) => code,
         Err(CliError::BrokenPipe) => EXIT_OK,
@@ -136,6 +139,12 @@ pub enum CliError {
 impl From<Error> for CliError {
     fn from(e: Error) -> Self {
         CliError::Lessons(e)
+    }
+}
+
+impl From<crate::index::IndexError> for CliError {
+    fn from(e: crate::index::IndexError) -> Self {
+        CliError::Lessons(Error::Index(e))
     }
 }
 
@@ -244,10 +253,8 @@ pub fn open_index(
     warn_missing_roots(&kb);
     let index = crate::index::open(
         &kb,
-        &crate::index::Options {
-            rebuild,
-            progress: true,
-        },
+        &crate::index::Options { rebuild },
+        &crate::emit::progress::IndexNotes::new(),
     )?;
     Ok((kb, index))
 }
@@ -267,19 +274,17 @@ pub fn open_facts(
     let (kb, index) = open_index(cli, false)?;
     match index.facts() {
         Ok(file) => Ok((kb, index, file)),
-        Err(e) if crate::index::facts_damaged(&e) => {
-            eprintln!("note: {e}; rebuilding the search index");
+        Err(e @ crate::index::IndexError::FactsDamaged(_)) => {
+            eprintln!("note: search index: {e}; rebuilding the search index");
             let index = crate::index::open(
                 &kb,
-                &crate::index::Options {
-                    rebuild: true,
-                    progress: true,
-                },
+                &crate::index::Options { rebuild: true },
+                &crate::emit::progress::IndexNotes::new(),
             )?;
             let file = index.facts()?;
             Ok((kb, index, file))
         }
-        Err(e) => Err(e),
+        Err(e) => Err(e.into()),
     }
 }
 
@@ -324,13 +329,29 @@ pub fn resolve_lesson(
         let rel = crate::search::doc_path(index, &doc);
         (kb.root.join(&rel), rel, Some(doc))
     };
-    let bytes = crate::check::read_again(&abs, kb.config.max_file_size);
+    let bytes = crate::repo::read_file(&abs, kb.config.max_file_size);
     let text = crate::parse::source_text(&bytes).into_owned();
-    let parsed = crate::parse::parse_text(&rel, &text, &kb.config);
+    let parsed = crate::parse::parse_text(&rel, &text);
     let lesson = parsed.lesson.ok_or_else(|| {
         Error::NotFound(format!(
             "{rel} cannot be read as a lesson; `lessons check {rel}` says why"
         ))
     })?;
     Ok(FoundLesson { lesson, text, doc })
+}
+
+/// A clap parser for a library enum with named values, so the library
+/// need not know clap: `--by` lists and checks the names as `value_enum`
+/// would.
+pub(crate) fn choice<T: Copy + Send + Sync + 'static>(
+    all: &'static [T],
+    name: fn(T) -> &'static str,
+) -> impl clap::builder::TypedValueParser<Value = T> {
+    use clap::builder::TypedValueParser;
+    clap::builder::PossibleValuesParser::new(all.iter().map(|v| name(*v))).try_map(move |s| {
+        all.iter()
+            .copied()
+            .find(|v| name(*v) == s)
+            .ok_or_else(|| format!("unknown value `{s}`"))
+    })
 }

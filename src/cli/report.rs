@@ -25,7 +25,7 @@ pub enum ReportFormat {
 #[derive(Debug, Args)]
 pub struct ReportArgs {
     /// Group lessons by cause key, cause category, system or team.
-    #[arg(long, value_enum, default_value_t = GroupBy::Key)]
+    #[arg(long, default_value = "key", value_parser = super::choice(&GroupBy::ALL, GroupBy::name))]
     pub by: GroupBy,
 
     /// Keep groups with at least this many lessons.
@@ -45,7 +45,7 @@ pub struct ReportArgs {
     pub status: Vec<String>,
 
     /// The period of the trend counts.
-    #[arg(long, value_enum, default_value_t = Period::Quarter)]
+    #[arg(long, default_value = "quarter", value_parser = super::choice(&Period::ALL, Period::name))]
     pub period: Period,
 
     /// Output format.
@@ -54,7 +54,7 @@ pub struct ReportArgs {
 }
 
 pub fn run(cli: &Cli, args: &ReportArgs) -> Result<i32, CliError> {
-    let mut timings = crate::index::Timings::new();
+    let mut timings = crate::timing::Timings::new();
     timings.step("report: open the index");
     crate::search::vocab::check_values(
         "--status",

@@ -33,7 +33,7 @@ pub fn run(cli: &Cli, args: &ShowArgs) -> Result<i32, CliError> {
             }
         })
         .unwrap_or_default();
-    let provenance = crate::index::history::provenance(&kb, &found.lesson.path);
+    let provenance = crate::repo::history::provenance(&kb, &found.lesson.path);
     git.shallow = provenance.shallow;
     if git.added.is_none() {
         git.note = Some(provenance.unknown_because().to_string());

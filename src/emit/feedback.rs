@@ -8,11 +8,7 @@ use anstyle::{AnsiColor, Style};
 
 use super::{markdown_code, markdown_text};
 use crate::causes::KeyCheck;
-use crate::feedback::{Feedback, LessonFeedback, Recurring, SimilarLesson, ordinal};
-
-/// The first line of the Markdown: CI finds its earlier comment by it and
-/// edits that one instead of adding another (or another bot's).
-pub const MARKER: &str = "<!-- lessons-feedback -->";
+use crate::feedback::{Feedback, LessonFeedback, MARKER, Recurring, SimilarLesson, ordinal};
 
 /// Text shortened to `max` characters, with an ellipsis.
 fn shorten(s: &str, max: usize) -> String {

@@ -7,7 +7,6 @@ use annotate_snippets::{AnnotationKind, Group, Level as SnippetLevel, Origin, Re
 
 use crate::check::{CheckReport, FileReport};
 use crate::diagnostic::{Diagnostic, Level};
-use crate::parse::source_text;
 use crate::rules::thousands;
 
 /// Writes every finding, then the summary line.
@@ -24,14 +23,12 @@ pub fn render(report: &CheckReport, color: bool, out: &mut dyn Write) -> std::io
 }
 
 fn render_file(file: &FileReport, renderer: &Renderer, out: &mut dyn Write) -> std::io::Result<()> {
-    // Sources are read again here rather than held for every file during
-    // the check: only files with findings pay for it.
-    let bytes = if file.show_source {
-        crate::check::read_again(&file.abs, crate::config::DEFAULT_MAX_FILE_SIZE.max(1 << 24))
-    } else {
-        Vec::new()
-    };
-    write_diagnostics(&file.diagnostics, &source_text(&bytes), renderer, out)
+    write_diagnostics(
+        &file.diagnostics,
+        file.source.as_deref().unwrap_or_default(),
+        renderer,
+        out,
+    )
 }
 
 /// Renders findings about one text (a lesson, or lessons.toml).

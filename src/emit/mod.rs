@@ -8,6 +8,7 @@ pub mod github;
 pub mod hits;
 pub mod human;
 pub mod json;
+pub mod progress;
 pub mod report;
 pub mod sarif;
 pub mod show;

@@ -214,11 +214,7 @@ pub fn table(report: &Report) -> String {
 }
 
 fn period_word(report: &Report) -> &'static str {
-    match report.period {
-        crate::report::Period::Month => "month",
-        crate::report::Period::Quarter => "quarter",
-        crate::report::Period::Year => "year",
-    }
+    report.period.name()
 }
 
 pub fn markdown(report: &Report) -> String {

@@ -648,9 +648,9 @@ impl FactsFile {
     }
 
     /// Every record, decoded in path order.
-    pub fn decode(&self) -> Result<Vec<Facts<'_>>, crate::Error> {
+    pub fn decode(&self) -> Result<Vec<Facts<'_>>, super::IndexError> {
         decode(self.map.bytes())
-            .map_err(|e| super::index_error("the report facts are unreadable", e))
+            .map_err(|e| super::IndexError::FactsDamaged(format!("they are unreadable ({e})")))
     }
 }
 

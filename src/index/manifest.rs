@@ -7,16 +7,7 @@ use std::borrow::Cow;
 use rustc_hash::FxHashMap;
 use std::path::Path;
 
-/// Who first committed a lesson and when it last changed, as far as the
-/// history at hand tells (unknown for uncommitted files, and for files a
-/// shallow clone cannot trace).
-#[derive(Debug, Clone, Default, PartialEq, Eq)]
-pub struct GitMeta {
-    pub added_by: Option<String>,
-    /// Seconds since the Unix epoch.
-    pub added_at: Option<i64>,
-    pub changed_at: Option<i64>,
-}
+pub use crate::repo::history::GitMeta;
 
 #[derive(Debug, Clone, PartialEq, Eq)]
 pub struct Entry {

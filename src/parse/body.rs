@@ -7,7 +7,6 @@ use std::ops::Range;
 
 use pulldown_cmark::{Event, HeadingLevel, Options, Parser, Tag, TagEnd};
 
-use crate::config::Config;
 use crate::diagnostic::{Diagnostic, LineIndex, Rule};
 use crate::lesson::{Body, Moment, Section, TimelineItem};
 
@@ -17,7 +16,6 @@ const TIMELINE: &str = "timeline";
 pub fn read(
     text: &str,
     span: Range<usize>,
-    _config: &Config,
     lines: &LineIndex,
     diagnostics: &mut Vec<Diagnostic>,
 ) -> Body {
@@ -333,17 +331,11 @@ mod tests {
         let text = format!("+++\n+++\n{body}");
         let lines = LineIndex::new(&text);
         let mut diagnostics = Vec::new();
-        read(
-            &text,
-            8..text.len(),
-            &Config::default(),
-            &lines,
-            &mut diagnostics,
-        )
-        .sections
-        .into_iter()
-        .map(|s| s.title)
-        .collect()
+        read(&text, 8..text.len(), &lines, &mut diagnostics)
+            .sections
+            .into_iter()
+            .map(|s| s.title)
+            .collect()
     }
 
     #[test]

@@ -10,7 +10,6 @@ pub mod value;
 use std::borrow::Cow;
 use std::ops::Range;
 
-use crate::config::Config;
 use crate::diagnostic::{Diagnostic, LineIndex, Rule};
 use crate::lesson::Lesson;
 
@@ -31,9 +30,9 @@ pub fn source_text(bytes: &[u8]) -> Cow<'_, str> {
 }
 
 /// Parses one lesson file. Never panics; every problem becomes a finding.
-pub fn parse(path: &str, bytes: &[u8], config: &Config) -> Parsed {
+pub fn parse(path: &str, bytes: &[u8]) -> Parsed {
     match decode(bytes) {
-        Ok(text) => parse_text(path, text, config),
+        Ok(text) => parse_text(path, text),
         Err(mut d) => {
             d.path = path.to_string();
             Parsed {
@@ -50,8 +49,8 @@ pub fn decode(bytes: &[u8]) -> Result<&str, Box<Diagnostic>> {
 }
 
 /// Parses the text of a lesson file (already known to be UTF-8).
-pub fn parse_text(path: &str, text: &str, config: &Config) -> Parsed {
-    let mut parsed = parse_inner(text, config);
+pub fn parse_text(path: &str, text: &str) -> Parsed {
+    let mut parsed = parse_inner(text);
     for d in &mut parsed.diagnostics {
         d.path = path.to_string();
     }
@@ -61,7 +60,7 @@ pub fn parse_text(path: &str, text: &str, config: &Config) -> Parsed {
     parsed
 }
 
-fn parse_inner(text: &str, config: &Config) -> Parsed {
+fn parse_inner(text: &str) -> Parsed {
     let lines = LineIndex::new(text);
     if let Some(diagnostics) = conflict_markers(text, &lines) {
         return Parsed {
@@ -88,7 +87,7 @@ fn parse_inner(text: &str, config: &Config) -> Parsed {
         &lines,
         &mut lesson,
     );
-    lesson.body = body::read(text, split.body.clone(), config, &lines, &mut diagnostics);
+    lesson.body = body::read(text, split.body.clone(), &lines, &mut diagnostics);
     Parsed {
         lesson: Some(lesson),
         diagnostics,
@@ -290,7 +289,7 @@ mod tests {
     use super::*;
 
     fn rules(text: &[u8]) -> Vec<&'static str> {
-        parse("x.md", text, &Config::default())
+        parse("x.md", text)
             .diagnostics
             .iter()
             .map(|d| d.rule.name())
@@ -300,7 +299,7 @@ mod tests {
     #[test]
     fn bom_and_crlf_are_accepted() {
         let text = "\u{FEFF}+++\r\nid = \"A-2024-001\"\r\n+++\r\n## Summary\r\n";
-        let parsed = parse("x.md", text.as_bytes(), &Config::default());
+        let parsed = parse("x.md", text.as_bytes());
         let lesson = parsed.lesson.unwrap();
         assert_eq!(lesson.id.unwrap().value, "A-2024-001");
         assert_eq!(lesson.body.sections[0].title, "Summary");

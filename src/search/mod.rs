@@ -326,7 +326,7 @@ pub fn search(
     let full = filtered(plan.query);
     let terms = filtered(plan.terms);
     let extras = plan.extras.map(filtered);
-    let index_error = |e: tantivy::TantivyError| Error::Index(e.to_string());
+    let index_error = |e: tantivy::TantivyError| Error::Index(e.into());
     let total = searcher
         .search(full.as_ref(), &Count)
         .map_err(index_error)?;
@@ -469,12 +469,10 @@ fn exact_titles(
     ]);
     let top = searcher
         .search(&both, &TopDocs::with_limit(10).order_by_score())
-        .map_err(|e| Error::Index(e.to_string()))?;
+        .map_err(|e| Error::Index(e.into()))?;
     let mut out = Vec::new();
     for (_, addr) in top {
-        let doc: TantivyDocument = searcher
-            .doc(addr)
-            .map_err(|e| Error::Index(e.to_string()))?;
+        let doc: TantivyDocument = searcher.doc(addr).map_err(|e| Error::Index(e.into()))?;
         if query::plain_words(&first_str(&doc, f.title)) == words {
             out.push(addr);
         }
@@ -590,7 +588,7 @@ fn more_like_this(
         let mut analyzer = index
             .index
             .tokenizer_for_field(*field)
-            .map_err(|e| Error::Index(e.to_string()))?;
+            .map_err(|e| Error::Index(e.into()))?;
         let mut stream = analyzer.token_stream(text);
         stream.process(&mut |token| {
             if token.text.len() >= 3 {
@@ -606,7 +604,7 @@ fn more_like_this(
     for (term, tf) in frequencies {
         let df = searcher
             .doc_freq(&term)
-            .map_err(|e| Error::Index(e.to_string()))?;
+            .map_err(|e| Error::Index(e.into()))?;
         if df == 0 || df > max_df || df > docs {
             continue;
         }
@@ -722,13 +720,10 @@ pub fn similar(
         filter_queries(f, filters),
         exclude,
     );
-    let ranked =
-        top(&searcher, f, query.as_ref(), limit).map_err(|e| Error::Index(e.to_string()))?;
+    let ranked = top(&searcher, f, query.as_ref(), limit).map_err(|e| Error::Index(e.into()))?;
     let mut hits = Vec::with_capacity(ranked.docs.len());
     for (addr, score) in ranked.docs.into_iter().zip(ranked.scores) {
-        let doc: TantivyDocument = searcher
-            .doc(addr)
-            .map_err(|e| Error::Index(e.to_string()))?;
+        let doc: TantivyDocument = searcher.doc(addr).map_err(|e| Error::Index(e.into()))?;
         let mut shared = Vec::new();
         let causes = all_str(&doc, f.cause_key);
         for key in &target.cause_keys {
@@ -777,11 +772,11 @@ pub fn find_by_path(index: &SearchIndex, path: &str) -> Result<Option<TantivyDoc
 fn find_one(index: &SearchIndex, term: Term) -> Result<Option<TantivyDocument>, Error> {
     let searcher = index.reader.searcher();
     let q = TermQuery::new(term, IndexRecordOption::Basic);
-    let ranked = top(&searcher, &index.fields, &q, 1).map_err(|e| Error::Index(e.to_string()))?;
+    let ranked = top(&searcher, &index.fields, &q, 1).map_err(|e| Error::Index(e.into()))?;
     ranked
         .docs
         .first()
-        .map(|addr| searcher.doc(*addr).map_err(|e| Error::Index(e.to_string())))
+        .map(|addr| searcher.doc(*addr).map_err(|e| Error::Index(e.into())))
         .transpose()
 }
 

@@ -1,9 +1,7 @@
 //! A fixture per rule: each breaks one rule of the format, and the rule
 //! must be reported at the right line and column, and nothing else.
 
-mod common;
-
-use common::{Kb, findings, fixture};
+use crate::common::{Kb, findings, fixture};
 
 /// A knowledge base holding the valid lessons plus `lesson` at `path`.
 fn kb_with(path: &str, lesson: &str) -> Kb {

@@ -2,9 +2,7 @@
 //! language, freshness after every kind of change, recovery, concurrency,
 //! `show` and `similar`.
 
-mod common;
-
-use common::{Kb, fixture, ids};
+use crate::common::{Kb, fixture, ids};
 
 #[test]
 fn realistic_queries_find_the_expected_lesson_first() {

@@ -2,9 +2,7 @@
 //! (`similar --changed`), completions, the man page, the pre-commit hook,
 //! and git metadata in a shallow clone. Real binary, real git repositories.
 
-mod common;
-
-use common::{Kb, Run};
+use crate::common::{Kb, Run};
 use yaml_rust2::{Yaml, YamlLoader};
 
 /// `lessons ARGS` with "today" fixed.
@@ -159,7 +157,10 @@ fn the_generated_lessons_toml_is_the_default_configuration() {
     let (_, with) = kb.check_json(&[]);
     std::fs::remove_file(kb.path().join("lessons.toml")).unwrap();
     let (_, without) = kb.check_json(&[]);
-    assert_eq!(common::findings(&with), common::findings(&without));
+    assert_eq!(
+        crate::common::findings(&with),
+        crate::common::findings(&without)
+    );
     assert_eq!(with["errors"], 1);
 }
 

@@ -4,19 +4,23 @@
 
 use std::collections::HashMap;
 
-use super::manifest::GitMeta;
-use crate::repo::KnowledgeBase;
+use super::KnowledgeBase;
+
+/// Who first committed a lesson and when it last changed, as far as the
+/// history at hand tells (unknown for uncommitted files, and for files a
+/// shallow clone cannot trace).
+#[derive(Debug, Clone, Default, PartialEq, Eq)]
+pub struct GitMeta {
+    pub added_by: Option<String>,
+    /// Seconds since the Unix epoch.
+    pub added_at: Option<i64>,
+    pub changed_at: Option<i64>,
+}
 
 /// Whether HEAD `head` descends from `since` (or is it): only then does
 /// walking the commits in between say everything that changed.
 pub fn descends(kb: &KnowledgeBase, head: &str, since: &str) -> bool {
-    let Ok(repo) = git2::Repository::discover(&kb.root) else {
-        return false;
-    };
-    let (Ok(head), Ok(since)) = (git2::Oid::from_str(head), git2::Oid::from_str(since)) else {
-        return false;
-    };
-    head == since || repo.graph_descendant_of(head, since).unwrap_or(false)
+    kb.git.as_ref().is_some_and(|g| g.descends(head, since))
 }
 
 /// Why git may not know who added a lesson and when.
@@ -48,43 +52,29 @@ impl Provenance {
 
 /// Where git stands on the lesson file `rel` (root-relative).
 pub fn provenance(kb: &KnowledgeBase, rel: &str) -> Provenance {
-    let Ok(repo) = git2::Repository::discover(&kb.root) else {
+    let Some(git) = kb.git.as_deref() else {
         return Provenance {
             repository: false,
             shallow: false,
             committed: false,
         };
     };
-    let committed = (|| {
-        let workdir = repo.workdir()?.canonicalize().ok()?;
-        let in_repo = kb.root.join(rel);
-        let path = in_repo.strip_prefix(&workdir).ok()?;
-        let tree = repo.head().ok()?.peel_to_tree().ok()?;
-        tree.get_path(path).ok().map(|_| ())
-    })()
-    .is_some();
+    let in_repo = kb.root.join(rel);
+    let committed = in_repo
+        .strip_prefix(&git.workdir)
+        .is_ok_and(|path| git.committed(path));
     Provenance {
         repository: true,
-        shallow: crate::repo::shallow_boundary(&repo).is_some(),
+        shallow: git.shallow_boundary().is_some(),
         committed,
     }
 }
 
 /// The commit HEAD points at, if the knowledge base is in a git repository
-/// with commits, and in a shallow clone a hash of its boundary
-/// (`.git/shallow`), which changes when history is fetched further back.
-/// One opening of the repository for both: every command asks.
+/// with commits, and in a shallow clone a hash of its boundary (see
+/// [`super::Git::head`]).
 pub fn head(kb: &KnowledgeBase) -> (Option<String>, Option<String>) {
-    let Ok(repo) = git2::Repository::discover(&kb.root) else {
-        return (None, None);
-    };
-    let head = (|| {
-        let commit = repo.head().ok()?.peel_to_commit().ok()?;
-        Some(commit.id().to_string())
-    })();
-    let boundary = crate::repo::shallow_boundary(&repo)
-        .map(|bytes| format!("{:016x}", xxhash_rust::xxh3::xxh3_64(&bytes)));
-    (head, boundary)
+    kb.git.as_ref().map_or((None, None), |g| g.head())
 }
 
 /// What the commits after `since` (all of history when `None`) say about
@@ -92,16 +82,16 @@ pub fn head(kb: &KnowledgeBase) -> (Option<String>, Option<String>) {
 /// added in that range.
 pub fn walk(kb: &KnowledgeBase, since: Option<&str>) -> HashMap<String, GitMeta> {
     let mut out: HashMap<String, GitMeta> = HashMap::new();
-    let Ok(repo) = git2::Repository::discover(&kb.root) else {
+    let Some(git) = kb.git.as_deref() else {
         return out;
     };
-    let Some(workdir) = repo.workdir().and_then(|w| w.canonicalize().ok()) else {
+    let workdir = &git.workdir;
+    let Ok(prefix) = kb.root.strip_prefix(workdir).map(|p| p.to_path_buf()) else {
         return out;
     };
-    let Ok(prefix) = kb.root.strip_prefix(&workdir).map(|p| p.to_path_buf()) else {
-        return out;
-    };
-    let shallow = crate::repo::shallow_boundary(&repo).is_some();
+    // Before the lock: it is not reentrant.
+    let shallow = git.shallow_boundary().is_some();
+    let repo = git.repo();
     let Ok(mut revwalk) = repo.revwalk() else {
         return out;
     };

@@ -1,8 +1,6 @@
 //! `report` and `actions` on a knowledge base with known recurrence.
 
-mod common;
-
-use common::Kb;
+use crate::common::Kb;
 
 /// (summary, status, due, completed, addresses, owner)
 type ActionSpec<'a> = (

@@ -2,9 +2,7 @@
 //! staged, unstaged and untracked edits, a knowledge base in a subfolder,
 //! and a shallow clone without the merge base.
 
-mod common;
-
-use common::{Kb, fixture};
+use crate::common::{Kb, fixture};
 
 fn lesson(id: &str) -> String {
     fixture("valid/replica-lag.md").replace("LL-2023-031", id)
@@ -125,7 +123,7 @@ fn cross_file_rules_still_read_unchanged_lessons() {
     );
     let (code, doc) = kb.check_json(&["--changed", "main"]);
     assert_eq!(code, 1);
-    let rules: Vec<_> = common::findings(&doc)
+    let rules: Vec<_> = crate::common::findings(&doc)
         .into_iter()
         .map(|f| (f.0, f.1))
         .collect();
@@ -232,7 +230,7 @@ fn a_new_lesson_reusing_an_id_is_caught_even_when_it_sorts_first() {
     let (code, doc) = kb.check_json(&["--changed", "main"]);
     assert_eq!(code, 1, "{doc:#}");
     assert_eq!(
-        common::findings(&doc),
+        crate::common::findings(&doc),
         [(
             "lessons/a-new.md".to_string(),
             "duplicate-id".to_string(),

@@ -3,11 +3,9 @@
 //! and vocabularies are the ones the code uses. Cross-field rules a schema
 //! cannot express are listed here and in docs/format.md.
 
-mod common;
-
 use std::path::Path;
 
-use common::fixture;
+use crate::common::fixture;
 use lessons::config::{CONFIG_KEYS, Config, SEARCH_KEYS, VOCABULARY_KEYS};
 use lessons::parse::front_matter::{ACTION_KEYS, CAUSE_KEYS, LESSON_KEYS};
 use serde_json::Value;

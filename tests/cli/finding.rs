@@ -3,9 +3,7 @@
 //! `--explain`, `similar` by rare causes, cause-key reconciliation,
 //! `lessons causes`), on small purpose-built knowledge bases.
 
-mod common;
-
-use common::{Kb, ids};
+use crate::common::{Kb, ids};
 
 /// A valid final lesson: `causes` are (category, key) pairs.
 fn lesson(id: &str, title: &str, causes: &[(&str, &str)], systems: &[&str], body: &str) -> String {

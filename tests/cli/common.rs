@@ -1,6 +1,5 @@
 //! Shared helpers: a knowledge base in a temporary folder (optionally a real
 //! git repository) and the real `lessons` binary run against it.
-#![allow(dead_code)]
 
 use std::path::{Path, PathBuf};
 use std::process::{Command, Output};

@@ -1,9 +1,7 @@
 //! Bad input: every case gets a named rule and a position, never a panic,
 //! a hang or a stopped run.
 
-mod common;
-
-use common::{Kb, findings, fixture};
+use crate::common::{Kb, findings, fixture};
 
 fn valid() -> String {
     fixture("valid/payments-failover.md")
@@ -295,7 +293,7 @@ fn json_output_is_one_document_and_nothing_else() {
 
 /// Runs `lessons ARGS` and fails the test if it does not finish in time.
 #[cfg(unix)]
-fn run_with_timeout(kb: &Kb, args: &[&str]) -> common::Run {
+fn run_with_timeout(kb: &Kb, args: &[&str]) -> crate::common::Run {
     use std::process::Stdio;
     let mut child = kb
         .command(args)

@@ -1,17 +1,35 @@
 //! The knowledge base on disk: finding its root, listing its lesson files
-//! (never following a link out of it), and asking git what changed.
+//! (never following a link out of it), reading them, and asking git what
+//! changed ([`git`]) and who added each lesson ([`history`]). The only
+//! layer that touches git2.
+
+pub mod git;
+pub mod history;
 
 use std::path::{Component, Path, PathBuf};
+use std::sync::Arc;
 
 use crate::Error;
 use crate::config::{self, Config};
+pub use git::{Git, changed_lessons};
 
-/// A knowledge base: its root folder and configuration.
+/// A knowledge base: its root folder, configuration and git repository.
 #[derive(Debug, Clone)]
 pub struct KnowledgeBase {
     /// Canonical path of the folder holding `lessons.toml` and the roots.
     pub root: PathBuf,
     pub config: Config,
+    /// The repository whose work tree holds the root, opened once.
+    pub git: Option<Arc<Git>>,
+}
+
+/// A knowledge base's root, found before its configuration is read.
+#[derive(Debug)]
+pub struct Located {
+    /// Canonical.
+    pub root: PathBuf,
+    /// The repository, when finding the root already opened it.
+    git: Option<Git>,
 }
 
 impl KnowledgeBase {
@@ -19,14 +37,34 @@ impl KnowledgeBase {
     /// the nearest ancestor with a `lessons.toml`, else the top of the git
     /// work tree, else `cwd` itself.
     pub fn open(repo: Option<&Path>, cwd: &Path) -> Result<KnowledgeBase, Error> {
-        let root = Self::locate(repo, cwd)?;
-        let config = Config::load(&root)?;
-        Ok(KnowledgeBase { root, config })
+        let located = Self::locate(repo, cwd)?;
+        let config = Config::load(&located.root)?;
+        Ok(KnowledgeBase::new(located, config))
     }
 
-    /// The canonical root folder `open` would use.
-    pub fn locate(repo: Option<&Path>, cwd: &Path) -> Result<PathBuf, Error> {
-        let root = match repo {
+    /// The knowledge base at a located root, with its configuration; opens
+    /// git unless finding the root did.
+    pub fn new(located: Located, config: Config) -> KnowledgeBase {
+        let git = located.git.or_else(|| Git::discover(&located.root));
+        KnowledgeBase {
+            root: located.root,
+            config,
+            git: git.map(Arc::new),
+        }
+    }
+
+    /// Where `root` sits in its git work tree (`docs/incidents`),
+    /// `/`-separated; empty at the top or outside git.
+    pub fn path_in_repository(&self) -> String {
+        self.git
+            .as_ref()
+            .map(|g| g.path_in_work_tree(&self.root))
+            .unwrap_or_default()
+    }
+
+    /// The root `open` would use.
+    pub fn locate(repo: Option<&Path>, cwd: &Path) -> Result<Located, Error> {
+        let (root, git) = match repo {
             Some(path) => {
                 let path = cwd.join(path);
                 if !path.is_dir() {
@@ -37,14 +75,17 @@ impl KnowledgeBase {
                     };
                     return Err(Error::Usage(format!("--repo {}: {what}", path.display())));
                 }
-                path
+                (path, None)
             }
             None => discover_root(cwd),
         };
-        root.canonicalize().map_err(|source| Error::Io {
+        let root = root.canonicalize().map_err(|source| Error::Io {
             path: root.clone(),
             source,
-        })
+        })?;
+        // Git found from `cwd` is the root's only if its top is the root.
+        let git = git.filter(|g| g.workdir == root);
+        Ok(Located { root, git })
     }
 
     /// Configured lesson roots that do not exist: a knowledge base that
@@ -91,19 +132,17 @@ pub fn is_lesson_name(name: &str) -> bool {
     name.ends_with(".md") && name != "README.md" && !name.starts_with('_')
 }
 
-fn discover_root(cwd: &Path) -> PathBuf {
+fn discover_root(cwd: &Path) -> (PathBuf, Option<Git>) {
     if let Some(dir) = cwd
         .ancestors()
         .find(|d| d.join(config::FILE_NAME).is_file())
     {
-        return dir.to_path_buf();
+        return (dir.to_path_buf(), None);
     }
-    if let Ok(repo) = git2::Repository::discover(cwd)
-        && let Some(workdir) = repo.workdir()
-    {
-        return workdir.to_path_buf();
+    match Git::discover(cwd) {
+        Some(git) => (git.workdir.clone(), Some(git)),
+        None => (cwd.to_path_buf(), None),
     }
-    cwd.to_path_buf()
 }
 
 /// One entry of the lesson roots that looks like a lesson.
@@ -419,138 +458,14 @@ fn symlink_problem(kb: &KnowledgeBase, link: &Path) -> Option<FileProblem> {
     }
 }
 
-/// Lesson files added or modified between the merge base of `base` and
-/// HEAD, plus staged, unstaged and untracked changes in the work tree.
-pub fn changed_lessons(kb: &KnowledgeBase, base: &str) -> Result<Vec<String>, Error> {
-    let repo = git2::Repository::discover(&kb.root).map_err(|_| {
-        Error::Git(format!(
-            "--changed needs a git repository, and {} is not inside one",
-            kb.root.display()
-        ))
-    })?;
-    let workdir = repo
-        .workdir()
-        .ok_or_else(|| Error::Git("--changed needs a work tree; this is a bare repository".into()))?
-        .canonicalize()
-        .map_err(|e| Error::Git(format!("cannot resolve the git work tree: {e}")))?;
-    let shallow_hint = if shallow_boundary(&repo).is_some() {
-        " This is a shallow clone: fetch the full history (in GitHub Actions, set `fetch-depth: 0` on actions/checkout)."
-    } else {
-        ""
-    };
-    let base_commit = repo
-        .revparse_single(base)
-        .and_then(|o| o.peel_to_commit())
-        .map_err(|_| {
-            Error::Git(format!(
-                "--changed {base}: no such commit or branch in this repository.{}",
-                if shallow_hint.is_empty() {
-                    format!(
-                        " Fetch it first ({}) or name an existing branch or commit.",
-                        fetch_command(&repo, base)
-                    )
-                } else {
-                    shallow_hint.to_string()
-                }
-            ))
-        })?;
-    let head = repo
-        .head()
-        .and_then(|h| h.peel_to_commit())
-        .map_err(|_| Error::Git("--changed: HEAD does not point at a commit yet".into()))?;
-    let merge_base = repo.merge_base(base_commit.id(), head.id()).map_err(|_| {
-        Error::Git(format!(
-            "--changed {base}: {base} and HEAD have no common ancestor in this clone.{}",
-            if shallow_hint.is_empty() {
-                " They share no history; name the branch this work started from."
-            } else {
-                shallow_hint
-            }
-        ))
-    })?;
-    let tree = repo
-        .find_commit(merge_base)
-        .and_then(|c| c.tree())
-        .map_err(|e| {
-            Error::Git(format!(
-                "--changed {base}: cannot read the merge base: {}",
-                e.message()
-            ))
-        })?;
-
-    let mut opts = git2::DiffOptions::new();
-    opts.include_untracked(true).recurse_untracked_dirs(true);
-    let prefix = kb
-        .root
-        .strip_prefix(&workdir)
-        .map_err(|_| Error::Git("the knowledge base is outside the git work tree".into()))?
-        .to_path_buf();
-    if !prefix.as_os_str().is_empty() {
-        opts.pathspec(&prefix);
-    }
-    let diff = repo
-        .diff_tree_to_workdir_with_index(Some(&tree), Some(&mut opts))
-        .map_err(|e| {
-            Error::Git(format!(
-                "--changed {base}: cannot compare with the work tree: {}",
-                e.message()
-            ))
-        })?;
-    let mut out = Vec::new();
-    for delta in diff.deltas() {
-        use git2::Delta::*;
-        if !matches!(
-            delta.status(),
-            Added | Modified | Renamed | Copied | Typechange | Untracked
-        ) {
-            continue;
-        }
-        let Some(path) = delta.new_file().path() else {
-            continue;
-        };
-        let Some(rel) = kb.relative(&workdir.join(path)) else {
-            continue;
-        };
-        if kb.is_lesson_path(&rel) {
-            out.push(rel);
-        }
-    }
-    out.sort();
-    out.dedup();
-    Ok(out)
-}
-
-/// How to fetch `base`: `origin/main` is branch `main` of remote `origin`.
-fn fetch_command(repo: &git2::Repository, base: &str) -> String {
-    if let Some((remote, branch)) = base.split_once('/')
-        && repo.find_remote(remote).is_ok()
+/// Reads a lesson file found before (to index it, or to show it): at most
+/// `limit` bytes, and nothing if it is no longer a regular file.
+pub fn read_file(path: &std::path::Path, limit: u64) -> Vec<u8> {
+    let mut buf = Vec::new();
+    if std::fs::metadata(path).is_ok_and(|m| m.is_file())
+        && let Ok(f) = std::fs::File::open(path)
     {
-        return format!("git fetch {remote} {branch}");
+        let _ = std::io::Read::read_to_end(&mut std::io::Read::take(f, limit), &mut buf);
     }
-    format!("git fetch origin {base}")
-}
-
-/// The top of the git work tree holding the knowledge base, if any: GitHub
-/// annotations and SARIF want paths relative to it.
-/// The shallow boundary of a shallow clone (`None` for a full one). It
-/// lives in the common git folder, which a linked worktree shares
-/// (libgit2's `is_shallow` looks in the worktree's own folder and misses it).
-pub fn shallow_boundary(repo: &git2::Repository) -> Option<Vec<u8>> {
-    std::fs::read(repo.commondir().join("shallow"))
-        .ok()
-        .filter(|b| !b.is_empty())
-}
-
-pub fn git_workdir(root: &Path) -> Option<PathBuf> {
-    let repo = git2::Repository::discover(root).ok()?;
-    repo.workdir()?.canonicalize().ok()
-}
-
-/// Where the knowledge base sits in its git work tree (`docs/incidents`),
-/// `/`-separated; empty at the top or outside git.
-pub fn path_in_repository(root: &Path) -> String {
-    git_workdir(root)
-        .and_then(|top| root.strip_prefix(&top).ok().map(Path::to_path_buf))
-        .map(|p| p.to_string_lossy().replace('\\', "/"))
-        .unwrap_or_default()
+    buf
 }

@@ -1,9 +1,7 @@
 //! Each output format on the same findings, as snapshots, plus the
 //! properties CI relies on (escaping, colour, the job summary, SARIF shape).
 
-mod common;
-
-use common::{Kb, fixture};
+use crate::common::{Kb, fixture};
 
 /// Two lessons with findings (one of them with text that needs escaping)
 /// and one clean lesson.

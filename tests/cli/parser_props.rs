@@ -6,11 +6,11 @@ use lessons::config::Config;
 use lessons::diagnostic::LineIndex;
 use proptest::prelude::*;
 
-const VALID: &str = include_str!("fixtures/valid/payments-failover.md");
+const VALID: &str = include_str!("../fixtures/valid/payments-failover.md");
 
 fn parse_and_check(bytes: &[u8]) {
     let config = Config::default();
-    let parsed = lessons::parse::parse("lessons/x.md", bytes, &config);
+    let parsed = lessons::parse::parse("lessons/x.md", bytes);
     let text = lessons::parse::source_text(bytes);
     for d in &parsed.diagnostics {
         assert!(d.start.line >= 1 && d.start.column >= 1, "{d:?}");

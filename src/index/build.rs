@@ -1,0 +1,486 @@
+//! Writing the index: a full build into a new generation, or an update of
+//! the current one with only what changed.
+
+use std::collections::{BTreeMap, BTreeSet, HashMap, HashSet};
+use std::path::Path;
+use std::time::{SystemTime, UNIX_EPOCH};
+
+use rayon::prelude::*;
+use tantivy::indexer::{LogMergePolicy, NoMergePolicy};
+use tantivy::{Index, IndexWriter, ReloadPolicy, Term};
+
+use super::cache::{self, Generation, Payload};
+use super::error::{IndexError, RebuildReason};
+use super::fresh::plan;
+use super::manifest::{self, Entry, GitMeta, Manifest};
+use super::schema::{self, Fields, SCHEMA_VERSION};
+use super::{Event, Observer, SearchIndex, SyncStats, document, facts, mapped, words};
+use crate::config::Config;
+use crate::parse;
+use crate::repo::history;
+use crate::repo::{KnowledgeBase, LessonFile, Stat};
+use crate::timing::Timings;
+
+/// Writer memory for a full build (shared by its threads) and for updates.
+const BUILD_MEMORY: usize = 96 * 1024 * 1024;
+const UPDATE_MEMORY: usize = 32 * 1024 * 1024;
+
+/// Reads, parses and hashes one file, and builds its document. Files that
+/// `check` would not read (links out of the knowledge base, pipes, files
+/// over the size limit, unreadable ones) get no document and hash 0; they
+/// are still recorded, so they do not look new on every run.
+fn read_document(
+    fields: &Fields,
+    config: &Config,
+    file: &LessonFile,
+    git: &GitMeta,
+    words: &mut words::WordCounts,
+) -> Read {
+    let unread = Read {
+        doc: None,
+        hash: 0,
+        facts: None,
+    };
+    if file.problem.is_some() {
+        return unread;
+    }
+    let bytes = crate::repo::read_file(&file.abs, config.max_file_size + 1);
+    if bytes.is_empty() || bytes.len() as u64 > config.max_file_size {
+        return unread;
+    }
+    let hash = xxhash_rust::xxh3::xxh3_64(&bytes);
+    let text = parse::source_text(&bytes);
+    words::count(&text, words);
+    let parsed = parse::parse_text(&file.path, &text);
+    Read {
+        doc: Some(document::build(
+            fields,
+            &file.path,
+            &text,
+            parsed.lesson.as_ref(),
+            git,
+        )),
+        hash,
+        // Encoded here, while the lesson its text borrows from is alive.
+        facts: parsed
+            .lesson
+            .as_ref()
+            .and_then(|l| facts::record(&facts::FactsRecord::from_lesson(l)).ok()),
+    }
+}
+
+/// One file as read for the index.
+struct Read {
+    doc: Option<tantivy::TantivyDocument>,
+    hash: u64,
+    /// The encoded facts record.
+    facts: Option<Vec<u8>>,
+}
+
+/// A modification time too close to now may be followed by another write
+/// in the same clock tick: record 0 so the file is looked at again.
+fn settled_mtime(mtime_ns: i64) -> i64 {
+    let now = SystemTime::now()
+        .duration_since(UNIX_EPOCH)
+        .map_or(0, |d| i64::try_from(d.as_nanos()).unwrap_or(i64::MAX));
+    if now - mtime_ns < 2_000_000_000 {
+        0
+    } else {
+        mtime_ns
+    }
+}
+
+fn merge_git(old: Option<&GitMeta>, new: Option<&GitMeta>) -> GitMeta {
+    let mut meta = old.cloned().unwrap_or_default();
+    if let Some(new) = new {
+        if new.changed_at.is_some() {
+            meta.changed_at = new.changed_at;
+        }
+        if new.added_at.is_some() {
+            meta.added_at = new.added_at;
+            meta.added_by.clone_from(&new.added_by);
+        }
+    }
+    meta
+}
+
+fn commit(
+    writer: &mut IndexWriter,
+    dir: &Path,
+    manifest_text: &str,
+    facts_out: FactsOut<'_>,
+    words: Words<'_>,
+    head: Option<String>,
+    config: &str,
+) -> Result<Payload, IndexError> {
+    let stamp = SystemTime::now()
+        .duration_since(UNIX_EPOCH)
+        .map_or(0, |d| d.as_nanos());
+    let name = format!("manifest-{stamp}.tsv");
+    let facts_name = format!("facts-{stamp}.bin");
+    manifest::write_text(&dir.join(&name), manifest_text)
+        .map_err(|e| IndexError::write("cannot write the index manifest", e))?;
+    let facts_hash = match facts_out {
+        FactsOut::Bytes(bytes) => {
+            facts::write_bytes(&dir.join(&facts_name), bytes)
+                .map_err(|e| IndexError::write("cannot write the report facts", e))?;
+            facts::hash(bytes)
+        }
+        FactsOut::Splice(old, changes) => {
+            facts::splice_to_file(old, changes, &dir.join(&facts_name))
+                .map_err(|e| IndexError::write("cannot write the report facts", e))?
+        }
+    };
+    let words_name = match words {
+        Words::Keep(name) => name.to_string(),
+        Words::New(bytes) => {
+            let words_name = format!("words-{stamp}.fst");
+            facts::write_bytes(&dir.join(&words_name), bytes)
+                .map_err(|e| IndexError::write("cannot write the word list", e))?;
+            words_name
+        }
+    };
+    let payload = Payload {
+        schema: SCHEMA_VERSION,
+        manifest: name.clone(),
+        facts: facts_name.clone(),
+        facts_hash,
+        words: words_name.clone(),
+        head,
+        config: config.to_string(),
+    };
+    let json = serde_json::to_string(&payload).expect("plain data serializes");
+    let mut prepared = writer
+        .prepare_commit()
+        .map_err(|e| IndexError::write("cannot commit the index", e))?;
+    prepared.set_payload(&json);
+    prepared
+        .commit()
+        .map_err(|e| IndexError::write("cannot commit the index", e))?;
+    // Earlier manifests and facts are no longer named by any commit.
+    if let Ok(entries) = std::fs::read_dir(dir) {
+        for entry in entries.flatten() {
+            let file = entry.file_name().to_string_lossy().to_string();
+            if (file.starts_with("manifest-") && file != name)
+                || (file.starts_with("facts-") && file != facts_name)
+                || (file.starts_with("words-") && file != words_name)
+            {
+                let _ = std::fs::remove_file(entry.path());
+            }
+        }
+    }
+    Ok(payload)
+}
+
+/// The report facts of a commit: built whole, or the previous file with
+/// changes spliced in as it is written.
+enum FactsOut<'a> {
+    Bytes(&'a [u8]),
+    Splice(&'a [u8], &'a BTreeMap<String, Option<Vec<u8>>>),
+}
+
+/// The word list of a commit: the previous one kept, or a new one.
+enum Words<'a> {
+    Keep(&'a str),
+    New(&'a [u8]),
+}
+
+/// Brings `generation` up to date with the files and history: only what
+/// changed is read again.
+pub(super) fn update(
+    kb: &KnowledgeBase,
+    mut generation: Generation,
+    files: &[Stat],
+    head: Option<String>,
+    config: &str,
+) -> Result<SearchIndex, IndexError> {
+    let plan = generation
+        .manifest()
+        .and_then(|m| plan(m, files, &head, &generation.payload.head))
+        .map_err(IndexError::Unusable)?;
+    let mut timings = Timings::new();
+    let fields = generation.fields;
+    let mut stats = SyncStats::default();
+    if !plan.is_empty() {
+        let history = if plan.head_moved {
+            history::walk(kb, generation.payload.head.as_deref())
+        } else {
+            HashMap::new()
+        };
+        timings.step("update: walk new commits");
+        // Files whose content may have changed, plus committed ones whose
+        // history did.
+        let by_path: HashMap<&str, &Stat> = files.iter().map(|f| (f.path.as_str(), f)).collect();
+        let mut todo: Vec<&Stat> = plan.candidates.clone();
+        let candidate_paths: HashSet<&str> = todo.iter().map(|f| f.path.as_str()).collect();
+        for path in history.keys() {
+            if let Some(f) = by_path.get(path.as_str())
+                && !candidate_paths.contains(path.as_str())
+            {
+                todo.push(f);
+            }
+        }
+        let wanted: BTreeSet<&str> = todo
+            .iter()
+            .map(|f| f.path.as_str())
+            .chain(plan.removed.iter().map(String::as_str))
+            .collect();
+        let old_entries = manifest::lookup(
+            generation.manifest().map_err(IndexError::Unusable)?,
+            &wanted,
+        )
+        .map_err(manifest_unreadable)?;
+        // Mapped, not read: a read copies tens of megabytes into freshly
+        // zeroed pages on every update.
+        let old_facts_map =
+            mapped::Mapped::open(&generation.dir.join(&generation.payload.facts))
+                .map_err(|e| IndexError::FactsDamaged(format!("they are unreadable ({e})")))?;
+        let old_facts = old_facts_map.bytes();
+        // Unchanged records are copied as bytes: never copy damaged ones.
+        if facts::hash(old_facts) != generation.payload.facts_hash {
+            return Err(IndexError::FactsDamaged(
+                "they do not match their checksum".to_string(),
+            ));
+        }
+        let mut writer: IndexWriter = generation
+            .index
+            .writer_with_num_threads(1, UPDATE_MEMORY)
+            .map_err(|e| IndexError::write("cannot write the index", e))?;
+        timings.step("update: read old entries, open a writer");
+        // Small segments merge among themselves; the large ones of a full
+        // build are left alone, so an update stays quick.
+        let mut policy = LogMergePolicy::default();
+        policy.set_max_docs_before_merge(20_000);
+        writer.set_merge_policy(Box::new(policy));
+        let path_term = |p: &str| Term::from_field_text(fields.path, p);
+        let mut added_hashes = HashMap::new();
+        let mut entry_changes: BTreeMap<String, Option<Entry>> = BTreeMap::new();
+        let mut fact_changes: BTreeMap<String, Option<Vec<u8>>> = BTreeMap::new();
+        let mut new_words = words::WordCounts::default();
+        for f in todo {
+            let old = old_entries.get(&f.path);
+            let git = merge_git(old.map(|e| &e.git), history.get(&f.path));
+            let read = read_document(&fields, &kb.config, &f.file(kb), &git, &mut new_words);
+            let hash = read.hash;
+            let unchanged = old.is_some_and(|e| e.hash == hash && e.git == git);
+            if !unchanged {
+                writer.delete_term(path_term(&f.path));
+                fact_changes.insert(f.path.clone(), read.facts);
+                if let Some(doc) = read.doc {
+                    writer
+                        .add_document(doc)
+                        .map_err(|e| IndexError::write("cannot index", e))?;
+                }
+                match old {
+                    Some(_) => stats.updated += 1,
+                    None => {
+                        stats.added += 1;
+                        added_hashes.insert(hash, ());
+                    }
+                }
+            }
+            entry_changes.insert(
+                f.path.clone(),
+                Some(Entry {
+                    size: f.size,
+                    mtime_ns: settled_mtime(f.mtime_ns),
+                    hash,
+                    git,
+                }),
+            );
+        }
+        for path in &plan.removed {
+            writer.delete_term(path_term(path));
+            fact_changes.insert(path.clone(), None);
+            entry_changes.insert(path.clone(), None);
+            stats.removed += 1;
+            if let Some(e) = old_entries.get(path)
+                && added_hashes.remove(&e.hash).is_some()
+            {
+                stats.renamed += 1;
+            }
+        }
+        timings.step("update: read and index the changed files");
+        let manifest_text = manifest::splice(
+            generation.manifest().map_err(IndexError::Unusable)?,
+            &entry_changes,
+        )
+        .map_err(manifest_unreadable)?;
+        timings.step("update: splice the manifest and facts");
+        // A word list that cannot be read is rebuilt from the changed
+        // files alone rather than failing the update: it only serves typo
+        // correction, and the next full build restores it.
+        let old_words =
+            std::fs::read(generation.dir.join(&generation.payload.words)).unwrap_or_default();
+        let grown = match words::extend(&old_words, &new_words) {
+            Ok(grown) => grown,
+            Err(_) => Some(
+                words::build(&new_words)
+                    .map_err(|e| IndexError::write("cannot build the word list", e))?,
+            ),
+        };
+        let keep = generation.payload.words.clone();
+        let words_change = match &grown {
+            Some(bytes) => Words::New(bytes),
+            None => Words::Keep(&keep),
+        };
+        timings.step("update: extend the word list");
+        let payload = commit(
+            &mut writer,
+            &generation.dir,
+            &manifest_text,
+            FactsOut::Splice(old_facts, &fact_changes),
+            words_change,
+            head,
+            config,
+        )?;
+        timings.step("update: commit");
+        drop(writer);
+        generation.payload = payload;
+    }
+    let reader = generation.reader().map_err(IndexError::Unusable)?;
+    stats.lessons = reader.searcher().num_docs() as usize;
+    let facts_file = mapped::open_regular(&generation.dir.join(&generation.payload.facts))
+        .map_err(|e| IndexError::FactsDamaged(format!("they are unreadable ({e})")))?;
+    Ok(SearchIndex {
+        words_path: generation.dir.join(&generation.payload.words),
+        words: Default::default(),
+        facts_file,
+        facts_hash: generation.payload.facts_hash,
+        index: generation.index,
+        reader,
+        fields,
+        stats,
+    })
+}
+
+/// Builds a new generation from every file and switches to it.
+pub(super) fn rebuild(
+    kb: &KnowledgeBase,
+    cache: &Path,
+    files: &[Stat],
+    head: Option<String>,
+    why: RebuildReason,
+    observer: &dyn Observer,
+    config: &str,
+) -> Result<SearchIndex, IndexError> {
+    let name = format!(
+        "gen-{}-{}",
+        std::process::id(),
+        SystemTime::now()
+            .duration_since(UNIX_EPOCH)
+            .map_or(0, |d| d.as_nanos())
+    );
+    let dir = cache.join(&name);
+    let tantivy_dir = dir.join("tantivy");
+    std::fs::create_dir_all(&tantivy_dir)
+        .map_err(|e| IndexError::write(format!("cannot create {}", tantivy_dir.display()), e))?;
+    let (schema, fields) = Fields::schema();
+    let index = Index::create_in_dir(&tantivy_dir, schema)
+        .map_err(|e| IndexError::write("cannot create the index", e))?;
+    schema::register_tokenizers(&index);
+    let history = history::walk(kb, None);
+    let threads = std::thread::available_parallelism()
+        .map_or(2, |n| n.get())
+        .clamp(1, 8);
+    let mut writer: IndexWriter = index
+        .writer_with_num_threads(threads, BUILD_MEMORY)
+        .map_err(|e| IndexError::write("cannot write the index", e))?;
+    writer.set_merge_policy(Box::new(NoMergePolicy));
+    observer.event(Event::Started { total: files.len() });
+    type Built = (Vec<(String, Entry, Option<Vec<u8>>)>, words::WordCounts);
+    let (mut entries, word_counts): Built = files
+        .par_iter()
+        .fold(
+            || (Vec::new(), words::WordCounts::default()),
+            |(mut entries, mut counts): Built, f| {
+                let git = history.get(&f.path).cloned().unwrap_or_default();
+                let read = read_document(&fields, &kb.config, &f.file(kb), &git, &mut counts);
+                observer.event(Event::Read);
+                if let Some(doc) = read.doc
+                    && writer.add_document(doc).is_err()
+                {
+                    return (entries, counts);
+                }
+                entries.push((
+                    f.path.clone(),
+                    Entry {
+                        size: f.size,
+                        mtime_ns: settled_mtime(f.mtime_ns),
+                        hash: read.hash,
+                        git,
+                    },
+                    read.facts,
+                ));
+                (entries, counts)
+            },
+        )
+        .reduce(
+            || (Vec::new(), words::WordCounts::default()),
+            |(mut a, mut wa): Built, (b, wb): Built| {
+                a.extend(b);
+                // Merge the smaller map into the larger.
+                if wa.len() < wb.len() {
+                    let small = std::mem::replace(&mut wa, wb);
+                    words::merge_counts(&mut wa, small);
+                } else {
+                    words::merge_counts(&mut wa, wb);
+                }
+                (a, wa)
+            },
+        );
+    observer.event(Event::Finished);
+    entries.sort_unstable_by(|a, b| a.0.cmp(&b.0));
+    let facts_bytes = facts::concat(entries.iter().filter_map(|(_, _, r)| r.as_deref()));
+    let mut manifest = Manifest::default();
+    for (path, entry, _) in entries {
+        manifest.entries.insert(path, entry);
+    }
+    let words_bytes = words::build(&word_counts)
+        .map_err(|e| IndexError::write("cannot build the word list", e))?;
+    drop(word_counts);
+    let payload = commit(
+        &mut writer,
+        &dir,
+        &manifest.to_text(),
+        FactsOut::Bytes(&facts_bytes),
+        Words::New(&words_bytes),
+        head,
+        config,
+    )?;
+    writer
+        .wait_merging_threads()
+        .map_err(|e| IndexError::write("cannot finish the index", e))?;
+    // Switch readers to the new generation in one rename.
+    cache::switch_to(cache, &name)?;
+    let reader = index
+        .reader_builder()
+        .reload_policy(ReloadPolicy::Manual)
+        .try_into()
+        .map_err(|e| IndexError::write("cannot read the index", e))?;
+    let lessons = reader.searcher().num_docs() as usize;
+    let facts_file = mapped::open_regular(&dir.join(&payload.facts))
+        .map_err(|e| IndexError::FactsDamaged(format!("they are unreadable ({e})")))?;
+    Ok(SearchIndex {
+        words_path: dir.join(&payload.words),
+        words: Default::default(),
+        facts_file,
+        facts_hash: payload.facts_hash,
+        index,
+        reader,
+        fields,
+        stats: SyncStats {
+            added: lessons,
+            lessons,
+            rebuilt: Some(why),
+            ..SyncStats::default()
+        },
+    })
+}
+
+fn manifest_unreadable(e: std::io::Error) -> IndexError {
+    IndexError::Unusable(RebuildReason::unreadable(
+        "the index manifest is unreadable",
+        e,
+    ))
+}

@@ -1,0 +1,196 @@
+//! The cache folder: where it lives, its lock, and its generations.
+//!
+//! Layout:
+//! - `lock`: held while writing (updates and rebuilds);
+//! - `current`: the name of the generation in use;
+//! - `gen-*/`: a generation: the Tantivy index, and the side files named
+//!   in its commit payload (`manifest-*.tsv`, `facts-*.bin`, `words-*.fst`)
+//!   with the schema version and the git HEAD it reflects.
+//!
+//! A rebuild writes a new generation and switches `current` to it in one
+//! rename, so readers never see a half-written index.
+
+use std::io::Write;
+use std::path::{Path, PathBuf};
+use std::time::{Duration, Instant};
+
+use serde::{Deserialize, Serialize};
+use tantivy::{Index, IndexReader, ReloadPolicy};
+
+use super::error::{IndexError, RebuildReason};
+use super::schema::{self, Fields, SCHEMA_VERSION};
+use super::{Event, Observer, mapped};
+use crate::repo::KnowledgeBase;
+
+/// How long a second process waits for the one updating the index.
+const LOCK_WAIT: Duration = Duration::from_secs(30);
+
+#[derive(Debug, Serialize, Deserialize)]
+pub(super) struct Payload {
+    pub(super) schema: u32,
+    pub(super) manifest: String,
+    /// The report facts (see [`facts`]).
+    pub(super) facts: String,
+    /// Their xxh3 hash: reading them checks it.
+    pub(super) facts_hash: String,
+    /// The words of the lessons as written (see [`words`]).
+    pub(super) words: String,
+    pub(super) head: Option<String>,
+    /// A hash of `lessons.toml`: roots and the size limit decide what is
+    /// indexed, so a changed configuration means a rebuild. In a shallow
+    /// clone, `+shallow:` and a hash of its boundary follow: fetching more
+    /// history can tell who added a lesson, so that rebuilds too.
+    pub(super) config: String,
+}
+
+/// Where the cache lives.
+pub fn cache_dir(kb: &KnowledgeBase) -> PathBuf {
+    if let Some(dir) = std::env::var_os("LESSONS_CACHE_DIR").filter(|d| !d.is_empty()) {
+        return PathBuf::from(dir);
+    }
+    let key = |s: &str| format!("{:016x}", xxhash_rust::xxh3::xxh3_64(s.as_bytes()));
+    if let Some(git) = &kb.git {
+        let rel = kb.root.strip_prefix(&git.workdir).unwrap_or(Path::new(""));
+        let name = if rel.as_os_str().is_empty() {
+            "index".to_string()
+        } else {
+            format!("index-{}", key(&rel.to_string_lossy()))
+        };
+        return git.git_dir.join("lessons").join(name);
+    }
+    let base = std::env::var_os("XDG_CACHE_HOME")
+        .filter(|d| !d.is_empty())
+        .map(PathBuf::from)
+        .or_else(|| std::env::var_os("HOME").map(|h| PathBuf::from(h).join(".cache")))
+        .unwrap_or_else(std::env::temp_dir);
+    base.join("lessons").join(key(&kb.root.to_string_lossy()))
+}
+
+/// A generation opened for reading.
+pub(super) struct Generation {
+    pub(super) dir: PathBuf,
+    pub(super) index: Index,
+    pub(super) fields: Fields,
+    pub(super) payload: Payload,
+    /// The manifest, parsed as needed.
+    pub(super) manifest: mapped::Mapped,
+    /// The report facts, opened (not read) with the generation.
+    pub(super) facts: std::fs::File,
+}
+
+impl Generation {
+    pub(super) fn open(cache: &Path) -> Result<Generation, RebuildReason> {
+        let name =
+            std::fs::read_to_string(cache.join("current")).map_err(|_| RebuildReason::NoIndex)?;
+        let dir = cache.join(name.trim());
+        let index = Index::open_in_dir(dir.join("tantivy"))
+            .map_err(|e| RebuildReason::unreadable("the index cannot be opened", e))?;
+        schema::register_tokenizers(&index);
+        let meta = index
+            .load_metas()
+            .map_err(|e| RebuildReason::unreadable("the index metadata is unreadable", e))?;
+        let raw: serde_json::Value = meta
+            .payload
+            .as_deref()
+            .and_then(|p| serde_json::from_str(p).ok())
+            .ok_or(RebuildReason::Unreadable {
+                what: "the index has no payload",
+                detail: None,
+            })?;
+        let schema = raw.get("schema").and_then(serde_json::Value::as_u64);
+        if schema != Some(u64::from(SCHEMA_VERSION)) {
+            return Err(RebuildReason::OtherVersion(schema));
+        }
+        let payload: Payload = serde_json::from_value(raw)
+            .map_err(|e| RebuildReason::unreadable("the index payload is unreadable", e))?;
+        let fields = Fields::from_schema(&index.schema())
+            .map_err(|e| RebuildReason::unreadable("the index schema differs", e))?;
+        let manifest = mapped::Mapped::open(&dir.join(&payload.manifest))
+            .map_err(|e| RebuildReason::unreadable("the index manifest is unreadable", e))?;
+        let facts = mapped::open_regular(&dir.join(&payload.facts))
+            .map_err(|e| RebuildReason::unreadable("the report facts are unreadable", e))?;
+        Ok(Generation {
+            dir,
+            index,
+            fields,
+            payload,
+            manifest,
+            facts,
+        })
+    }
+
+    pub(super) fn manifest(&self) -> Result<&str, RebuildReason> {
+        self.manifest
+            .text()
+            .map_err(|e| RebuildReason::unreadable("the index manifest is unreadable", e))
+    }
+
+    pub(super) fn reader(&self) -> Result<IndexReader, RebuildReason> {
+        self.index
+            .reader_builder()
+            .reload_policy(ReloadPolicy::Manual)
+            .try_into()
+            .map_err(|e| RebuildReason::unreadable("the index cannot be read", e))
+    }
+}
+
+/// Holds the cache's lock file; released when dropped.
+pub(super) struct Lock {
+    _file: std::fs::File,
+}
+
+pub(super) fn lock(cache: &Path, observer: &dyn Observer) -> Result<Lock, IndexError> {
+    let path = cache.join("lock");
+    let file = std::fs::OpenOptions::new()
+        .create(true)
+        .truncate(false)
+        .write(true)
+        .open(&path)
+        .map_err(|e| IndexError::write(format!("cannot open {}", path.display()), e))?;
+    let started = Instant::now();
+    let mut said = false;
+    loop {
+        match file.try_lock() {
+            Ok(()) => return Ok(Lock { _file: file }),
+            Err(std::fs::TryLockError::WouldBlock) => {
+                if started.elapsed() > LOCK_WAIT {
+                    return Err(IndexError::Busy {
+                        seconds: LOCK_WAIT.as_secs(),
+                        lock: path,
+                    });
+                }
+                if !said && started.elapsed() > Duration::from_millis(300) {
+                    observer.event(Event::Waiting);
+                    said = true;
+                }
+                std::thread::sleep(Duration::from_millis(25));
+            }
+            Err(std::fs::TryLockError::Error(e)) => {
+                return Err(IndexError::write(
+                    format!("cannot lock {}", path.display()),
+                    e,
+                ));
+            }
+        }
+    }
+}
+
+/// Makes the generation `name` the one in use (one rename), then removes
+/// the older ones: readers that still have them open keep their files
+/// until they close them.
+pub(super) fn switch_to(cache: &Path, name: &str) -> Result<(), IndexError> {
+    let current_tmp = cache.join("current.tmp");
+    std::fs::File::create(&current_tmp)
+        .and_then(|mut f| f.write_all(name.as_bytes()).and_then(|_| f.sync_all()))
+        .and_then(|_| std::fs::rename(&current_tmp, cache.join("current")))
+        .map_err(|e| IndexError::write("cannot switch to the new index", e))?;
+    if let Ok(entries) = std::fs::read_dir(cache) {
+        for entry in entries.flatten() {
+            let file = entry.file_name().to_string_lossy().to_string();
+            if file.starts_with("gen-") && file != name {
+                let _ = std::fs::remove_dir_all(entry.path());
+            }
+        }
+    }
+    Ok(())
+}

@@ -1,0 +1,253 @@
+//! The git repository around a knowledge base, opened once per command:
+//! HEAD, the shallow boundary, changes since a base, committed lessons.
+//! History (who added each lesson) is in [`super::history`].
+
+use std::path::{Path, PathBuf};
+use std::sync::{Mutex, MutexGuard};
+
+use super::KnowledgeBase;
+use crate::Error;
+
+/// One opened repository. `git2::Repository` is not `Sync`; the lock lets
+/// the knowledge base that holds it be shared across threads.
+pub struct Git {
+    repo: Mutex<git2::Repository>,
+    /// The git folder (`.git`, or a linked worktree's folder).
+    pub git_dir: PathBuf,
+    /// The top of the work tree, canonical.
+    pub workdir: PathBuf,
+}
+
+impl std::fmt::Debug for Git {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        f.debug_struct("Git")
+            .field("git_dir", &self.git_dir)
+            .field("workdir", &self.workdir)
+            .finish()
+    }
+}
+
+impl Git {
+    /// The repository whose work tree holds `path`, if any (a bare
+    /// repository has no lessons to read).
+    pub fn discover(path: &Path) -> Option<Git> {
+        let repo = git2::Repository::discover(path).ok()?;
+        let workdir = repo.workdir()?.canonicalize().ok()?;
+        Some(Git {
+            git_dir: repo.path().to_path_buf(),
+            workdir,
+            repo: Mutex::new(repo),
+        })
+    }
+
+    pub(super) fn repo(&self) -> MutexGuard<'_, git2::Repository> {
+        // A panic while holding the lock leaves the repository usable.
+        self.repo.lock().unwrap_or_else(|e| e.into_inner())
+    }
+
+    /// The shallow boundary of a shallow clone (`None` for a full one). It
+    /// lives in the common git folder, which a linked worktree shares
+    /// (libgit2's `is_shallow` looks in the worktree's own folder and
+    /// misses it).
+    pub fn shallow_boundary(&self) -> Option<Vec<u8>> {
+        std::fs::read(self.repo().commondir().join("shallow"))
+            .ok()
+            .filter(|b| !b.is_empty())
+    }
+
+    /// The commit HEAD points at, if there is one, and in a shallow clone a
+    /// hash of its boundary (`.git/shallow`), which changes when history is
+    /// fetched further back.
+    pub fn head(&self) -> (Option<String>, Option<String>) {
+        let head = {
+            let repo = self.repo();
+            let commit = repo.head().ok().and_then(|h| h.peel_to_commit().ok());
+            commit.map(|c| c.id().to_string())
+        };
+        let boundary = self
+            .shallow_boundary()
+            .map(|bytes| format!("{:016x}", xxhash_rust::xxh3::xxh3_64(&bytes)));
+        (head, boundary)
+    }
+
+    /// Whether commit `head` descends from `since` (or is it).
+    pub fn descends(&self, head: &str, since: &str) -> bool {
+        let (Ok(head), Ok(since)) = (git2::Oid::from_str(head), git2::Oid::from_str(since)) else {
+            return false;
+        };
+        head == since
+            || self
+                .repo()
+                .graph_descendant_of(head, since)
+                .unwrap_or(false)
+    }
+
+    /// Whether `rel` (relative to the work tree) is in the HEAD commit.
+    pub fn committed(&self, rel: &Path) -> bool {
+        let repo = self.repo();
+        repo.head()
+            .and_then(|h| h.peel_to_tree())
+            .is_ok_and(|tree| tree.get_path(rel).is_ok())
+    }
+
+    /// Where `root` sits in the work tree (`docs/incidents`), `/`-separated;
+    /// empty at the top.
+    pub fn path_in_work_tree(&self, root: &Path) -> String {
+        root.strip_prefix(&self.workdir)
+            .map(|p| p.to_string_lossy().replace('\\', "/"))
+            .unwrap_or_default()
+    }
+
+    /// The first bytes (up to `limit`) of each lesson at HEAD or in the
+    /// staging area whose path is not in `present`, by root-relative path:
+    /// ids a new lesson must not reuse although their file is gone from
+    /// the work tree.
+    pub fn committed_lesson_heads(
+        &self,
+        kb: &KnowledgeBase,
+        present: &std::collections::BTreeSet<String>,
+        limit: usize,
+    ) -> Vec<(String, Vec<u8>)> {
+        let repo = self.repo();
+        let mut out = Vec::new();
+        let mut read = |rel_to_repo: &Path, id: git2::Oid| {
+            let Some(rel) = kb.relative(&self.workdir.join(rel_to_repo)) else {
+                return;
+            };
+            if kb.is_lesson_path(&rel)
+                && !present.contains(&rel)
+                && let Ok(blob) = repo.find_blob(id)
+            {
+                let head = &blob.content()[..blob.content().len().min(limit)];
+                out.push((rel, head.to_vec()));
+            }
+        };
+        if let Ok(tree) = repo.head().and_then(|h| h.peel_to_tree()) {
+            let _ = tree.walk(git2::TreeWalkMode::PreOrder, |dir, entry| {
+                if entry.kind() == Some(git2::ObjectType::Blob)
+                    && let Ok(name) = entry.name()
+                {
+                    read(&Path::new(dir).join(name), entry.id());
+                }
+                git2::TreeWalkResult::Ok
+            });
+        }
+        if let Ok(index) = repo.index() {
+            for entry in index.iter() {
+                if let Ok(path) = std::str::from_utf8(&entry.path) {
+                    read(Path::new(path), entry.id);
+                }
+            }
+        }
+        out
+    }
+}
+
+/// Lesson files added or modified between the merge base of `base` and
+/// HEAD, plus staged, unstaged and untracked changes in the work tree.
+pub fn changed_lessons(kb: &KnowledgeBase, base: &str) -> Result<Vec<String>, Error> {
+    let git = kb.git.as_deref().ok_or_else(|| {
+        Error::Git(format!(
+            "--changed needs a git repository, and {} is not inside one",
+            kb.root.display()
+        ))
+    })?;
+    let shallow_hint = if git.shallow_boundary().is_some() {
+        " This is a shallow clone: fetch the full history (in GitHub Actions, set `fetch-depth: 0` on actions/checkout)."
+    } else {
+        ""
+    };
+    // After the shallow check: the lock is not reentrant.
+    let repo = git.repo();
+    let workdir = &git.workdir;
+    let base_commit = repo
+        .revparse_single(base)
+        .and_then(|o| o.peel_to_commit())
+        .map_err(|_| {
+            Error::Git(format!(
+                "--changed {base}: no such commit or branch in this repository.{}",
+                if shallow_hint.is_empty() {
+                    format!(
+                        " Fetch it first ({}) or name an existing branch or commit.",
+                        fetch_command(&repo, base)
+                    )
+                } else {
+                    shallow_hint.to_string()
+                }
+            ))
+        })?;
+    let head = repo
+        .head()
+        .and_then(|h| h.peel_to_commit())
+        .map_err(|_| Error::Git("--changed: HEAD does not point at a commit yet".into()))?;
+    let merge_base = repo.merge_base(base_commit.id(), head.id()).map_err(|_| {
+        Error::Git(format!(
+            "--changed {base}: {base} and HEAD have no common ancestor in this clone.{}",
+            if shallow_hint.is_empty() {
+                " They share no history; name the branch this work started from."
+            } else {
+                shallow_hint
+            }
+        ))
+    })?;
+    let tree = repo
+        .find_commit(merge_base)
+        .and_then(|c| c.tree())
+        .map_err(|e| {
+            Error::Git(format!(
+                "--changed {base}: cannot read the merge base: {}",
+                e.message()
+            ))
+        })?;
+
+    let mut opts = git2::DiffOptions::new();
+    opts.include_untracked(true).recurse_untracked_dirs(true);
+    let prefix = kb
+        .root
+        .strip_prefix(workdir)
+        .map_err(|_| Error::Git("the knowledge base is outside the git work tree".into()))?
+        .to_path_buf();
+    if !prefix.as_os_str().is_empty() {
+        opts.pathspec(&prefix);
+    }
+    let diff = repo
+        .diff_tree_to_workdir_with_index(Some(&tree), Some(&mut opts))
+        .map_err(|e| {
+            Error::Git(format!(
+                "--changed {base}: cannot compare with the work tree: {}",
+                e.message()
+            ))
+        })?;
+    let mut out = Vec::new();
+    for delta in diff.deltas() {
+        use git2::Delta::*;
+        if !matches!(
+            delta.status(),
+            Added | Modified | Renamed | Copied | Typechange | Untracked
+        ) {
+            continue;
+        }
+        let Some(path) = delta.new_file().path() else {
+            continue;
+        };
+        let Some(rel) = kb.relative(&workdir.join(path)) else {
+            continue;
+        };
+        if kb.is_lesson_path(&rel) {
+            out.push(rel);
+        }
+    }
+    out.sort();
+    out.dedup();
+    Ok(out)
+}
+
+/// How to fetch `base`: `origin/main` is branch `main` of remote `origin`.
+fn fetch_command(repo: &git2::Repository, base: &str) -> String {
+    if let Some((remote, branch)) = base.split_once('/')
+        && repo.find_remote(remote).is_ok()
+    {
+        return format!("git fetch {remote} {branch}");
+    }
+    format!("git fetch origin {base}")
+}

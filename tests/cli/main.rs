@@ -1,0 +1,20 @@
+//! The integration tests: one binary (as ripgrep has), so a change relinks
+//! one test executable rather than one per file. Each module drives the
+//! real `lessons` binary against real temporary git repositories, except
+//! `layers` (the layer check over `src/`) and `parser_props` (the parser on
+//! random input).
+
+mod common;
+
+mod authoring;
+mod bad_input;
+mod changed;
+mod example;
+mod finding;
+mod formats;
+mod layers;
+mod parser_props;
+mod report;
+mod rules;
+mod schema;
+mod search;
