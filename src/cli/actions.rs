@@ -1,7 +1,5 @@
 //! `lessons actions`: improvement actions across lessons.
 
-use std::io::Write;
-
 use clap::{Args, ValueEnum};
 
 use super::{Cli, CliError, EXIT_OK, open_facts};
@@ -16,6 +14,15 @@ fn date(s: &str) -> Result<jiff::civil::Date, String> {
 pub enum ActionsFormat {
     Table,
     Json,
+}
+
+impl From<ActionsFormat> for crate::emit::Format {
+    fn from(f: ActionsFormat) -> Self {
+        match f {
+            ActionsFormat::Table => crate::emit::Format::Human,
+            ActionsFormat::Json => crate::emit::Format::Json,
+        }
+    }
 }
 
 #[derive(Debug, Args)]
@@ -60,25 +67,10 @@ pub fn run(cli: &Cli, args: &ActionsArgs) -> Result<i32, CliError> {
         as_of: args.as_of,
     };
     let rows = report::actions(&facts, &filter, today);
-    let mut out = std::io::stdout().lock();
-    match args.format {
-        ActionsFormat::Json => {
-            let doc = serde_json::json!({
-                "as_of": args.as_of.unwrap_or(today).to_string(),
-                "total": rows.len(),
-                "overdue": rows.iter().filter(|r| r.overdue).count(),
-                "actions": rows,
-            });
-            writeln!(
-                out,
-                "{}",
-                serde_json::to_string_pretty(&doc).expect("plain data serializes")
-            )?;
-        }
-        ActionsFormat::Table => out.write_all(
-            crate::emit::report::actions_table(&rows, args.as_of.unwrap_or(today)).as_bytes(),
-        )?,
-    }
-    out.flush()?;
+    let actions = crate::emit::report::Actions {
+        rows: &rows,
+        as_of: args.as_of.unwrap_or(today),
+    };
+    super::emit(&actions, args.format, &super::emit_context(cli))?;
     Ok(EXIT_OK)
 }

@@ -1,7 +1,5 @@
 //! `lessons causes`: the cause-key taxonomy, and keys to merge.
 
-use std::io::Write;
-
 use clap::{Args, ValueEnum};
 
 use super::{Cli, CliError, EXIT_OK, open_facts};
@@ -11,6 +9,16 @@ pub enum CausesFormat {
     Table,
     Json,
     Markdown,
+}
+
+impl From<CausesFormat> for crate::emit::Format {
+    fn from(f: CausesFormat) -> Self {
+        match f {
+            CausesFormat::Table => crate::emit::Format::Human,
+            CausesFormat::Json => crate::emit::Format::Json,
+            CausesFormat::Markdown => crate::emit::Format::Markdown,
+        }
+    }
 }
 
 #[derive(Debug, Args)]
@@ -25,18 +33,6 @@ pub fn run(cli: &Cli, args: &CausesArgs) -> Result<i32, CliError> {
     let facts = file.decode()?;
     let settings = crate::search::Settings::from_config(&kb.config);
     let taxonomy = crate::causes::taxonomy(&facts, &settings.synonyms, &settings.catch_all_keys);
-    let mut out = std::io::stdout().lock();
-    match args.format {
-        CausesFormat::Table => out.write_all(crate::emit::causes::table(&taxonomy).as_bytes())?,
-        CausesFormat::Markdown => {
-            out.write_all(crate::emit::causes::markdown(&taxonomy).as_bytes())?
-        }
-        CausesFormat::Json => writeln!(
-            out,
-            "{}",
-            serde_json::to_string_pretty(&taxonomy).expect("plain data serializes")
-        )?,
-    }
-    out.flush()?;
+    super::emit(&taxonomy, args.format, &super::emit_context(cli))?;
     Ok(EXIT_OK)
 }

@@ -6,7 +6,7 @@ use std::path::{Path, PathBuf};
 
 use clap::{Args, ValueEnum};
 
-use super::{Cli, CliError, EXIT_FINDINGS, EXIT_OK, color_enabled};
+use super::{Cli, CliError, EXIT_FINDINGS, EXIT_OK};
 use crate::Error;
 use crate::check::{CheckReport, FileReport, Selection, check};
 use crate::emit;
@@ -38,6 +38,17 @@ pub enum Format {
     Json,
     Github,
     Sarif,
+}
+
+impl From<Format> for emit::Format {
+    fn from(f: Format) -> Self {
+        match f {
+            Format::Human => emit::Format::Human,
+            Format::Json => emit::Format::Json,
+            Format::Github => emit::Format::Github,
+            Format::Sarif => emit::Format::Sarif,
+        }
+    }
 }
 
 pub fn run(cli: &Cli, args: &CheckArgs) -> Result<i32, CliError> {
@@ -103,31 +114,24 @@ fn emit_report(
     // Where the knowledge base sits in its git work tree.
     prefix: &str,
 ) -> Result<(), CliError> {
-    let stdout = std::io::stdout();
-    let mut out = stdout.lock();
-    match args.format {
-        Format::Human => {
-            let color = color_enabled(cli.color, &std::io::stdout());
-            emit::human::render(report, color, &mut out)?;
-        }
-        Format::Json => out.write_all(emit::json::render(report).as_bytes())?,
-        Format::Sarif => out.write_all(emit::sarif::render(report, prefix).as_bytes())?,
-        Format::Github => {
-            emit::github::render(report, prefix, &mut out)?;
-            if let Some(path) = std::env::var_os("GITHUB_STEP_SUMMARY").filter(|p| !p.is_empty()) {
-                // The summary is a courtesy: failing to write it must not
-                // change the verdict on the lessons.
-                let path = PathBuf::from(path);
-                if let Err(e) = append(&path, &emit::github::step_summary(report, prefix)) {
-                    eprintln!(
-                        "warning: cannot write the job summary to {} ($GITHUB_STEP_SUMMARY): {e}",
-                        path.display()
-                    );
-                }
-            }
+    let cx = emit::Context {
+        prefix: prefix.to_string(),
+        ..super::emit_context(cli)
+    };
+    super::emit(report, args.format, &cx)?;
+    if args.format == Format::Github
+        && let Some(path) = std::env::var_os("GITHUB_STEP_SUMMARY").filter(|p| !p.is_empty())
+    {
+        // The summary is a courtesy: failing to write it must not change
+        // the verdict on the lessons.
+        let path = PathBuf::from(path);
+        if let Err(e) = append(&path, &emit::github::step_summary(report, prefix)) {
+            eprintln!(
+                "warning: cannot write the job summary to {} ($GITHUB_STEP_SUMMARY): {e}",
+                path.display()
+            );
         }
     }
-    out.flush()?;
     Ok(())
 }
 

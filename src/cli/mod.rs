@@ -90,6 +90,35 @@ pub enum OutputFormat {
     Json,
 }
 
+impl From<OutputFormat> for crate::emit::Format {
+    fn from(f: OutputFormat) -> Self {
+        match f {
+            OutputFormat::Human => crate::emit::Format::Human,
+            OutputFormat::Json => crate::emit::Format::Json,
+        }
+    }
+}
+
+/// What emitters need of the command line: colour on a terminal.
+pub(crate) fn emit_context(cli: &Cli) -> crate::emit::Context {
+    crate::emit::Context {
+        color: color_enabled(cli.color, &std::io::stdout()),
+        ..crate::emit::Context::default()
+    }
+}
+
+/// Writes a command's output to stdout, buffered, in `format`.
+pub(crate) fn emit(
+    output: &dyn crate::emit::Emit,
+    format: impl Into<crate::emit::Format>,
+    cx: &crate::emit::Context,
+) -> Result<(), CliError> {
+    let mut out = std::io::BufWriter::with_capacity(1 << 16, std::io::stdout().lock());
+    output.emit(format.into(), cx, &mut out)?;
+    out.flush()?;
+    Ok(())
+}
+
 /// Runs the command line and returns the process exit code.
 pub fn main() -> i32 {
     let cli = match Cli::try_parse() {

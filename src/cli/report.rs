@@ -1,11 +1,8 @@
 //! `lessons report`: recurring root causes, ineffective actions, trends.
 
-use std::io::Write;
-
 use clap::{Args, ValueEnum};
 
 use super::{Cli, CliError, EXIT_OK, open_facts};
-use crate::emit::report as emit;
 use crate::report::{self, GroupBy, Period};
 
 fn date(s: &str) -> Result<jiff::civil::Date, String> {
@@ -20,6 +17,18 @@ pub enum ReportFormat {
     Json,
     Csv,
     Html,
+}
+
+impl From<ReportFormat> for crate::emit::Format {
+    fn from(f: ReportFormat) -> Self {
+        match f {
+            ReportFormat::Table => crate::emit::Format::Human,
+            ReportFormat::Markdown => crate::emit::Format::Markdown,
+            ReportFormat::Json => crate::emit::Format::Json,
+            ReportFormat::Csv => crate::emit::Format::Csv,
+            ReportFormat::Html => crate::emit::Format::Html,
+        }
+    }
 }
 
 #[derive(Debug, Args)]
@@ -77,20 +86,7 @@ pub fn run(cli: &Cli, args: &ReportArgs) -> Result<i32, CliError> {
         },
     );
     timings.step("report: compute");
-    let mut out = std::io::BufWriter::with_capacity(1 << 16, std::io::stdout().lock());
-    let text = match args.format {
-        ReportFormat::Table => emit::table(&report),
-        ReportFormat::Markdown => emit::markdown(&report),
-        ReportFormat::Csv => emit::csv(&report),
-        ReportFormat::Html => emit::html(&report),
-        ReportFormat::Json => {
-            // Streamed: at 100,000 lessons the document is tens of megabytes.
-            serde_json::to_writer_pretty(&mut out, &report).map_err(std::io::Error::from)?;
-            "\n".to_string()
-        }
-    };
-    out.write_all(text.as_bytes())?;
-    out.flush()?;
+    super::emit(&report, args.format, &super::emit_context(cli))?;
     timings.step("report: render and write");
     Ok(EXIT_OK)
 }

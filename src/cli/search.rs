@@ -1,10 +1,8 @@
 //! `lessons search`: ranked full-text search with filters.
 
-use std::io::Write;
-
 use clap::Args;
 
-use super::{Cli, CliError, EXIT_OK, OutputFormat, color_enabled, open_index};
+use super::{Cli, CliError, EXIT_OK, OutputFormat, open_index};
 use crate::search::{self, Filters};
 
 fn date(s: &str) -> Result<jiff::civil::Date, String> {
@@ -100,7 +98,16 @@ pub fn run(cli: &Cli, args: &SearchArgs) -> Result<i32, CliError> {
             explain: args.explain,
         },
     )?;
-    print_results(cli, &results, args.format, started, "lessons")?;
+    let cx = crate::emit::Context {
+        elapsed_ms: started.elapsed().as_millis(),
+        ..super::emit_context(cli)
+    };
+    let hits = crate::emit::hits::Hits {
+        results: &results,
+        what: "lessons",
+        cause_keys: None,
+    };
+    super::emit(&hits, args.format, &cx)?;
     Ok(EXIT_OK)
 }
 
@@ -115,36 +122,5 @@ pub fn check_filters(
     for warning in search::vocab::unknown_filter_values(index, settings, filters) {
         eprintln!("warning: {warning}");
     }
-    Ok(())
-}
-
-pub fn print_results(
-    cli: &Cli,
-    results: &search::Results,
-    format: OutputFormat,
-    started: std::time::Instant,
-    what: &str,
-) -> Result<(), CliError> {
-    let mut out = std::io::stdout().lock();
-    match format {
-        OutputFormat::Json => {
-            writeln!(
-                out,
-                "{}",
-                serde_json::to_string_pretty(results).expect("plain data serializes")
-            )?;
-        }
-        OutputFormat::Human => {
-            let color = color_enabled(cli.color, &std::io::stdout());
-            crate::emit::hits::render(
-                results,
-                started.elapsed().as_millis(),
-                color,
-                what,
-                &mut out,
-            )?;
-        }
-    }
-    out.flush()?;
     Ok(())
 }

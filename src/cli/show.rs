@@ -1,10 +1,8 @@
 //! `lessons show`: one lesson, with timing, causes and actions.
 
-use std::io::Write;
-
 use clap::Args;
 
-use super::{Cli, CliError, EXIT_OK, OutputFormat, color_enabled, open_index, resolve_lesson};
+use super::{Cli, CliError, EXIT_OK, OutputFormat, open_index, resolve_lesson};
 use crate::emit::show::{GitFacts, View};
 
 #[derive(Debug, Args)]
@@ -42,19 +40,6 @@ pub fn run(cli: &Cli, args: &ShowArgs) -> Result<i32, CliError> {
         .to_datetime(jiff::Timestamp::now())
         .date();
     let view = View::new(&found.lesson, &found.text, git, today);
-    let mut out = std::io::stdout().lock();
-    match args.format {
-        OutputFormat::Json => writeln!(
-            out,
-            "{}",
-            serde_json::to_string_pretty(&view).expect("plain data serializes")
-        )?,
-        OutputFormat::Human => crate::emit::show::render(
-            &view,
-            color_enabled(cli.color, &std::io::stdout()),
-            &mut out,
-        )?,
-    }
-    out.flush()?;
+    super::emit(&view, args.format, &super::emit_context(cli))?;
     Ok(EXIT_OK)
 }

@@ -2,12 +2,10 @@
 //! `--changed BASE`, pull-request feedback for every lesson a change adds or
 //! edits (check verdict, recurring causes, similar lessons).
 
-use std::io::Write;
-
 use clap::{Args, ValueEnum};
 
-use super::search::{FilterArgs, print_results};
-use super::{Cli, CliError, EXIT_OK, OutputFormat, color_enabled, resolve_lesson};
+use super::search::FilterArgs;
+use super::{Cli, CliError, EXIT_OK, resolve_lesson};
 use crate::search::{self, Target};
 
 #[derive(Debug, Clone, Copy, PartialEq, Eq, ValueEnum)]
@@ -16,6 +14,16 @@ pub enum SimilarFormat {
     Json,
     /// The pull-request feedback as Markdown (a PR comment or job summary).
     Markdown,
+}
+
+impl From<SimilarFormat> for crate::emit::Format {
+    fn from(f: SimilarFormat) -> Self {
+        match f {
+            SimilarFormat::Human => crate::emit::Format::Human,
+            SimilarFormat::Json => crate::emit::Format::Json,
+            SimilarFormat::Markdown => crate::emit::Format::Markdown,
+        }
+    }
 }
 
 #[derive(Debug, Args)]
@@ -81,44 +89,16 @@ pub fn run(cli: &Cli, args: &SimilarArgs) -> Result<i32, CliError> {
     let results = search::similar(&index, &settings, &target, &filters, args.limit)?;
     let facts = file.decode()?;
     let cause_keys = crate::feedback::check_cause_keys(&index, &settings, &target, &facts)?;
-    let mut out = std::io::stdout().lock();
-    match args.format {
-        SimilarFormat::Json => {
-            #[derive(serde::Serialize)]
-            struct Output<'a> {
-                #[serde(flatten)]
-                results: &'a search::Results,
-                cause_keys: &'a [crate::causes::KeyCheck],
-            }
-            let doc = Output {
-                results: &results,
-                cause_keys: &cause_keys,
-            };
-            writeln!(
-                out,
-                "{}",
-                serde_json::to_string_pretty(&doc).expect("plain data serializes")
-            )?;
-            out.flush()?;
-        }
-        _ => {
-            drop(out);
-            print_results(
-                cli,
-                &results,
-                OutputFormat::Human,
-                started,
-                "similar lessons",
-            )?;
-            let color = color_enabled(cli.color, &std::io::stdout());
-            let text = crate::emit::feedback::key_checks_human(&cause_keys, color);
-            let mut out = std::io::stdout().lock();
-            if !text.is_empty() {
-                write!(out, "\n{text}")?;
-            }
-            out.flush()?;
-        }
-    }
+    let cx = crate::emit::Context {
+        elapsed_ms: started.elapsed().as_millis(),
+        ..super::emit_context(cli)
+    };
+    let hits = crate::emit::hits::Hits {
+        results: &results,
+        what: "similar lessons",
+        cause_keys: Some(&cause_keys),
+    };
+    super::emit(&hits, args.format, &cx)?;
     Ok(EXIT_OK)
 }
 
@@ -147,22 +127,7 @@ fn emit_feedback(
     feedback: &crate::feedback::Feedback,
     format: SimilarFormat,
 ) -> Result<i32, CliError> {
-    let mut out = std::io::stdout().lock();
-    match format {
-        SimilarFormat::Markdown => {
-            out.write_all(crate::emit::feedback::markdown(feedback).as_bytes())?
-        }
-        SimilarFormat::Human => {
-            let color = color_enabled(cli.color, &std::io::stdout());
-            out.write_all(crate::emit::feedback::human(feedback, color).as_bytes())?
-        }
-        SimilarFormat::Json => writeln!(
-            out,
-            "{}",
-            serde_json::to_string_pretty(feedback).expect("plain data serializes")
-        )?,
-    }
-    out.flush()?;
+    super::emit(feedback, format, &super::emit_context(cli))?;
     // Feedback informs; `lessons check` is the gate.
     Ok(EXIT_OK)
 }

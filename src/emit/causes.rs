@@ -108,3 +108,27 @@ pub fn markdown(t: &Taxonomy) -> String {
     }
     s
 }
+
+impl super::Emit for Taxonomy {
+    fn formats(&self) -> &'static [super::Format] {
+        &[
+            super::Format::Human,
+            super::Format::Json,
+            super::Format::Markdown,
+        ]
+    }
+
+    fn emit(
+        &self,
+        format: super::Format,
+        _: &super::Context,
+        out: &mut dyn std::io::Write,
+    ) -> std::io::Result<()> {
+        match format {
+            super::Format::Json => super::write_json(self, out),
+            super::Format::Markdown => out.write_all(markdown(self).as_bytes()),
+            super::Format::Human => out.write_all(table(self).as_bytes()),
+            f => Err(super::unsupported(f)),
+        }
+    }
+}

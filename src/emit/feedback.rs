@@ -333,3 +333,27 @@ pub fn human(feedback: &Feedback, color: bool) -> String {
     }
     s
 }
+
+impl super::Emit for Feedback {
+    fn formats(&self) -> &'static [super::Format] {
+        &[
+            super::Format::Human,
+            super::Format::Json,
+            super::Format::Markdown,
+        ]
+    }
+
+    fn emit(
+        &self,
+        format: super::Format,
+        cx: &super::Context,
+        out: &mut dyn std::io::Write,
+    ) -> std::io::Result<()> {
+        match format {
+            super::Format::Json => super::write_json(self, out),
+            super::Format::Markdown => out.write_all(markdown(self).as_bytes()),
+            super::Format::Human => out.write_all(human(self, cx.color).as_bytes()),
+            f => Err(super::unsupported(f)),
+        }
+    }
+}

@@ -267,6 +267,61 @@ fn one_line(s: &str) -> String {
     s.split_whitespace().collect::<Vec<_>>().join(" ")
 }
 
+/// The hits of `search` or `similar`, with the cause-key checks `similar`
+/// adds.
+pub struct Hits<'a> {
+    pub results: &'a Results,
+    /// What the hits are, for the count line ("lessons", "similar lessons").
+    pub what: &'static str,
+    /// `similar`'s checks of the lesson's cause keys, if any.
+    pub cause_keys: Option<&'a [crate::causes::KeyCheck]>,
+}
+
+impl super::Emit for Hits<'_> {
+    fn formats(&self) -> &'static [super::Format] {
+        &[super::Format::Human, super::Format::Json]
+    }
+
+    fn emit(
+        &self,
+        format: super::Format,
+        cx: &super::Context,
+        out: &mut dyn Write,
+    ) -> std::io::Result<()> {
+        match format {
+            super::Format::Json => match self.cause_keys {
+                Some(cause_keys) => {
+                    #[derive(serde::Serialize)]
+                    struct Output<'a> {
+                        #[serde(flatten)]
+                        results: &'a Results,
+                        cause_keys: &'a [crate::causes::KeyCheck],
+                    }
+                    super::write_json(
+                        &Output {
+                            results: self.results,
+                            cause_keys,
+                        },
+                        out,
+                    )
+                }
+                None => super::write_json(self.results, out),
+            },
+            super::Format::Human => {
+                render(self.results, cx.elapsed_ms, cx.color, self.what, out)?;
+                if let Some(checks) = self.cause_keys {
+                    let text = super::feedback::key_checks_human(checks, cx.color);
+                    if !text.is_empty() {
+                        write!(out, "\n{text}")?;
+                    }
+                }
+                Ok(())
+            }
+            f => Err(super::unsupported(f)),
+        }
+    }
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;

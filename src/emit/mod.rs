@@ -1,17 +1,69 @@
-//! One emitter per output format of `lessons check`. Emitters only render a
-//! [`CheckReport`](crate::check::CheckReport); they never decide what is a
-//! finding.
+//! Every output of every command. One interface, [`Emit`]: a command's
+//! result knows which [`Format`]s it has and writes itself in one of them;
+//! `cli` picks the format from its flags and hands it stdout. Emitters only
+//! render; they never decide what is a finding, a hit or a recurrence.
 
 pub mod causes;
+mod check;
 pub mod feedback;
 pub mod github;
 pub mod hits;
 pub mod human;
+pub mod index;
 pub mod json;
 pub mod progress;
 pub mod report;
 pub mod sarif;
 pub mod show;
+
+use std::io::Write;
+
+/// Every output format of every command (each command offers some).
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum Format {
+    /// For people at a terminal (`human`, or `table` for reports).
+    Human,
+    Json,
+    /// GitHub workflow commands (annotations).
+    Github,
+    Sarif,
+    Markdown,
+    Csv,
+    Html,
+}
+
+/// What an emitter may need besides the value it writes.
+#[derive(Debug, Clone, Default)]
+pub struct Context {
+    /// Colour for a terminal.
+    pub color: bool,
+    /// Where the knowledge base sits in its git work tree, for formats that
+    /// GitHub reads (see [`repo_path`]).
+    pub prefix: String,
+    /// How long the command took, for the human summary line.
+    pub elapsed_ms: u128,
+}
+
+/// A command's result, written in one of its formats.
+pub trait Emit {
+    /// The formats this output has; `cli` offers only these.
+    fn formats(&self) -> &'static [Format];
+
+    /// Writes the output in `format` (one of [`Emit::formats`]).
+    fn emit(&self, format: Format, cx: &Context, out: &mut dyn Write) -> std::io::Result<()>;
+}
+
+/// The error for a format an output does not have: a bug in `cli`.
+pub(crate) fn unsupported(format: Format) -> std::io::Error {
+    std::io::Error::other(format!("this output has no {format:?} format"))
+}
+
+/// Pretty JSON and a final newline, streamed (a report at 100,000 lessons
+/// is tens of megabytes).
+pub fn write_json(value: &impl serde::Serialize, out: &mut dyn Write) -> std::io::Result<()> {
+    serde_json::to_writer_pretty(&mut *out, value).map_err(std::io::Error::from)?;
+    out.write_all(b"\n")
+}
 
 /// Joins a knowledge-base-relative path onto the path of the knowledge base
 /// inside its git work tree, for formats that GitHub reads (annotations and

@@ -594,6 +594,76 @@ pub fn actions_table(rows: &[ActionRow], as_of: jiff::civil::Date) -> String {
     s
 }
 
+impl super::Emit for Report<'_> {
+    fn formats(&self) -> &'static [super::Format] {
+        &[
+            super::Format::Human,
+            super::Format::Json,
+            super::Format::Markdown,
+            super::Format::Csv,
+            super::Format::Html,
+        ]
+    }
+
+    fn emit(
+        &self,
+        format: super::Format,
+        _: &super::Context,
+        out: &mut dyn std::io::Write,
+    ) -> std::io::Result<()> {
+        match format {
+            super::Format::Json => super::write_json(self, out),
+            super::Format::Human => out.write_all(table(self).as_bytes()),
+            super::Format::Markdown => out.write_all(markdown(self).as_bytes()),
+            super::Format::Csv => out.write_all(csv(self).as_bytes()),
+            super::Format::Html => out.write_all(html(self).as_bytes()),
+            f => Err(super::unsupported(f)),
+        }
+    }
+}
+
+/// The rows of `lessons actions`, as of a day.
+pub struct Actions<'a> {
+    pub rows: &'a [ActionRow<'a>],
+    pub as_of: jiff::civil::Date,
+}
+
+impl super::Emit for Actions<'_> {
+    fn formats(&self) -> &'static [super::Format] {
+        &[super::Format::Human, super::Format::Json]
+    }
+
+    fn emit(
+        &self,
+        format: super::Format,
+        _: &super::Context,
+        out: &mut dyn std::io::Write,
+    ) -> std::io::Result<()> {
+        match format {
+            super::Format::Json => {
+                #[derive(serde::Serialize)]
+                struct Document<'a> {
+                    as_of: String,
+                    total: usize,
+                    overdue: usize,
+                    actions: &'a [ActionRow<'a>],
+                }
+                super::write_json(
+                    &Document {
+                        as_of: self.as_of.to_string(),
+                        total: self.rows.len(),
+                        overdue: self.rows.iter().filter(|r| r.overdue).count(),
+                        actions: self.rows,
+                    },
+                    out,
+                )
+            }
+            super::Format::Human => out.write_all(actions_table(self.rows, self.as_of).as_bytes()),
+            f => Err(super::unsupported(f)),
+        }
+    }
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;

@@ -332,6 +332,25 @@ pub fn render(view: &View, color: bool, out: &mut dyn Write) -> std::io::Result<
     Ok(())
 }
 
+impl super::Emit for View {
+    fn formats(&self) -> &'static [super::Format] {
+        &[super::Format::Human, super::Format::Json]
+    }
+
+    fn emit(
+        &self,
+        format: super::Format,
+        cx: &super::Context,
+        out: &mut dyn Write,
+    ) -> std::io::Result<()> {
+        match format {
+            super::Format::Json => super::write_json(self, out),
+            super::Format::Human => render(self, cx.color, out),
+            f => Err(super::unsupported(f)),
+        }
+    }
+}
+
 #[cfg(test)]
 mod tests {
     #[test]
