@@ -67,10 +67,6 @@ pub struct Taxonomy {
     pub merge: Vec<MergeGroup>,
 }
 
-fn day(seconds: i64) -> String {
-    crate::report::day(seconds).to_string()
-}
-
 /// Every key used by the lessons (but the one at `except`, a lesson being
 /// compared with the rest).
 pub fn keys(facts: &[Facts], except: Option<&str>) -> BTreeMap<String, KeyInfo> {
@@ -107,8 +103,8 @@ pub fn keys(facts: &[Facts], except: Option<&str>) -> BTreeMap<String, KeyInfo> 
                 key: key.clone(),
                 categories: categories.into_iter().map(|(_, c)| c).collect(),
                 lessons: uses.len(),
-                first_seen: dates.iter().min().map(|d| day(*d)),
-                last_seen: dates.iter().max().map(|d| day(*d)),
+                first_seen: dates.iter().min().map(|d| crate::time::day_text(*d)),
+                last_seen: dates.iter().max().map(|d| crate::time::day_text(*d)),
                 ids: uses.into_iter().map(|(_, id)| id).collect(),
             };
             (key, info)

@@ -237,8 +237,8 @@ fn check_bytes(kb: &KnowledgeBase, file: &LessonFile, bytes: &mut Vec<u8>) -> Fi
                 Rule::FileTooLarge,
                 format!(
                     "the file is {} bytes, over the limit of {} bytes (max_file_size): not checked",
-                    rules::thousands(size as usize),
-                    rules::thousands(kb.config.max_file_size as usize)
+                    crate::text::thousands(size as usize),
+                    crate::text::thousands(kb.config.max_file_size as usize)
                 ),
                 Some(
                     "keep lessons short and link large logs; or raise `max_file_size` in lessons.toml",

@@ -83,16 +83,12 @@ pub fn check_cause_keys(
     ))
 }
 
-/// A past lesson like this one, and what they have in common.
+/// A past lesson like this one (the search hit), and what they have in
+/// common.
 #[derive(Debug, Clone, Serialize)]
 pub struct SimilarLesson {
-    pub id: String,
-    pub title: String,
-    pub path: String,
-    pub occurred: Option<String>,
-    pub kind: String,
-    pub severity: String,
-    pub score: f32,
+    #[serde(flatten)]
+    pub hit: Hit,
     pub shared_causes: Vec<String>,
     pub shared_systems: Vec<String>,
 }
@@ -108,13 +104,7 @@ impl SimilarLesson {
         SimilarLesson {
             shared_causes: shared(keys, &hit.causes),
             shared_systems: shared(systems, &hit.systems),
-            id: hit.id,
-            title: hit.title,
-            path: hit.path,
-            occurred: hit.occurred,
-            kind: hit.kind,
-            severity: hit.severity,
-            score: hit.score,
+            hit,
         }
     }
 }
@@ -153,10 +143,6 @@ pub struct FailedAction {
     pub lesson: String,
     pub action: String,
     pub completed: String,
-}
-
-fn day(secs: i64) -> String {
-    crate::report::day(secs).to_string()
 }
 
 /// How similar lessons are looked up for the feedback.
@@ -226,7 +212,7 @@ pub fn build(
             feedback.id = crate::lesson::opt_text(&lesson.id);
             feedback.title = crate::lesson::opt_text(&lesson.title);
             let occurred = lesson.occurred.as_ref().map(|m| m.value.utc.as_second());
-            feedback.occurred = occurred.map(day);
+            feedback.occurred = occurred.map(crate::time::day_text);
             feedback.recurring = recurring(lesson, path, occurred, facts);
             let mut target = Target::from_lesson(lesson, &text);
             // The other lessons of the same change are not "past" lessons.
@@ -256,7 +242,7 @@ fn recurring(
     occurred: Option<i64>,
     facts: &[Facts],
 ) -> Vec<Recurring> {
-    let this_day = occurred.map(|o| o.div_euclid(86_400));
+    let this_day = occurred.map(crate::time::day_number);
     let mut out: Vec<Recurring> = Vec::new();
     for cause in lesson.causes() {
         let Some(key) = crate::lesson::text(&cause.key) else {
@@ -279,16 +265,19 @@ fn recurring(
         let mut failed = Vec::new();
         for f in &others {
             for action in f.actions.iter() {
-                let (Some("done"), Some(completed)) = (action.status, action.completed) else {
+                let (Some(done), Some(completed)) = (
+                    crate::report::recurrence::done_day(&action),
+                    action.completed,
+                ) else {
                     continue;
                 };
                 if action.addresses.contains(key)
-                    && this_day.is_some_and(|d| d > completed.div_euclid(86_400))
+                    && this_day.is_some_and(|d| crate::report::recurrence::recurs_after(done, d))
                 {
                     failed.push(FailedAction {
                         lesson: name(f),
                         action: action.details().summary.unwrap_or("").to_string(),
-                        completed: day(completed),
+                        completed: crate::time::day_text(completed),
                     });
                 }
             }

@@ -20,6 +20,13 @@ impl<T> Sp<T> {
     }
 }
 
+/// Written out as its value alone: spans are for diagnostics.
+impl<T: serde::Serialize> serde::Serialize for Sp<T> {
+    fn serialize<S: serde::Serializer>(&self, s: S) -> Result<S::Ok, S::Error> {
+        self.value.serialize(s)
+    }
+}
+
 /// A point in time from the front matter or the timeline. Dates read as
 /// 00:00 UTC and local datetimes as UTC (the contract's comparison rule).
 #[derive(Debug, Clone, PartialEq, Eq)]
@@ -60,14 +67,17 @@ pub fn is_open_action(status: Option<&str>) -> bool {
     matches!(status, Some("open" | "in-progress"))
 }
 
-#[derive(Debug, Clone, PartialEq, Eq, Default)]
+/// A cause. Serialized (for `show`) as its category, key and summary.
+#[derive(Debug, Clone, PartialEq, Eq, Default, serde::Serialize)]
 pub struct Cause {
     /// The `[[causes]]` header (or inline table) of this cause.
+    #[serde(skip)]
     pub span: Range<usize>,
     pub category: Option<Sp<String>>,
     pub key: Option<Sp<String>>,
     pub summary: Option<Sp<String>>,
     /// Keys present with a value of the wrong type (already reported).
+    #[serde(skip)]
     pub ill_typed: Vec<String>,
 }
 

@@ -19,6 +19,8 @@ pub mod report;
 pub mod rules;
 pub mod scaffold;
 pub mod search;
+pub mod text;
+pub mod time;
 pub mod timing;
 
 use std::path::PathBuf;

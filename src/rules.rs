@@ -275,7 +275,7 @@ fn invalid_value(ctx: &mut Ctx, lesson: &Lesson) {
                 format!("cause key \"{}\" is not a lowercase slug", key.value),
             );
             d.label = Some("expected lowercase letters, digits and single hyphens".into());
-            d.help = Some(format!("write it as \"{}\"", slugify(&key.value)));
+            d.help = Some(format!("write it as \"{}\"", crate::text::slug(&key.value)));
         }
         if let Some(summary) = &cause.summary {
             ctx.not_blank("the cause summary", summary);
@@ -310,19 +310,6 @@ pub fn is_slug(s: &str) -> bool {
                     .bytes()
                     .all(|b| b.is_ascii_lowercase() || b.is_ascii_digit())
         })
-}
-
-/// A slug for `s`: lowercase ASCII letters and digits joined by hyphens.
-pub fn slugify(s: &str) -> String {
-    let mut out = String::new();
-    for c in s.chars().flat_map(char::to_lowercase) {
-        if c.is_ascii_alphanumeric() {
-            out.push(c);
-        } else if !out.is_empty() && !out.ends_with('-') {
-            out.push('-');
-        }
-    }
-    out.trim_end_matches('-').to_string()
 }
 
 fn date_order(ctx: &mut Ctx, lesson: &Lesson) {
@@ -508,8 +495,8 @@ fn too_long(ctx: &mut Ctx, lesson: &Lesson) {
         first_body_line(ctx.lines.text(), &lesson.body.span),
         format!(
             "the body has {} words (max_words is {})",
-            thousands(words),
-            thousands(max)
+            crate::text::thousands(words),
+            crate::text::thousands(max)
         ),
     );
     d.help =
@@ -539,18 +526,6 @@ fn first_body_line(text: &str, body: &std::ops::Range<usize>) -> std::ops::Range
 }
 
 /// 2140 -> "2,140".
-pub fn thousands(n: usize) -> String {
-    let s = n.to_string();
-    let mut out = String::new();
-    for (i, c) in s.chars().enumerate() {
-        if i > 0 && (s.len() - i).is_multiple_of(3) {
-            out.push(',');
-        }
-        out.push(c);
-    }
-    out
-}
-
 /// What the knowledge-base-wide rules need of a lesson: a slim record, so
 /// checking 100,000 lessons does not hold 100,000 lesson models at once.
 #[derive(Debug, Clone)]
@@ -708,13 +683,5 @@ mod tests {
         assert!(!is_slug("Expired"));
         assert!(!is_slug("a--b"));
         assert!(!is_slug("-a"));
-        assert_eq!(slugify("No Failover  Runbook!"), "no-failover-runbook");
-    }
-
-    #[test]
-    fn thousands_separators() {
-        assert_eq!(thousands(2140), "2,140");
-        assert_eq!(thousands(999), "999");
-        assert_eq!(thousands(1234567), "1,234,567");
     }
 }

@@ -333,26 +333,10 @@ fn yaml_quote(s: &str) -> String {
     format!("\"{escaped}\"")
 }
 
-/// A file name from a title: transliterated to ASCII (`Größe` → `grosse`),
-/// lowercase letters and digits joined by single hyphens, at most 60
-/// characters, cut at a word.
+/// A file name from a title: a slug (see [`crate::text::slug`]) of at
+/// most 60 characters, cut at a word.
 pub fn slug(title: &str) -> String {
-    let ascii = deunicode::deunicode(title);
-    let mut out = String::new();
-    for word in ascii
-        .split(|c: char| !c.is_ascii_alphanumeric())
-        .filter(|w| !w.is_empty())
-    {
-        let word = word.to_ascii_lowercase();
-        if !out.is_empty() && out.len() + 1 + word.len() > 60 {
-            break;
-        }
-        if !out.is_empty() {
-            out.push('-');
-        }
-        out.push_str(&word[..word.len().min(60)]);
-    }
-    out
+    crate::text::slug_within(title, 60)
 }
 
 /// Ids in use: every lesson file in the working tree (committed or not),
@@ -682,22 +666,6 @@ mod tests {
             ),
             None
         );
-    }
-
-    #[test]
-    fn slugs() {
-        assert_eq!(
-            slug("Payment DB failover: stalled for 47 min!"),
-            "payment-db-failover-stalled-for-47-min"
-        );
-        assert_eq!(slug("  Ünïcode -- only? "), "unicode-only");
-        assert_eq!(
-            slug("Größe überschritten: Ärger"),
-            "grosse-uberschritten-arger"
-        );
-        assert!(!slug("障害報告").is_empty());
-        assert_eq!(slug("***"), "");
-        assert!(slug(&"word ".repeat(40)).len() <= 60);
     }
 
     #[test]

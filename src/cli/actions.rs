@@ -5,11 +5,6 @@ use clap::{Args, ValueEnum};
 use super::{Cli, CliError, EXIT_OK, open_facts};
 use crate::report::{self, ActionFilter};
 
-fn date(s: &str) -> Result<jiff::civil::Date, String> {
-    s.parse::<jiff::civil::Date>()
-        .map_err(|_| format!("`{s}` is not a date; write YYYY-MM-DD"))
-}
-
 #[derive(Debug, Clone, Copy, PartialEq, Eq, ValueEnum)]
 pub enum ActionsFormat {
     Table,
@@ -40,7 +35,7 @@ pub struct ActionsArgs {
     pub status: Vec<String>,
 
     /// Judge "overdue" as of this date instead of today (YYYY-MM-DD).
-    #[arg(long, value_name = "DATE", value_parser = date)]
+    #[arg(long, value_name = "DATE", value_parser = crate::time::parse_date)]
     pub as_of: Option<jiff::civil::Date>,
 
     /// Output format.
@@ -57,9 +52,7 @@ pub fn run(cli: &Cli, args: &ActionsArgs) -> Result<i32, CliError> {
     )?;
     let (_, _index, file) = open_facts(cli)?;
     let facts = file.decode()?;
-    let today = jiff::tz::Offset::UTC
-        .to_datetime(jiff::Timestamp::now())
-        .date();
+    let today = crate::time::today()?;
     let filter = ActionFilter {
         overdue: args.overdue,
         owners: args.owner.clone(),

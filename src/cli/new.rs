@@ -11,11 +11,6 @@ use super::{CliError, EXIT_FINDINGS, EXIT_OK, current_dir};
 use crate::Error;
 use crate::scaffold::{self, NewLesson};
 
-fn date(s: &str) -> Result<jiff::civil::Date, String> {
-    s.parse::<jiff::civil::Date>()
-        .map_err(|_| format!("`{s}` is not a date; write YYYY-MM-DD"))
-}
-
 #[derive(Debug, Args)]
 pub struct NewArgs {
     /// What happened, in one line (the lesson's title and file name).
@@ -38,7 +33,7 @@ pub struct NewArgs {
     pub teams: Vec<String>,
 
     /// When the incident began (YYYY-MM-DD; default today).
-    #[arg(long, value_name = "DATE", value_parser = date)]
+    #[arg(long, value_name = "DATE", value_parser = crate::time::parse_date)]
     pub occurred: Option<jiff::civil::Date>,
 
     /// Use this id instead of the next free one.
@@ -48,18 +43,6 @@ pub struct NewArgs {
     /// Open the new lesson in $VISUAL or $EDITOR, then check it.
     #[arg(long)]
     pub edit: bool,
-}
-
-/// Today, or `LESSONS_TODAY` (YYYY-MM-DD) for reproducible runs and tests.
-pub fn today() -> Result<jiff::civil::Date, Error> {
-    match std::env::var("LESSONS_TODAY") {
-        Ok(s) if !s.is_empty() => s.parse().map_err(|_| {
-            Error::Usage(format!(
-                "LESSONS_TODAY=`{s}` is not a date; write YYYY-MM-DD"
-            ))
-        }),
-        _ => Ok(jiff::ZonedDateTime::now().date()),
-    }
 }
 
 /// A value of a vocabulary, or a usage error naming the allowed ones.
@@ -115,7 +98,7 @@ pub fn run(cli: &super::Cli, args: &NewArgs) -> Result<i32, CliError> {
             .get(v.severities.len() / 2)
             .map_or("medium", String::as_str),
     )?;
-    let today = today()?;
+    let today = crate::time::today()?;
     let used = scaffold::used_ids(&kb);
     let id = match &args.id {
         Some(id) => {

@@ -5,11 +5,6 @@ use clap::{Args, ValueEnum};
 use super::{Cli, CliError, EXIT_OK, open_facts};
 use crate::report::{self, GroupBy, Period};
 
-fn date(s: &str) -> Result<jiff::civil::Date, String> {
-    s.parse::<jiff::civil::Date>()
-        .map_err(|_| format!("`{s}` is not a date; write YYYY-MM-DD"))
-}
-
 #[derive(Debug, Clone, Copy, PartialEq, Eq, ValueEnum)]
 pub enum ReportFormat {
     Table,
@@ -42,11 +37,11 @@ pub struct ReportArgs {
     pub min_count: usize,
 
     /// Only lessons that occurred on or after this date (YYYY-MM-DD).
-    #[arg(long, value_name = "DATE", value_parser = date)]
+    #[arg(long, value_name = "DATE", value_parser = crate::time::parse_date)]
     pub since: Option<jiff::civil::Date>,
 
     /// Only lessons that occurred on or before this date (YYYY-MM-DD).
-    #[arg(long, value_name = "DATE", value_parser = date)]
+    #[arg(long, value_name = "DATE", value_parser = crate::time::parse_date)]
     pub until: Option<jiff::civil::Date>,
 
     /// Only lessons with this status (repeatable; drafts count by default).

@@ -5,11 +5,6 @@ use clap::Args;
 use super::{Cli, CliError, EXIT_OK, OutputFormat, open_index};
 use crate::search::{self, Filters};
 
-fn date(s: &str) -> Result<jiff::civil::Date, String> {
-    s.parse::<jiff::civil::Date>()
-        .map_err(|_| format!("`{s}` is not a date; write YYYY-MM-DD"))
-}
-
 /// Filters shared by `search` and `similar`.
 #[derive(Debug, Args, Clone, Default)]
 pub struct FilterArgs {
@@ -35,10 +30,10 @@ pub struct FilterArgs {
     #[arg(long, value_name = "KEY_OR_CATEGORY")]
     pub cause: Vec<String>,
     /// Only lessons that occurred on or after this date (YYYY-MM-DD).
-    #[arg(long, value_name = "DATE", value_parser = date)]
+    #[arg(long, value_name = "DATE", value_parser = crate::time::parse_date)]
     pub since: Option<jiff::civil::Date>,
     /// Only lessons that occurred on or before this date (YYYY-MM-DD).
-    #[arg(long, value_name = "DATE", value_parser = date)]
+    #[arg(long, value_name = "DATE", value_parser = crate::time::parse_date)]
     pub until: Option<jiff::civil::Date>,
 }
 

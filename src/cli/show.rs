@@ -36,9 +36,7 @@ pub fn run(cli: &Cli, args: &ShowArgs) -> Result<i32, CliError> {
     if git.added.is_none() {
         git.note = Some(provenance.unknown_because().to_string());
     }
-    let today = jiff::tz::Offset::UTC
-        .to_datetime(jiff::Timestamp::now())
-        .date();
+    let today = crate::time::today()?;
     let view = View::new(&found.lesson, &found.text, git, today);
     super::emit(&view, args.format, &super::emit_context(cli))?;
     Ok(EXIT_OK)

@@ -14,9 +14,7 @@ fn fit(s: &str, width: usize) -> String {
     out
 }
 
-fn plural(n: usize, one: &str, many: &str) -> String {
-    format!("{n} {}", if n == 1 { one } else { many })
-}
+use crate::text::plural;
 
 pub fn table(t: &Taxonomy) -> String {
     let mut s = String::new();

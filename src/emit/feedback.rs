@@ -38,9 +38,7 @@ fn shared(hit: &SimilarLesson, show: impl Fn(&str) -> String) -> String {
     }
 }
 
-fn plural(n: usize, one: &str, many: &str) -> String {
-    format!("{n} {}", if n == 1 { one } else { many })
-}
+use crate::text::plural;
 
 fn verdict(l: &LessonFeedback) -> String {
     match (l.errors, l.warnings) {
@@ -177,10 +175,10 @@ pub fn markdown(feedback: &Feedback) -> String {
                 let _ = writeln!(
                     s,
                     "| {} {} | {} | {} |",
-                    markdown_text(&hit.id),
-                    markdown_text(&shorten(&hit.title, 60)),
+                    markdown_text(&hit.hit.id),
+                    markdown_text(&shorten(&hit.hit.title, 60)),
                     shared(hit, |t| markdown_code(t, true)),
-                    hit.occurred.as_deref().unwrap_or("")
+                    hit.hit.occurred.as_deref().unwrap_or("")
                 );
             }
         }
@@ -323,9 +321,9 @@ pub fn human(feedback: &Feedback, color: bool) -> String {
                 let _ = writeln!(
                     s,
                     "    {:<12} {:<10}  {}  {}",
-                    hit.id,
-                    hit.occurred.as_deref().unwrap_or(""),
-                    shorten(&hit.title, 44),
+                    hit.hit.id,
+                    hit.hit.occurred.as_deref().unwrap_or(""),
+                    shorten(&hit.hit.title, 44),
                     paint(dim, &shared(hit, str::to_string))
                 );
             }

@@ -22,10 +22,7 @@ pub fn escape_property(s: &str) -> String {
 }
 
 pub fn command(d: &Diagnostic, prefix: &str) -> String {
-    let level = match d.level {
-        Level::Error => "error",
-        Level::Warning => "warning",
-    };
+    let level = d.level.as_str();
     let mut message = d.message.clone();
     if let Some(help) = &d.help {
         message.push_str("\nhelp: ");

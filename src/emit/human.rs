@@ -7,7 +7,6 @@ use annotate_snippets::{AnnotationKind, Group, Level as SnippetLevel, Origin, Re
 
 use crate::check::{CheckReport, FileReport};
 use crate::diagnostic::{Diagnostic, Level};
-use crate::rules::thousands;
 
 /// Writes every finding, then the summary line.
 pub fn render(report: &CheckReport, color: bool, out: &mut dyn Write) -> std::io::Result<()> {
@@ -127,6 +126,4 @@ pub fn summary(report: &CheckReport) -> String {
     format!("checked {lessons}: {}", parts.join(", "))
 }
 
-fn plural(n: usize, one: &str, many: &str) -> String {
-    format!("{} {}", thousands(n), if n == 1 { one } else { many })
-}
+use crate::text::plural;

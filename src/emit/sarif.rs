@@ -5,7 +5,7 @@
 use serde_json::{Value, json};
 
 use crate::check::CheckReport;
-use crate::diagnostic::{Level, Rule};
+use crate::diagnostic::Rule;
 use crate::emit::repo_path;
 
 pub const SCHEMA: &str = "https://json.schemastore.org/sarif-2.1.0.json";
@@ -33,13 +33,6 @@ fn sentence(s: &str) -> String {
     }
 }
 
-fn level(level: Level) -> &'static str {
-    match level {
-        Level::Error => "error",
-        Level::Warning => "warning",
-    }
-}
-
 pub fn render(report: &CheckReport, prefix: &str) -> String {
     let rules: Vec<Value> = Rule::ALL
         .iter()
@@ -53,7 +46,7 @@ pub fn render(report: &CheckReport, prefix: &str) -> String {
                     "text": rule.help(),
                     "markdown": format!("**{}**: {}\n\n{}", rule.name(), rule.short_description(), rule.help()),
                 },
-                "defaultConfiguration": {"level": level(rule.default_level())},
+                "defaultConfiguration": {"level": rule.default_level().as_str()},
             })
         })
         .collect();
@@ -68,7 +61,7 @@ pub fn render(report: &CheckReport, prefix: &str) -> String {
             let mut result = json!({
                 "ruleId": d.rule.name(),
                 "ruleIndex": index,
-                "level": level(d.level),
+                "level": d.level.as_str(),
                 "message": {"text": text},
                 "locations": [{
                     "physicalLocation": {

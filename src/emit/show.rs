@@ -5,7 +5,7 @@ use std::io::Write;
 use anstyle::{AnsiColor, Style};
 use serde::Serialize;
 
-use crate::lesson::{Lesson, Moment, Sp, all_texts, is_open_action, opt_text};
+use crate::lesson::{Lesson, Moment, Sp, all_texts, is_open_action, opt_text, text};
 
 /// Git facts about the file, as stored in the index.
 #[derive(Debug, Clone, Default, Serialize)]
@@ -42,17 +42,10 @@ pub struct View {
     pub functions: Vec<String>,
     pub participants: Vec<String>,
     pub related: Vec<String>,
-    pub causes: Vec<CauseView>,
+    pub causes: Vec<crate::lesson::Cause>,
     pub actions: Vec<ActionView>,
     pub sections: Vec<SectionView>,
     pub git: GitFacts,
-}
-
-#[derive(Debug, Serialize)]
-pub struct CauseView {
-    pub category: Option<String>,
-    pub key: Option<String>,
-    pub summary: Option<String>,
 }
 
 #[derive(Debug, Serialize)]
@@ -116,15 +109,7 @@ impl View {
             functions: all_texts(&lesson.functions),
             participants: all_texts(&lesson.participants),
             related: all_texts(&lesson.related),
-            causes: lesson
-                .causes()
-                .iter()
-                .map(|c| CauseView {
-                    category: opt_text(&c.category),
-                    key: opt_text(&c.key),
-                    summary: opt_text(&c.summary),
-                })
-                .collect(),
+            causes: lesson.causes().to_vec(),
             actions: lesson
                 .actions()
                 .iter()
@@ -275,17 +260,17 @@ pub fn render(view: &View, color: bool, out: &mut dyn Write) -> std::io::Result<
     if !view.causes.is_empty() {
         writeln!(out, "\n{}", paint(heading, "Root causes"))?;
         for c in &view.causes {
-            let label = match (&c.category, &c.key) {
+            let label = match (text(&c.category), text(&c.key)) {
                 (Some(cat), Some(key)) => format!("{key} ({cat})"),
-                (Some(cat), None) => cat.clone(),
-                (None, Some(key)) => key.clone(),
+                (Some(cat), None) => cat.to_string(),
+                (None, Some(key)) => key.to_string(),
                 (None, None) => "cause".into(),
             };
             writeln!(
                 out,
                 "  • {}: {}",
                 paint(bold, &label),
-                c.summary.as_deref().unwrap_or("")
+                text(&c.summary).unwrap_or("")
             )?;
         }
     }

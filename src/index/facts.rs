@@ -26,12 +26,6 @@ use crate::lesson::{Lesson, Moment, Sp, text, texts};
 
 /// A lesson's facts as written: the text borrows from the lesson.
 #[derive(Debug, Clone, Default, PartialEq, Eq)]
-pub struct CauseRecord<'a> {
-    pub category: Option<&'a str>,
-    pub key: Option<&'a str>,
-}
-
-#[derive(Debug, Clone, Default, PartialEq, Eq)]
 pub struct ActionRecord<'a> {
     pub summary: Option<&'a str>,
     pub kind: Option<&'a str>,
@@ -59,7 +53,7 @@ pub struct FactsRecord<'a> {
     pub recovered: Option<i64>,
     pub systems: Vec<&'a str>,
     pub teams: Vec<&'a str>,
-    pub causes: Vec<CauseRecord<'a>>,
+    pub causes: Vec<Cause<'a>>,
     pub actions: Vec<ActionRecord<'a>>,
 }
 
@@ -84,7 +78,8 @@ pub struct Facts<'a> {
     pub actions: Actions<'a>,
 }
 
-#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+/// A cause, as written into a facts file and as read back.
+#[derive(Debug, Clone, Copy, Default, PartialEq, Eq)]
 pub struct Cause<'a> {
     pub category: Option<&'a str>,
     pub key: Option<&'a str>,
@@ -442,7 +437,7 @@ impl<'a> FactsRecord<'a> {
             causes: lesson
                 .causes()
                 .iter()
-                .map(|c| CauseRecord {
+                .map(|c| Cause {
                     category: text(&c.category),
                     key: text(&c.key),
                 })
@@ -707,11 +702,11 @@ mod tests {
             systems: vec!["api", "ünïcode"],
             teams: vec![],
             causes: vec![
-                CauseRecord {
+                Cause {
                     category: Some("process-gap"),
                     key: Some("k"),
                 },
-                CauseRecord {
+                Cause {
                     category: None,
                     key: None,
                 },

@@ -590,3 +590,54 @@ fn a_lesson_with_thousands_of_systems_counts_each_once() {
         );
     }
 }
+
+/// "Today" is one thing in every command: `LESSONS_TODAY` moves it for
+/// `actions` (overdue, the default `--as-of`) and `show` (overdue actions)
+/// as it does for `new`.
+#[test]
+fn lessons_today_is_honoured_by_actions_and_show() {
+    let kb = kb();
+    let at = |today: &str, args: &[&str]| {
+        let out = kb
+            .command(args)
+            .env("LESSONS_TODAY", today)
+            .output()
+            .expect("lessons runs");
+        assert!(
+            out.status.success(),
+            "{}",
+            String::from_utf8_lossy(&out.stderr)
+        );
+        serde_json::from_slice::<serde_json::Value>(&out.stdout).expect("JSON")
+    };
+    let overdue = |doc: &serde_json::Value| doc["overdue"].as_u64().unwrap();
+    // "Write runbook" is due 2020-03-01, "Add alert" 2031-01-01.
+    let before = at("2020-02-15", &["actions", "--format", "json"]);
+    assert_eq!(before["as_of"], "2020-02-15");
+    assert_eq!(overdue(&before), 0);
+    assert_eq!(
+        overdue(&at("2030-06-01", &["actions", "--format", "json"])),
+        1
+    );
+    assert_eq!(
+        overdue(&at("2031-06-01", &["actions", "--format", "json"])),
+        2
+    );
+    let show = |today: &str| {
+        at(today, &["show", "LL-2020-001", "--format", "json"])["actions"]
+            .as_array()
+            .unwrap()
+            .iter()
+            .filter(|a| a["overdue"] == true)
+            .count()
+    };
+    assert_eq!(show("2020-02-15"), 0);
+    assert_eq!(show("2020-03-02"), 1);
+    let bad = kb
+        .command(&["actions"])
+        .env("LESSONS_TODAY", "soon")
+        .output()
+        .unwrap();
+    assert_eq!(bad.status.code(), Some(2));
+    assert!(String::from_utf8_lossy(&bad.stderr).contains("LESSONS_TODAY=`soon`"));
+}

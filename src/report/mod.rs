@@ -7,9 +7,14 @@
 //! of the keys it `addresses` appears in another lesson that occurred on a
 //! later UTC day.
 
+mod actions;
+pub mod recurrence;
+
 use serde::Serialize;
 
 use crate::index::facts::{Action, Cause, Facts};
+use crate::time::{civil, day_number, day_number_text as day_string, days_from_civil};
+pub use actions::{ActionFilter, ActionRow, actions};
 
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize)]
 #[serde(rename_all = "lowercase")]
@@ -224,13 +229,8 @@ pub struct Report<'a> {
     pub unaddressed_causes: Vec<UnaddressedCause<'a>>,
 }
 
-pub fn day(secs: i64) -> jiff::civil::Date {
-    let ts = jiff::Timestamp::from_second(secs).unwrap_or(jiff::Timestamp::UNIX_EPOCH);
-    jiff::tz::Offset::UTC.to_datetime(ts).date()
-}
-
 /// The name a lesson goes by in reports: its id, else its path.
-fn name<'a>(f: &Facts<'a>) -> &'a str {
+pub(crate) fn name<'a>(f: &Facts<'a>) -> &'a str {
     f.id.unwrap_or(f.path)
 }
 
@@ -245,41 +245,6 @@ fn median(values: &mut [i64]) -> Option<i64> {
     } else {
         ((i128::from(values[mid - 1]) + i128::from(values[mid])) / 2) as i64
     })
-}
-
-/// The UTC day of a time, counted from 1970-01-01.
-fn day_number(secs: i64) -> i64 {
-    secs.div_euclid(86_400)
-}
-
-/// The civil date of a day number (H. Hinnant's `civil_from_days`): the
-/// report turns 100,000 times into days, and this costs a few operations.
-fn civil(days: i64) -> (i64, i64, i64) {
-    let z = days + 719_468;
-    let era = z.div_euclid(146_097);
-    let doe = z - era * 146_097;
-    let yoe = (doe - doe / 1_460 + doe / 36_524 - doe / 146_096) / 365;
-    let doy = doe - (365 * yoe + yoe / 4 - yoe / 100);
-    let mp = (5 * doy + 2) / 153;
-    let d = doy - (153 * mp + 2) / 5 + 1;
-    let m = if mp < 10 { mp + 3 } else { mp - 9 };
-    (yoe + era * 400 + i64::from(m <= 2), m, d)
-}
-
-/// The day number of a date (the inverse of [`civil`]).
-fn days_from_civil(date: jiff::civil::Date) -> i64 {
-    let (m, d) = (i64::from(date.month()), i64::from(date.day()));
-    let y = i64::from(date.year()) - i64::from(m <= 2);
-    let era = y.div_euclid(400);
-    let yoe = y - era * 400;
-    let doy = (153 * ((m + 9) % 12) + 2) / 5 + d - 1;
-    let doe = yoe * 365 + yoe / 4 - yoe / 100 + doy;
-    era * 146_097 + doe - 719_468
-}
-
-fn day_string(days: i64) -> String {
-    let (y, m, d) = civil(days);
-    format!("{y:04}-{m:02}-{d:02}")
 }
 
 /// Calls `each` once per group of `f` (a lesson counts once per group
@@ -605,10 +570,7 @@ impl<'a> Pass<'a> {
         for (index, action) in f.actions.iter().enumerate() {
             let open = crate::lesson::is_open_action(action.status);
             open_actions += usize::from(open);
-            let completed = match (action.status, action.completed) {
-                (Some("done"), Some(c)) => Some(day_number(c)),
-                _ => None,
-            };
+            let completed = recurrence::done_day(&action);
             categories.clear();
             let mut seen = smallset::Seen::default();
             for key in action.addresses.iter() {
@@ -687,8 +649,9 @@ impl<'a> Pass<'a> {
         let (Some(list), Some((rank, all))) = (at.by_key.get(key), at.names.get(key)) else {
             return;
         };
-        // Strictly later days: the completed day itself does not count.
-        let start = list.partition_point(|&j| at.days[j as usize] <= completed);
+        // The first lesson of a later day (see `recurrence::recurs_after`).
+        let start =
+            list.partition_point(|&j| !recurrence::recurs_after(completed, at.days[j as usize]));
         // The lesson itself is in the list only if it occurred after its
         // own action was completed.
         // (The lists are in position order: a binary search, where a scan
@@ -759,86 +722,6 @@ fn actions_pass<'a>(
     pass
 }
 
-/// One action, for `lessons actions`.
-#[derive(Debug, Clone, Serialize)]
-pub struct ActionRow<'a> {
-    pub lesson: &'a str,
-    pub path: &'a str,
-    pub summary: &'a str,
-    #[serde(rename = "type")]
-    pub kind: Option<&'a str>,
-    pub owner: Option<&'a str>,
-    pub due: Option<String>,
-    pub status: Option<&'a str>,
-    pub completed: Option<String>,
-    pub addresses: crate::index::facts::Strs<'a>,
-    pub link: Option<&'a str>,
-    pub overdue: bool,
-}
-
-#[derive(Debug, Clone, Default)]
-pub struct ActionFilter {
-    pub overdue: bool,
-    /// Owners, compared without regard to case (any of them).
-    pub owners: Vec<String>,
-    pub statuses: Vec<String>,
-    pub as_of: Option<jiff::civil::Date>,
-}
-
-/// Every action across lessons, filtered, by due date (undated last).
-pub fn actions<'a>(
-    all: &'a [Facts<'a>],
-    filter: &ActionFilter,
-    today: jiff::civil::Date,
-) -> Vec<ActionRow<'a>> {
-    let as_of = filter.as_of.unwrap_or(today);
-    let mut rows: Vec<ActionRow> = all
-        .iter()
-        .flat_map(|f| {
-            f.actions.iter().map(move |a| {
-                let details = a.details();
-                let due = details.due.map(day);
-                ActionRow {
-                    lesson: name(f),
-                    path: f.path,
-                    summary: details.summary.unwrap_or_default(),
-                    kind: details.kind,
-                    owner: details.owner,
-                    due: due.map(|d| d.to_string()),
-                    overdue: crate::lesson::is_open_action(a.status)
-                        && due.is_some_and(|d| d < as_of),
-                    status: a.status,
-                    completed: a.completed.map(|c| day(c).to_string()),
-                    addresses: a.addresses,
-                    link: details.link,
-                }
-            })
-        })
-        .filter(|r| !filter.overdue || r.overdue)
-        .filter(|r| {
-            filter.owners.is_empty()
-                || r.owner
-                    .as_ref()
-                    .is_some_and(|o| filter.owners.iter().any(|w| w.eq_ignore_ascii_case(o)))
-        })
-        .filter(|r| {
-            filter.statuses.is_empty()
-                || r.status
-                    .as_ref()
-                    .is_some_and(|s| filter.statuses.iter().any(|w| w == s))
-        })
-        .collect();
-    rows.sort_by(|a, b| {
-        (a.due.is_none(), &a.due, &a.lesson, &a.summary).cmp(&(
-            b.due.is_none(),
-            &b.due,
-            &b.lesson,
-            &b.summary,
-        ))
-    });
-    rows
-}
-
 #[cfg(test)]
 mod tests {
     use super::*;
@@ -862,14 +745,14 @@ mod tests {
         );
     }
 
-    use crate::index::facts::{ActionRecord, CauseRecord, FactsRecord};
+    use crate::index::facts::{ActionRecord, Cause, FactsRecord};
 
     fn lesson<'a>(path: &'a str, id: &'a str, day: i64, key: &'a str) -> FactsRecord<'a> {
         FactsRecord {
             path,
             id: Some(id),
             occurred: Some(day * 86_400),
-            causes: vec![CauseRecord {
+            causes: vec![Cause {
                 category: Some("process-gap"),
                 key: Some(key),
             }],
@@ -913,26 +796,6 @@ mod tests {
         let listed: Vec<&str> = a.recurred_in.iter().collect();
         assert_eq!(listed.len(), MAX_RECURRENCES_LISTED);
         assert_eq!(listed[0], "L00");
-    }
-
-    #[test]
-    fn civil_days_agree_with_jiff() {
-        let epoch = jiff::civil::date(1970, 1, 1);
-        for n in (-800_000..800_000).step_by(997).chain(-400..400) {
-            let date = epoch.checked_add(jiff::Span::new().days(n)).unwrap();
-            let (y, m, d) = civil(n);
-            assert_eq!(
-                (y, m, d),
-                (
-                    i64::from(date.year()),
-                    i64::from(date.month()),
-                    i64::from(date.day())
-                )
-            );
-            assert_eq!(days_from_civil(date), n);
-            assert_eq!(day_number(n * 86_400 + 86_399), n);
-            assert_eq!(day(n * 86_400), date);
-        }
     }
 
     #[test]

@@ -1,0 +1,87 @@
+//! `lessons actions`: every action across lessons, filtered, by due date.
+
+use serde::Serialize;
+
+use super::name;
+use crate::index::facts::Facts;
+use crate::time::day;
+
+/// One action, for `lessons actions`.
+#[derive(Debug, Clone, Serialize)]
+pub struct ActionRow<'a> {
+    pub lesson: &'a str,
+    pub path: &'a str,
+    pub summary: &'a str,
+    #[serde(rename = "type")]
+    pub kind: Option<&'a str>,
+    pub owner: Option<&'a str>,
+    pub due: Option<String>,
+    pub status: Option<&'a str>,
+    pub completed: Option<String>,
+    pub addresses: crate::index::facts::Strs<'a>,
+    pub link: Option<&'a str>,
+    pub overdue: bool,
+}
+
+#[derive(Debug, Clone, Default)]
+pub struct ActionFilter {
+    pub overdue: bool,
+    /// Owners, compared without regard to case (any of them).
+    pub owners: Vec<String>,
+    pub statuses: Vec<String>,
+    pub as_of: Option<jiff::civil::Date>,
+}
+
+/// Every action across lessons, filtered, by due date (undated last).
+pub fn actions<'a>(
+    all: &'a [Facts<'a>],
+    filter: &ActionFilter,
+    today: jiff::civil::Date,
+) -> Vec<ActionRow<'a>> {
+    let as_of = filter.as_of.unwrap_or(today);
+    let mut rows: Vec<ActionRow> = all
+        .iter()
+        .flat_map(|f| {
+            f.actions.iter().map(move |a| {
+                let details = a.details();
+                let due = details.due.map(day);
+                ActionRow {
+                    lesson: name(f),
+                    path: f.path,
+                    summary: details.summary.unwrap_or_default(),
+                    kind: details.kind,
+                    owner: details.owner,
+                    due: due.map(|d| d.to_string()),
+                    overdue: crate::lesson::is_open_action(a.status)
+                        && due.is_some_and(|d| d < as_of),
+                    status: a.status,
+                    completed: a.completed.map(|c| day(c).to_string()),
+                    addresses: a.addresses,
+                    link: details.link,
+                }
+            })
+        })
+        .filter(|r| !filter.overdue || r.overdue)
+        .filter(|r| {
+            filter.owners.is_empty()
+                || r.owner
+                    .as_ref()
+                    .is_some_and(|o| filter.owners.iter().any(|w| w.eq_ignore_ascii_case(o)))
+        })
+        .filter(|r| {
+            filter.statuses.is_empty()
+                || r.status
+                    .as_ref()
+                    .is_some_and(|s| filter.statuses.iter().any(|w| w == s))
+        })
+        .collect();
+    rows.sort_by(|a, b| {
+        (a.due.is_none(), &a.due, &a.lesson, &a.summary).cmp(&(
+            b.due.is_none(),
+            &b.due,
+            &b.lesson,
+            &b.summary,
+        ))
+    });
+    rows
+}
