@@ -8,11 +8,32 @@ pub struct Kb {
     pub dir: tempfile::TempDir,
 }
 
+/// A fixture's text. `rules/<case>.md` is found in its rule's folder
+/// (`rules/missing-key/missing-key-due.md`).
 pub fn fixture(rel: &str) -> String {
-    let path = Path::new(env!("CARGO_MANIFEST_DIR"))
-        .join("tests/fixtures")
-        .join(rel);
+    let path = fixture_path(rel);
     std::fs::read_to_string(&path).unwrap_or_else(|e| panic!("{}: {e}", path.display()))
+}
+
+pub fn fixture_path(rel: &str) -> PathBuf {
+    let root = Path::new(env!("CARGO_MANIFEST_DIR")).join("tests/fixtures");
+    let path = root.join(rel);
+    if path.exists() {
+        return path;
+    }
+    if let Some(case) = rel.strip_prefix("rules/") {
+        for entry in std::fs::read_dir(root.join("rules"))
+            .into_iter()
+            .flatten()
+            .flatten()
+        {
+            let candidate = entry.path().join(case);
+            if candidate.is_file() {
+                return candidate;
+            }
+        }
+    }
+    path
 }
 
 pub struct Run {

@@ -15,6 +15,7 @@ mod formats;
 mod layers;
 mod parser_props;
 mod report;
+mod rule_docs;
 mod rules;
 mod schema;
 mod search;
