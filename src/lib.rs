@@ -1,27 +1,33 @@
 //! `lessons`: a git-native knowledge base of incident lessons learned.
 //!
-//! Data flows one way: files ([`repo`]) -> [`parse`] (front matter with
-//! spans, Markdown sections) -> validate ([`rules`], driven by [`check`]) ->
-//! output ([`emit`]). The binary is a thin shell over [`cli`].
+//! The public API is what the binary and the tests need: [`cli::main`],
+//! and the format's model, parser, rules and configuration ([`lesson`],
+//! [`parse`], [`rules`], [`diagnostic`], [`config`]). Everything else is
+//! `pub(crate)`, so an unused item is a compiler warning.
+//!
+//! Data flows one way: files (`repo`) -> [`parse`] (front matter with
+//! spans, Markdown sections) -> validate ([`rules`], driven by `check`) ->
+//! index -> search and report -> output (`emit`); docs/architecture.md is
+//! the map. The binary is a thin shell over [`cli`].
 
-pub mod causes;
-pub mod check;
+pub(crate) mod causes;
+pub(crate) mod check;
 pub mod cli;
 pub mod config;
 pub mod diagnostic;
-pub mod emit;
-pub mod feedback;
-pub mod index;
+pub(crate) mod emit;
+pub(crate) mod feedback;
+pub(crate) mod index;
 pub mod lesson;
 pub mod parse;
-pub mod repo;
-pub mod report;
+pub(crate) mod repo;
+pub(crate) mod report;
 pub mod rules;
-pub mod scaffold;
-pub mod search;
-pub mod text;
-pub mod time;
-pub mod timing;
+pub(crate) mod scaffold;
+pub(crate) mod search;
+pub(crate) mod text;
+pub(crate) mod time;
+pub(crate) mod timing;
 
 use std::path::PathBuf;
 

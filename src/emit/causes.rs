@@ -108,14 +108,6 @@ pub fn markdown(t: &Taxonomy) -> String {
 }
 
 impl super::Emit for Taxonomy {
-    fn formats(&self) -> &'static [super::Format] {
-        &[
-            super::Format::Human,
-            super::Format::Json,
-            super::Format::Markdown,
-        ]
-    }
-
     fn emit(
         &self,
         format: super::Format,

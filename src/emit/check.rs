@@ -5,15 +5,6 @@ use std::io::Write;
 use crate::check::CheckReport;
 
 impl super::Emit for CheckReport {
-    fn formats(&self) -> &'static [super::Format] {
-        &[
-            super::Format::Human,
-            super::Format::Json,
-            super::Format::Github,
-            super::Format::Sarif,
-        ]
-    }
-
     fn emit(
         &self,
         format: super::Format,

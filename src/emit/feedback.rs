@@ -333,14 +333,6 @@ pub fn human(feedback: &Feedback, color: bool) -> String {
 }
 
 impl super::Emit for Feedback {
-    fn formats(&self) -> &'static [super::Format] {
-        &[
-            super::Format::Human,
-            super::Format::Json,
-            super::Format::Markdown,
-        ]
-    }
-
     fn emit(
         &self,
         format: super::Format,

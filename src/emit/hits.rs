@@ -278,10 +278,6 @@ pub struct Hits<'a> {
 }
 
 impl super::Emit for Hits<'_> {
-    fn formats(&self) -> &'static [super::Format] {
-        &[super::Format::Human, super::Format::Json]
-    }
-
     fn emit(
         &self,
         format: super::Format,

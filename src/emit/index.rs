@@ -8,10 +8,6 @@ use crate::index::SyncStats;
 pub struct Synced<'a>(pub &'a SyncStats);
 
 impl super::Emit for Synced<'_> {
-    fn formats(&self) -> &'static [super::Format] {
-        &[super::Format::Human, super::Format::Json]
-    }
-
     fn emit(
         &self,
         format: super::Format,

@@ -44,12 +44,11 @@ pub struct Context {
     pub elapsed_ms: u128,
 }
 
-/// A command's result, written in one of its formats.
+/// A command's result, written in one of its formats (each output has
+/// some of them; `cli` offers only those in its `--format` flag).
 pub trait Emit {
-    /// The formats this output has; `cli` offers only these.
-    fn formats(&self) -> &'static [Format];
-
-    /// Writes the output in `format` (one of [`Emit::formats`]).
+    /// Writes the output in `format`; a format it does not have is an
+    /// error (a bug in `cli`).
     fn emit(&self, format: Format, cx: &Context, out: &mut dyn Write) -> std::io::Result<()>;
 }
 

@@ -595,16 +595,6 @@ pub fn actions_table(rows: &[ActionRow], as_of: jiff::civil::Date) -> String {
 }
 
 impl super::Emit for Report<'_> {
-    fn formats(&self) -> &'static [super::Format] {
-        &[
-            super::Format::Human,
-            super::Format::Json,
-            super::Format::Markdown,
-            super::Format::Csv,
-            super::Format::Html,
-        ]
-    }
-
     fn emit(
         &self,
         format: super::Format,
@@ -629,10 +619,6 @@ pub struct Actions<'a> {
 }
 
 impl super::Emit for Actions<'_> {
-    fn formats(&self) -> &'static [super::Format] {
-        &[super::Format::Human, super::Format::Json]
-    }
-
     fn emit(
         &self,
         format: super::Format,

@@ -318,10 +318,6 @@ pub fn render(view: &View, color: bool, out: &mut dyn Write) -> std::io::Result<
 }
 
 impl super::Emit for View {
-    fn formats(&self) -> &'static [super::Format] {
-        &[super::Format::Human, super::Format::Json]
-    }
-
     fn emit(
         &self,
         format: super::Format,

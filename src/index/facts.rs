@@ -541,7 +541,9 @@ pub fn concat<'r>(records: impl Iterator<Item = &'r [u8]>) -> Vec<u8> {
 }
 
 /// The facts with `changes` applied (`None` removes a lesson), copying
-/// unchanged records as bytes: a merge of two sorted sequences.
+/// unchanged records as bytes: a merge of two sorted sequences (in memory,
+/// for tests; updates use [`splice_to_file`]).
+#[cfg(test)]
 pub fn splice(
     bytes: &[u8],
     changes: &std::collections::BTreeMap<String, Option<Vec<u8>>>,

@@ -70,21 +70,6 @@ fn lines(text: &str) -> std::io::Result<impl Iterator<Item = &str>> {
     Ok(lines.filter(|l| !l.is_empty()))
 }
 
-/// Reads a manifest file's text.
-pub fn read_text(path: &Path) -> std::io::Result<String> {
-    std::fs::read_to_string(path)
-}
-
-/// The path, size and modification time of each entry, in path order,
-/// borrowed from the manifest's text: all the freshness check needs,
-/// without allocating per entry (only escaped paths, which are rare, are
-/// unescaped into a `String`).
-pub fn stat_lines(
-    text: &str,
-) -> std::io::Result<impl Iterator<Item = std::io::Result<(Cow<'_, str>, u64, i64)>>> {
-    Ok(stat_body(body(text)?))
-}
-
 /// The entry lines after the header.
 pub fn body(text: &str) -> std::io::Result<&str> {
     text.strip_prefix(HEADER)
@@ -130,8 +115,9 @@ pub fn stat_body(body: &str) -> impl Iterator<Item = std::io::Result<(Cow<'_, st
 }
 
 impl Manifest {
+    #[cfg(test)]
     pub fn read(path: &Path) -> std::io::Result<Manifest> {
-        Manifest::parse(&read_text(path)?)
+        Manifest::parse(&std::fs::read_to_string(path)?)
     }
 
     pub fn parse(text: &str) -> std::io::Result<Manifest> {
@@ -180,6 +166,7 @@ impl Manifest {
         out
     }
 
+    #[cfg(test)]
     pub fn write(&self, path: &Path) -> std::io::Result<()> {
         write_text(path, &self.to_text())
     }

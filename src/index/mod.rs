@@ -86,13 +86,6 @@ pub trait Observer: Sync {
     fn event(&self, event: Event<'_>);
 }
 
-/// An observer that ignores everything.
-pub struct Quiet;
-
-impl Observer for Quiet {
-    fn event(&self, _: Event<'_>) {}
-}
-
 /// An up-to-date index, ready to search.
 pub struct SearchIndex {
     pub index: Index,

@@ -11,7 +11,7 @@
 //!
 //! Adding a rule: its file here (and its `mod` line), its entry in the
 //! `rules!` list of `diagnostic.rs` (name, level, summary, help), its
-//! fixtures in tests/fixtures/rules/<name>/ and its section in
+//! fixtures in `tests/fixtures/rules/<name>/` and its section in
 //! docs/format.md (its examples are the fixtures' real output);
 //! tests/cli/rule_docs.rs fails until all four agree.
 

@@ -117,15 +117,6 @@ pub const BUILT_IN: &[&[&str]] = &[
     &["hr", "human resources"],
 ];
 
-/// An equivalent of a query word or words.
-#[derive(Debug, Clone, PartialEq)]
-pub struct Equivalent {
-    /// The form to search (one or more words).
-    pub text: String,
-    /// Which group it came from, for `--explain`.
-    pub from_table: bool,
-}
-
 /// The synonym table: built in, plus the knowledge base's own groups.
 #[derive(Debug, Clone, Default)]
 pub struct Synonyms {
