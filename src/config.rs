@@ -203,6 +203,10 @@ fn with_path(mut d: Diagnostic) -> Diagnostic {
     d
 }
 
+#[expect(
+    clippy::too_many_lines,
+    reason = "one arm per key of lessons.toml, in the order of the key table"
+)]
 fn read_into(reader: &mut Reader, table: &toml::de::DeTable, config: &mut Config) {
     for (key, value) in reader.known_entries(table, CONFIG_KEYS, "lessons.toml") {
         let what = key;

@@ -76,6 +76,10 @@ pub fn highlight(hit: &Hit, color: bool) -> String {
     out.replace(['\n', '\r'], " ")
 }
 
+#[expect(
+    clippy::too_many_lines,
+    reason = "one output read top to bottom: header, hits, footer"
+)]
 pub fn render(
     results: &Results,
     elapsed_ms: u128,

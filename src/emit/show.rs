@@ -68,8 +68,8 @@ pub struct SectionView {
     pub text: String,
 }
 
-fn when(m: &Option<Sp<Moment>>) -> Option<String> {
-    let m = &m.as_ref()?.value;
+fn when(m: Option<&Sp<Moment>>) -> Option<String> {
+    let m = &m?.value;
     let dt = jiff::tz::Offset::UTC.to_datetime(m.utc);
     Some(if m.has_time {
         format!("{} {:02}:{:02} UTC", dt.date(), dt.hour(), dt.minute())
@@ -78,8 +78,8 @@ fn when(m: &Option<Sp<Moment>>) -> Option<String> {
     })
 }
 
-fn since(from: &Option<Sp<Moment>>, to: &Option<Sp<Moment>>) -> Option<i64> {
-    Some(to.as_ref()?.value.utc.as_second() - from.as_ref()?.value.utc.as_second())
+fn since(from: Option<&Sp<Moment>>, to: Option<&Sp<Moment>>) -> Option<i64> {
+    Some(to?.value.utc.as_second() - from?.value.utc.as_second())
 }
 
 impl View {
@@ -95,14 +95,14 @@ impl View {
             status: opt_text(&lesson.status),
             kind: opt_text(&lesson.kind),
             severity: opt_text(&lesson.severity),
-            occurred: when(&lesson.occurred),
-            detected: when(&lesson.detected),
-            contained: when(&lesson.contained),
-            recovered: when(&lesson.recovered),
-            reviewed: when(&lesson.reviewed),
-            time_to_detect: since(&lesson.occurred, &lesson.detected),
-            time_to_contain: since(&lesson.occurred, &lesson.contained),
-            time_to_recover: since(&lesson.occurred, &lesson.recovered),
+            occurred: when(lesson.occurred.as_ref()),
+            detected: when(lesson.detected.as_ref()),
+            contained: when(lesson.contained.as_ref()),
+            recovered: when(lesson.recovered.as_ref()),
+            reviewed: when(lesson.reviewed.as_ref()),
+            time_to_detect: since(lesson.occurred.as_ref(), lesson.detected.as_ref()),
+            time_to_contain: since(lesson.occurred.as_ref(), lesson.contained.as_ref()),
+            time_to_recover: since(lesson.occurred.as_ref(), lesson.recovered.as_ref()),
             systems: all_texts(&lesson.systems),
             teams: all_texts(&lesson.teams),
             tags: all_texts(&lesson.tags),
@@ -162,6 +162,10 @@ pub fn duration(secs: i64) -> String {
     format!("{sign}{text}")
 }
 
+#[expect(
+    clippy::too_many_lines,
+    reason = "one lesson rendered top to bottom, section by section"
+)]
 pub fn render(view: &View, color: bool, out: &mut dyn Write) -> std::io::Result<()> {
     let paint = |style: Style, text: &str| {
         if color {

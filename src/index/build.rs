@@ -187,6 +187,10 @@ enum Words<'a> {
 
 /// Brings `generation` up to date with the files and history: only what
 /// changed is read again.
+#[expect(
+    clippy::too_many_lines,
+    reason = "the update's phases share the writer, the plan and the old generation's borrowed files"
+)]
 pub(super) fn update(
     kb: &KnowledgeBase,
     mut generation: Generation,
@@ -196,7 +200,7 @@ pub(super) fn update(
 ) -> Result<SearchIndex, IndexError> {
     let plan = generation
         .manifest()
-        .and_then(|m| plan(m, files, &head, &generation.payload.head))
+        .and_then(|m| plan(m, files, head.as_ref(), generation.payload.head.as_ref()))
         .map_err(IndexError::Unusable)?;
     let mut timings = Timings::new();
     let fields = generation.fields;
@@ -355,6 +359,10 @@ pub(super) fn update(
 }
 
 /// Builds a new generation from every file and switches to it.
+#[expect(
+    clippy::too_many_lines,
+    reason = "the build's phases share the writer and the generation's folder"
+)]
 pub(super) fn rebuild(
     kb: &KnowledgeBase,
     cache: &Path,

@@ -11,13 +11,13 @@ fn date(m: &Moment) -> tantivy::DateTime {
     tantivy::DateTime::from_timestamp_secs(m.utc.as_second())
 }
 
-fn add_strings(doc: &mut TantivyDocument, field: Field, list: &Option<Strings>) {
-    for s in list.iter().flat_map(|l| &l.value) {
+fn add_strings(doc: &mut TantivyDocument, field: Field, list: Option<&Strings>) {
+    for s in list.into_iter().flat_map(|l| &l.value) {
         doc.add_text(field, &s.value);
     }
 }
 
-fn add(doc: &mut TantivyDocument, field: Field, value: &Option<Sp<String>>) {
+fn add(doc: &mut TantivyDocument, field: Field, value: Option<&Sp<String>>) {
     if let Some(v) = value {
         doc.add_text(field, &v.value);
     }
@@ -49,30 +49,30 @@ pub fn build(
         doc.add_text(fields.body, plain(text));
         return doc;
     };
-    add(&mut doc, fields.id, &lesson.id);
-    add(&mut doc, fields.title, &lesson.title);
-    add(&mut doc, fields.kind, &lesson.kind);
-    add(&mut doc, fields.severity, &lesson.severity);
-    add(&mut doc, fields.status, &lesson.status);
-    add_strings(&mut doc, fields.systems, &lesson.systems);
-    add_strings(&mut doc, fields.teams, &lesson.teams);
-    add_strings(&mut doc, fields.tags, &lesson.tags);
-    add_strings(&mut doc, fields.functions, &lesson.functions);
+    add(&mut doc, fields.id, lesson.id.as_ref());
+    add(&mut doc, fields.title, lesson.title.as_ref());
+    add(&mut doc, fields.kind, lesson.kind.as_ref());
+    add(&mut doc, fields.severity, lesson.severity.as_ref());
+    add(&mut doc, fields.status, lesson.status.as_ref());
+    add_strings(&mut doc, fields.systems, lesson.systems.as_ref());
+    add_strings(&mut doc, fields.teams, lesson.teams.as_ref());
+    add_strings(&mut doc, fields.tags, lesson.tags.as_ref());
+    add_strings(&mut doc, fields.functions, lesson.functions.as_ref());
     if let Some(m) = &lesson.occurred {
         doc.add_date(fields.occurred, date(&m.value));
     }
     for cause in lesson.causes() {
-        add(&mut doc, fields.cause_key, &cause.key);
-        add(&mut doc, fields.category, &cause.category);
-        add(&mut doc, fields.causes, &cause.summary);
-        add(&mut doc, fields.labels, &cause.key);
-        add(&mut doc, fields.category_words, &cause.category);
+        add(&mut doc, fields.cause_key, cause.key.as_ref());
+        add(&mut doc, fields.category, cause.category.as_ref());
+        add(&mut doc, fields.causes, cause.summary.as_ref());
+        add(&mut doc, fields.labels, cause.key.as_ref());
+        add(&mut doc, fields.category_words, cause.category.as_ref());
     }
     for list in [&lesson.systems, &lesson.tags, &lesson.teams] {
-        add_strings(&mut doc, fields.labels, list);
+        add_strings(&mut doc, fields.labels, list.as_ref());
     }
     for action in lesson.actions() {
-        add(&mut doc, fields.actions, &action.summary);
+        add(&mut doc, fields.actions, action.summary.as_ref());
     }
     let body = plain(text.get(lesson.body.span.clone()).unwrap_or(""));
     doc.add_text(fields.body, body);

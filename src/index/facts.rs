@@ -416,8 +416,8 @@ impl Serialize for Strs<'_> {
     }
 }
 
-fn t(v: &Option<Sp<Moment>>) -> Option<i64> {
-    v.as_ref().map(|m| m.value.utc.as_second())
+fn t(v: Option<&Sp<Moment>>) -> Option<i64> {
+    v.map(|m| m.value.utc.as_second())
 }
 
 impl<'a> FactsRecord<'a> {
@@ -428,10 +428,10 @@ impl<'a> FactsRecord<'a> {
             status: text(&lesson.status),
             kind: text(&lesson.kind),
             severity: text(&lesson.severity),
-            occurred: t(&lesson.occurred),
-            detected: t(&lesson.detected),
-            contained: t(&lesson.contained),
-            recovered: t(&lesson.recovered),
+            occurred: t(lesson.occurred.as_ref()),
+            detected: t(lesson.detected.as_ref()),
+            contained: t(lesson.contained.as_ref()),
+            recovered: t(lesson.recovered.as_ref()),
             systems: texts(&lesson.systems),
             teams: texts(&lesson.teams),
             causes: lesson
@@ -449,9 +449,9 @@ impl<'a> FactsRecord<'a> {
                     summary: text(&a.summary),
                     kind: text(&a.kind),
                     owner: text(&a.owner),
-                    due: t(&a.due),
+                    due: t(a.due.as_ref()),
                     status: text(&a.status),
-                    completed: t(&a.completed),
+                    completed: t(a.completed.as_ref()),
                     addresses: texts(&a.addresses),
                     link: text(&a.link),
                 })

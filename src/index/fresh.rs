@@ -10,8 +10,8 @@ use crate::repo::{KnowledgeBase, Stat};
 /// (who last changed a lesson may then differ), which rebuilds.
 pub(super) fn head_follows(
     kb: &KnowledgeBase,
-    head: &Option<String>,
-    indexed: &Option<String>,
+    head: Option<&String>,
+    indexed: Option<&String>,
 ) -> bool {
     match (head, indexed) {
         (Some(h), Some(i)) => h == i || history::descends(kb, h, i),
@@ -65,8 +65,8 @@ impl Plan<'_> {
 pub(super) fn plan<'a>(
     manifest: &str,
     files: &'a [Stat],
-    head: &Option<String>,
-    indexed_head: &Option<String>,
+    head: Option<&String>,
+    indexed_head: Option<&String>,
 ) -> Result<Plan<'a>, RebuildReason> {
     let unreadable =
         |e: std::io::Error| RebuildReason::unreadable("the index manifest is unreadable", e);

@@ -52,9 +52,8 @@ fn unescape(s: &str) -> String {
     out
 }
 
-fn opt<T: std::fmt::Display>(v: &Option<T>) -> String {
-    v.as_ref()
-        .map_or_else(|| "-".to_string(), |v| v.to_string())
+fn opt<T: std::fmt::Display>(v: Option<&T>) -> String {
+    v.map_or_else(|| "-".to_string(), |v| v.to_string())
 }
 
 fn bad() -> std::io::Error {
@@ -184,8 +183,8 @@ fn line(path: &str, e: &Entry) -> String {
             .added_by
             .as_deref()
             .map_or_else(|| "-".to_string(), escape),
-        opt(&e.git.added_at),
-        opt(&e.git.changed_at),
+        opt(e.git.added_at.as_ref()),
+        opt(e.git.changed_at.as_ref()),
     )
 }
 

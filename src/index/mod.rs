@@ -152,14 +152,16 @@ pub fn open(
             Ok(generation) if generation.payload.config != config => {
                 reason = Some(stamp_change(&generation.payload.config, &config));
             }
-            Ok(generation) if !head_follows(kb, &head, &generation.payload.head) => {
+            Ok(generation)
+                if !head_follows(kb, head.as_ref(), generation.payload.head.as_ref()) =>
+            {
                 reason = Some(RebuildReason::HeadNotDescendant);
             }
             Ok(generation) => {
                 timings.step("open the index, read the manifest");
                 let fresh = generation
                     .manifest()
-                    .and_then(|m| plan(m, &files, &head, &generation.payload.head))
+                    .and_then(|m| plan(m, &files, head.as_ref(), generation.payload.head.as_ref()))
                     .is_ok_and(|p| p.is_empty());
                 timings.step("compare with the manifest");
                 if fresh {
@@ -189,9 +191,9 @@ pub fn open(
     let generation = if options.rebuild {
         None
     } else {
-        Generation::open(&cache)
-            .ok()
-            .filter(|g| g.payload.config == config && head_follows(kb, &head, &g.payload.head))
+        Generation::open(&cache).ok().filter(|g| {
+            g.payload.config == config && head_follows(kb, head.as_ref(), g.payload.head.as_ref())
+        })
     };
     match generation {
         Some(generation) => match build::update(kb, generation, &files, head.clone(), &config) {

@@ -13,6 +13,10 @@
 
 use super::*;
 
+#[expect(
+    clippy::too_many_lines,
+    reason = "one check per vocabulary or pattern, in the order of the key table"
+)]
 pub(super) fn check(ctx: &mut Ctx, lesson: &Lesson) {
     let config = ctx.config;
     let voc = &config.vocabulary;

@@ -305,6 +305,10 @@ fn candidates_for(limit: usize) -> usize {
 
 /// Full-text search with filters: BM25 picks candidates among lessons with
 /// any of the words, the second pass ([`rank`]) orders them.
+#[expect(
+    clippy::too_many_lines,
+    reason = "the search's two passes, merge and snippets share the searcher and the plan"
+)]
 pub fn search(
     index: &SearchIndex,
     settings: &Settings,

@@ -169,6 +169,10 @@ fn near_field(name: &str) -> Option<&'static str> {
         .map(|(_, p)| p)
 }
 
+#[expect(
+    clippy::too_many_lines,
+    reason = "a tokenizer: one match over the characters of the query"
+)]
 fn tokenize(query: &str) -> Result<Vec<Token>, QueryError> {
     let structural_parens = parens_balance(query)?;
     let bytes = query.as_bytes();
@@ -383,6 +387,10 @@ pub fn parse(query: &str) -> Result<Vec<Clause>, QueryError> {
 }
 
 /// One level of clauses, up to a closing parenthesis or the end.
+#[expect(
+    clippy::too_many_lines,
+    reason = "a recursive-descent parser level: one match over the token kinds"
+)]
 fn level(tokens: &[Token], pos: &mut usize) -> Vec<Clause> {
     // Items with their modifier and the connector before them.
     struct Item {

@@ -180,328 +180,17 @@ pub fn rerank(
     concepts: &[Concept],
     candidates: Vec<Candidate>,
 ) -> Vec<(Candidate, Explain)> {
-    let n = concepts.len();
     let idfs: Vec<f32> = concepts
         .iter()
         .map(|c| concept_idf(searcher, fields, c))
         .collect();
-    // Average length of each text field, for BM25F's length normalization.
-    let docs = searcher.num_docs().max(1) as f32;
-    let avg_len: HashMap<&'static str, f32> = text_fields(fields)
-        .into_iter()
-        .map(|(field, name, _)| {
-            let tokens: u64 = searcher
-                .segment_readers()
-                .iter()
-                .filter_map(|s| s.inverted_index(field).ok())
-                .map(|i| i.total_num_tokens())
-                .sum();
-            (name, (tokens as f32 / docs).max(1.0))
-        })
-        .collect();
-    // Gather matches segment by segment, documents in order.
-    let mut matches: HashMap<DocAddress, DocMatch> = HashMap::new();
-    let mut by_segment: HashMap<u32, Vec<DocId>> = HashMap::new();
-    for c in &candidates {
-        by_segment
-            .entry(c.addr.segment_ord)
-            .or_default()
-            .push(c.addr.doc_id);
-        matches.insert(
-            c.addr,
-            DocMatch {
-                fields: vec![Vec::new(); n],
-                via: vec![None; n],
-                typed: vec![false; n],
-                parts: vec![0; n],
-                part_fields: vec![Vec::new(); n],
-                wtf: vec![0.0; n],
-                best_field: vec![0.0; n],
-                exact: vec![false; n],
-                positions: HashMap::new(),
-            },
-        );
-    }
-    for (segment_ord, mut docs) in by_segment {
-        docs.sort_unstable();
-        let segment = searcher.segment_reader(segment_ord);
-        let norms: HashMap<&'static str, tantivy::fieldnorm::FieldNormReader> = text_fields(fields)
-            .into_iter()
-            .filter_map(|(field, name, _)| Some((name, segment.get_fieldnorms_reader(field).ok()?)))
-            .collect();
-        for (ci, concept) in concepts.iter().enumerate() {
-            let forms = concept
-                .alts
-                .iter()
-                .map(|a| (a, None))
-                .chain(concept.parts.iter().enumerate().map(|(p, a)| (a, Some(p))));
-            for (alt, part) in forms {
-                for (field, name, boost) in text_fields(fields) {
-                    let Ok(inverted) = segment.inverted_index(field) else {
-                        continue;
-                    };
-                    let mut lists = Vec::new();
-                    for token in &alt.tokens {
-                        match inverted.read_postings(
-                            &Term::from_field_text(field, token),
-                            IndexRecordOption::WithFreqsAndPositions,
-                        ) {
-                            Ok(Some(p)) => lists.push(p),
-                            _ => break,
-                        }
-                    }
-                    if lists.len() != alt.tokens.len() || lists.is_empty() {
-                        continue;
-                    }
-                    let mut buffer = Vec::new();
-                    for &doc in &docs {
-                        let mut positions: Option<Vec<u32>> = None;
-                        for (i, list) in lists.iter_mut().enumerate() {
-                            if list.doc() == TERMINATED || list.doc() > doc {
-                                positions = None;
-                                break;
-                            }
-                            if list.seek(doc) != doc {
-                                positions = None;
-                                break;
-                            }
-                            buffer.clear();
-                            list.positions(&mut buffer);
-                            positions = Some(match positions {
-                                None => buffer.clone(),
-                                // A phrase: positions where token i follows.
-                                Some(prev) => prev
-                                    .into_iter()
-                                    .filter(|p| buffer.contains(&(p + i as u32)))
-                                    .collect(),
-                            });
-                            if positions.as_ref().is_some_and(Vec::is_empty) {
-                                break;
-                            }
-                        }
-                        let Some(positions) = positions.filter(|p| !p.is_empty()) else {
-                            continue;
-                        };
-                        let m = matches
-                            .get_mut(&DocAddress::new(segment_ord, doc))
-                            .expect("every candidate has an entry");
-                        let len = norms.get(name).map_or(1.0, |n| n.fieldnorm(doc) as f32);
-                        let norm = 1.0 - B + B * len / avg_len.get(name).copied().unwrap_or(1.0);
-                        m.wtf[ci] += alt.weight * boost * positions.len() as f32 / norm;
-                        if let Some(p) = part {
-                            m.parts[ci] |= 1 << p.min(63);
-                            if !m.part_fields[ci].contains(&name) {
-                                m.part_fields[ci].push(name);
-                            }
-                            m.positions
-                                .entry(name)
-                                .or_default()
-                                .extend(positions.into_iter().map(|p| (p, ci)));
-                            continue;
-                        }
-                        if !m.fields[ci].contains(&name) {
-                            m.fields[ci].push(name);
-                        }
-                        m.best_field[ci] = m.best_field[ci].max(boost.min(1.0));
-                        if alt.synonym || concept.prefix {
-                            m.via[ci].get_or_insert_with(|| alt.text.clone());
-                        } else {
-                            m.typed[ci] = true;
-                        }
-                        m.positions
-                            .entry(name)
-                            .or_default()
-                            .extend(positions.into_iter().map(|p| (p, ci)));
-                    }
-                }
-                if part.is_some() || alt.raw.is_empty() || alt.raw.contains(char::is_whitespace) {
-                    continue;
-                }
-                for (field, name, boost) in keyword_fields(fields) {
-                    let Ok(inverted) = segment.inverted_index(field) else {
-                        continue;
-                    };
-                    let Ok(Some(mut list)) = inverted.read_postings(
-                        &Term::from_field_text(field, &alt.raw),
-                        IndexRecordOption::Basic,
-                    ) else {
-                        continue;
-                    };
-                    for &doc in &docs {
-                        if list.doc() != TERMINATED && list.doc() <= doc && list.seek(doc) == doc {
-                            let m = matches
-                                .get_mut(&DocAddress::new(segment_ord, doc))
-                                .expect("every candidate has an entry");
-                            m.wtf[ci] += alt.weight * boost;
-                            m.best_field[ci] = 1.0;
-                            if !m.fields[ci].contains(&name) {
-                                m.fields[ci].push(name);
-                            }
-                            if alt.synonym {
-                                m.via[ci].get_or_insert_with(|| alt.text.clone());
-                            } else {
-                                m.typed[ci] = true;
-                            }
-                        }
-                    }
-                }
-            }
-        }
-    }
-    // The words as typed, looked up in the stored title and body.
-    let typed: Vec<Option<String>> = concepts
-        .iter()
-        .map(|c| {
-            let raw = &c.alts.first()?.raw;
-            (!c.prefix && !raw.is_empty() && !raw.contains(' ')).then(|| raw.clone())
-        })
-        .collect();
-    if typed.iter().any(Option::is_some) {
-        for c in &candidates {
-            let Ok(doc) = searcher.doc::<tantivy::TantivyDocument>(c.addr) else {
-                continue;
-            };
-            let mut text = String::new();
-            for field in [fields.title, fields.body] {
-                for v in doc.get_all(field) {
-                    if let Some(s) = tantivy::schema::Value::as_str(&v) {
-                        text.push_str(&s.to_lowercase());
-                        text.push('\n');
-                    }
-                }
-            }
-            let m = matches
-                .get_mut(&c.addr)
-                .expect("every candidate has an entry");
-            for (i, word) in typed.iter().enumerate() {
-                if let Some(word) = word {
-                    m.exact[i] = contains_word(&text, word);
-                }
-            }
-        }
-    }
+    let avg_len = average_lengths(searcher, fields);
+    let mut matches = gather(searcher, fields, concepts, &candidates, &avg_len);
+    let typed = mark_exact(searcher, fields, concepts, &candidates, &mut matches);
     let mut out: Vec<(Candidate, Explain)> = candidates
         .into_iter()
         .map(|c| {
-            let m = &matches[&c.addr];
-            // A concept found whole counts 1; a multi-word one found only in
-            // part ("disk" of "disk full") counts its share of words, less.
-            let strength: Vec<f32> = (0..n)
-                .map(|i| {
-                    if !m.fields[i].is_empty() {
-                        // Found only in a weak field (the categories), or
-                        // only as a variant of the word typed: weaker
-                        // evidence.
-                        let variant_only = typed[i].is_some() && !m.exact[i];
-                        m.best_field[i] * if variant_only { VARIANT_CREDIT } else { 1.0 }
-                    } else if m.parts[i] != 0 {
-                        PART_CREDIT * m.parts[i].count_ones() as f32
-                            / concepts[i].parts.len().max(1) as f32
-                    } else {
-                        0.0
-                    }
-                })
-                .collect();
-            let matched: Vec<bool> = strength.iter().map(|s| *s > 0.0).collect();
-            // Alternatives joined by OR count once, at their best.
-            let mut units: HashMap<usize, (f32, f32)> = HashMap::new();
-            let (mut value, mut weight) = (0.0f32, 0.0f32);
-            for i in 0..n {
-                match concepts[i].any_of {
-                    Some(g) => {
-                        let u = units.entry(g).or_default();
-                        u.0 = u.0.max(idfs[i] * strength[i]);
-                        u.1 = u.1.max(idfs[i]);
-                    }
-                    None => {
-                        value += idfs[i] * strength[i];
-                        weight += idfs[i];
-                    }
-                }
-            }
-            for (v, w) in units.values() {
-                value += v;
-                weight += w;
-            }
-            let coverage = if weight > 0.0 { value / weight } else { 1.0 };
-            let live = idfs.iter().filter(|i| **i > 0.0).count();
-            let (mut proximity, mut phrase) = (0.0f32, false);
-            if live >= 2 {
-                for positions in m.positions.values() {
-                    let (distinct, span) = best_window(positions.clone(), n);
-                    if distinct >= 2 && span != u32::MAX {
-                        let closeness = (distinct - 1) as f32 / span.max(1) as f32;
-                        let share = (distinct - 1) as f32 / (live - 1) as f32;
-                        proximity = proximity.max(closeness.min(1.0) * share.min(1.0));
-                        if distinct >= live && (span as usize) <= distinct {
-                            phrase = true;
-                        }
-                    }
-                }
-            }
-            let in_title = m
-                .fields
-                .iter()
-                .zip(&idfs)
-                .filter(|(f, i)| f.contains(&"title") && **i > 0.0)
-                .count();
-            let title_share = if live > 0 {
-                in_title as f32 / live as f32
-            } else {
-                0.0
-            };
-            let factors = Factors {
-                coverage: 0.15 + 0.85 * coverage * coverage,
-                proximity: 1.0 + 0.6 * proximity,
-                title: 1.0 + 0.3 * title_share,
-            };
-            let bm25f: f32 = (0..n)
-                .map(|i| idfs[i] * m.wtf[i] * (K1 + 1.0) / (K1 + m.wtf[i]))
-                .sum();
-            let explain = Explain {
-                bm25: c.bm25,
-                bm25f,
-                base: 0.0,
-                coverage,
-                proximity,
-                phrase,
-                title_share,
-                exact_title: c.exact_title,
-                factors,
-                matched: concepts
-                    .iter()
-                    .enumerate()
-                    .filter(|(i, _)| matched[*i])
-                    .map(|(i, concept)| {
-                        if m.fields[i].is_empty() {
-                            let words: Vec<&str> = concept
-                                .parts
-                                .iter()
-                                .enumerate()
-                                .filter(|(p, _)| m.parts[i] & (1 << (*p).min(63)) != 0)
-                                .map(|(_, a)| a.text.as_str())
-                                .collect();
-                            return MatchedWord {
-                                word: concept.label.clone(),
-                                via: Some(format!("{} (in part)", words.join(" "))),
-                                fields: m.part_fields[i].iter().map(|f| f.to_string()).collect(),
-                            };
-                        }
-                        MatchedWord {
-                            word: concept.label.clone(),
-                            via: if m.typed[i] { None } else { m.via[i].clone() },
-                            fields: m.fields[i].iter().map(|f| f.to_string()).collect(),
-                        }
-                    })
-                    .collect(),
-                missing: concepts
-                    .iter()
-                    .enumerate()
-                    .filter(|(i, _)| !matched[*i])
-                    .map(|(_, c)| c.label.clone())
-                    .collect(),
-                score: 0.0,
-            };
+            let explain = explain(&c, &matches[&c.addr], concepts, &idfs, &typed);
             (c, explain)
         })
         .collect();
@@ -531,6 +220,384 @@ pub fn rerank(
         }
     }
     out
+}
+
+/// Average length of each text field, for BM25F's length normalization.
+fn average_lengths(searcher: &Searcher, fields: &Fields) -> HashMap<&'static str, f32> {
+    let docs = searcher.num_docs().max(1) as f32;
+    text_fields(fields)
+        .into_iter()
+        .map(|(field, name, _)| {
+            let tokens: u64 = searcher
+                .segment_readers()
+                .iter()
+                .filter_map(|s| s.inverted_index(field).ok())
+                .map(|i| i.total_num_tokens())
+                .sum();
+            (name, (tokens as f32 / docs).max(1.0))
+        })
+        .collect()
+}
+
+/// What the postings say about each candidate: gathered segment by
+/// segment, documents in order.
+fn gather(
+    searcher: &Searcher,
+    fields: &Fields,
+    concepts: &[Concept],
+    candidates: &[Candidate],
+    avg_len: &HashMap<&'static str, f32>,
+) -> HashMap<DocAddress, DocMatch> {
+    let n = concepts.len();
+    let mut matches: HashMap<DocAddress, DocMatch> = HashMap::new();
+    let mut by_segment: HashMap<u32, Vec<DocId>> = HashMap::new();
+    for c in candidates {
+        by_segment
+            .entry(c.addr.segment_ord)
+            .or_default()
+            .push(c.addr.doc_id);
+        matches.insert(
+            c.addr,
+            DocMatch {
+                fields: vec![Vec::new(); n],
+                via: vec![None; n],
+                typed: vec![false; n],
+                parts: vec![0; n],
+                part_fields: vec![Vec::new(); n],
+                wtf: vec![0.0; n],
+                best_field: vec![0.0; n],
+                exact: vec![false; n],
+                positions: HashMap::new(),
+            },
+        );
+    }
+    for (segment_ord, mut docs) in by_segment {
+        docs.sort_unstable();
+        gather_segment(
+            searcher,
+            fields,
+            concepts,
+            segment_ord,
+            &docs,
+            avg_len,
+            &mut matches,
+        );
+    }
+    matches
+}
+
+/// [`gather`] in one segment.
+#[expect(
+    clippy::too_many_lines,
+    reason = "one pass over a segment's postings, text fields then keyword fields, sharing the cursors"
+)]
+fn gather_segment(
+    searcher: &Searcher,
+    fields: &Fields,
+    concepts: &[Concept],
+    segment_ord: u32,
+    docs: &[DocId],
+    avg_len: &HashMap<&'static str, f32>,
+    matches: &mut HashMap<DocAddress, DocMatch>,
+) {
+    let segment = searcher.segment_reader(segment_ord);
+    let norms: HashMap<&'static str, tantivy::fieldnorm::FieldNormReader> = text_fields(fields)
+        .into_iter()
+        .filter_map(|(field, name, _)| Some((name, segment.get_fieldnorms_reader(field).ok()?)))
+        .collect();
+    for (ci, concept) in concepts.iter().enumerate() {
+        let forms = concept
+            .alts
+            .iter()
+            .map(|a| (a, None))
+            .chain(concept.parts.iter().enumerate().map(|(p, a)| (a, Some(p))));
+        for (alt, part) in forms {
+            for (field, name, boost) in text_fields(fields) {
+                let Ok(inverted) = segment.inverted_index(field) else {
+                    continue;
+                };
+                let mut lists = Vec::new();
+                for token in &alt.tokens {
+                    match inverted.read_postings(
+                        &Term::from_field_text(field, token),
+                        IndexRecordOption::WithFreqsAndPositions,
+                    ) {
+                        Ok(Some(p)) => lists.push(p),
+                        _ => break,
+                    }
+                }
+                if lists.len() != alt.tokens.len() || lists.is_empty() {
+                    continue;
+                }
+                let mut buffer = Vec::new();
+                for &doc in docs {
+                    let mut positions: Option<Vec<u32>> = None;
+                    for (i, list) in lists.iter_mut().enumerate() {
+                        if list.doc() == TERMINATED || list.doc() > doc {
+                            positions = None;
+                            break;
+                        }
+                        if list.seek(doc) != doc {
+                            positions = None;
+                            break;
+                        }
+                        buffer.clear();
+                        list.positions(&mut buffer);
+                        positions = Some(match positions {
+                            None => buffer.clone(),
+                            // A phrase: positions where token i follows.
+                            Some(prev) => prev
+                                .into_iter()
+                                .filter(|p| buffer.contains(&(p + i as u32)))
+                                .collect(),
+                        });
+                        if positions.as_ref().is_some_and(Vec::is_empty) {
+                            break;
+                        }
+                    }
+                    let Some(positions) = positions.filter(|p| !p.is_empty()) else {
+                        continue;
+                    };
+                    let m = matches
+                        .get_mut(&DocAddress::new(segment_ord, doc))
+                        .expect("every candidate has an entry");
+                    let len = norms.get(name).map_or(1.0, |n| n.fieldnorm(doc) as f32);
+                    let norm = 1.0 - B + B * len / avg_len.get(name).copied().unwrap_or(1.0);
+                    m.wtf[ci] += alt.weight * boost * positions.len() as f32 / norm;
+                    if let Some(p) = part {
+                        m.parts[ci] |= 1 << p.min(63);
+                        if !m.part_fields[ci].contains(&name) {
+                            m.part_fields[ci].push(name);
+                        }
+                        m.positions
+                            .entry(name)
+                            .or_default()
+                            .extend(positions.into_iter().map(|p| (p, ci)));
+                        continue;
+                    }
+                    if !m.fields[ci].contains(&name) {
+                        m.fields[ci].push(name);
+                    }
+                    m.best_field[ci] = m.best_field[ci].max(boost.min(1.0));
+                    if alt.synonym || concept.prefix {
+                        m.via[ci].get_or_insert_with(|| alt.text.clone());
+                    } else {
+                        m.typed[ci] = true;
+                    }
+                    m.positions
+                        .entry(name)
+                        .or_default()
+                        .extend(positions.into_iter().map(|p| (p, ci)));
+                }
+            }
+            if part.is_some() || alt.raw.is_empty() || alt.raw.contains(char::is_whitespace) {
+                continue;
+            }
+            for (field, name, boost) in keyword_fields(fields) {
+                let Ok(inverted) = segment.inverted_index(field) else {
+                    continue;
+                };
+                let Ok(Some(mut list)) = inverted.read_postings(
+                    &Term::from_field_text(field, &alt.raw),
+                    IndexRecordOption::Basic,
+                ) else {
+                    continue;
+                };
+                for &doc in docs {
+                    if list.doc() != TERMINATED && list.doc() <= doc && list.seek(doc) == doc {
+                        let m = matches
+                            .get_mut(&DocAddress::new(segment_ord, doc))
+                            .expect("every candidate has an entry");
+                        m.wtf[ci] += alt.weight * boost;
+                        m.best_field[ci] = 1.0;
+                        if !m.fields[ci].contains(&name) {
+                            m.fields[ci].push(name);
+                        }
+                        if alt.synonym {
+                            m.via[ci].get_or_insert_with(|| alt.text.clone());
+                        } else {
+                            m.typed[ci] = true;
+                        }
+                    }
+                }
+            }
+        }
+    }
+}
+
+/// The words as typed, looked up in the stored title and body of each
+/// candidate (`DocMatch::exact`); returns each concept's typed word, if it
+/// has one to look up.
+fn mark_exact(
+    searcher: &Searcher,
+    fields: &Fields,
+    concepts: &[Concept],
+    candidates: &[Candidate],
+    matches: &mut HashMap<DocAddress, DocMatch>,
+) -> Vec<Option<String>> {
+    let typed: Vec<Option<String>> = concepts
+        .iter()
+        .map(|c| {
+            let raw = &c.alts.first()?.raw;
+            (!c.prefix && !raw.is_empty() && !raw.contains(' ')).then(|| raw.clone())
+        })
+        .collect();
+    if typed.iter().any(Option::is_some) {
+        for c in candidates {
+            let Ok(doc) = searcher.doc::<tantivy::TantivyDocument>(c.addr) else {
+                continue;
+            };
+            let mut text = String::new();
+            for field in [fields.title, fields.body] {
+                for v in doc.get_all(field) {
+                    if let Some(s) = tantivy::schema::Value::as_str(&v) {
+                        text.push_str(&s.to_lowercase());
+                        text.push('\n');
+                    }
+                }
+            }
+            let m = matches
+                .get_mut(&c.addr)
+                .expect("every candidate has an entry");
+            for (i, word) in typed.iter().enumerate() {
+                if let Some(word) = word {
+                    m.exact[i] = contains_word(&text, word);
+                }
+            }
+        }
+    }
+    typed
+}
+
+/// One candidate's score parts and explanation, before the relevance mix.
+fn explain(
+    c: &Candidate,
+    m: &DocMatch,
+    concepts: &[Concept],
+    idfs: &[f32],
+    typed: &[Option<String>],
+) -> Explain {
+    let n = concepts.len();
+    // A concept found whole counts 1; a multi-word one found only in
+    // part ("disk" of "disk full") counts its share of words, less.
+    let strength: Vec<f32> = (0..n)
+        .map(|i| {
+            if !m.fields[i].is_empty() {
+                // Found only in a weak field (the categories), or
+                // only as a variant of the word typed: weaker
+                // evidence.
+                let variant_only = typed[i].is_some() && !m.exact[i];
+                m.best_field[i] * if variant_only { VARIANT_CREDIT } else { 1.0 }
+            } else if m.parts[i] != 0 {
+                PART_CREDIT * m.parts[i].count_ones() as f32 / concepts[i].parts.len().max(1) as f32
+            } else {
+                0.0
+            }
+        })
+        .collect();
+    let matched: Vec<bool> = strength.iter().map(|s| *s > 0.0).collect();
+    // Alternatives joined by OR count once, at their best.
+    let mut units: HashMap<usize, (f32, f32)> = HashMap::new();
+    let (mut value, mut weight) = (0.0f32, 0.0f32);
+    for i in 0..n {
+        match concepts[i].any_of {
+            Some(g) => {
+                let u = units.entry(g).or_default();
+                u.0 = u.0.max(idfs[i] * strength[i]);
+                u.1 = u.1.max(idfs[i]);
+            }
+            None => {
+                value += idfs[i] * strength[i];
+                weight += idfs[i];
+            }
+        }
+    }
+    for (v, w) in units.values() {
+        value += v;
+        weight += w;
+    }
+    let coverage = if weight > 0.0 { value / weight } else { 1.0 };
+    let live = idfs.iter().filter(|i| **i > 0.0).count();
+    let (mut proximity, mut phrase) = (0.0f32, false);
+    if live >= 2 {
+        for positions in m.positions.values() {
+            let (distinct, span) = best_window(positions.clone(), n);
+            if distinct >= 2 && span != u32::MAX {
+                let closeness = (distinct - 1) as f32 / span.max(1) as f32;
+                let share = (distinct - 1) as f32 / (live - 1) as f32;
+                proximity = proximity.max(closeness.min(1.0) * share.min(1.0));
+                if distinct >= live && (span as usize) <= distinct {
+                    phrase = true;
+                }
+            }
+        }
+    }
+    let in_title = m
+        .fields
+        .iter()
+        .zip(idfs)
+        .filter(|(f, i)| f.contains(&"title") && **i > 0.0)
+        .count();
+    let title_share = if live > 0 {
+        in_title as f32 / live as f32
+    } else {
+        0.0
+    };
+    let factors = Factors {
+        coverage: 0.15 + 0.85 * coverage * coverage,
+        proximity: 1.0 + 0.6 * proximity,
+        title: 1.0 + 0.3 * title_share,
+    };
+    let bm25f: f32 = (0..n)
+        .map(|i| idfs[i] * m.wtf[i] * (K1 + 1.0) / (K1 + m.wtf[i]))
+        .sum();
+    Explain {
+        bm25: c.bm25,
+        bm25f,
+        base: 0.0,
+        coverage,
+        proximity,
+        phrase,
+        title_share,
+        exact_title: c.exact_title,
+        factors,
+        matched: concepts
+            .iter()
+            .enumerate()
+            .filter(|(i, _)| matched[*i])
+            .map(|(i, concept)| matched_word(concept, i, m))
+            .collect(),
+        missing: concepts
+            .iter()
+            .enumerate()
+            .filter(|(i, _)| !matched[*i])
+            .map(|(_, c)| c.label.clone())
+            .collect(),
+        score: 0.0,
+    }
+}
+
+/// How concept `i` matched in a candidate, for `--explain`.
+fn matched_word(concept: &Concept, i: usize, m: &DocMatch) -> MatchedWord {
+    if m.fields[i].is_empty() {
+        let words: Vec<&str> = concept
+            .parts
+            .iter()
+            .enumerate()
+            .filter(|(p, _)| m.parts[i] & (1 << (*p).min(63)) != 0)
+            .map(|(_, a)| a.text.as_str())
+            .collect();
+        return MatchedWord {
+            word: concept.label.clone(),
+            via: Some(format!("{} (in part)", words.join(" "))),
+            fields: m.part_fields[i].iter().map(|f| f.to_string()).collect(),
+        };
+    }
+    MatchedWord {
+        word: concept.label.clone(),
+        via: if m.typed[i] { None } else { m.via[i].clone() },
+        fields: m.fields[i].iter().map(|f| f.to_string()).collect(),
+    }
 }
 
 /// Whether `text` has `word` as a whole word (not inside a longer one).

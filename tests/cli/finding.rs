@@ -515,6 +515,10 @@ fn similar_prefers_a_rare_shared_cause_to_a_common_one() {
 }
 
 #[test]
+#[expect(
+    clippy::too_many_lines,
+    reason = "one knowledge base, then one case per kind of suggestion"
+)]
 fn new_cause_keys_get_suggestions_of_existing_ones() {
     let mut base = vec![];
     for (i, (key, category)) in [
