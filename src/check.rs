@@ -136,8 +136,10 @@ pub fn check(kb: &KnowledgeBase, selection: &Selection, strict: bool) -> CheckRe
             // (only parsed files have any) and to show them.
             let text = match outcome.source.take() {
                 Some(text) => text,
-                None => parse::source_text(&read_file(&outcome.file.abs, kb.config.max_file_size))
-                    .into_owned(),
+                None => {
+                    parse::source_text(&read_file(&outcome.file.abs(kb), kb.config.max_file_size))
+                        .into_owned()
+                }
             };
             let lines = LineIndex::new(&text);
             for d in &mut late {
@@ -176,7 +178,7 @@ fn check_file(kb: &KnowledgeBase, file: &LessonFile, selected: bool) -> FileChec
         d.help = help.map(str::to_string);
         FileCheck::unread(vec![d])
     };
-    match &file.problem {
+    match file.problem.as_deref() {
         Some(FileProblem::SymlinkOutside(target)) => {
             return whole(
                 Rule::SymlinkOutside,
@@ -230,7 +232,7 @@ fn check_bytes(kb: &KnowledgeBase, file: &LessonFile, bytes: &mut Vec<u8>) -> Fi
         d.help = help.map(str::to_string);
         FileCheck::unread(vec![d])
     };
-    match read_limited(file, kb.config.max_file_size, bytes) {
+    match read_limited(&file.abs(kb), kb.config.max_file_size, bytes) {
         Ok(None) => {}
         Ok(Some(size)) => {
             return whole(
@@ -300,9 +302,13 @@ fn check_bytes(kb: &KnowledgeBase, file: &LessonFile, bytes: &mut Vec<u8>) -> Fi
 
 /// Reads the file into `buf`; `Ok(Some(size))` when it is over `limit`.
 /// No `fstat`: the read itself stops one byte past the limit.
-fn read_limited(file: &LessonFile, limit: u64, buf: &mut Vec<u8>) -> std::io::Result<Option<u64>> {
+fn read_limited(
+    path: &std::path::Path,
+    limit: u64,
+    buf: &mut Vec<u8>,
+) -> std::io::Result<Option<u64>> {
     buf.clear();
-    let f = std::fs::File::open(&file.abs)?;
+    let f = std::fs::File::open(path)?;
     (&f).take(limit + 1).read_to_end(buf)?;
     if buf.len() as u64 > limit {
         let size = f.metadata().map_or(buf.len() as u64, |m| m.len());

@@ -350,7 +350,7 @@ pub fn used_ids(kb: &KnowledgeBase) -> BTreeSet<String> {
     let mut ids: BTreeSet<String> = files
         .par_iter()
         .filter(|f| f.problem.is_none())
-        .filter_map(|f| id_in(&head_of(&f.abs)))
+        .filter_map(|f| id_in(&head_of(&f.abs(kb))))
         .collect();
     ids.extend(committed_ids(kb, &present));
     ids

@@ -15,10 +15,9 @@ use super::fresh::plan;
 use super::manifest::{self, Entry, GitMeta, Manifest};
 use super::schema::{self, Fields, SCHEMA_VERSION};
 use super::{Event, Observer, SearchIndex, SyncStats, document, facts, mapped, words};
-use crate::config::Config;
 use crate::parse;
 use crate::repo::history;
-use crate::repo::{KnowledgeBase, LessonFile, Stat};
+use crate::repo::{KnowledgeBase, LessonFile};
 use crate::timing::Timings;
 
 /// Writer memory for a full build (shared by its threads) and for updates.
@@ -31,7 +30,7 @@ const UPDATE_MEMORY: usize = 32 * 1024 * 1024;
 /// are still recorded, so they do not look new on every run.
 fn read_document(
     fields: &Fields,
-    config: &Config,
+    kb: &KnowledgeBase,
     file: &LessonFile,
     git: &GitMeta,
     words: &mut words::WordCounts,
@@ -44,8 +43,8 @@ fn read_document(
     if file.problem.is_some() {
         return unread;
     }
-    let bytes = crate::repo::read_file(&file.abs, config.max_file_size + 1);
-    if bytes.is_empty() || bytes.len() as u64 > config.max_file_size {
+    let bytes = crate::repo::read_file(&file.abs(kb), kb.config.max_file_size + 1);
+    if bytes.is_empty() || bytes.len() as u64 > kb.config.max_file_size {
         return unread;
     }
     let hash = xxhash_rust::xxh3::xxh3_64(&bytes);
@@ -194,7 +193,7 @@ enum Words<'a> {
 pub(super) fn update(
     kb: &KnowledgeBase,
     mut generation: Generation,
-    files: &[Stat],
+    files: &[LessonFile],
     head: Option<String>,
     config: &str,
 ) -> Result<SearchIndex, IndexError> {
@@ -214,8 +213,9 @@ pub(super) fn update(
         timings.step("update: walk new commits");
         // Files whose content may have changed, plus committed ones whose
         // history did.
-        let by_path: HashMap<&str, &Stat> = files.iter().map(|f| (f.path.as_str(), f)).collect();
-        let mut todo: Vec<&Stat> = plan.candidates.clone();
+        let by_path: HashMap<&str, &LessonFile> =
+            files.iter().map(|f| (f.path.as_str(), f)).collect();
+        let mut todo: Vec<&LessonFile> = plan.candidates.clone();
         let candidate_paths: HashSet<&str> = todo.iter().map(|f| f.path.as_str()).collect();
         for path in history.keys() {
             if let Some(f) = by_path.get(path.as_str())
@@ -264,7 +264,7 @@ pub(super) fn update(
         for f in todo {
             let old = old_entries.get(&f.path);
             let git = merge_git(old.map(|e| &e.git), history.get(&f.path));
-            let read = read_document(&fields, &kb.config, &f.file(kb), &git, &mut new_words);
+            let read = read_document(&fields, kb, f, &git, &mut new_words);
             let hash = read.hash;
             let unchanged = old.is_some_and(|e| e.hash == hash && e.git == git);
             if !unchanged {
@@ -366,7 +366,7 @@ pub(super) fn update(
 pub(super) fn rebuild(
     kb: &KnowledgeBase,
     cache: &Path,
-    files: &[Stat],
+    files: &[LessonFile],
     head: Option<String>,
     why: RebuildReason,
     observer: &dyn Observer,
@@ -403,7 +403,7 @@ pub(super) fn rebuild(
             || (Vec::new(), words::WordCounts::default()),
             |(mut entries, mut counts): Built, f| {
                 let git = history.get(&f.path).cloned().unwrap_or_default();
-                let read = read_document(&fields, &kb.config, &f.file(kb), &git, &mut counts);
+                let read = read_document(&fields, kb, f, &git, &mut counts);
                 observer.event(Event::Read);
                 if let Some(doc) = read.doc
                     && writer.add_document(doc).is_err()

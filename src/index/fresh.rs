@@ -3,7 +3,7 @@
 use super::error::RebuildReason;
 use super::manifest;
 use crate::repo::history;
-use crate::repo::{KnowledgeBase, Stat};
+use crate::repo::{KnowledgeBase, LessonFile};
 
 /// Whether walking the commits since the indexed HEAD tells what changed
 /// in history: not when HEAD went back to an ancestor or to another branch
@@ -48,7 +48,7 @@ pub(super) fn stamp_change(old: &str, new: &str) -> RebuildReason {
 #[derive(Default)]
 pub(super) struct Plan<'a> {
     /// New files, and files whose size or modification time changed.
-    pub(super) candidates: Vec<&'a Stat>,
+    pub(super) candidates: Vec<&'a LessonFile>,
     pub(super) removed: Vec<String>,
     pub(super) head_moved: bool,
 }
@@ -64,7 +64,7 @@ impl Plan<'_> {
 /// parallel.
 pub(super) fn plan<'a>(
     manifest: &str,
-    files: &'a [Stat],
+    files: &'a [LessonFile],
     head: Option<&String>,
     indexed_head: Option<&String>,
 ) -> Result<Plan<'a>, RebuildReason> {
@@ -97,7 +97,10 @@ pub(super) fn plan<'a>(
 
 /// Files new or changed, and manifest paths gone: a merge of two sorted
 /// sequences.
-fn merge<'a>(body: &str, files: &'a [Stat]) -> std::io::Result<(Vec<&'a Stat>, Vec<String>)> {
+fn merge<'a>(
+    body: &str,
+    files: &'a [LessonFile],
+) -> std::io::Result<(Vec<&'a LessonFile>, Vec<String>)> {
     let mut candidates = Vec::new();
     let mut removed = Vec::new();
     let mut entries = manifest::stat_body(body).peekable();

@@ -140,7 +140,7 @@ pub fn open(
     std::fs::create_dir_all(&cache)
         .map_err(|e| IndexError::write(format!("cannot create {}", cache.display()), e))?;
     timings.step("locate the cache");
-    let files = repo::scan_lessons(kb);
+    let files = repo::list_lessons(kb);
     timings.step("scan files (readdir + fstatat)");
     let (head, boundary) = history::head(kb);
     let config = config_hash(kb, boundary);

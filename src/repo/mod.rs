@@ -145,15 +145,6 @@ fn discover_root(cwd: &Path) -> (PathBuf, Option<Git>) {
     }
 }
 
-/// One entry of the lesson roots that looks like a lesson.
-#[derive(Debug, Clone)]
-pub struct LessonFile {
-    /// Relative to the knowledge base root, `/` separators.
-    pub path: String,
-    pub abs: PathBuf,
-    pub problem: Option<FileProblem>,
-}
-
 /// Why a lesson file cannot be read as such.
 #[derive(Debug, Clone)]
 pub enum FileProblem {
@@ -167,83 +158,25 @@ pub enum FileProblem {
     Unreadable(String),
 }
 
-/// Every lesson file under the roots, in path order.
-pub fn list_lessons(kb: &KnowledgeBase) -> Vec<LessonFile> {
-    let mut files = Vec::new();
-    for root in &kb.config.roots {
-        let dir = kb.root.join(root);
-        if !dir.is_dir() {
-            continue;
-        }
-        let walk = walkdir::WalkDir::new(&dir)
-            .follow_links(false)
-            .into_iter()
-            .filter_entry(|e| e.depth() == 0 || !e.file_name().to_string_lossy().starts_with('.'));
-        for entry in walk {
-            match entry {
-                Ok(entry) => {
-                    let name = entry.file_name().to_string_lossy();
-                    if !is_lesson_name(&name) || entry.file_type().is_dir() {
-                        continue;
-                    }
-                    let Some(path) = kb.relative(entry.path()) else {
-                        continue;
-                    };
-                    let problem = if entry.path_is_symlink() {
-                        symlink_problem(kb, entry.path())
-                    } else if !entry.file_type().is_file() {
-                        // A FIFO or device would block or never end.
-                        Some(FileProblem::NotRegular)
-                    } else {
-                        None
-                    };
-                    files.push(LessonFile {
-                        path,
-                        abs: entry.into_path(),
-                        problem,
-                    });
-                }
-                Err(err) => {
-                    let Some(at) = err.path() else { continue };
-                    let Some(path) = kb.relative(at) else {
-                        continue;
-                    };
-                    let reason = err
-                        .io_error()
-                        .map_or_else(|| err.to_string(), |e| e.to_string());
-                    files.push(LessonFile {
-                        path,
-                        abs: at.to_path_buf(),
-                        problem: Some(FileProblem::Unreadable(reason)),
-                    });
-                }
-            }
-        }
-    }
-    files.sort_by(|a, b| a.path.cmp(&b.path));
-    files.dedup_by(|a, b| a.path == b.path);
-    files
-}
-
-/// A lesson file with the metadata the index's freshness check compares.
+/// One entry of the lesson roots that looks like a lesson (a `*.md` file
+/// that is not `README.md` and does not start with `_`), with the metadata
+/// the index's freshness check compares. The one file type of the walk:
+/// `check`, the index and `new` all list lessons through [`list_lessons`].
 #[derive(Debug, Clone)]
-pub struct Stat {
+pub struct LessonFile {
     /// Relative to the knowledge base root, `/` separators.
     pub path: String,
     pub size: u64,
     /// Nanoseconds since the Unix epoch.
     pub mtime_ns: i64,
-    /// Rare, so boxed: the scan holds one `Stat` per lesson.
+    /// Rare, so boxed: the walk holds one `LessonFile` per lesson.
     pub problem: Option<Box<FileProblem>>,
 }
 
-impl Stat {
-    pub fn file(&self, kb: &KnowledgeBase) -> LessonFile {
-        LessonFile {
-            abs: kb.root.join(&self.path),
-            path: self.path.clone(),
-            problem: self.problem.as_deref().cloned(),
-        }
+impl LessonFile {
+    /// Where the file is.
+    pub fn abs(&self, kb: &KnowledgeBase) -> PathBuf {
+        kb.root.join(&self.path)
     }
 }
 
@@ -283,19 +216,15 @@ enum Kind {
 /// the names are not copied and files are looked at relative to the
 /// folder: this loop runs once per lesson on every command.
 #[cfg(unix)]
-fn folder_entries(dir: &Path, mut each: impl FnMut(&str, Kind)) {
+fn folder_entries(dir: &Path, mut each: impl FnMut(&str, Kind)) -> std::io::Result<()> {
     use rustix::fs::{AtFlags, CWD, Dir, FileType, Mode, OFlags};
-    let Ok(fd) = rustix::fs::openat(
+    let fd = rustix::fs::openat(
         CWD,
         dir,
         OFlags::RDONLY | OFlags::DIRECTORY | OFlags::CLOEXEC,
         Mode::empty(),
-    ) else {
-        return;
-    };
-    let Ok(mut entries) = Dir::read_from(&fd) else {
-        return;
-    };
+    )?;
+    let mut entries = Dir::read_from(&fd)?;
     let kind_of = |mode: FileType, stat: Option<&rustix::fs::Stat>| match mode {
         FileType::Directory => Kind::Folder,
         FileType::Symlink => Kind::Link,
@@ -328,13 +257,12 @@ fn folder_entries(dir: &Path, mut each: impl FnMut(&str, Kind)) {
         };
         each(name, kind);
     }
+    Ok(())
 }
 
 #[cfg(not(unix))]
-fn folder_entries(dir: &Path, mut each: impl FnMut(&str, Kind)) {
-    let Ok(entries) = std::fs::read_dir(dir) else {
-        return;
-    };
+fn folder_entries(dir: &Path, mut each: impl FnMut(&str, Kind)) -> std::io::Result<()> {
+    let entries = std::fs::read_dir(dir)?;
     for entry in entries.flatten() {
         let name = entry.file_name();
         let Some(name) = name.to_str() else { continue };
@@ -352,17 +280,19 @@ fn folder_entries(dir: &Path, mut each: impl FnMut(&str, Kind)) {
         };
         each(name, kind);
     }
+    Ok(())
 }
 
 /// Every lesson file under the roots with its size and modification time,
-/// in path order: one pass of directory reads and `fstatat`
-/// calls relative to each directory (no path lookups), folders in
-/// parallel. This is the whole cost of checking that the index is fresh.
-pub fn scan_lessons(kb: &KnowledgeBase) -> Vec<Stat> {
+/// in path order: one pass of directory reads and `fstatat` calls relative
+/// to each directory (no path lookups), folders in parallel. This is the
+/// whole cost of checking that the index is fresh. A folder that cannot be
+/// read is listed (with its problem), so that `check` reports it.
+pub fn list_lessons(kb: &KnowledgeBase) -> Vec<LessonFile> {
     use std::sync::Mutex;
     /// Each folder's files, gathered once at the end: concatenating up
     /// the recursion would copy every entry once per level.
-    type Chunks = Mutex<Vec<Vec<Stat>>>;
+    type Chunks = Mutex<Vec<Vec<LessonFile>>>;
     fn visit<'s>(
         scope: &rayon::Scope<'s>,
         kb: &'s KnowledgeBase,
@@ -371,7 +301,7 @@ pub fn scan_lessons(kb: &KnowledgeBase) -> Vec<Stat> {
         chunks: &'s Chunks,
     ) {
         let mut out = Vec::new();
-        folder_entries(&dir, |name, kind| {
+        let opened = folder_entries(&dir, |name, kind| {
             if name.starts_with('.') {
                 return;
             }
@@ -403,13 +333,23 @@ pub fn scan_lessons(kb: &KnowledgeBase) -> Vec<Stat> {
                 Kind::File(meta) => (meta, None),
                 Kind::Other => (None, Some(FileProblem::NotRegular)),
             };
-            out.push(Stat {
+            out.push(LessonFile {
                 path,
                 size: meta.map_or(0, |m| m.0),
                 mtime_ns: meta.map_or(0, |m| m.1),
                 problem: problem.map(Box::new),
             });
         });
+        if let Err(e) = opened
+            && !rel.is_empty()
+        {
+            out.push(LessonFile {
+                path: rel,
+                size: 0,
+                mtime_ns: 0,
+                problem: Some(Box::new(FileProblem::Unreadable(e.to_string()))),
+            });
+        }
         if !out.is_empty() {
             out.sort_unstable_by(|a, b| a.path.cmp(&b.path));
             chunks.lock().unwrap_or_else(|e| e.into_inner()).push(out);
@@ -419,6 +359,10 @@ pub fn scan_lessons(kb: &KnowledgeBase) -> Vec<Stat> {
     rayon::scope(|scope| {
         for root in &kb.config.roots {
             let dir = kb.root.join(root);
+            // A missing root is warned about by the commands, not listed.
+            if !dir.is_dir() {
+                continue;
+            }
             if let Some(rel) = kb.relative(&dir) {
                 let chunks = &chunks;
                 scope.spawn(move |scope| visit(scope, kb, dir, rel, chunks));
