@@ -1,0 +1,269 @@
+//! What `init` writes: a commented `lessons.toml` with every default
+//! spelled out, a README for the lesson folder, and the pull-request
+//! workflow (pinned to how this `lessons` was installed).
+
+use std::path::Path;
+
+use super::{list, long_list, quote};
+use crate::config::{Config, DEFAULT_ID_PATTERN};
+
+/// `lessons.toml` with the defaults written out and explained, so a team
+/// sees what it may change. It parses to exactly [`Config::default`].
+pub fn lessons_toml() -> String {
+    let d = Config::default();
+    let v = &d.vocabulary;
+    format!(
+        r#"# lessons.toml: where this knowledge base keeps its lessons learned and
+# which values they may use. Every key is optional: delete one to keep its
+# default (the values below are the defaults). `lessons check` validates
+# this file too; the format is described in the lessons folder's README.md.
+
+# Folders holding lessons (*.md files other than README.md and _*.md),
+# relative to this file, searched recursively.
+roots = {roots}
+
+# What every lesson id must look like: a regular expression. `lessons new`
+# allocates the next free id of the current year, e.g. LL-2026-001.
+id_pattern = {id_pattern}
+
+# Level-2 headings (## ...) every lesson must have, once each, in any case.
+required_sections = {sections}
+
+# A body longer than this many words gets a warning: long reports are not read.
+max_words = {max_words}
+
+# Files larger than this many bytes are reported, not parsed.
+max_file_size = {max_file_size}
+
+[vocabulary]
+# `kind` of incident.
+kinds = {kinds}
+# `severity`, most to least severe.
+severities = {severities}
+# `functions`: the business functions a lesson informs.
+functions = {functions}
+# `category` of a root cause: look past the surface error.
+cause_categories = {categories}
+# `type` of an improvement action.
+action_types = {types}
+"#,
+        roots = list(&d.roots),
+        id_pattern = quote(DEFAULT_ID_PATTERN),
+        sections = list(&d.required_sections),
+        max_words = d.max_words,
+        max_file_size = d.max_file_size,
+        kinds = long_list(&v.kinds),
+        severities = list(&v.severities),
+        functions = long_list(&v.functions),
+        categories = long_list(&v.cause_categories),
+        types = long_list(&v.action_types),
+    )
+}
+
+/// The README of the lesson folder: the format in a page, for authors who
+/// open the folder before the docs.
+pub fn lessons_readme(config: &Config) -> String {
+    let v = &config.vocabulary;
+    let sections: Vec<String> = config
+        .required_sections
+        .iter()
+        .map(|s| format!("`## {s}`"))
+        .collect();
+    format!(
+        r#"# Lessons learned
+
+One Markdown file per incident review (an outage, a data breach, a policy
+violation, a near miss), written blameless: conditions and decisions, not
+culprits. Start one with
+
+    lessons new "What happened, in one line"
+
+which picks the next free id, writes `YYYY/<slug>.md` here with every
+section and prompt, and prints its path. `lessons check` says what is
+missing; CI runs it on every pull request.
+
+## The file
+
+A TOML front matter between two `+++` lines, then the body:
+
+```
++++
+id = "LL-2026-001"
+title = "Payment database failover stalled for 47 minutes"
+status = "draft"                 # draft, review or final
+kind = "outage"                  # {kinds}
+severity = "high"                # {severities}
+occurred = 2026-03-12T09:58:00Z  # detected, contained, recovered: when known
+systems = ["payments-db"]
+
+[[causes]]                       # at least one when final
+category = "process-gap"         # {categories}
+key = "no-failover-runbook"      # the same key in every lesson with this cause
+summary = "No runbook for manual failover when the automation stalls"
+
+[[actions]]                      # at least one when final
+summary = "Write and drill a manual failover runbook"
+type = "procedure-update"        # {types}
+owner = "team-sre"
+due = 2026-04-30
+status = "open"                  # open, in-progress, done or dropped
+addresses = ["no-failover-runbook"]
++++
+```
+
+The body needs {sections}. Timeline items that start with a date or
+time must be in order. A `final` lesson needs `reviewed`, a cause and an
+action.
+
+Shared cause keys are how recurring root causes show up in
+`lessons report`, and how a new lesson learns which earlier actions did not
+prevent it (`lessons similar`).
+"#,
+        kinds = v.kinds.join(", "),
+        severities = v.severities.join(", "),
+        categories = v.cause_categories.join(", "),
+        types = v.action_types.join(", "),
+        sections = sections.join(", "),
+    )
+}
+
+/// Where CI builds `lessons` from: a git repository and a revision.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct InstallSource {
+    pub git: String,
+    /// A tag, branch or commit; `None` for the default branch.
+    pub rev: Option<String>,
+}
+
+/// Where this `lessons` was installed from, if `cargo install --git` put
+/// it there (cargo records it in `$CARGO_HOME/.crates2.json`).
+pub fn installed_from() -> Option<InstallSource> {
+    let home = std::env::var_os("CARGO_HOME")
+        .map(std::path::PathBuf::from)
+        .or_else(|| std::env::var_os("HOME").map(|h| Path::new(&h).join(".cargo")))?;
+    let text = std::fs::read_to_string(home.join(".crates2.json")).ok()?;
+    let doc: serde_json::Value = serde_json::from_str(&text).ok()?;
+    doc.get("installs")?
+        .as_object()?
+        .keys()
+        .filter(|k| k.starts_with("lessons "))
+        .find_map(|k| parse_install_key(k))
+}
+
+/// `lessons 0.1.0 (git+https://host/org/lessons?tag=v1#abc123)` gives the
+/// URL and the commit.
+pub(super) fn parse_install_key(key: &str) -> Option<InstallSource> {
+    let source = key.split_once("(git+")?.1.strip_suffix(')')?;
+    let (url, commit) = match source.split_once('#') {
+        Some((url, commit)) => (url, Some(commit.to_string())),
+        None => (source, None),
+    };
+    let url = url.split_once('?').map_or(url, |(u, _)| u);
+    (!url.is_empty()).then(|| InstallSource {
+        git: url.to_string(),
+        rev: commit.filter(|c| !c.is_empty()),
+    })
+}
+
+/// The GitHub Actions workflow: on pull requests, check the changed
+/// lessons with annotations and a job summary, then post what the
+/// knowledge base already knows about them. `kb_dir` is the knowledge base
+/// folder relative to the repository top (`""` at the top); `source` is
+/// where CI builds `lessons` from (when unknown, the install step fails
+/// with a message saying what to set).
+pub fn workflow(kb_dir: &str, source: Option<&InstallSource>) -> String {
+    let defaults = if kb_dir.is_empty() {
+        String::new()
+    } else {
+        format!(
+            "    defaults:\n      run:\n        # The knowledge base is a folder of this repository.\n        working-directory: {}\n",
+            yaml_quote(kb_dir)
+        )
+    };
+    let git = yaml_quote(source.map_or("", |s| s.git.as_str()));
+    let rev = yaml_quote(source.and_then(|s| s.rev.as_deref()).unwrap_or(""));
+    format!(
+        r#"# Lessons learned on pull requests, written by `lessons init` (edit freely).
+# Checks the lessons a pull request adds or changes (annotations on the
+# diff and a job summary), then comments with the most similar past lessons
+# and the recurring root causes each one repeats.
+name: lessons
+
+on:
+  pull_request:
+
+permissions:
+  contents: read
+  pull-requests: write
+
+jobs:
+  lessons:
+    runs-on: ubuntu-latest
+{defaults}    env:
+      BASE: origin/${{{{ github.base_ref }}}}
+      # Where CI builds lessons from: the git URL of its source, and a tag or
+      # commit (empty: the default branch). `lessons init --install-from URL`
+      # fills them in.
+      LESSONS_GIT: {git}
+      LESSONS_REV: {rev}
+    steps:
+      - uses: actions/checkout@v4
+        with:
+          # Full history: --changed needs the merge base with the target
+          # branch, and who added a lesson and when come from git.
+          fetch-depth: 0
+
+      - name: Cache the lessons binary
+        uses: actions/cache@v4
+        with:
+          path: ~/.cargo/bin/lessons
+          key: lessons-${{{{ runner.os }}}}-${{{{ env.LESSONS_GIT }}}}-${{{{ env.LESSONS_REV }}}}
+
+      - name: Install lessons
+        id: install
+        run: |
+          if command -v lessons > /dev/null; then exit 0; fi
+          if [ -z "$LESSONS_GIT" ]; then
+            echo "::error title=lessons::Set LESSONS_GIT in .github/workflows/lessons.yml to the git URL of the lessons source."
+            exit 1
+          fi
+          cargo install --locked --git "$LESSONS_GIT" ${{LESSONS_REV:+--rev "$LESSONS_REV"}} lessons
+
+      - name: Check the changed lessons
+        run: lessons check --changed "$BASE" --format github
+
+      - name: Find similar past lessons and recurring causes
+        id: feedback
+        if: ${{{{ !cancelled() && steps.install.outcome == 'success' }}}}
+        run: |
+          lessons similar --changed "$BASE" --format markdown > "$RUNNER_TEMP/lessons-feedback.md"
+          cat "$RUNNER_TEMP/lessons-feedback.md" >> "$GITHUB_STEP_SUMMARY"
+
+      - name: Comment on the pull request
+        # Only when lessons changed. Pull requests from forks get a
+        # read-only token: the job summary above still has the feedback.
+        if: ${{{{ !cancelled() && steps.feedback.outcome == 'success' && steps.feedback.outputs.lessons != '0' && github.event.pull_request.head.repo.full_name == github.repository }}}}
+        env:
+          GH_TOKEN: ${{{{ github.token }}}}
+          PR: ${{{{ github.event.pull_request.number }}}}
+        run: |
+          body="$RUNNER_TEMP/lessons-feedback.md"
+          # Edit this workflow's earlier comment, found by its first line,
+          # rather than add one per push (or edit another bot's comment).
+          id=$(gh api "repos/$GITHUB_REPOSITORY/issues/$PR/comments" --paginate \
+            --jq '.[] | select(.body | startswith("{marker}")) | .id' | tail -n 1)
+          if [ -n "$id" ]; then
+            gh api -X PATCH "repos/$GITHUB_REPOSITORY/issues/comments/$id" -F "body=@$body" > /dev/null
+          else
+            gh pr comment "$PR" --body-file "$body"
+          fi
+"#,
+        marker = crate::feedback::MARKER,
+    )
+}
+
+/// A YAML double-quoted scalar.
+pub(super) fn yaml_quote(s: &str) -> String {
+    let escaped = s.replace('\\', "\\\\").replace('"', "\\\"");
+    format!("\"{escaped}\"")
+}
