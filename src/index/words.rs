@@ -56,20 +56,20 @@ pub fn merge_counts(into: &mut WordCounts, other: WordCounts) {
 }
 
 /// The map of `counts`, as bytes.
-pub fn build(counts: &WordCounts) -> Result<Vec<u8>, String> {
+pub fn build(counts: &WordCounts) -> std::io::Result<Vec<u8>> {
     let mut sorted: Vec<(&str, u64)> = counts.iter().map(|(w, n)| (w.as_str(), *n)).collect();
     sorted.sort_unstable_by(|a, b| a.0.cmp(b.0));
     let mut builder = MapBuilder::memory();
     for (word, n) in sorted {
-        builder.insert(word, n).map_err(|e| e.to_string())?;
+        builder.insert(word, n).map_err(std::io::Error::other)?;
     }
-    builder.into_inner().map_err(|e| e.to_string())
+    builder.into_inner().map_err(std::io::Error::other)
 }
 
 /// `old` with the words of `new` added, or None when it has them all
 /// already (the common case for an edit: nothing to rewrite).
-pub fn extend(old: &[u8], new: &WordCounts) -> Result<Option<Vec<u8>>, String> {
-    let map = Map::from(tantivy_fst::raw::Fst::new(old).map_err(|e| e.to_string())?);
+pub fn extend(old: &[u8], new: &WordCounts) -> std::io::Result<Option<Vec<u8>>> {
+    let map = Map::from(tantivy_fst::raw::Fst::new(old).map_err(std::io::Error::other)?);
     let mut missing: Vec<(&str, u64)> = new
         .iter()
         .filter(|(w, _)| !map.contains_key(w.as_bytes()))
@@ -86,15 +86,15 @@ pub fn extend(old: &[u8], new: &WordCounts) -> Result<Option<Vec<u8>>, String> {
         while let Some((m, count)) = pending.peek().copied()
             && m.as_bytes() < word
         {
-            builder.insert(m, count).map_err(|e| e.to_string())?;
+            builder.insert(m, count).map_err(std::io::Error::other)?;
             pending.next();
         }
-        builder.insert(word, n).map_err(|e| e.to_string())?;
+        builder.insert(word, n).map_err(std::io::Error::other)?;
     }
     for (m, count) in pending {
-        builder.insert(m, count).map_err(|e| e.to_string())?;
+        builder.insert(m, count).map_err(std::io::Error::other)?;
     }
-    builder.into_inner().map(Some).map_err(|e| e.to_string())
+    builder.into_inner().map(Some).map_err(std::io::Error::other)
 }
 
 /// The words of one index commit, mapped.
@@ -103,12 +103,12 @@ pub struct Words {
 }
 
 impl Words {
-    pub fn open(path: &Path) -> Result<Words, String> {
-        let file = super::mapped::open_regular(path).map_err(|e| e.to_string())?;
+    pub fn open(path: &Path) -> std::io::Result<Words> {
+        let file = super::mapped::open_regular(path)?;
         // SAFETY: as for the other index files (see `mapped`): written once
         // under a temporary name and renamed into place, never modified.
-        let mmap = unsafe { memmap2::Mmap::map(&file) }.map_err(|e| e.to_string())?;
-        let map = Map::from(tantivy_fst::raw::Fst::new(mmap).map_err(|e| e.to_string())?);
+        let mmap = unsafe { memmap2::Mmap::map(&file) }?;
+        let map = Map::from(tantivy_fst::raw::Fst::new(mmap).map_err(std::io::Error::other)?);
         Ok(Words { map })
     }
 
