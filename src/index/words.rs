@@ -94,7 +94,10 @@ pub fn extend(old: &[u8], new: &WordCounts) -> std::io::Result<Option<Vec<u8>>> 
     for (m, count) in pending {
         builder.insert(m, count).map_err(std::io::Error::other)?;
     }
-    builder.into_inner().map(Some).map_err(std::io::Error::other)
+    builder
+        .into_inner()
+        .map(Some)
+        .map_err(std::io::Error::other)
 }
 
 /// The words of one index commit, mapped.
