@@ -7,19 +7,8 @@ use std::io::Write;
 use super::markdown_cell as cell;
 use crate::check::CheckReport;
 use crate::diagnostic::{Diagnostic, Level};
+use crate::emit::escape::{github_data as escape_data, github_property as escape_property};
 use crate::emit::repo_path;
-
-/// Escapes a workflow command's message (the text after `::`).
-pub fn escape_data(s: &str) -> String {
-    s.replace('%', "%25")
-        .replace('\r', "%0D")
-        .replace('\n', "%0A")
-}
-
-/// Escapes a workflow command property value (`file=`, `title=`...).
-pub fn escape_property(s: &str) -> String {
-    escape_data(s).replace(':', "%3A").replace(',', "%2C")
-}
 
 pub fn command(d: &Diagnostic, prefix: &str) -> String {
     let level = d.level.as_str();

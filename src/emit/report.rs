@@ -3,6 +3,7 @@
 
 use std::fmt::Write as _;
 
+use super::escape::html as esc;
 use super::markdown_cell as md;
 use crate::emit::show::duration;
 use crate::report::{ActionRow, Report};
@@ -358,15 +359,6 @@ pub fn csv(report: &Report) -> String {
         s.push('\n');
     }
     s
-}
-
-/// Text for HTML: `&`, `<`, `>` and quotes escaped.
-pub fn esc(s: &str) -> String {
-    s.replace('&', "&amp;")
-        .replace('<', "&lt;")
-        .replace('>', "&gt;")
-        .replace('"', "&quot;")
-        .replace('\'', "&#39;")
 }
 
 const PALETTE: [&str; 6] = [
