@@ -92,8 +92,23 @@ impl FileCheck {
     }
 }
 
-/// Checks the knowledge base; `strict` turns warnings into errors.
-pub fn check(kb: &KnowledgeBase, selection: &Selection, strict: bool) -> CheckReport {
+/// How to check.
+#[derive(Debug, Clone, Copy, Default)]
+pub struct Options {
+    /// Turn warnings into errors.
+    pub strict: bool,
+    /// Keep the text of files with findings in the report, for outputs
+    /// that show source lines (the human one); the others do without, so
+    /// a rule that fires on every lesson does not hold every lesson.
+    pub keep_source: bool,
+}
+
+/// Checks the knowledge base.
+pub fn check(kb: &KnowledgeBase, selection: &Selection, options: Options) -> CheckReport {
+    let Options {
+        strict,
+        keep_source,
+    } = options;
     let files = list_lessons(kb);
     let mut outcomes: Vec<Outcome> = files
         .into_par_iter()
@@ -104,7 +119,7 @@ pub fn check(kb: &KnowledgeBase, selection: &Selection, strict: bool) -> CheckRe
                 site,
                 source,
                 ..
-            } = check_file(kb, &file, selected);
+            } = check_file(kb, &file, selected && keep_source);
             Outcome {
                 // Findings of unselected files are never shown: drop them early.
                 diagnostics: if selected { diagnostics } else { Vec::new() },
@@ -146,7 +161,7 @@ pub fn check(kb: &KnowledgeBase, selection: &Selection, strict: bool) -> CheckRe
                 d.resolve(&lines);
             }
             outcome.diagnostics.extend(late);
-            outcome.source = Some(text);
+            outcome.source = keep_source.then_some(text);
         }
         if outcome.diagnostics.is_empty() {
             continue;
@@ -170,9 +185,9 @@ pub fn check(kb: &KnowledgeBase, selection: &Selection, strict: bool) -> CheckRe
     report
 }
 
-/// Reads, parses and checks one file; keeps its text when `selected` and
+/// Reads, parses and checks one file; keeps its text when `keep` and
 /// something was found.
-fn check_file(kb: &KnowledgeBase, file: &LessonFile, selected: bool) -> FileCheck {
+fn check_file(kb: &KnowledgeBase, file: &LessonFile, keep: bool) -> FileCheck {
     let whole = |rule: Rule, message: String, help: Option<&str>| {
         let mut d = Diagnostic::whole_file(rule, &file.path, message);
         d.help = help.map(str::to_string);
@@ -203,7 +218,7 @@ fn check_file(kb: &KnowledgeBase, file: &LessonFile, selected: bool) -> FileChec
                 Some("lessons are regular Markdown files; move this out of the lesson roots"),
             );
         }
-        Some(FileProblem::Unreadable(reason)) => {
+        Some(FileProblem::UnreadableFolder(reason)) => {
             return whole(
                 Rule::UnreadableFile,
                 format!("cannot read: {reason}"),
@@ -214,7 +229,7 @@ fn check_file(kb: &KnowledgeBase, file: &LessonFile, selected: bool) -> FileChec
     }
     READ_BUFFER.with_borrow_mut(|bytes| {
         let mut found = check_bytes(kb, file, bytes);
-        if found.readable && selected && !found.diagnostics.is_empty() {
+        if found.readable && keep && !found.diagnostics.is_empty() {
             found.source = Some(parse::source_text(bytes).into_owned());
         }
         found

@@ -170,7 +170,7 @@ pub fn build(
         limit,
     } = *similar;
     let selection = Selection::Only(paths.iter().cloned().collect());
-    let checked: CheckReport = check(kb, &selection, false);
+    let checked: CheckReport = check(kb, &selection, crate::check::Options::default());
     let mut lessons = Vec::with_capacity(paths.len());
     for path in paths {
         let abs = kb.root.join(path);

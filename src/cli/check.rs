@@ -96,7 +96,14 @@ pub fn run(cli: &Cli, args: &CheckArgs) -> Result<i32, CliError> {
         });
     }
     let selection = selection.map_or(Selection::All, Selection::Only);
-    let report = check(&kb, &selection, args.strict);
+    let report = check(
+        &kb,
+        &selection,
+        crate::check::Options {
+            strict: args.strict,
+            keep_source: args.format == Format::Human,
+        },
+    );
 
     emit_report(cli, args, &report, &kb.path_in_repository())?;
     Ok(if report.errors > 0 {

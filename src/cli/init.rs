@@ -55,7 +55,12 @@ pub fn run(cli: &Cli, args: &InitArgs) -> Result<i32, CliError> {
     // Without --repo: the knowledge base this folder is in (the nearest
     // lessons.toml above), else the top of the git repository. A
     // knowledge base in a subfolder is an explicit --repo.
-    let root = crate::repo::KnowledgeBase::locate(cli.repo.as_deref(), &cwd)?.root;
+    let located = crate::repo::KnowledgeBase::locate(cli.repo.as_deref(), &cwd)?;
+    // git was opened if finding the root needed it; else open it once here.
+    let git = located
+        .git
+        .or_else(|| crate::repo::Git::discover(&located.root));
+    let root = located.root;
     let mut report: Vec<(PathBuf, Outcome)> = Vec::new();
     let mut notes: Vec<String> = Vec::new();
 
@@ -87,7 +92,7 @@ pub fn run(cli: &Cli, args: &InitArgs) -> Result<i32, CliError> {
         create(&readme, &scaffold::lessons_readme(&config))?,
     ));
 
-    let git_top = crate::repo::Git::discover(&root).map(|g| g.workdir.clone());
+    let git_top = git.map(|g| g.workdir);
     if !args.no_workflow {
         let top = git_top.clone().unwrap_or_else(|| root.clone());
         let kb_dir = root

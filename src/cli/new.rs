@@ -235,7 +235,14 @@ fn recheck(kb: &crate::repo::KnowledgeBase, path: &Path) -> Result<i32, CliError
         return Ok(EXIT_OK);
     };
     let selection = crate::check::Selection::Only([rel].into_iter().collect());
-    let report = crate::check::check(kb, &selection, false);
+    let report = crate::check::check(
+        kb,
+        &selection,
+        crate::check::Options {
+            strict: false,
+            keep_source: true,
+        },
+    );
     let color = super::color_enabled(super::ColorChoice::Auto, &std::io::stderr());
     let mut err = std::io::stderr().lock();
     crate::emit::human::render(&report, color, &mut err)?;

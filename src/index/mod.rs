@@ -140,7 +140,15 @@ pub fn open(
     std::fs::create_dir_all(&cache)
         .map_err(|e| IndexError::write(format!("cannot create {}", cache.display()), e))?;
     timings.step("locate the cache");
-    let files = repo::list_lessons(kb);
+    let mut files = repo::list_lessons(kb);
+    // A folder that cannot be read holds no lesson to index (`check`
+    // reports it).
+    files.retain(|f| {
+        !matches!(
+            f.problem.as_deref(),
+            Some(repo::FileProblem::UnreadableFolder(_))
+        )
+    });
     timings.step("scan files (readdir + fstatat)");
     let (head, boundary) = history::head(kb);
     let config = config_hash(kb, boundary);

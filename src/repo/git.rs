@@ -148,7 +148,7 @@ impl Git {
 pub fn changed_lessons(kb: &KnowledgeBase, base: &str) -> Result<Vec<String>, Error> {
     let git = kb.git.as_deref().ok_or_else(|| {
         Error::Git(format!(
-            "--changed needs a git repository, and {} is not inside one",
+            "--changed needs a git repository with a work tree, and {} is not inside one",
             kb.root.display()
         ))
     })?;

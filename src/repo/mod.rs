@@ -29,7 +29,7 @@ pub struct Located {
     /// Canonical.
     pub root: PathBuf,
     /// The repository, when finding the root already opened it.
-    git: Option<Git>,
+    pub git: Option<Git>,
 }
 
 impl KnowledgeBase {
@@ -154,8 +154,10 @@ pub enum FileProblem {
     BrokenSymlink,
     /// Not a regular file (a FIFO, socket or device): never opened.
     NotRegular,
-    /// A folder or file the walk could not read.
-    Unreadable(String),
+    /// A folder under the roots the walk could not read (in whole or in
+    /// part): the lessons in it are not checked. Not a lesson itself, so
+    /// the index and `new` leave it out.
+    UnreadableFolder(String),
 }
 
 /// One entry of the lesson roots that looks like a lesson (a `*.md` file
@@ -238,7 +240,9 @@ fn folder_entries(dir: &Path, mut each: impl FnMut(&str, Kind)) -> std::io::Resu
         })),
         _ => Kind::Other,
     };
-    while let Some(Ok(entry)) = entries.read() {
+    while let Some(entry) = entries.read() {
+        // A folder that fails part-way is reported, not silently cut short.
+        let entry = entry?;
         let Ok(name) = entry.file_name().to_str() else {
             continue;
         };
@@ -250,7 +254,10 @@ fn folder_entries(dir: &Path, mut each: impl FnMut(&str, Kind)) -> std::io::Resu
                 match rustix::fs::statat(&fd, entry.file_name(), AtFlags::SYMLINK_NOFOLLOW) {
                     Ok(st) => kind_of(FileType::from_raw_mode(st.st_mode), Some(&st)),
                     Err(_) if entry.file_type() == FileType::RegularFile => Kind::File(None),
-                    Err(_) => continue,
+                    // Of unknown type and cannot be looked at: if it is
+                    // named like a lesson, `check` tries it and says why
+                    // it cannot be read.
+                    Err(_) => Kind::File(None),
                 }
             }
             other => kind_of(other, None),
@@ -340,14 +347,13 @@ pub fn list_lessons(kb: &KnowledgeBase) -> Vec<LessonFile> {
                 problem: problem.map(Box::new),
             });
         });
-        if let Err(e) = opened
-            && !rel.is_empty()
-        {
+        if let Err(e) = opened {
             out.push(LessonFile {
-                path: rel,
+                // A root of "." is the knowledge base's own folder.
+                path: if rel.is_empty() { ".".to_string() } else { rel },
                 size: 0,
                 mtime_ns: 0,
-                problem: Some(Box::new(FileProblem::Unreadable(e.to_string()))),
+                problem: Some(Box::new(FileProblem::UnreadableFolder(e.to_string()))),
             });
         }
         if !out.is_empty() {
