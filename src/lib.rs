@@ -25,6 +25,7 @@ pub(crate) mod report;
 pub mod rules;
 pub(crate) mod scaffold;
 pub(crate) mod search;
+pub mod sensitive;
 pub(crate) mod text;
 pub(crate) mod time;
 pub(crate) mod timing;

@@ -19,3 +19,4 @@ mod rule_docs;
 mod rules;
 mod schema;
 mod search;
+mod security_docs;

@@ -1,0 +1,55 @@
+//! Sensitive content in lesson text: credentials ([`secrets`]), and how to
+//! show a finding without repeating it ([`mask`]).
+//!
+//! Incident write-ups are where credentials leak: a responder pastes the
+//! leaked key into the timeline. Everything that prints lesson text masks
+//! what this module finds.
+
+pub mod secrets;
+
+/// `secret` masked for output: at most its first 4 characters kept (fewer
+/// for a short one), every other character replaced by as many `*` as it
+/// has UTF-8 bytes, so byte offsets into a masked text stay valid.
+pub fn mask(secret: &str) -> String {
+    let n = secret.chars().count();
+    let keep = if n >= 16 { 4 } else { n / 4 };
+    let mut out = String::with_capacity(secret.len());
+    for (i, c) in secret.chars().enumerate() {
+        if i < keep {
+            out.push(c);
+        } else {
+            out.extend(std::iter::repeat_n('*', c.len_utf8()));
+        }
+    }
+    out
+}
+
+/// `text` with every byte range in `spans` masked (see [`mask`]); the
+/// result has the same length, so spans into `text` still fit it.
+pub fn mask_spans(text: &str, spans: &[std::ops::Range<usize>]) -> String {
+    let mut out = text.to_string();
+    for span in spans {
+        if let Some(secret) = text.get(span.clone()) {
+            out.replace_range(span.clone(), &mask(secret));
+        }
+    }
+    out
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn masks_keep_at_most_four_characters_and_the_length() {
+        assert_eq!(mask("AKIAQZ3TLR7XWM2KD4NB"), "AKIA****************");
+        assert_eq!(mask("hunter22"), "hu******");
+        assert_eq!(mask("abc"), "***");
+        let text = "key AKIAQZ3TLR7XWM2KD4NB here, pässwörd9 end";
+        let start = text.find("pässwörd9").unwrap();
+        let masked = mask_spans(text, &[4..24, start..start + "pässwörd9".len()]);
+        assert_eq!(masked.len(), text.len());
+        assert!(masked.starts_with("key AKIA****************"));
+        assert!(!masked.contains("QZ3T") && !masked.contains("wörd"));
+    }
+}

@@ -1,0 +1,975 @@
+//! Credentials in text: a rule table in the shape gitleaks uses (id,
+//! description, regex, the capture group that is the secret, a minimum
+//! Shannon entropy, cheap keywords checked before the regex), with
+//! examples that must match and near-misses that must not, run by a test
+//! per rule.
+//!
+//! The rules follow gitleaks' default configuration
+//! (<https://github.com/gitleaks/gitleaks>, config/gitleaks.toml, MIT;
+//! read at commit 009e025a) where it has a rule, with the same regex,
+//! entropy and keywords; the others (AWS secret keys, Azure storage keys
+//! and SAS tokens, GCP service-account keys, Docker Hub tokens,
+//! credentials in URLs and assignments) are written after Nosey Parker's
+//! rules (<https://github.com/praetorian-inc/noseyparker>, Apache-2.0) and
+//! say so in `source`. Placeholders never count: `xxxx`, `****`,
+//! `<token>`, `${SECRET}`, `$ENV_VAR`, `changeme`, documented example
+//! keys; and for the generic rules also commit ids, content hashes and
+//! UUIDs.
+
+use std::ops::Range;
+use std::sync::OnceLock;
+
+use regex::Regex;
+
+/// One kind of credential.
+#[derive(Debug)]
+pub struct SecretRule {
+    /// Stable id, as gitleaks names it where it has the rule.
+    pub id: &'static str,
+    pub description: &'static str,
+    /// Where the rule comes from.
+    pub source: &'static str,
+    pub regex: &'static str,
+    /// The capture group that is the secret (0: the first group that
+    /// matched, else the whole match).
+    pub secret_group: usize,
+    /// The least Shannon entropy (bits per character) of a real secret.
+    pub entropy: Option<f32>,
+    /// Lowercase; the regex runs only on text holding one of them.
+    pub keywords: &'static [&'static str],
+    /// Text the rule must find a secret in.
+    pub examples: &'static [&'static str],
+    /// Text no rule may find a secret in.
+    pub near_misses: &'static [&'static str],
+}
+
+/// Rules that match shapes common outside credentials: their matches are
+/// also checked against hashes, commit ids, UUIDs and plain words.
+const GENERIC: &[&str] = &[
+    "connection-string-password",
+    "url-password",
+    "password-assignment",
+    "generic-api-key",
+];
+
+/// The built-in rules, most specific first: where two find the same
+/// secret, the first one names it.
+pub static RULES: &[SecretRule] = &[
+    SecretRule {
+        id: r#"aws-access-token"#,
+        description: r#"AWS access key id"#,
+        source: r#"gitleaks"#,
+        regex: r#"\b((?:A3T[A-Z0-9]|AKIA|ASIA|ABIA|ACCA)[A-Z2-7]{16})\b"#,
+        secret_group: 1,
+        entropy: Some(3.0),
+        keywords: &[r#"a3t"#, r#"akia"#, r#"asia"#, r#"abia"#, r#"acca"#],
+        examples: &[
+            r#"aws_access_key_id = AKIAIDVWTFKTANGPVYQE"#,
+            r#"the key ASIABEMZUMLENMWFQTRI was used from a new IP"#,
+        ],
+        near_misses: &[
+            r#"aws_access_key_id = AKIAIOSFODNN7EXAMPLE"#,
+            r#"AKIA1234 is too short"#,
+            r#"the akiaxxxxxxxxxxxxxxxxxxx placeholder"#,
+        ],
+    },
+    SecretRule {
+        id: r#"aws-secret-access-key"#,
+        description: r#"AWS secret access key next to its name"#,
+        source: r#"own, after Nosey Parker's rules"#,
+        regex: r#"(?i)\baws_?secret_?access_?key\b[\s'\"]{0,3}(?:=|:|=>)[\s'\"]{0,3}([A-Za-z0-9/+]{40})(?:[^A-Za-z0-9/+=]|$)"#,
+        secret_group: 1,
+        entropy: Some(4.0),
+        keywords: &[r#"aws_secret"#, r#"awssecret"#, r#"secret_access"#],
+        examples: &[
+            r#"aws_secret_access_key = iJ5PqKfUg7z1xtn1DjaiZ9sHB7QziKzxgErUFUc3"#,
+            r#"AWS_SECRET_ACCESS_KEY: "IdJE+3536/U9Zk+N21XP2a4QL/Ol9TtSz7SzeNPN""#,
+        ],
+        near_misses: &[
+            r#"aws_secret_access_key = wJalrXUtnFEMI/K7MDENG/bPxRfiCYEXAMPLEKEY"#,
+            r#"aws_secret_access_key = ${AWS_SECRET_ACCESS_KEY}"#,
+        ],
+    },
+    SecretRule {
+        id: r#"gcp-api-key"#,
+        description: r#"Google Cloud API key"#,
+        source: r#"gitleaks"#,
+        regex: r#"\b(AIza[0-9A-Za-z_-]{35})(?:[\x60'"\s;]|\\[nr]|$)"#,
+        secret_group: 1,
+        entropy: Some(4.0),
+        keywords: &[r#"aiza"#],
+        examples: &[r#"maps key AIzaqIkyBA-hyPi6zcxDf-z381G_1DYeFZQN_c2 in the config"#],
+        near_misses: &[
+            r#"AIzaSyabcdefghijklmnopqrstuvwxyz1234567"#,
+            r#"AIza too short"#,
+        ],
+    },
+    SecretRule {
+        id: r#"gcp-service-account-key"#,
+        description: r#"GCP service account private key in JSON"#,
+        source: r#"own, after Nosey Parker's rules"#,
+        regex: r#"\"private_key\"\s*:\s*\"(-----BEGIN (?:RSA )?PRIVATE KEY-----(?:\\n|[A-Za-z0-9+/=]){64,}?-----END (?:RSA )?PRIVATE KEY-----(?:\\n)?)\""#,
+        secret_group: 1,
+        entropy: None,
+        keywords: &[r#""private_key""#],
+        examples: &[
+            r#"{"type": "service_account", "private_key": "-----BEGIN PRIVATE KEY-----\nxOXUmKwvzfyMcU2of/WRRJaLZ+lEtSbWI9vAMuIiLyCIzC8gwrqeg577wl6tPbGh\nKKtCkMWZ9RdnfECc2xbNDaWdoqNdTOniqNcM/8ZvU4mOjGiDWfOXL6oDQRPR39TP\n-----END PRIVATE KEY-----\n"}"#,
+        ],
+        near_misses: &[
+            r#""private_key": "<the key>""#,
+            r#""private_key_id": "d7024e78151b0d833609480c6f3de6cf8d08af92""#,
+        ],
+    },
+    SecretRule {
+        id: r#"azure-storage-account-key"#,
+        description: r#"Azure storage account key (connection string AccountKey)"#,
+        source: r#"own, after Nosey Parker's rules"#,
+        regex: r#"(?i)\bAccountKey\s*=\s*([A-Za-z0-9+/]{86}==)"#,
+        secret_group: 1,
+        entropy: Some(4.0),
+        keywords: &[r#"accountkey"#],
+        examples: &[
+            r#"DefaultEndpointsProtocol=https;AccountName=prodlogs;AccountKey=h7TO7DKDQBgjrdBG1ywc7zGVmbELfGmFFHFM1JkVzGAVb9VGCdzKfsG+fkNFI/0Wbq41xwuXHSLK4axTU4tZUJ==;EndpointSuffix=core.windows.net"#,
+        ],
+        near_misses: &[r#"AccountKey=<key>"#, r#"AccountKey=${STORAGE_KEY}"#],
+    },
+    SecretRule {
+        id: r#"azure-sas-token"#,
+        description: r#"Azure shared access signature"#,
+        source: r#"own, after Nosey Parker's rules"#,
+        regex: r#"(?i)\bsv=[0-9]{4}-[0-9][0-9]-[0-9][0-9]\b[^\s\"'<>]{0,300}?[?&]sig=([A-Za-z0-9%+/=]{40,})"#,
+        secret_group: 1,
+        entropy: Some(3.5),
+        keywords: &[r#"sig="#],
+        examples: &[
+            r#"https://prodlogs.blob.core.windows.net/exports?sv=2022-11-02&ss=b&srt=o&sp=rl&se=2024-04-01T00:00:00Z&sig=TBoRiuAz4T0PSdGKVVKyIlBszRddiiGnoSrhHgwh7E2%3D"#,
+        ],
+        near_misses: &[
+            r#"https://x.blob.core.windows.net/c?sv=2022-11-02&sig=<signature>"#,
+            r#"sig=abc"#,
+        ],
+    },
+    SecretRule {
+        id: r#"azure-ad-client-secret"#,
+        description: r#"Azure AD (Entra ID) client secret"#,
+        source: r#"gitleaks"#,
+        regex: r#"(?:^|[\\'\"\x60\s>=:(,)])([a-zA-Z0-9_~.]{3}[0-9]Q~[a-zA-Z0-9_~.-]{31,34})(?:$|[\\'\"\x60\s<),])"#,
+        secret_group: 1,
+        entropy: Some(3.0),
+        keywords: &[r#"q~"#],
+        examples: &[r#"client_secret = rjo8Q~1V8T_aOjkUmKmb40Uku~NlE9FXDc_yreIo"#],
+        near_misses: &[r#"Q~ alone"#, r#"abc8Q~short"#],
+    },
+    SecretRule {
+        id: r#"github-pat"#,
+        description: r#"GitHub personal access token"#,
+        source: r#"gitleaks"#,
+        regex: r#"ghp_[0-9a-zA-Z]{36}"#,
+        secret_group: 0,
+        entropy: Some(3.0),
+        keywords: &[r#"ghp_"#],
+        examples: &[r#"token ghp_GdscBhujlxzwhJAReMvB83mBRK5PcXxFSs25 pushed by mistake"#],
+        near_misses: &[r#"ghp_short"#, r#"export GITHUB_TOKEN=$GH_TOKEN"#],
+    },
+    SecretRule {
+        id: r#"github-oauth"#,
+        description: r#"GitHub OAuth access token"#,
+        source: r#"gitleaks"#,
+        regex: r#"gho_[0-9a-zA-Z]{36}"#,
+        secret_group: 0,
+        entropy: Some(3.0),
+        keywords: &[r#"gho_"#],
+        examples: &[r#"token gho_g3jFm25ECrugcYq8YYUt3pnMWdKNHpZhfuNI pushed by mistake"#],
+        near_misses: &[r#"gho_short"#, r#"export GITHUB_TOKEN=$GH_TOKEN"#],
+    },
+    SecretRule {
+        id: r#"github-refresh-token"#,
+        description: r#"GitHub refresh token"#,
+        source: r#"gitleaks"#,
+        regex: r#"ghr_[0-9a-zA-Z]{36}"#,
+        secret_group: 0,
+        entropy: Some(3.0),
+        keywords: &[r#"ghr_"#],
+        examples: &[r#"token ghr_qwpJ7DtjRG0aQ3x1p5jBdeMGSbVfwbZzoYfe pushed by mistake"#],
+        near_misses: &[r#"ghr_short"#, r#"export GITHUB_TOKEN=$GH_TOKEN"#],
+    },
+    SecretRule {
+        id: r#"github-app-token"#,
+        description: r#"GitHub app installation or user-to-server token"#,
+        source: r#"gitleaks"#,
+        regex: r#"(?:ghu|ghs)_[0-9a-zA-Z]{36}"#,
+        secret_group: 0,
+        entropy: Some(3.0),
+        keywords: &[r#"ghu_"#, r#"ghs_"#],
+        examples: &[r#"ghs_8C6dQcS2hjU75neHgL2dxEq8A5vlsKnT5ddK"#],
+        near_misses: &[r#"ghs_xxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxx"#],
+    },
+    SecretRule {
+        id: r#"github-fine-grained-pat"#,
+        description: r#"GitHub fine-grained personal access token"#,
+        source: r#"gitleaks"#,
+        regex: r#"github_pat_[0-9A-Za-z_]{82}"#,
+        secret_group: 0,
+        entropy: Some(3.0),
+        keywords: &[r#"github_pat_"#],
+        examples: &[
+            r#"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"#,
+        ],
+        near_misses: &[r#"github_pat_ is the prefix"#],
+    },
+    SecretRule {
+        id: r#"gitlab-pat"#,
+        description: r#"GitLab personal access token"#,
+        source: r#"gitleaks"#,
+        regex: r#"glpat-[0-9A-Za-z_-]{20}"#,
+        secret_group: 0,
+        entropy: Some(3.0),
+        keywords: &[r#"glpat-"#],
+        examples: &[r#"glpat-i9l9qhyjd3wPmxCkx99C"#],
+        near_misses: &[r#"glpat-xxxxxxxxxxxxxxxxxxxx"#],
+    },
+    SecretRule {
+        id: r#"gitlab-pipeline-trigger-token"#,
+        description: r#"GitLab pipeline trigger token"#,
+        source: r#"gitleaks"#,
+        regex: r#"glptt-[0-9a-f]{40}"#,
+        secret_group: 0,
+        entropy: Some(3.0),
+        keywords: &[r#"glptt-"#],
+        examples: &[r#"glptt-df95140800421611d95756c4cf32cc5ea5630724"#],
+        near_misses: &[r#"glptt-0000"#],
+    },
+    SecretRule {
+        id: r#"gitlab-runner-registration-token"#,
+        description: r#"GitLab runner registration token"#,
+        source: r#"gitleaks"#,
+        regex: r#"GR1348941[0-9A-Za-z_-]{20}"#,
+        secret_group: 0,
+        entropy: Some(3.0),
+        keywords: &[r#"gr1348941"#],
+        examples: &[r#"GR13489415pl4Elo7LRtW4S03h4hb"#],
+        near_misses: &[r#"GR1348941"#],
+    },
+    SecretRule {
+        id: r#"gitlab-runner-authentication-token"#,
+        description: r#"GitLab runner authentication token"#,
+        source: r#"gitleaks"#,
+        regex: r#"glrt-[0-9a-zA-Z_\-]{20}"#,
+        secret_group: 0,
+        entropy: Some(3.0),
+        keywords: &[r#"glrt-"#],
+        examples: &[r#"glrt-ZtO11LFj8hNhBMjFfgSP"#],
+        near_misses: &[r#"glrt-example"#],
+    },
+    SecretRule {
+        id: r#"gitlab-deploy-token"#,
+        description: r#"GitLab deploy token"#,
+        source: r#"gitleaks"#,
+        regex: r#"gldt-[0-9a-zA-Z_\-]{20}"#,
+        secret_group: 0,
+        entropy: Some(3.0),
+        keywords: &[r#"gldt-"#],
+        examples: &[r#"gldt-PvHHspEVWuoyVXfGHuSu"#],
+        near_misses: &[r#"gldt-"#],
+    },
+    SecretRule {
+        id: r#"slack-bot-token"#,
+        description: r#"Slack bot token"#,
+        source: r#"gitleaks"#,
+        regex: r#"xoxb-[0-9]{10,13}-[0-9]{10,13}[a-zA-Z0-9-]*"#,
+        secret_group: 0,
+        entropy: Some(3.0),
+        keywords: &[r#"xoxb"#],
+        examples: &[r#"xoxb-79186198277-814756062636-rdJTxOvRCuJB990tWxPufiti"#],
+        near_misses: &[r#"xoxb-your-token-here"#],
+    },
+    SecretRule {
+        id: r#"slack-user-token"#,
+        description: r#"Slack user token"#,
+        source: r#"gitleaks"#,
+        regex: r#"xox[pe](?:-[0-9]{10,13}){3}-[a-zA-Z0-9-]{28,34}"#,
+        secret_group: 0,
+        entropy: Some(2.0),
+        keywords: &[r#"xoxp-"#, r#"xoxe-"#],
+        examples: &[
+            r#"xoxp-67645152322-15218704310-022370274176-61a0736ac3a33fc51c7d852567986809"#,
+        ],
+        near_misses: &[r#"xoxp-1234"#],
+    },
+    SecretRule {
+        id: r#"slack-app-token"#,
+        description: r#"Slack app-level token"#,
+        source: r#"gitleaks"#,
+        regex: r#"(?i)xapp-[0-9]-[A-Z0-9]+-[0-9]+-[a-z0-9]+"#,
+        secret_group: 0,
+        entropy: Some(2.0),
+        keywords: &[r#"xapp"#],
+        examples: &[
+            r#"xapp-1-AI16S7XEU1U-8200148737856-72e7b4cb67e8b808bc401ce2b8dd8b0f90cbe0f86fee0a8e44b96f09547c52cd"#,
+        ],
+        near_misses: &[r#"xapp-token"#],
+    },
+    SecretRule {
+        id: r#"slack-webhook-url"#,
+        description: r#"Slack incoming webhook URL"#,
+        source: r#"gitleaks"#,
+        regex: r#"(?:https?://)?hooks.slack.com/(?:services|workflows|triggers)/[A-Za-z0-9+/]{43,56}"#,
+        secret_group: 0,
+        entropy: None,
+        keywords: &[r#"hooks.slack.com"#],
+        examples: &[
+            r#"https://hooks.slack.com/services/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"#,
+        ],
+        near_misses: &[
+            r#"https://hooks.slack.com/services/T000/B000/XXXX"#,
+            r#"hooks.slack.com is where alerts went"#,
+        ],
+    },
+    SecretRule {
+        id: r#"stripe-access-token"#,
+        description: r#"Stripe secret or restricted key"#,
+        source: r#"gitleaks"#,
+        regex: r#"\b((?:sk|rk)_(?:test|live|prod)_[a-zA-Z0-9]{10,99})(?:[\x60'"\s;]|\\[nr]|$)"#,
+        secret_group: 1,
+        entropy: Some(2.0),
+        keywords: &[
+            r#"sk_test"#,
+            r#"sk_live"#,
+            r#"sk_prod"#,
+            r#"rk_test"#,
+            r#"rk_live"#,
+            r#"rk_prod"#,
+        ],
+        examples: &[r#"STRIPE_KEY=sk_live_YrhaFtJOn2olmWRCAkaFAwZq"#],
+        near_misses: &[r#"sk_live_<key>"#, r#"rk_live_"#],
+    },
+    SecretRule {
+        id: r#"twilio-api-key"#,
+        description: r#"Twilio API key"#,
+        source: r#"gitleaks"#,
+        regex: r#"\bSK[0-9a-fA-F]{32}\b"#,
+        secret_group: 0,
+        entropy: Some(3.0),
+        keywords: &[r#"sk"#],
+        examples: &[r#"twilio key SK2222559fec4c9a3af3fbe211658710ef"#],
+        near_misses: &[r#"SKU 12345"#, r#"SK00000000000000000000000000000000"#],
+    },
+    SecretRule {
+        id: r#"sendgrid-api-token"#,
+        description: r#"SendGrid API key"#,
+        source: r#"gitleaks"#,
+        regex: r#"\b(SG\.(?i)[a-z0-9=_\-\.]{66})(?:[\x60'"\s;]|\\[nr]|$)"#,
+        secret_group: 1,
+        entropy: Some(2.0),
+        keywords: &[r#"sg."#],
+        examples: &[r#"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"#],
+        near_misses: &[r#"SG.example"#],
+    },
+    SecretRule {
+        id: r#"npm-access-token"#,
+        description: r#"npm access token"#,
+        source: r#"gitleaks"#,
+        regex: r#"(?i)\b(npm_[a-z0-9]{36})(?:[\x60'"\s;]|\\[nr]|$)"#,
+        secret_group: 1,
+        entropy: Some(2.0),
+        keywords: &[r#"npm_"#],
+        examples: &[r#"//registry.npmjs.org/:_authToken=npm_ed2BMBT82Atre0VvxpfV6pmNb0PUsWPPn0QM"#],
+        near_misses: &[r#"npm_config_cache=/tmp/npm"#],
+    },
+    SecretRule {
+        id: r#"pypi-upload-token"#,
+        description: r#"PyPI upload token"#,
+        source: r#"gitleaks"#,
+        regex: r#"pypi-AgEIcHlwaS5vcmc[0-9A-Za-z_-]{50,1000}"#,
+        secret_group: 0,
+        entropy: Some(3.0),
+        keywords: &[r#"pypi-ageichlwas5vcmc"#],
+        examples: &[
+            r#"password = pypi-AgEIcHlwaS5vcmc4KzlA5baSk30loWfCodQVPsWeuqKngiqDU8CP70z0oFaIKxIOF8W2whyeTYLsEwnq_1hBj"#,
+        ],
+        near_misses: &[r#"pypi-AgEIcHlwaS5vcmc"#],
+    },
+    SecretRule {
+        id: r#"dockerhub-pat"#,
+        description: r#"Docker Hub personal access token"#,
+        source: r#"own, after Nosey Parker's rules"#,
+        regex: r#"\b(dckr_pat_[A-Za-z0-9_-]{27})(?:[\x60'"\s;]|\\[nr]|$)"#,
+        secret_group: 1,
+        entropy: Some(3.0),
+        keywords: &[r#"dckr_pat_"#],
+        examples: &[r#"docker login -u ci -p dckr_pat_lp0q98H86nzXLM9zeeCUYLqiRsK"#],
+        near_misses: &[r#"dckr_pat_<token>"#],
+    },
+    SecretRule {
+        id: r#"heroku-api-key"#,
+        description: r#"Heroku API key next to its name"#,
+        source: r#"gitleaks"#,
+        regex: r#"(?i)[0-9A-Za-z_.-]{0,50}?(?:heroku)(?:[ \t0-9A-Za-z_.-]{0,20})[\s'"]{0,3}(?:=|>|:{1,3}=|\|\||:|=>|\?=|,)[\x60'"\s=]{0,5}([0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12})(?:[\x60'"\s;]|\\[nr]|$)"#,
+        secret_group: 1,
+        entropy: None,
+        keywords: &[r#"heroku"#],
+        examples: &[r#"HEROKU_API_KEY=d6287c61-e395-555f-b8f4-df40483d06d9"#],
+        near_misses: &[r#"heroku app restarted at 10:39"#],
+    },
+    SecretRule {
+        id: r#"heroku-api-key-v2"#,
+        description: r#"Heroku API key (new format)"#,
+        source: r#"gitleaks"#,
+        regex: r#"\b((HRKU-AA[0-9a-zA-Z_-]{58}))(?:[\x60'"\s;]|\\[nr]|$)"#,
+        secret_group: 1,
+        entropy: Some(4.0),
+        keywords: &[r#"hrku-aa"#],
+        examples: &[r#"HRKU-AAZ89Hbpvme8hkw7eVjWkD1rcJ-WDoVX3G4JyTioqg5L09MchtXZlv3mVn7U"#],
+        near_misses: &[r#"HRKU-AA"#],
+    },
+    SecretRule {
+        id: r#"shopify-access-token"#,
+        description: r#"Shopify access token"#,
+        source: r#"gitleaks"#,
+        regex: r#"shpat_[a-fA-F0-9]{32}"#,
+        secret_group: 0,
+        entropy: Some(2.0),
+        keywords: &[r#"shpat_"#],
+        examples: &[r#"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"#],
+        near_misses: &[r#"shpat_token"#],
+    },
+    SecretRule {
+        id: r#"shopify-custom-access-token"#,
+        description: r#"Shopify custom app access token"#,
+        source: r#"gitleaks"#,
+        regex: r#"shpca_[a-fA-F0-9]{32}"#,
+        secret_group: 0,
+        entropy: Some(2.0),
+        keywords: &[r#"shpca_"#],
+        examples: &[r#"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"#],
+        near_misses: &[r#"shpca_token"#],
+    },
+    SecretRule {
+        id: r#"shopify-private-app-access-token"#,
+        description: r#"Shopify private app access token"#,
+        source: r#"gitleaks"#,
+        regex: r#"shppa_[a-fA-F0-9]{32}"#,
+        secret_group: 0,
+        entropy: Some(2.0),
+        keywords: &[r#"shppa_"#],
+        examples: &[r#"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"#],
+        near_misses: &[r#"shppa_token"#],
+    },
+    SecretRule {
+        id: r#"shopify-shared-secret"#,
+        description: r#"Shopify shared secret"#,
+        source: r#"gitleaks"#,
+        regex: r#"shpss_[a-fA-F0-9]{32}"#,
+        secret_group: 0,
+        entropy: Some(2.0),
+        keywords: &[r#"shpss_"#],
+        examples: &[r#"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"#],
+        near_misses: &[r#"shpss_token"#],
+    },
+    SecretRule {
+        id: r#"atlassian-api-token"#,
+        description: r#"Atlassian (Jira, Confluence) API token"#,
+        source: r#"gitleaks"#,
+        regex: r#"(?i)[0-9A-Za-z_.-]{0,50}?(?:(?-i:ATLASSIAN|[Aa]tlassian)|(?-i:CONFLUENCE|[Cc]onfluence)|(?-i:JIRA|[Jj]ira))(?:[ \t0-9A-Za-z_.-]{0,20})[\s'"]{0,3}(?:=|>|:{1,3}=|\|\||:|=>|\?=|,)[\x60'"\s=]{0,5}([a-z0-9]{20}[a-f0-9]{4})(?:[\x60'"\s;]|\\[nr]|$)|\b(ATATT3[A-Za-z0-9_\-=]{186})(?:[\x60'"\s;]|\\[nr]|$)"#,
+        secret_group: 0,
+        entropy: Some(3.5),
+        keywords: &[r#"atlassian"#, r#"confluence"#, r#"jira"#, r#"atatt3"#],
+        examples: &[
+            r#"ATATT39y3JkOBid0szTdKNSn6W__MstzH2GfLGXlkH8B-xB7jaSXbdsbIL08_jEgACYGxYrwe4h5mLb1GbzCY3RdaPeLccCw9fZsN5pYv59zpLpd9JfPfQ7ht9Wx5jdjNTkbijb94fwAjqFCzPuObG9-qkcwiGBgn5W0EbgEbbbpIput-UATIAnVH4V0Mt4x"#,
+            r#"JIRA_TOKEN = dff0iulwlvijkgeg2hmlb8d4"#,
+        ],
+        near_misses: &[r#"jira ticket SEC-1234 was opened"#],
+    },
+    SecretRule {
+        id: r#"openai-api-key"#,
+        description: r#"OpenAI API key"#,
+        source: r#"gitleaks"#,
+        regex: r#"\b(sk-(?:proj|svcacct|admin)-(?:[A-Za-z0-9_-]{74}|[A-Za-z0-9_-]{58})T3BlbkFJ(?:[A-Za-z0-9_-]{74}|[A-Za-z0-9_-]{58})\b|sk-[a-zA-Z0-9]{20}T3BlbkFJ[a-zA-Z0-9]{20})(?:[\x60'"\s;]|\\[nr]|$)"#,
+        secret_group: 1,
+        entropy: Some(3.0),
+        keywords: &[r#"t3blbkfj"#],
+        examples: &[r#"OPENAI_API_KEY=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"#],
+        near_misses: &[r#"sk-proj-<key>"#],
+    },
+    SecretRule {
+        id: r#"anthropic-api-key"#,
+        description: r#"Anthropic API key"#,
+        source: r#"gitleaks"#,
+        regex: r#"\b(sk-ant-api03-[a-zA-Z0-9_\-]{93}AA)(?:[\x60'"\s;]|\\[nr]|$)"#,
+        secret_group: 1,
+        entropy: None,
+        keywords: &[r#"sk-ant-api03"#],
+        examples: &[
+            r#"sk-ant-api03-ehEeVYbDWlB2w79BugHP44uuf7uw6FPblH0Z1jJdPJ3_87UZ6JGx6ZbjBfEe2lzJY4gVFtvEshT0nem2OjssSff1Kf2OOAA"#,
+        ],
+        near_misses: &[r#"sk-ant-api03-..."#],
+    },
+    SecretRule {
+        id: r#"jwt"#,
+        description: r#"JSON Web Token"#,
+        source: r#"gitleaks"#,
+        regex: r#"\b(ey[a-zA-Z0-9]{17,}\.ey[a-zA-Z0-9\/\\_-]{17,}\.(?:[a-zA-Z0-9\/\\_-]{10,}={0,2})?)(?:[\x60'"\s;]|\\[nr]|$)"#,
+        secret_group: 1,
+        entropy: Some(3.0),
+        keywords: &[r#"ey"#],
+        examples: &[
+            r#"Authorization: Bearer eyJhbGciOiJIUzI1NiIsInR5cCI6IkpXVCJ9.eyJzdWIiOiIxMjM0NTY3ODkwIiwibmFtZSI6IkFkYSJ9.ZHIp2FLmeEdMxx6DKvv4VNib4OMuiW0q5ck4_zLGZJw"#,
+        ],
+        near_misses: &[r#"they said the eye of the storm"#, r#"eyJhbGciOi alone"#],
+    },
+    SecretRule {
+        id: r#"private-key"#,
+        description: r#"Private key block (RSA, EC, OpenSSH, PGP, PKCS#8)"#,
+        source: r#"gitleaks"#,
+        regex: r#"(?i)-----BEGIN[ A-Z0-9_-]{0,100}PRIVATE KEY(?: BLOCK)?-----[\s\S-]{64,}?KEY(?: BLOCK)?-----"#,
+        secret_group: 0,
+        entropy: None,
+        keywords: &[r#"-----begin"#],
+        examples: &[
+            r#"-----BEGIN RSA PRIVATE KEY-----
+7OPtt38xsPJELRAHo+5urXOr/BfZbgg+gTjS0BeqhLluoquum5Y7K5+1vMV7Tp4M
+t+Lh0/C64yhGED+MRyWd0gmvJR90UzzRFDOwjip2QZgf33NCWFwZDYNDnt/Hs1wp
+-----END RSA PRIVATE KEY-----"#,
+            r#"-----BEGIN OPENSSH PRIVATE KEY-----
+TwZnlNjzXQfivDwPxC5krcElGcubPpWsHSQh1SLKsl2pTqHBdZz1tWW+wzo9JsGP3DL9bL
+-----END OPENSSH PRIVATE KEY-----"#,
+            r#"-----BEGIN PGP PRIVATE KEY BLOCK-----
+
+RTegznI0ssgjLQlQRCCCMqOiZzyeHAE7hgfO4aqv+YgcrJlSw9MI3+nE+5QqDKY9
+-----END PGP PRIVATE KEY BLOCK-----"#,
+            r#"-----BEGIN EC PRIVATE KEY-----
+jMDMO6n9Dm4MDjreQ0dyg+xpZww/RgsDWsGBNaHYM42T+D/u4oZZXvGOC5HhzohW
+-----END EC PRIVATE KEY-----"#,
+            r#"-----BEGIN PRIVATE KEY-----
+5ILyZpTZ5VNhggAeWgEfXFmsX+AT/E1KQP/Yul8SJcNRRjFqz9l65blA8QVDwxPr
+-----END PRIVATE KEY-----"#,
+        ],
+        near_misses: &[
+            r#"-----BEGIN PUBLIC KEY-----
+LRc7Zs1nE54/iNLFj2uT/SSBuUKthNpYWEL6+Tvivd8xRk3wOh9OXf9DM8eT/zwZ
+-----END PUBLIC KEY-----"#,
+            r#"the private key file was on the laptop"#,
+        ],
+    },
+    SecretRule {
+        id: r#"vault-service-token"#,
+        description: r#"HashiCorp Vault service token"#,
+        source: r#"gitleaks"#,
+        regex: r#"\b(hvs\.[0-9A-Za-z_-]{90,120})(?:[\x60'"\s;]|\\[nr]|$)"#,
+        secret_group: 1,
+        entropy: Some(3.5),
+        keywords: &[r#"hvs."#],
+        examples: &[
+            r#"VAULT_TOKEN=hvs.5KZJoGUm76swRmw_SV5XS-8pb9drMihVnrKWyPitiRRiBDN6tvb6sE2fvWUC6Q7lvKLZmG0FhyYu8g4l2WOzYS6GUeA0FjF"#,
+        ],
+        near_misses: &[r#"hvs.token"#],
+    },
+    SecretRule {
+        id: r#"mailgun-private-api-token"#,
+        description: r#"Mailgun private API key"#,
+        source: r#"gitleaks"#,
+        regex: r#"(?i)[0-9A-Za-z_.-]{0,50}?(?:mailgun)(?:[ \t0-9A-Za-z_.-]{0,20})[\s'"]{0,3}(?:=|>|:{1,3}=|\|\||:|=>|\?=|,)[\x60'"\s=]{0,5}(key-[a-f0-9]{32})(?:[\x60'"\s;]|\\[nr]|$)"#,
+        secret_group: 1,
+        entropy: None,
+        keywords: &[r#"mailgun"#],
+        examples: &[r#"MAILGUN_API_KEY = key-edee61b4ebb50819af39ec327f1bb010"#],
+        near_misses: &[r#"mailgun bounced 300 emails"#],
+    },
+    SecretRule {
+        id: r#"mailchimp-api-key"#,
+        description: r#"Mailchimp API key"#,
+        source: r#"gitleaks"#,
+        regex: r#"(?i)[0-9A-Za-z_.-]{0,50}?(?:MailchimpSDK.initialize|mailchimp)(?:[ \t0-9A-Za-z_.-]{0,20})[\s'"]{0,3}(?:=|>|:{1,3}=|\|\||:|=>|\?=|,)[\x60'"\s=]{0,5}([a-f0-9]{32}-us[0-9][0-9])(?:[\x60'"\s;]|\\[nr]|$)"#,
+        secret_group: 1,
+        entropy: None,
+        keywords: &[r#"mailchimp"#],
+        examples: &[r#"mailchimp_key: 67aa6d4d20079b7029d00d246e28cc3c-us21"#],
+        near_misses: &[r#"mailchimp list export"#],
+    },
+    SecretRule {
+        id: r#"postman-api-token"#,
+        description: r#"Postman API key"#,
+        source: r#"gitleaks"#,
+        regex: r#"\b(PMAK-(?i)[a-f0-9]{24}\-[a-f0-9]{34})(?:[\x60'"\s;]|\\[nr]|$)"#,
+        secret_group: 1,
+        entropy: Some(3.0),
+        keywords: &[r#"pmak-"#],
+        examples: &[r#"PMAK-5822dc4de648c6b480f08ed1-8d17266ede988030fee649824e9b8000a2"#],
+        near_misses: &[r#"PMAK-"#],
+    },
+    SecretRule {
+        id: r#"digitalocean-pat"#,
+        description: r#"DigitalOcean personal access token"#,
+        source: r#"gitleaks"#,
+        regex: r#"\b(dop_v1_[a-f0-9]{64})(?:[\x60'"\s;]|\\[nr]|$)"#,
+        secret_group: 1,
+        entropy: Some(3.0),
+        keywords: &[r#"dop_v1_"#],
+        examples: &[r#"dop_v1_5da1c3da35de771a2d10af8bb5e329eabf3b87f291f11b61d364e74bec5d5334"#],
+        near_misses: &[r#"dop_v1_token"#],
+    },
+    SecretRule {
+        id: r#"databricks-api-token"#,
+        description: r#"Databricks API token"#,
+        source: r#"gitleaks"#,
+        regex: r#"\b(dapi[a-f0-9]{32}(?:-[0-9])?)(?:[\x60'"\s;]|\\[nr]|$)"#,
+        secret_group: 1,
+        entropy: Some(3.0),
+        keywords: &[r#"dapi"#],
+        examples: &[r#"token dapia1e1c403b326069cac32f5a5703a73ca"#],
+        near_misses: &[r#"dapi is the prefix"#],
+    },
+    SecretRule {
+        id: r#"telegram-bot-api-token"#,
+        description: r#"Telegram bot token next to its name"#,
+        source: r#"gitleaks"#,
+        regex: r#"(?i)[0-9A-Za-z_.-]{0,50}?(?:telegr)(?:[ \t0-9A-Za-z_.-]{0,20})[\s'"]{0,3}(?:=|>|:{1,3}=|\|\||:|=>|\?=|,)[\x60'"\s=]{0,5}([0-9]{5,16}:(?-i:A)[a-z0-9_\-]{34})(?:[\x60'"\s;]|\\[nr]|$)"#,
+        secret_group: 1,
+        entropy: None,
+        keywords: &[r#"telegr"#],
+        examples: &[r#"TELEGRAM_BOT_TOKEN=3831006329:AGjEQ9B88rPCt_aJz-maVQPY-spBqPvoXIs"#],
+        near_misses: &[r#"telegram alert channel"#],
+    },
+    SecretRule {
+        id: r#"connection-string-password"#,
+        description: r#"Password in a database or broker URL (postgres, mysql, mongodb, redis, amqp)"#,
+        source: r#"own, after Nosey Parker's rules"#,
+        regex: r#"(?i)\b(?:postgres(?:ql)?|mysql|mariadb|mongodb(?:\+srv)?|rediss?|amqps?|sqlserver|mssql)://[^\s:/@'\"]*:([^\s@'\"/]{3,})@[^\s'\"]+"#,
+        secret_group: 1,
+        entropy: None,
+        keywords: &[r#"://"#],
+        examples: &[
+            r#"DATABASE_URL=postgres://app:vM4DQM8TkjGZ2SFq@db.internal:5432/orders"#,
+            r#"mongodb+srv://svc:LTd5IJiwc1N3bE@cluster0.abcde.mongodb.net/prod"#,
+            r#"redis://:dMbmRDnCajspFsw1wv5J@cache:6379/0"#,
+            r#"amqp://orders:uKFzMeEEMiaE@rabbit:5672/"#,
+            r#"mysql://root:cvhHbUM8QfDv@10.0.0.5/billing"#,
+        ],
+        near_misses: &[
+            r#"postgres://app:${DB_PASSWORD}@db:5432/orders"#,
+            r#"postgres://app:<password>@db/orders"#,
+            r#"postgres://app@db:5432/orders"#,
+            r#"mysql://root:****@db/billing"#,
+            r#"redis://cache:6379/0"#,
+        ],
+    },
+    SecretRule {
+        id: r#"url-password"#,
+        description: r#"Password in a web URL"#,
+        source: r#"own, after Nosey Parker's rules"#,
+        regex: r#"(?i)\bhttps?://[^\s:/@'\"]+:([^\s@'\"/]{6,})@[A-Za-z0-9.-]+"#,
+        secret_group: 1,
+        entropy: Some(3.0),
+        keywords: &[r#"://"#],
+        examples: &[r#"curl https://deploy:v7RBoL6W79oPVDNeig@artifacts.internal/repo"#],
+        near_misses: &[
+            r#"https://user:password@example.com is the format"#,
+            r#"https://example.com/a@b"#,
+        ],
+    },
+    SecretRule {
+        id: r#"password-assignment"#,
+        description: r#"High-entropy value assigned to a password, secret or token"#,
+        source: r#"own, after gitleaks' generic-api-key"#,
+        regex: r#"(?i)(?:\b|_)(?:password|passwd|pwd|pass|secret|token|client_secret|api_key|apikey)\b[\s'\"]{0,3}(?:=|:|=>|:=)[\s'\"]{0,3}([^\s'\"\x60;,]{8,128})"#,
+        secret_group: 1,
+        entropy: Some(3.2),
+        keywords: &[
+            r#"pass"#,
+            r#"pwd"#,
+            r#"secret"#,
+            r#"token"#,
+            r#"api_key"#,
+            r#"apikey"#,
+        ],
+        examples: &[
+            r#"password = 2Kf9jUhRHo!tgENJ"#,
+            r#"db_password: "49rTkr62fePMf0""#,
+            r#"token=HQhUyPiAaTK2PpW7oBxxzjBUG1Q5GmrK"#,
+        ],
+        near_misses: &[
+            r#"password = changeme"#,
+            r#"password: ${DB_PASSWORD}"#,
+            r#"token = <redacted>"#,
+            r#"secret: ********"#,
+            r#"password = password123"#,
+            r#"token = ff6805e139d9218fc1a3b17741740dbc09d9bde3"#,
+        ],
+    },
+    SecretRule {
+        id: r#"generic-api-key"#,
+        description: r#"High-entropy string next to a secret-like word"#,
+        source: r#"gitleaks"#,
+        regex: r#"(?i)[0-9A-Za-z_.-]{0,50}?(?:access|auth|(?-i:[Aa]pi|API)|credential|creds|key|passw(?:or)?d|secret|token)(?:[ \t0-9A-Za-z_.-]{0,20})[\s'"]{0,3}(?:=|>|:{1,3}=|\|\||:|=>|\?=|,)[\x60'"\s=]{0,5}([0-9A-Za-z_.=-]{10,150}|[a-z0-9][a-z0-9+/]{11,}={0,3})(?:[\x60'"\s;]|\\[nr]|$)"#,
+        secret_group: 1,
+        entropy: Some(3.5),
+        keywords: &[
+            r#"access"#,
+            r#"api"#,
+            r#"auth"#,
+            r#"key"#,
+            r#"credential"#,
+            r#"creds"#,
+            r#"passwd"#,
+            r#"password"#,
+            r#"secret"#,
+            r#"token"#,
+        ],
+        examples: &[
+            r#"x-api-credential: p2XpkGgB7dynYVGIwQeS0U0IYJOUpQ8S"#,
+            r#"signing_key = XqFvDL8dYwGANR89sG6ahxS71MBMgFmHUAoYXkT7"#,
+        ],
+        near_misses: &[
+            r#"api_key: 9034744d-864c-4490-6039-0b3886e57a4f"#,
+            r#"commit key = 4e21616b8163f37d6b8f0c32d2de4fdcfae07f86"#,
+            r#"auth: enabled_for_all_users"#,
+            r#"key=value"#,
+        ],
+    },
+];
+
+/// A secret found in a text.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct SecretFinding {
+    pub rule: &'static str,
+    pub description: &'static str,
+    /// The secret's byte range in the text.
+    pub span: Range<usize>,
+}
+
+/// The rules compiled once.
+pub struct Detector {
+    rules: Vec<(&'static SecretRule, Regex)>,
+    placeholders: Vec<Regex>,
+}
+
+impl Detector {
+    fn new() -> Detector {
+        Detector {
+            rules: RULES
+                .iter()
+                .map(|r| {
+                    // The table is ours and tested: a bad pattern is a bug.
+                    let re =
+                        Regex::new(r.regex).unwrap_or_else(|e| panic!("secret rule {}: {e}", r.id));
+                    (r, re)
+                })
+                .collect(),
+            placeholders: PLACEHOLDERS
+                .iter()
+                .map(|p| Regex::new(p).unwrap_or_else(|e| panic!("placeholder {p}: {e}")))
+                .collect(),
+        }
+    }
+
+    /// Every secret in `text`, in order of position; where rules overlap,
+    /// the most specific one.
+    pub fn find(&self, text: &str) -> Vec<SecretFinding> {
+        let lower = text.to_ascii_lowercase();
+        let mut found: Vec<SecretFinding> = Vec::new();
+        for (rule, re) in &self.rules {
+            if !rule.keywords.iter().any(|k| lower.contains(k)) {
+                continue;
+            }
+            for caps in re.captures_iter(text) {
+                let m = match rule.secret_group {
+                    0 => caps.iter().skip(1).flatten().next(),
+                    g => caps.get(g),
+                }
+                .or_else(|| caps.get(0));
+                let Some(m) = m else { continue };
+                let secret = m.as_str();
+                if rule.entropy.is_some_and(|e| entropy(secret) < e)
+                    || self.is_placeholder(secret, GENERIC.contains(&rule.id))
+                {
+                    continue;
+                }
+                let span = m.range();
+                if found
+                    .iter()
+                    .any(|f| f.span.start < span.end && span.start < f.span.end)
+                {
+                    continue;
+                }
+                found.push(SecretFinding {
+                    rule: rule.id,
+                    description: rule.description,
+                    span,
+                });
+            }
+        }
+        found.sort_by_key(|f| f.span.start);
+        found
+    }
+
+    /// Whether `secret` is a stand-in rather than a credential.
+    fn is_placeholder(&self, secret: &str, generic: bool) -> bool {
+        let lower = secret.to_ascii_lowercase();
+        if self.placeholders.iter().any(|p| p.is_match(secret))
+            || STAND_INS.iter().any(|w| lower.contains(w))
+            || secret.starts_with('<')
+            || lower.contains("xxxx")
+            || secret.contains("****")
+        {
+            return true;
+        }
+        generic
+            && (is_hex_digest(secret)
+                || is_uuid(secret)
+                || secret.bytes().all(|b| b.is_ascii_digit())
+                // An identifier (`enabled_for_all_users`), not a random string.
+                || secret
+                    .bytes()
+                    .all(|b| b.is_ascii_lowercase() || b == b'_' || b == b'-' || b == b'.'))
+    }
+}
+
+/// gitleaks' global allowlist of values that are not secrets (copied), and
+/// templating forms.
+const PLACEHOLDERS: &[&str] = &[
+    r"(?i)^true|false|null$",
+    r"^(?i:a+|b+|c+|d+|e+|f+|g+|h+|i+|j+|k+|l+|m+|n+|o+|p+|q+|r+|s+|t+|u+|v+|w+|x+|y+|z+|\*+|\.+)$",
+    r"^\$(?:\d+|\{\d+\})$",
+    r"^\$(?:[A-Z_]+|[a-z_]+)$",
+    r"^\$\{(?:[A-Z_]+|[a-z_]+)\}$",
+    r"^\{\{[ \t]*[\w ().|]+[ \t]*\}\}$",
+    r"^%(?:[A-Z_]+|[a-z_]+)%$",
+    r"\$\{[^}]*\}",
+    r"\$\([^)]*\)",
+    r"\{\{[^}]*\}\}",
+];
+
+/// Words that mark a value as a stand-in (documented example keys end in
+/// EXAMPLE).
+const STAND_INS: &[&str] = &[
+    "example",
+    "changeme",
+    "change_me",
+    "password",
+    "redacted",
+    "placeholder",
+    "your_",
+    "your-",
+    "dummy",
+    "sample",
+    "<",
+    "...",
+    // gitleaks' global stopwords: a run of the alphabet or of digits.
+    "abcdefgh",
+    "12345678",
+];
+
+fn is_hex_digest(s: &str) -> bool {
+    matches!(s.len(), 32 | 40 | 64 | 128) && s.bytes().all(|b| b.is_ascii_hexdigit())
+}
+
+fn is_uuid(s: &str) -> bool {
+    let b = s.as_bytes();
+    b.len() == 36
+        && b.iter().enumerate().all(|(i, c)| match i {
+            8 | 13 | 18 | 23 => *c == b'-',
+            _ => c.is_ascii_hexdigit(),
+        })
+}
+
+/// Shannon entropy of the characters of `s`, in bits per character.
+pub fn entropy(s: &str) -> f32 {
+    let mut counts: std::collections::HashMap<char, u32> = std::collections::HashMap::new();
+    let mut n = 0u32;
+    for c in s.chars() {
+        *counts.entry(c).or_default() += 1;
+        n += 1;
+    }
+    if n == 0 {
+        return 0.0;
+    }
+    let n = n as f32;
+    counts
+        .values()
+        .map(|&c| {
+            let p = c as f32 / n;
+            -p * p.log2()
+        })
+        .sum()
+}
+
+/// The rules, compiled on first use.
+pub fn detector() -> &'static Detector {
+    static DETECTOR: OnceLock<Detector> = OnceLock::new();
+    DETECTOR.get_or_init(Detector::new)
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    /// Each rule finds every one of its examples, under its own id.
+    #[test]
+    fn every_rule_finds_its_examples() {
+        let d = detector();
+        let mut failures = Vec::new();
+        for rule in RULES {
+            assert!(!rule.examples.is_empty(), "{} has no example", rule.id);
+            for example in rule.examples {
+                let found = d.find(example);
+                if !found.iter().any(|f| f.rule == rule.id) {
+                    failures.push(format!(
+                        "{}: not found in {example:?} (found {found:?})",
+                        rule.id
+                    ));
+                }
+            }
+        }
+        assert!(failures.is_empty(), "{}", failures.join("\n"));
+    }
+
+    /// No rule fires on any rule's near-misses.
+    #[test]
+    fn no_rule_fires_on_a_near_miss() {
+        let d = detector();
+        let mut failures = Vec::new();
+        for rule in RULES {
+            assert!(!rule.near_misses.is_empty(), "{} has no near-miss", rule.id);
+            for near in rule.near_misses {
+                let found = d.find(near);
+                if !found.is_empty() {
+                    failures.push(format!("{}: {near:?} gave {found:?}", rule.id));
+                }
+            }
+        }
+        assert!(failures.is_empty(), "{}", failures.join("\n"));
+    }
+
+    #[test]
+    fn at_least_forty_credential_types_with_unique_ids() {
+        assert!(RULES.len() >= 40, "{} rules", RULES.len());
+        let mut ids: Vec<&str> = RULES.iter().map(|r| r.id).collect();
+        ids.sort_unstable();
+        ids.dedup();
+        assert_eq!(ids.len(), RULES.len(), "duplicate rule ids");
+        for rule in RULES {
+            for k in rule.keywords {
+                assert_eq!(
+                    *k,
+                    k.to_ascii_lowercase(),
+                    "{}: keywords are lowercase",
+                    rule.id
+                );
+            }
+        }
+    }
+
+    #[test]
+    fn incident_prose_is_not_a_secret() {
+        let prose = "The token was rotated at 10:39 after the key leaked; the password \
+            reset page and the secret store were checked. Commit 3f5e2a9c1b7d8e6f0a4b2c9d8e7f6a5b4c3d2e1f \
+            fixed the access control list. Request id 550e8400-e29b-41d4-a716-446655440000.";
+        assert_eq!(detector().find(prose), vec![]);
+    }
+
+    #[test]
+    fn entropy_of_simple_strings() {
+        assert_eq!(entropy("aaaa"), 0.0);
+        assert!((entropy("ab") - 1.0).abs() < 1e-6);
+    }
+}
