@@ -68,6 +68,7 @@ struct Outcome {
     diagnostics: Vec<Diagnostic>,
     site: Option<IdSite>,
     source: Option<String>,
+    secrets: Vec<std::ops::Range<usize>>,
 }
 
 /// What checking one file found.
@@ -79,6 +80,8 @@ struct FileCheck {
     readable: bool,
     /// The text, kept only for a selected file with findings.
     source: Option<String>,
+    /// Where the file holds secrets: masked wherever its text is shown.
+    secrets: Vec<std::ops::Range<usize>>,
 }
 
 impl FileCheck {
@@ -88,6 +91,7 @@ impl FileCheck {
             site: None,
             readable: false,
             source: None,
+            secrets: Vec::new(),
         }
     }
 }
@@ -118,6 +122,7 @@ pub fn check(kb: &KnowledgeBase, selection: &Selection, options: Options) -> Che
                 diagnostics,
                 site,
                 source,
+                secrets,
                 ..
             } = check_file(kb, &file, selected && keep_source);
             Outcome {
@@ -126,6 +131,7 @@ pub fn check(kb: &KnowledgeBase, selection: &Selection, options: Options) -> Che
                 file,
                 site,
                 source,
+                secrets,
             }
         })
         .collect();
@@ -160,6 +166,12 @@ pub fn check(kb: &KnowledgeBase, selection: &Selection, options: Options) -> Che
             for d in &mut late {
                 d.resolve(&lines);
             }
+            rules::secret::mask_quotes(&mut late, &text, &outcome.secrets);
+            let text = if outcome.secrets.is_empty() {
+                text
+            } else {
+                crate::sensitive::mask_spans(&text, &outcome.secrets)
+            };
             outcome.diagnostics.extend(late);
             outcome.source = keep_source.then_some(text);
         }
@@ -230,7 +242,9 @@ fn check_file(kb: &KnowledgeBase, file: &LessonFile, keep: bool) -> FileCheck {
     READ_BUFFER.with_borrow_mut(|bytes| {
         let mut found = check_bytes(kb, file, bytes);
         if found.readable && keep && !found.diagnostics.is_empty() {
-            found.source = Some(parse::source_text(bytes).into_owned());
+            // Secrets are masked in the text shown, as in the findings.
+            let text = parse::source_text(bytes);
+            found.source = Some(crate::sensitive::mask_spans(&text, &found.secrets));
         }
         found
     })
@@ -279,9 +293,27 @@ fn check_bytes(kb: &KnowledgeBase, file: &LessonFile, bytes: &mut Vec<u8>) -> Fi
                 site: None,
                 readable: true,
                 source: None,
+                secrets: Vec::new(),
             };
         }
     };
+    let mut found = check_text(kb, file, text);
+    // Secrets are looked for in the whole text, whether or not it parses.
+    let lines = LineIndex::new(text);
+    let (mut secrets, spans) = rules::secret::check(text, &lines);
+    if !spans.is_empty() {
+        rules::secret::mask_quotes(&mut found.diagnostics, text, &spans);
+        for d in &mut secrets {
+            d.path.clone_from(&file.path);
+        }
+        found.diagnostics.append(&mut secrets);
+        found.secrets = spans;
+    }
+    found
+}
+
+/// Parses and checks the text of one file.
+fn check_text(kb: &KnowledgeBase, file: &LessonFile, text: &str) -> FileCheck {
     let parsed = parse::parse_text(&file.path, text);
     let mut diagnostics = parsed.diagnostics;
     let Some(lesson) = parsed.lesson else {
@@ -290,6 +322,7 @@ fn check_bytes(kb: &KnowledgeBase, file: &LessonFile, bytes: &mut Vec<u8>) -> Fi
             site: None,
             readable: true,
             source: None,
+            secrets: Vec::new(),
         };
     };
     let lines = LineIndex::new(text);
@@ -312,6 +345,7 @@ fn check_bytes(kb: &KnowledgeBase, file: &LessonFile, bytes: &mut Vec<u8>) -> Fi
         site: Some(site),
         readable: true,
         source: None,
+        secrets: Vec::new(),
     }
 }
 

@@ -125,6 +125,9 @@ rules! {
     ConfigInvalid => "config-invalid", Error,
         "`lessons.toml` has an unknown key or a bad value.",
         "fix lessons.toml; docs/format.md lists its keys";
+    Secret => "secret", Error,
+        "A credential (an API key, token, private key or password) in the lesson text.",
+        "remove it from the lesson and rotate it now: once pushed, it stays in git history (docs/security.md)";
 }
 
 impl std::fmt::Display for Rule {

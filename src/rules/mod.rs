@@ -29,6 +29,7 @@ mod merge_conflict;
 mod missing_key;
 mod missing_section;
 mod nul_byte;
+pub(crate) mod secret;
 mod symlink_outside;
 mod timeline_order;
 mod toml_syntax;

@@ -739,22 +739,33 @@ pub struct SecretFinding {
 
 /// The rules compiled once.
 pub struct Detector {
-    rules: Vec<(&'static SecretRule, Regex)>,
+    /// Each rule with its regex, compiled the first time its keywords
+    /// appear (most rules never fire in a knowledge base; compiling all
+    /// of them would cost every `check` run).
+    rules: Vec<(&'static SecretRule, OnceLock<Regex>)>,
+    /// Every rule's keywords in one automaton: one pass over a text says
+    /// which rules can match it.
+    keywords: aho_corasick::AhoCorasick,
+    /// For each keyword of `keywords`, its rule.
+    keyword_rule: Vec<usize>,
     placeholders: Vec<Regex>,
 }
 
 impl Detector {
     fn new() -> Detector {
+        let (patterns, keyword_rule): (Vec<&str>, Vec<usize>) = RULES
+            .iter()
+            .enumerate()
+            .flat_map(|(i, r)| r.keywords.iter().map(move |k| (*k, i)))
+            .unzip();
+        let keywords = aho_corasick::AhoCorasick::builder()
+            .ascii_case_insensitive(true)
+            .build(&patterns)
+            .unwrap_or_else(|e| panic!("secret keywords: {e}"));
         Detector {
-            rules: RULES
-                .iter()
-                .map(|r| {
-                    // The table is ours and tested: a bad pattern is a bug.
-                    let re =
-                        Regex::new(r.regex).unwrap_or_else(|e| panic!("secret rule {}: {e}", r.id));
-                    (r, re)
-                })
-                .collect(),
+            keywords,
+            keyword_rule,
+            rules: RULES.iter().map(|r| (r, OnceLock::new())).collect(),
             placeholders: PLACEHOLDERS
                 .iter()
                 .map(|p| Regex::new(p).unwrap_or_else(|e| panic!("placeholder {p}: {e}")))
@@ -765,12 +776,19 @@ impl Detector {
     /// Every secret in `text`, in order of position; where rules overlap,
     /// the most specific one.
     pub fn find(&self, text: &str) -> Vec<SecretFinding> {
-        let lower = text.to_ascii_lowercase();
+        let mut candidate = vec![false; self.rules.len()];
+        for m in self.keywords.find_overlapping_iter(text) {
+            candidate[self.keyword_rule[m.pattern().as_usize()]] = true;
+        }
         let mut found: Vec<SecretFinding> = Vec::new();
-        for (rule, re) in &self.rules {
-            if !rule.keywords.iter().any(|k| lower.contains(k)) {
+        for (i, (rule, re)) in self.rules.iter().enumerate() {
+            if !candidate[i] {
                 continue;
             }
+            // The table is ours and tested: a bad pattern is a bug.
+            let re = re.get_or_init(|| {
+                Regex::new(rule.regex).unwrap_or_else(|e| panic!("secret rule {}: {e}", rule.id))
+            });
             for caps in re.captures_iter(text) {
                 let m = match rule.secret_group {
                     0 => caps.iter().skip(1).flatten().next(),

@@ -19,4 +19,5 @@ mod rule_docs;
 mod rules;
 mod schema;
 mod search;
+mod secrets;
 mod security_docs;

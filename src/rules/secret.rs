@@ -1,0 +1,70 @@
+//! `secret` (error): a credential in the lesson text: an API key, a
+//! token, a private key, a password in a URL or an assignment (the
+//! credential table of `sensitive::secrets`, in docs/security.md).
+//!
+//! Why: lessons are pushed, shared and copied into pull-request comments
+//! and reports; git keeps every version. A credential pasted into a
+//! timeline is a second incident.
+//!
+//! Fix: remove it (describe it instead: "the AWS key of the CI user"),
+//! rotate the credential, and purge it from history if it was pushed.
+//!
+//! Checked on the whole file, front matter and body alike (in code blocks
+//! and URLs too), before the file is parsed. Every finding shows the
+//! secret masked (`AKIA****`), and the file's other findings and source
+//! lines are masked too. Documented with real output in
+//! docs/format.md#secret; fixtures in tests/fixtures/rules/secret/.
+
+use std::ops::Range;
+
+use crate::diagnostic::{Diagnostic, LineIndex, Rule};
+use crate::sensitive::{mask, secrets};
+
+/// The secrets of `text` as findings (masked), and their byte ranges.
+pub(crate) fn check(text: &str, lines: &LineIndex) -> (Vec<Diagnostic>, Vec<Range<usize>>) {
+    let found = secrets::detector().find(text);
+    let mut out = Vec::with_capacity(found.len());
+    let mut spans = Vec::with_capacity(found.len());
+    for f in found {
+        let masked = mask(&text[f.span.clone()]);
+        let mut d = Diagnostic::new(
+            Rule::Secret,
+            lines,
+            f.span.clone(),
+            format!("{} in the lesson: `{masked}` ({})", f.description, f.rule),
+        );
+        d.label = Some("a credential: remove it and rotate it".into());
+        d.help = Some(Rule::Secret.help().into());
+        out.push(d);
+        spans.push(f.span);
+    }
+    (out, spans)
+}
+
+/// Masks the secrets at `spans` of `text` wherever the other findings
+/// quote them (a value in a message, a label).
+pub(crate) fn mask_quotes(diagnostics: &mut [Diagnostic], text: &str, spans: &[Range<usize>]) {
+    for span in spans {
+        let Some(secret) = text.get(span.clone()) else {
+            continue;
+        };
+        let masked = mask(secret);
+        let hide = |s: &mut String| {
+            if s.contains(secret) {
+                *s = s.replace(secret, &masked);
+            }
+        };
+        for d in diagnostics.iter_mut() {
+            hide(&mut d.message);
+            if let Some(label) = &mut d.label {
+                hide(label);
+            }
+            if let Some(help) = &mut d.help {
+                hide(help);
+            }
+            for c in &mut d.context {
+                hide(&mut c.message);
+            }
+        }
+    }
+}

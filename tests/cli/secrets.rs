@@ -1,0 +1,148 @@
+//! The `secret` rule on a real knowledge base: every rule's examples
+//! planted in a lesson (front matter, body, a code block, a URL) are found,
+//! no near-miss fires, and no output format prints a secret whole.
+
+use lessons::sensitive::secrets::{RULES, detector};
+
+use crate::common::{Kb, fixture};
+
+/// A valid lesson (`LL-2024-900`) with `body` appended and `extra` as a
+/// front-matter value.
+fn lesson_with(extra: &str, body: &str) -> String {
+    let valid = fixture("valid/replica-lag.md")
+        .replace("LL-2023-031", "LL-2024-900")
+        .replace("occurred = 2023-11-02", "occurred = 2024-01-02");
+    let (front, rest) = valid.split_at(valid.rfind("\n+++\n").unwrap());
+    format!("{front}\n\n[extra]\nnote = \"{extra}\"{rest}\n## Notes\n{body}\n")
+}
+
+fn secrets_in(text: &str) -> Vec<String> {
+    detector()
+        .find(text)
+        .into_iter()
+        .map(|f| text[f.span].to_string())
+        .collect()
+}
+
+#[test]
+fn every_example_is_found_and_no_format_prints_a_secret() {
+    let single_line: Vec<&str> = RULES
+        .iter()
+        .flat_map(|r| r.examples.iter().copied())
+        .filter(|e| !e.contains('\n'))
+        .collect();
+    let multi_line: Vec<&str> = RULES
+        .iter()
+        .flat_map(|r| r.examples.iter().copied())
+        .filter(|e| e.contains('\n'))
+        .collect();
+    let mut body = String::new();
+    for (i, e) in single_line.iter().enumerate() {
+        // In prose, in a code block, and in a list, in turn.
+        match i % 3 {
+            0 => body.push_str(&format!("\nSeen in the logs: {e}\n")),
+            1 => body.push_str(&format!("\n```\n{e}\n```\n")),
+            _ => body.push_str(&format!("\n- {e}\n")),
+        }
+    }
+    for e in &multi_line {
+        body.push_str(&format!("\n```\n{e}\n```\n"));
+    }
+    let aws = RULES[0].examples[0].rsplit(' ').next().unwrap();
+    let text = lesson_with(aws, &body);
+    let planted = secrets_in(&text);
+    assert!(
+        planted.len() > single_line.len(),
+        "{} secrets planted",
+        planted.len()
+    );
+    let kb = Kb::new();
+    kb.write(
+        "lessons/2023/replica-lag.md",
+        fixture("valid/replica-lag.md"),
+    );
+    kb.write("lessons/2024/leaks.md", &text);
+
+    let (code, doc) = kb.check_json(&[]);
+    assert_eq!(code, 1);
+    let found = doc["diagnostics"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .filter(|d| d["rule"] == "secret")
+        .count();
+    assert_eq!(found, planted.len(), "every planted secret is one finding");
+
+    for format in ["human", "json", "github", "sarif"] {
+        let run = kb.run(&["check", "--format", format, "--color", "never"]);
+        let out = format!("{}{}", run.stdout, run.stderr);
+        for secret in &planted {
+            assert!(
+                !out.contains(secret.as_str()),
+                "--format {format} prints {secret:?} whole"
+            );
+        }
+        assert!(
+            out.contains("AKIA****"),
+            "--format {format} shows the masked key"
+        );
+    }
+    // The job summary too.
+    let summary = kb.path().join("summary.md");
+    let run = kb
+        .command(&["check", "--format", "github"])
+        .env("GITHUB_STEP_SUMMARY", &summary)
+        .output()
+        .unwrap();
+    assert_eq!(run.status.code(), Some(1));
+    let written = std::fs::read_to_string(&summary).unwrap();
+    for secret in &planted {
+        assert!(
+            !written.contains(secret.as_str()),
+            "job summary prints {secret:?}"
+        );
+    }
+}
+
+#[test]
+fn near_misses_and_placeholders_do_not_fire() {
+    let mut body = String::new();
+    for r in RULES {
+        for near in r.near_misses {
+            body.push_str(&format!("\n{near}\n"));
+        }
+    }
+    let kb = Kb::new();
+    kb.write("lessons/2024/clean.md", lesson_with("${AWS_SECRET}", &body));
+    let (code, doc) = kb.check_json(&[]);
+    assert_eq!(code, 0, "{doc:#}");
+    assert_eq!(doc["errors"], 0, "{doc:#}");
+}
+
+/// Another finding that quotes a secret (a bad `kind` value holding a
+/// token) shows it masked too.
+#[test]
+fn other_findings_quote_secrets_masked() {
+    let token = RULES
+        .iter()
+        .find(|r| r.id == "github-pat")
+        .unwrap()
+        .examples[0]
+        .split(' ')
+        .nth(1)
+        .unwrap();
+    let text = fixture("valid/replica-lag.md")
+        .replace("kind = \"degradation\"", &format!("kind = \"{token}\""));
+    let kb = Kb::new();
+    kb.write("lessons/2023/replica-lag.md", &text);
+    let run = kb.run(&["check", "--color", "never"]);
+    assert!(
+        run.stdout.contains("error[invalid-value]"),
+        "{}",
+        run.stdout
+    );
+    assert!(run.stdout.contains("error[secret]"), "{}", run.stdout);
+    assert!(!run.stdout.contains(token), "{}", run.stdout);
+    let json = kb.run(&["check", "--format", "json"]);
+    assert!(!json.stdout.contains(token));
+}
