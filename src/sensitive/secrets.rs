@@ -511,7 +511,7 @@ pub static RULES: &[SecretRule] = &[
         regex: r#"\b(ey[a-zA-Z0-9]{17,}\.ey[a-zA-Z0-9\/\\_-]{17,}\.(?:[a-zA-Z0-9\/\\_-]{10,}={0,2})?)(?:[\x60'"\s;]|\\[nr]|$)"#,
         secret_group: 1,
         entropy: Some(3.0),
-        keywords: &[r#"ey"#],
+        keywords: &[r#"eyj"#],
         examples: &[
             r#"Authorization: Bearer eyJhbGciOiJIUzI1NiIsInR5cCI6IkpXVCJ9.eyJzdWIiOiIxMjM0NTY3ODkwIiwibmFtZSI6IkFkYSJ9.ZHIp2FLmeEdMxx6DKvv4VNib4OMuiW0q5ck4_zLGZJw"#,
         ],
@@ -746,25 +746,41 @@ pub struct Detector {
     /// Every rule's keywords in one automaton: one pass over a text says
     /// which rules can match it.
     keywords: aho_corasick::AhoCorasick,
-    /// For each keyword of `keywords`, its rule.
-    keyword_rule: Vec<usize>,
+    /// For each keyword of `keywords`, the rules it stands for: its own,
+    /// and those of every keyword inside it (the search does not report
+    /// matches inside a longer one).
+    keyword_rules: Vec<Vec<usize>>,
     placeholders: Vec<Regex>,
 }
 
 impl Detector {
     fn new() -> Detector {
-        let (patterns, keyword_rule): (Vec<&str>, Vec<usize>) = RULES
+        let mut patterns: Vec<&str> = RULES
             .iter()
-            .enumerate()
-            .flat_map(|(i, r)| r.keywords.iter().map(move |k| (*k, i)))
-            .unzip();
+            .flat_map(|r| r.keywords.iter().copied())
+            .collect();
+        patterns.sort_unstable();
+        patterns.dedup();
+        let keyword_rules: Vec<Vec<usize>> = patterns
+            .iter()
+            .map(|p| {
+                RULES
+                    .iter()
+                    .enumerate()
+                    .filter(|(_, r)| r.keywords.iter().any(|k| p.contains(k)))
+                    .map(|(i, _)| i)
+                    .collect()
+            })
+            .collect();
+        // Leftmost-longest, without overlaps, on the lowercased text: a
+        // match stands for the keywords inside it (above).
         let keywords = aho_corasick::AhoCorasick::builder()
-            .ascii_case_insensitive(true)
+            .match_kind(aho_corasick::MatchKind::LeftmostLongest)
             .build(&patterns)
             .unwrap_or_else(|e| panic!("secret keywords: {e}"));
         Detector {
             keywords,
-            keyword_rule,
+            keyword_rules,
             rules: RULES.iter().map(|r| (r, OnceLock::new())).collect(),
             placeholders: PLACEHOLDERS
                 .iter()
@@ -776,52 +792,81 @@ impl Detector {
     /// Every secret in `text`, in order of position; where rules overlap,
     /// the most specific one.
     pub fn find(&self, text: &str) -> Vec<SecretFinding> {
-        let mut candidate = vec![false; self.rules.len()];
-        for m in self.keywords.find_overlapping_iter(text) {
-            candidate[self.keyword_rule[m.pattern().as_usize()]] = true;
+        // One pass for every keyword: for each rule, the lines that hold
+        // one of its keywords. Only those lines are searched (a private
+        // key block, which spans lines, from its first line on).
+        let mut windows: Vec<Vec<Range<usize>>> = vec![Vec::new(); self.rules.len()];
+        let lower = text.to_ascii_lowercase();
+        for m in self.keywords.find_iter(&lower) {
+            for &rule in &self.keyword_rules[m.pattern().as_usize()] {
+                let start =
+                    memchr::memrchr(b'\n', &text.as_bytes()[..m.start()]).map_or(0, |i| i + 1);
+                let end = if MULTI_LINE.contains(&self.rules[rule].0.id) {
+                    text.len()
+                } else {
+                    memchr::memchr(b'\n', &text.as_bytes()[m.end()..])
+                        .map_or(text.len(), |i| m.end() + i)
+                };
+                let list = &mut windows[rule];
+                match list.last_mut() {
+                    Some(last) if last.end >= start => last.end = last.end.max(end),
+                    _ => list.push(start..end),
+                }
+            }
         }
         let mut found: Vec<SecretFinding> = Vec::new();
         for (i, (rule, re)) in self.rules.iter().enumerate() {
-            if !candidate[i] {
+            if windows[i].is_empty() {
                 continue;
             }
             // The table is ours and tested: a bad pattern is a bug.
             let re = re.get_or_init(|| {
                 Regex::new(rule.regex).unwrap_or_else(|e| panic!("secret rule {}: {e}", rule.id))
             });
-            for caps in re.captures_iter(text) {
-                let m = match rule.secret_group {
-                    0 => caps.iter().skip(1).flatten().next(),
-                    g => caps.get(g),
-                }
-                .or_else(|| caps.get(0));
-                let Some(m) = m else { continue };
-                let secret = m.as_str();
-                if rule.entropy.is_some_and(|e| entropy(secret) < e)
-                    || self.is_placeholder(secret, GENERIC.contains(&rule.id))
-                {
+            let assigned = ASSIGNED.contains(&rule.id);
+            for window in &windows[i] {
+                let line = &text[window.clone()];
+                // These rules need a value assigned to a name: a line with
+                // no `=` or `:` cannot match (most prose with "key" or
+                // "token" in it).
+                if assigned && memchr::memchr2(b'=', b':', line.as_bytes()).is_none() {
                     continue;
                 }
-                let span = m.range();
-                if found
-                    .iter()
-                    .any(|f| f.span.start < span.end && span.start < f.span.end)
-                {
-                    continue;
+                for caps in re.captures_iter(line) {
+                    let m = match rule.secret_group {
+                        0 => caps.iter().skip(1).flatten().next(),
+                        g => caps.get(g),
+                    }
+                    .or_else(|| caps.get(0));
+                    let Some(m) = m else { continue };
+                    let secret = m.as_str();
+                    if rule.entropy.is_some_and(|e| entropy(secret) < e)
+                        || self.is_placeholder(secret, rule.id)
+                    {
+                        continue;
+                    }
+                    let span = window.start + m.start()..window.start + m.end();
+                    if found
+                        .iter()
+                        .any(|f| f.span.start < span.end && span.start < f.span.end)
+                    {
+                        continue;
+                    }
+                    found.push(SecretFinding {
+                        rule: rule.id,
+                        description: rule.description,
+                        span,
+                    });
                 }
-                found.push(SecretFinding {
-                    rule: rule.id,
-                    description: rule.description,
-                    span,
-                });
             }
         }
         found.sort_by_key(|f| f.span.start);
         found
     }
 
-    /// Whether `secret` is a stand-in rather than a credential.
-    fn is_placeholder(&self, secret: &str, generic: bool) -> bool {
+    /// Whether `secret`, found by rule `rule`, is a stand-in rather than a
+    /// credential.
+    fn is_placeholder(&self, secret: &str, rule: &str) -> bool {
         let lower = secret.to_ascii_lowercase();
         if self.placeholders.iter().any(|p| p.is_match(secret))
             || STAND_INS.iter().any(|w| lower.contains(w))
@@ -831,15 +876,49 @@ impl Detector {
         {
             return true;
         }
-        generic
-            && (is_hex_digest(secret)
-                || is_uuid(secret)
-                || secret.bytes().all(|b| b.is_ascii_digit())
-                // An identifier (`enabled_for_all_users`), not a random string.
-                || secret
-                    .bytes()
-                    .all(|b| b.is_ascii_lowercase() || b == b'_' || b == b'-' || b == b'.'))
+        if !GENERIC.contains(&rule) {
+            return false;
+        }
+        let b = secret.as_bytes();
+        is_hex_digest(secret)
+            || is_uuid(secret)
+            || b.iter().all(u8::is_ascii_digit)
+            // An identifier (`enabled_for_all_users`) or a slug (a cause key
+            // such as `k8s-upgrade-2024`), not a random string.
+            || b.iter().all(|c| c.is_ascii_lowercase() || matches!(c, b'_' | b'-' | b'.'))
+            || is_slug(secret)
+            // gitleaks' first allowlist of its generic rule: letters only.
+            || (matches!(rule, "generic-api-key" | "password-assignment")
+                && b.iter().all(|c| c.is_ascii_alphabetic() || matches!(c, b'_' | b'-' | b'.')))
     }
+}
+
+/// Rules whose pattern is a name, then `=` or `:`, then the value.
+const ASSIGNED: &[&str] = &[
+    "aws-secret-access-key",
+    "heroku-api-key",
+    "mailgun-private-api-token",
+    "mailchimp-api-key",
+    "telegram-bot-api-token",
+    "password-assignment",
+    "generic-api-key",
+];
+
+/// Rules whose secret spans lines: searched from the line of their
+/// keyword to the end of the text.
+const MULTI_LINE: &[&str] = &["private-key"];
+
+/// A lowercase slug of short words (`no-failover-runbook`,
+/// `k8s-upgrade-2024`): how cause keys and ids look, not credentials.
+fn is_slug(s: &str) -> bool {
+    let parts: Vec<&str> = s.split('-').collect();
+    parts.len() >= 2
+        && parts.iter().all(|p| {
+            !p.is_empty()
+                && p.len() <= 12
+                && p.bytes()
+                    .all(|c| c.is_ascii_lowercase() || c.is_ascii_digit())
+        })
 }
 
 /// gitleaks' global allowlist of values that are not secrets (copied), and
@@ -983,6 +1062,11 @@ mod tests {
             reset page and the secret store were checked. Commit 3f5e2a9c1b7d8e6f0a4b2c9d8e7f6a5b4c3d2e1f \
             fixed the access control list. Request id 550e8400-e29b-41d4-a716-446655440000.";
         assert_eq!(detector().find(prose), vec![]);
+        // The lesson format's own fields: cause keys (even mistyped ones),
+        // ids and systems.
+        let front = "key = \"k8s-upgrade-2024\"\nkey = \"Legacy_Cruft\"\n\
+            id = \"LL-2024-001\"\naddresses = [\"no-failover-runbook\"]\n";
+        assert_eq!(detector().find(front), vec![]);
     }
 
     #[test]
