@@ -124,7 +124,7 @@ pub fn check(kb: &KnowledgeBase, selection: &Selection, options: Options) -> Che
                 source,
                 secrets,
                 ..
-            } = check_file(kb, &file, selected && keep_source);
+            } = check_file(kb, &file, selected, selected && keep_source);
             Outcome {
                 // Findings of unselected files are never shown: drop them early.
                 diagnostics: if selected { diagnostics } else { Vec::new() },
@@ -199,7 +199,7 @@ pub fn check(kb: &KnowledgeBase, selection: &Selection, options: Options) -> Che
 
 /// Reads, parses and checks one file; keeps its text when `keep` and
 /// something was found.
-fn check_file(kb: &KnowledgeBase, file: &LessonFile, keep: bool) -> FileCheck {
+fn check_file(kb: &KnowledgeBase, file: &LessonFile, selected: bool, keep: bool) -> FileCheck {
     let whole = |rule: Rule, message: String, help: Option<&str>| {
         let mut d = Diagnostic::whole_file(rule, &file.path, message);
         d.help = help.map(str::to_string);
@@ -240,7 +240,7 @@ fn check_file(kb: &KnowledgeBase, file: &LessonFile, keep: bool) -> FileCheck {
         None => {}
     }
     READ_BUFFER.with_borrow_mut(|bytes| {
-        let mut found = check_bytes(kb, file, bytes);
+        let mut found = check_bytes(kb, file, bytes, selected);
         if found.readable && keep && !found.diagnostics.is_empty() {
             // Secrets are masked in the text shown, as in the findings.
             let text = parse::source_text(bytes);
@@ -255,7 +255,12 @@ thread_local! {
     static READ_BUFFER: std::cell::RefCell<Vec<u8>> = const { std::cell::RefCell::new(Vec::new()) };
 }
 
-fn check_bytes(kb: &KnowledgeBase, file: &LessonFile, bytes: &mut Vec<u8>) -> FileCheck {
+fn check_bytes(
+    kb: &KnowledgeBase,
+    file: &LessonFile,
+    bytes: &mut Vec<u8>,
+    selected: bool,
+) -> FileCheck {
     let whole = |rule: Rule, message: String, help: Option<&str>| {
         let mut d = Diagnostic::whole_file(rule, &file.path, message);
         d.help = help.map(str::to_string);
@@ -298,6 +303,11 @@ fn check_bytes(kb: &KnowledgeBase, file: &LessonFile, bytes: &mut Vec<u8>) -> Fi
         }
     };
     let mut found = check_text(kb, file, text);
+    // Findings of unselected files are dropped (they are read for the
+    // knowledge-base-wide rules only): no need to look for secrets there.
+    if !selected {
+        return found;
+    }
     // Secrets are looked for in the whole text, whether or not it parses.
     let lines = LineIndex::new(text);
     let (mut secrets, spans) = rules::secret::check(text, &lines);

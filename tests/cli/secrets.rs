@@ -146,3 +146,33 @@ fn other_findings_quote_secrets_masked() {
     let json = kb.run(&["check", "--format", "json"]);
     assert!(!json.stdout.contains(token));
 }
+
+/// With `--changed`, a secret in a lesson the change adds is an error; one
+/// in a lesson the change does not touch is not this change's finding.
+#[test]
+fn changed_lessons_are_searched_for_secrets() {
+    let key = RULES[0].examples[0].rsplit(' ').next().unwrap();
+    let kb = Kb::new();
+    kb.git_init();
+    kb.write(
+        "lessons/2023/old.md",
+        lesson_with(key, "").replace("LL-2024-900", "LL-2023-900"),
+    );
+    kb.commit_all("an old lesson with a key");
+    kb.git(&["checkout", "-q", "-b", "feature"]);
+    kb.write(
+        "lessons/2024/new.md",
+        lesson_with("none", &format!("key {key}")),
+    );
+    let (code, doc) = kb.check_json(&["--changed", "main"]);
+    assert_eq!(code, 1, "{doc:#}");
+    let secrets: Vec<&str> = doc["diagnostics"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .filter(|d| d["rule"] == "secret")
+        .map(|d| d["path"].as_str().unwrap())
+        .collect();
+    assert_eq!(secrets, ["lessons/2024/new.md"], "{doc:#}");
+    assert!(!doc.to_string().contains(key));
+}
