@@ -777,7 +777,8 @@ impl Detector {
         // starts inside an earlier match and ends after it is not seen
         // (`sk` then `k_live` in `sk_live`); the table's keywords are
         // chosen so that each rule still has one the search reports (the
-        // examples test this). An overlapping search was 40% slower.
+        // examples test this). An overlapping search was about 25% slower
+        // (2.85 s against 2.29 s over 100,000 lessons, one core).
         let keywords = aho_corasick::AhoCorasick::builder()
             .match_kind(aho_corasick::MatchKind::LeftmostLongest)
             .build(&patterns)
