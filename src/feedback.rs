@@ -175,7 +175,8 @@ pub fn build(
     for path in paths {
         let abs = kb.root.join(path);
         let bytes = crate::repo::read_file(&abs, kb.config.max_file_size);
-        let text = crate::parse::source_text(&bytes).into_owned();
+        // Masked: the feedback quotes titles and is posted where many read.
+        let text = crate::sensitive::mask_secrets(&crate::parse::source_text(&bytes)).into_owned();
         let parsed = crate::parse::parse_text(path, &text);
         let report = checked.files.iter().find(|f| &f.path == path);
         let diagnostics = report.map(|r| r.diagnostics.as_slice()).unwrap_or(&[]);

@@ -359,7 +359,8 @@ pub fn resolve_lesson(
         (kb.root.join(&rel), rel, Some(doc))
     };
     let bytes = crate::repo::read_file(&abs, kb.config.max_file_size);
-    let text = crate::parse::source_text(&bytes).into_owned();
+    // Masked: `show` and `similar` print what they read.
+    let text = crate::sensitive::mask_secrets(&crate::parse::source_text(&bytes)).into_owned();
     let parsed = crate::parse::parse_text(&rel, &text);
     let lesson = parsed.lesson.ok_or_else(|| {
         Error::NotFound(format!(

@@ -24,6 +24,18 @@ pub fn mask(secret: &str) -> String {
     out
 }
 
+/// `text` with every secret the detector finds masked (borrowed when it
+/// has none): what is indexed, shown and reported, so that search
+/// snippets, `show`, `similar` and reports never hold a secret.
+pub fn mask_secrets(text: &str) -> std::borrow::Cow<'_, str> {
+    let found = secrets::detector().find(text);
+    if found.is_empty() {
+        return std::borrow::Cow::Borrowed(text);
+    }
+    let spans: Vec<_> = found.into_iter().map(|f| f.span).collect();
+    std::borrow::Cow::Owned(mask_spans(text, &spans))
+}
+
 /// `text` with every byte range in `spans` masked (see [`mask`]); the
 /// result has the same length, so spans into `text` still fit it.
 pub fn mask_spans(text: &str, spans: &[std::ops::Range<usize>]) -> String {

@@ -176,3 +176,60 @@ fn changed_lessons_are_searched_for_secrets() {
     assert_eq!(secrets, ["lessons/2024/new.md"], "{doc:#}");
     assert!(!doc.to_string().contains(key));
 }
+
+/// Search, show, similar, report and actions print lesson text: none of
+/// them prints a secret that is in a title, the body or an action.
+#[test]
+fn no_command_prints_a_secret() {
+    let token = RULES
+        .iter()
+        .find(|r| r.id == "github-pat")
+        .unwrap()
+        .examples[0]
+        .split(' ')
+        .nth(1)
+        .unwrap();
+    let kb = Kb::new();
+    kb.git_init();
+    let text = lesson_with(
+        "none",
+        &format!("The deploy used {token} for the registry."),
+    )
+    .replace(
+        "title = \"Replica lag during the quarterly load test\"",
+        &format!("title = \"Registry token {token} leaked in a build log\""),
+    );
+    kb.write("lessons/2024/leak.md", &text);
+    kb.write(
+        "lessons/2023/replica-lag.md",
+        fixture("valid/replica-lag.md"),
+    );
+    kb.commit_all("lessons");
+    let prefix = &token[..4];
+    for args in [
+        vec!["search", "registry token", "--format", "json"],
+        vec!["search", "registry token"],
+        vec!["search", "deploy registry", "--format", "json"],
+        vec!["show", "LL-2024-900", "--format", "json"],
+        vec!["show", "LL-2024-900"],
+        vec!["similar", "LL-2023-031", "--format", "json"],
+        vec!["similar", "lessons/2024/leak.md", "--format", "markdown"],
+        vec!["report", "--format", "json", "--min-count", "1"],
+        vec!["causes", "--format", "json"],
+    ] {
+        let run = kb.run(&args);
+        let out = format!("{}{}", run.stdout, run.stderr);
+        assert!(
+            !out.contains(token),
+            "`{}` prints the token:\n{out}",
+            args.join(" ")
+        );
+        if args[0] == "show" || (args[0] == "search" && args[1] == "registry token") {
+            assert!(
+                out.contains(&format!("{prefix}****")),
+                "`{}` shows it masked:\n{out}",
+                args.join(" ")
+            );
+        }
+    }
+}
