@@ -72,6 +72,7 @@ struct Outcome {
 }
 
 /// What checking one file found.
+#[derive(Default)]
 struct FileCheck {
     diagnostics: Vec<Diagnostic>,
     site: Option<IdSite>,
@@ -88,10 +89,16 @@ impl FileCheck {
     fn unread(diagnostics: Vec<Diagnostic>) -> Self {
         FileCheck {
             diagnostics,
-            site: None,
-            readable: false,
-            source: None,
-            secrets: Vec::new(),
+            ..FileCheck::default()
+        }
+    }
+
+    /// Findings of a file that was read, with no lesson to record.
+    fn read(diagnostics: Vec<Diagnostic>) -> Self {
+        FileCheck {
+            diagnostics,
+            readable: true,
+            ..FileCheck::default()
         }
     }
 }
@@ -293,13 +300,7 @@ fn check_bytes(
         Ok(text) => text,
         Err(mut d) => {
             d.path.clone_from(&file.path);
-            return FileCheck {
-                diagnostics: vec![*d],
-                site: None,
-                readable: true,
-                source: None,
-                secrets: Vec::new(),
-            };
+            return FileCheck::read(vec![*d]);
         }
     };
     let mut found = check_text(kb, file, text);
@@ -309,8 +310,7 @@ fn check_bytes(
         return found;
     }
     // Secrets are looked for in the whole text, whether or not it parses.
-    let lines = LineIndex::new(text);
-    let (mut secrets, spans) = rules::secret::check(text, &lines);
+    let (mut secrets, spans) = rules::secret::check(text);
     if !spans.is_empty() {
         rules::secret::mask_quotes(&mut found.diagnostics, text, &spans);
         for d in &mut secrets {
@@ -327,13 +327,7 @@ fn check_text(kb: &KnowledgeBase, file: &LessonFile, text: &str) -> FileCheck {
     let parsed = parse::parse_text(&file.path, text);
     let mut diagnostics = parsed.diagnostics;
     let Some(lesson) = parsed.lesson else {
-        return FileCheck {
-            diagnostics,
-            site: None,
-            readable: true,
-            source: None,
-            secrets: Vec::new(),
-        };
+        return FileCheck::read(diagnostics);
     };
     let lines = LineIndex::new(text);
     let before = diagnostics.len();
@@ -351,11 +345,8 @@ fn check_text(kb: &KnowledgeBase, file: &LessonFile, text: &str) -> FileCheck {
         related: lesson.related.map(|r| r.value).unwrap_or_default(),
     };
     FileCheck {
-        diagnostics,
         site: Some(site),
-        readable: true,
-        source: None,
-        secrets: Vec::new(),
+        ..FileCheck::read(diagnostics)
     }
 }
 

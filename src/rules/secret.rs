@@ -21,8 +21,13 @@ use crate::diagnostic::{Diagnostic, LineIndex, Rule};
 use crate::sensitive::{mask, secrets};
 
 /// The secrets of `text` as findings (masked), and their byte ranges.
-pub(crate) fn check(text: &str, lines: &LineIndex) -> (Vec<Diagnostic>, Vec<Range<usize>>) {
+pub(crate) fn check(text: &str) -> (Vec<Diagnostic>, Vec<Range<usize>>) {
     let found = secrets::detector().find(text);
+    if found.is_empty() {
+        return (Vec::new(), Vec::new());
+    }
+    // Lines are indexed only for a file with secrets (rare).
+    let lines = &LineIndex::new(text);
     let mut out = Vec::with_capacity(found.len());
     let mut spans = Vec::with_capacity(found.len());
     for f in found {

@@ -16,6 +16,16 @@ fn lesson_with(extra: &str, body: &str) -> String {
     format!("{front}\n\n[extra]\nnote = \"{extra}\"{rest}\n## Notes\n{body}\n")
 }
 
+/// The GitHub token of the `github-pat` rule's first example.
+fn github_token() -> &'static str {
+    let example = RULES
+        .iter()
+        .find(|r| r.id == "github-pat")
+        .unwrap()
+        .examples[0];
+    example.split(' ').nth(1).unwrap()
+}
+
 fn secrets_in(text: &str) -> Vec<String> {
     detector()
         .find(text)
@@ -123,14 +133,7 @@ fn near_misses_and_placeholders_do_not_fire() {
 /// token) shows it masked too.
 #[test]
 fn other_findings_quote_secrets_masked() {
-    let token = RULES
-        .iter()
-        .find(|r| r.id == "github-pat")
-        .unwrap()
-        .examples[0]
-        .split(' ')
-        .nth(1)
-        .unwrap();
+    let token = github_token();
     let text = fixture("valid/replica-lag.md")
         .replace("kind = \"degradation\"", &format!("kind = \"{token}\""));
     let kb = Kb::new();
@@ -181,14 +184,7 @@ fn changed_lessons_are_searched_for_secrets() {
 /// them prints a secret that is in a title, the body or an action.
 #[test]
 fn no_command_prints_a_secret() {
-    let token = RULES
-        .iter()
-        .find(|r| r.id == "github-pat")
-        .unwrap()
-        .examples[0]
-        .split(' ')
-        .nth(1)
-        .unwrap();
+    let token = github_token();
     let kb = Kb::new();
     kb.git_init();
     let text = lesson_with(
