@@ -7,6 +7,7 @@ use std::io::Read;
 
 use rayon::prelude::*;
 
+use crate::allowlist::{self, Allowlist};
 use crate::diagnostic::{Diagnostic, Level, LineIndex, Position, Rule, position_in};
 use crate::parse;
 use crate::repo::{FileProblem, KnowledgeBase, LessonFile, list_lessons, read_file};
@@ -48,6 +49,9 @@ pub struct CheckReport {
     pub files: Vec<FileReport>,
     pub errors: usize,
     pub warnings: usize,
+    /// Findings accepted after review (an inline `lessons:allow` comment
+    /// or `.lessons-allow`), so not reported.
+    pub allowed: usize,
 }
 
 impl CheckReport {
@@ -61,6 +65,65 @@ impl CheckReport {
             .filter(|f| f.diagnostics.iter().any(|d| d.level == Level::Error))
             .count()
     }
+
+    /// Leaves out the findings `allowlist` accepts, and reports as
+    /// `stale-allow` its entries for selected files that accept nothing
+    /// any more (an entry for a file outside the selection is not judged:
+    /// `--changed` must not call the rest of the file stale).
+    pub fn apply_allowlist(&mut self, allowlist: &Allowlist, selection: &Selection, strict: bool) {
+        if allowlist.entries.is_empty() {
+            return;
+        }
+        let mut used = vec![false; allowlist.entries.len()];
+        for file in &mut self.files {
+            file.diagnostics.retain(|d| {
+                let accepted = d
+                    .fingerprint
+                    .as_deref()
+                    .and_then(|f| allowlist.find(d.rule, &file.path, f));
+                if let Some(i) = accepted {
+                    used[i] = true;
+                    self.allowed += 1;
+                }
+                accepted.is_none()
+            });
+        }
+        self.files.retain(|f| !f.diagnostics.is_empty());
+        let lines = LineIndex::new(&allowlist.source);
+        let stale: Vec<Diagnostic> = allowlist
+            .entries
+            .iter()
+            .zip(&used)
+            .filter(|(e, used)| !**used && selection.contains(&e.path))
+            .map(|(e, _)| {
+                let mut d = rules::stale_allow::finding(e, &lines);
+                if strict {
+                    d.level = Level::Error;
+                }
+                d
+            })
+            .collect();
+        if !stale.is_empty() {
+            let at = self
+                .files
+                .partition_point(|f| f.path.as_str() < allowlist::FILE_NAME);
+            self.files.insert(
+                at,
+                FileReport {
+                    path: allowlist::FILE_NAME.to_string(),
+                    diagnostics: stale,
+                    source: Some(allowlist.source.clone()),
+                },
+            );
+        }
+        (self.errors, self.warnings) = (0, 0);
+        for d in self.files.iter().flat_map(|f| &f.diagnostics) {
+            match d.level {
+                Level::Error => self.errors += 1,
+                Level::Warning => self.warnings += 1,
+            }
+        }
+    }
 }
 
 struct Outcome {
@@ -69,6 +132,7 @@ struct Outcome {
     site: Option<IdSite>,
     source: Option<String>,
     secrets: Vec<std::ops::Range<usize>>,
+    allowed: usize,
 }
 
 /// What checking one file found.
@@ -83,6 +147,8 @@ struct FileCheck {
     source: Option<String>,
     /// Where the file holds secrets: masked wherever its text is shown.
     secrets: Vec<std::ops::Range<usize>>,
+    /// Findings accepted by an inline `lessons:allow` comment.
+    allowed: usize,
 }
 
 impl FileCheck {
@@ -130,6 +196,7 @@ pub fn check(kb: &KnowledgeBase, selection: &Selection, options: Options) -> Che
                 site,
                 source,
                 secrets,
+                allowed,
                 ..
             } = check_file(kb, &file, selected, selected && keep_source);
             Outcome {
@@ -139,6 +206,7 @@ pub fn check(kb: &KnowledgeBase, selection: &Selection, options: Options) -> Che
                 site,
                 source,
                 secrets,
+                allowed,
             }
         })
         .collect();
@@ -155,6 +223,7 @@ pub fn check(kb: &KnowledgeBase, selection: &Selection, options: Options) -> Che
             continue;
         }
         report.files_checked += 1;
+        report.allowed += outcome.allowed;
         let mut late = Vec::new();
         while cross.peek().is_some_and(|d| d.path == outcome.file.path) {
             late.extend(cross.next());
@@ -310,7 +379,8 @@ fn check_bytes(
         return found;
     }
     // Secrets are looked for in the whole text, whether or not it parses.
-    let (mut secrets, spans) = rules::secret::check(text);
+    let (mut secrets, spans, allowed) = rules::secret::check(text);
+    found.allowed = allowed;
     if !spans.is_empty() {
         rules::secret::mask_quotes(&mut found.diagnostics, text, &spans);
         for d in &mut secrets {

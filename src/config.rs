@@ -109,11 +109,21 @@ impl Default for Config {
     }
 }
 
-/// A `lessons.toml` that could not be used: its text and every finding.
+/// A `lessons.toml` (or `.lessons-allow`) that could not be used: its
+/// text and every finding.
 #[derive(Debug)]
 pub struct ConfigError {
     pub source: String,
     pub diagnostics: Vec<Diagnostic>,
+}
+
+impl ConfigError {
+    /// The file's name, as its findings give it.
+    pub fn file(&self) -> &str {
+        self.diagnostics
+            .first()
+            .map_or(FILE_NAME, |d| d.path.as_str())
+    }
 }
 
 pub const CONFIG_KEYS: &[&str] = &[

@@ -127,7 +127,10 @@ rules! {
         "fix lessons.toml; docs/format.md lists its keys";
     Secret => "secret", Error,
         "A credential (an API key, token, private key or password) in the lesson text.",
-        "remove it from the lesson and rotate it now: once pushed, it stays in git history (docs/security.md)";
+        "rotate it first, then remove it from the lesson and from history (docs/security.md); if it is a deliberate example, add `<!-- lessons:allow secret -->` on the line (`# lessons:allow secret` in the front matter)";
+    StaleAllow => "stale-allow", Warning,
+        "An entry of `.lessons-allow` matches no finding any more.",
+        "remove the line from .lessons-allow (or run `lessons check --write-allowlist` again after review)";
 }
 
 impl std::fmt::Display for Rule {
@@ -175,6 +178,10 @@ pub struct Diagnostic {
     pub context: Vec<Label>,
     pub help: Option<String>,
     pub related: Option<Related>,
+    /// For a finding of sensitive content (`secret`, `personal-data`): a
+    /// hash of the matched text (never the text), stable across runs; what
+    /// `.lessons-allow` records and SARIF reports as a partial fingerprint.
+    pub fingerprint: Option<String>,
 }
 
 impl Diagnostic {
@@ -198,6 +205,7 @@ impl Diagnostic {
             context: Vec::new(),
             help: None,
             related: None,
+            fingerprint: None,
         }
     }
 
@@ -226,6 +234,7 @@ impl Diagnostic {
             context: Vec::new(),
             help: None,
             related: None,
+            fingerprint: None,
         }
     }
 

@@ -170,7 +170,10 @@ pub fn build(
         limit,
     } = *similar;
     let selection = Selection::Only(paths.iter().cloned().collect());
-    let checked: CheckReport = check(kb, &selection, crate::check::Options::default());
+    let mut checked: CheckReport = check(kb, &selection, crate::check::Options::default());
+    // The verdict is the one `lessons check` gives: reviewed findings are accepted.
+    let allowlist = crate::allowlist::Allowlist::load(&kb.root)?;
+    checked.apply_allowlist(&allowlist, &selection, false);
     let mut lessons = Vec::with_capacity(paths.len());
     for path in paths {
         let abs = kb.root.join(path);

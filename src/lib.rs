@@ -10,6 +10,7 @@
 //! index -> search and report -> output (`emit`); docs/architecture.md is
 //! the map. The binary is a thin shell over [`cli`].
 
+pub(crate) mod allowlist;
 pub(crate) mod causes;
 pub(crate) mod check;
 pub mod cli;
@@ -36,8 +37,9 @@ use std::path::PathBuf;
 /// not errors: they are [`diagnostic::Diagnostic`]s.
 #[derive(Debug, thiserror::Error)]
 pub enum Error {
-    /// `lessons.toml` is unusable; its findings say where.
-    #[error("lessons.toml is invalid")]
+    /// `lessons.toml` (or `.lessons-allow`) is unusable; its findings say
+    /// where.
+    #[error("{} is invalid", .0.file())]
     Config(config::ConfigError),
     #[error("cannot read {}: {source}", path.display())]
     Io {

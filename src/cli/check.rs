@@ -8,6 +8,7 @@ use clap::{Args, ValueEnum};
 
 use super::{Cli, CliError, EXIT_FINDINGS, EXIT_OK};
 use crate::Error;
+use crate::allowlist::{self, Accepted, Allowlist};
 use crate::check::{CheckReport, FileReport, Selection, check};
 use crate::emit;
 use crate::repo::{self, KnowledgeBase};
@@ -30,6 +31,13 @@ pub struct CheckArgs {
     /// Treat warnings as errors.
     #[arg(long)]
     pub strict: bool,
+
+    /// Accept every `secret` finding of the selected lessons, after you
+    /// have reviewed them: write their fingerprints (never the matches) to
+    /// `.lessons-allow`, dropping entries of those lessons that accept
+    /// nothing any more. Review and commit the file.
+    #[arg(long)]
+    pub write_allowlist: bool,
 }
 
 #[derive(Debug, Clone, Copy, PartialEq, Eq, ValueEnum)]
@@ -70,6 +78,7 @@ pub fn run(cli: &Cli, args: &CheckArgs) -> Result<i32, CliError> {
                     diagnostics: e.diagnostics,
                     source: Some(e.source),
                 }],
+                ..CheckReport::default()
             };
             let kb = KnowledgeBase::new(located, crate::config::Config::default());
             emit_report(cli, args, &report, &kb.path_in_repository())?;
@@ -96,7 +105,24 @@ pub fn run(cli: &Cli, args: &CheckArgs) -> Result<i32, CliError> {
         });
     }
     let selection = selection.map_or(Selection::All, Selection::Only);
-    let report = check(
+    let allowlist = match Allowlist::load(&kb.root) {
+        Ok(list) => list,
+        Err(Error::Config(e)) if args.format != Format::Human => {
+            let report = CheckReport {
+                errors: e.diagnostics.len(),
+                files: vec![FileReport {
+                    path: allowlist::FILE_NAME.into(),
+                    diagnostics: e.diagnostics,
+                    source: Some(e.source),
+                }],
+                ..CheckReport::default()
+            };
+            emit_report(cli, args, &report, &kb.path_in_repository())?;
+            return Ok(super::EXIT_ERROR);
+        }
+        Err(e) => return Err(e.into()),
+    };
+    let mut report = check(
         &kb,
         &selection,
         crate::check::Options {
@@ -104,6 +130,12 @@ pub fn run(cli: &Cli, args: &CheckArgs) -> Result<i32, CliError> {
             keep_source: args.format == Format::Human,
         },
     );
+    let allowlist = if args.write_allowlist {
+        write_allowlist(&kb, &report, &allowlist, &selection)?
+    } else {
+        allowlist
+    };
+    report.apply_allowlist(&allowlist, &selection, args.strict);
 
     emit_report(cli, args, &report, &kb.path_in_repository())?;
     Ok(if report.errors > 0 {
@@ -140,6 +172,85 @@ fn emit_report(
         }
     }
     Ok(())
+}
+
+/// Writes `.lessons-allow` accepting every finding of `report` that can be
+/// accepted, keeping the entries of lessons outside `selection`; says what
+/// changed on stderr and returns the new list.
+fn write_allowlist(
+    kb: &KnowledgeBase,
+    report: &CheckReport,
+    old: &Allowlist,
+    selection: &Selection,
+) -> Result<Allowlist, CliError> {
+    let mut accepted: Vec<Accepted> = old
+        .entries
+        .iter()
+        .filter(|e| !selection.contains(&e.path))
+        .map(|e| Accepted {
+            path: e.path.clone(),
+            rule: e.rule,
+            fingerprint: e.fingerprint.clone(),
+            note: note_above(old, e),
+        })
+        .collect();
+    let kept = accepted.len();
+    for file in &report.files {
+        for d in &file.diagnostics {
+            if let Some(fingerprint) = &d.fingerprint
+                && allowlist::RULES.contains(&d.rule)
+            {
+                accepted.push(Accepted {
+                    path: file.path.clone(),
+                    rule: d.rule,
+                    fingerprint: fingerprint.clone(),
+                    note: format!("{}:{}: {}", file.path, d.start.line, d.message),
+                });
+            }
+        }
+    }
+    let text = allowlist::render(&accepted);
+    let new = Allowlist::parse(&text).map_err(Error::Config)?;
+    let path = kb.root.join(allowlist::FILE_NAME);
+    write_atomically(&path, text.as_bytes()).map_err(|source| Error::Io {
+        path: path.clone(),
+        source,
+    })?;
+    let known = |e: &allowlist::Entry| old.find(e.rule, &e.path, &e.fingerprint).is_some();
+    let added = new.entries.iter().filter(|e| !known(e)).count();
+    let dropped = old
+        .entries
+        .iter()
+        .filter(|e| new.find(e.rule, &e.path, &e.fingerprint).is_none())
+        .count();
+    eprintln!(
+        "wrote {}: {} accepted finding{} ({added} new, {dropped} removed, {kept} of other lessons kept); review it and commit it",
+        allowlist::FILE_NAME,
+        new.entries.len(),
+        if new.entries.len() == 1 { "" } else { "s" },
+    );
+    Ok(new)
+}
+
+/// The reviewer's note written above `entry` in `list`, kept on rewrite.
+fn note_above(list: &Allowlist, entry: &allowlist::Entry) -> String {
+    let before = &list.source[..entry.span.start];
+    before
+        .trim_end()
+        .rsplit('\n')
+        .next()
+        .and_then(|l| l.trim().strip_prefix('#'))
+        .map_or_else(|| entry.path.clone(), |n| n.trim().to_string())
+}
+
+/// Writes through a temporary file renamed over `path`, so an interrupted
+/// run leaves the old file whole.
+fn write_atomically(path: &Path, bytes: &[u8]) -> std::io::Result<()> {
+    let tmp = path.with_extension(format!("tmp-{}", std::process::id()));
+    std::fs::write(&tmp, bytes)?;
+    std::fs::rename(&tmp, path).inspect_err(|_| {
+        let _ = std::fs::remove_file(&tmp);
+    })
 }
 
 fn append(path: &Path, text: &str) -> std::io::Result<()> {

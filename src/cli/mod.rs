@@ -205,12 +205,7 @@ fn report_error(e: &Error, color: bool) {
     let mut err = std::io::stderr().lock();
     match e {
         Error::Config(config) => {
-            let report = crate::check::CheckReport {
-                files_checked: 0,
-                errors: config.diagnostics.len(),
-                warnings: 0,
-                files: Vec::new(),
-            };
+            let problems = config.diagnostics.len();
             let _ = crate::emit::human::render_source(
                 &config.diagnostics,
                 &config.source,
@@ -219,11 +214,12 @@ fn report_error(e: &Error, color: bool) {
             );
             let _ = writeln!(
                 err,
-                "error: lessons.toml has {}; fix it before lessons can be checked",
-                if report.errors == 1 {
+                "error: {} has {}; fix it before lessons can be checked",
+                config.file(),
+                if problems == 1 {
                     "1 problem".to_string()
                 } else {
-                    format!("{} problems", report.errors)
+                    format!("{problems} problems")
                 }
             );
         }

@@ -105,8 +105,20 @@ fn report_for<'a>(d: &'a Diagnostic, source: &'a str) -> Vec<Group<'a>> {
     vec![group]
 }
 
-/// "checked 214 lessons: 2 errors in 1 file, 1 warning".
+/// "checked 214 lessons: 2 errors in 1 file, 1 warning", and how many
+/// findings were accepted after review.
 pub fn summary(report: &CheckReport) -> String {
+    let mut line = verdict(report);
+    if report.allowed > 0 {
+        line.push_str(&format!(
+            " ({} accepted by lessons:allow or .lessons-allow)",
+            plural(report.allowed, "finding", "findings")
+        ));
+    }
+    line
+}
+
+fn verdict(report: &CheckReport) -> String {
     let lessons = plural(report.files_checked, "lesson", "lessons");
     if report.errors == 0 && report.warnings == 0 {
         return format!("checked {lessons}: no problems found");

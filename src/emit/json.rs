@@ -11,6 +11,8 @@ struct Document<'a> {
     files_checked: usize,
     errors: usize,
     warnings: usize,
+    /// Findings accepted after review (an extension).
+    allowed: usize,
     diagnostics: Vec<JsonDiagnostic<'a>>,
 }
 
@@ -26,6 +28,9 @@ struct JsonDiagnostic<'a> {
     end_column: usize,
     #[serde(skip_serializing_if = "Option::is_none")]
     help: Option<&'a str>,
+    /// For sensitive content: what `.lessons-allow` records.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    fingerprint: Option<&'a str>,
 }
 
 impl<'a> From<&'a Diagnostic> for JsonDiagnostic<'a> {
@@ -40,6 +45,7 @@ impl<'a> From<&'a Diagnostic> for JsonDiagnostic<'a> {
             end_line: d.end.line,
             end_column: d.end.column,
             help: d.help.as_deref(),
+            fingerprint: d.fingerprint.as_deref(),
         }
     }
 }
@@ -49,6 +55,7 @@ pub fn render(report: &CheckReport) -> String {
         files_checked: report.files_checked,
         errors: report.errors,
         warnings: report.warnings,
+        allowed: report.allowed,
         diagnostics: report.diagnostics().map(JsonDiagnostic::from).collect(),
     };
     let mut out = serde_json::to_string_pretty(&doc).expect("plain data serializes");

@@ -75,6 +75,10 @@ pub fn render(report: &CheckReport, prefix: &str) -> String {
                     }
                 }],
             });
+            if let Some(fingerprint) = &d.fingerprint {
+                // Code scanning matches alerts across runs by it.
+                result["partialFingerprints"] = json!({"lessonsMatch/v1": fingerprint});
+            }
             if let Some(related) = &d.related {
                 result["relatedLocations"] = json!([{
                     "id": 1,

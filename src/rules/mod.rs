@@ -30,6 +30,7 @@ mod missing_key;
 mod missing_section;
 mod nul_byte;
 pub(crate) mod secret;
+pub(crate) mod stale_allow;
 mod symlink_outside;
 mod timeline_order;
 mod toml_syntax;

@@ -18,32 +18,47 @@
 use std::ops::Range;
 
 use crate::diagnostic::{Diagnostic, LineIndex, Rule};
-use crate::sensitive::{mask, secrets};
+use crate::sensitive::{fingerprint, mask, secrets};
 
-/// The secrets of `text` as findings (masked), and their byte ranges.
-pub(crate) fn check(text: &str) -> (Vec<Diagnostic>, Vec<Range<usize>>) {
+/// The secrets of `text` as findings (masked), each with the fingerprint
+/// `.lessons-allow` knows it by, and the byte ranges of every secret
+/// (those accepted by an inline `lessons:allow secret` comment too, since
+/// they are masked all the same); the second count is how many findings
+/// inline comments accepted.
+pub(crate) fn check(text: &str) -> (Vec<Diagnostic>, Vec<Range<usize>>, usize) {
     let found = secrets::detector().find(text);
     if found.is_empty() {
-        return (Vec::new(), Vec::new());
+        return (Vec::new(), Vec::new(), 0);
     }
     // Lines are indexed only for a file with secrets (rare).
     let lines = &LineIndex::new(text);
     let mut out = Vec::with_capacity(found.len());
     let mut spans = Vec::with_capacity(found.len());
+    let mut allowed = 0;
     for f in found {
-        let masked = mask(&text[f.span.clone()]);
+        spans.push(f.span.clone());
+        if crate::allowlist::allowed_inline(text, f.span.start, Rule::Secret.name()) {
+            allowed += 1;
+            continue;
+        }
+        let secret = &text[f.span.clone()];
         let mut d = Diagnostic::new(
             Rule::Secret,
             lines,
             f.span.clone(),
-            format!("{} in the lesson: `{masked}` ({})", f.description, f.rule),
+            format!(
+                "{} in the lesson: `{}` ({})",
+                f.description,
+                mask(secret),
+                f.rule
+            ),
         );
-        d.label = Some("a credential: remove it and rotate it".into());
+        d.label = Some("rotate it first, then remove it from history".into());
         d.help = Some(Rule::Secret.help().into());
+        d.fingerprint = Some(fingerprint(Rule::Secret.name(), secret));
         out.push(d);
-        spans.push(f.span);
     }
-    (out, spans)
+    (out, spans, allowed)
 }
 
 /// Masks the secrets at `spans` of `text` wherever the other findings

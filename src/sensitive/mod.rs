@@ -24,6 +24,25 @@ pub fn mask(secret: &str) -> String {
     out
 }
 
+/// A fingerprint of the text a sensitive-content rule matched: 16 hex
+/// digits of SHA-256 over the rule and the match. `.lessons-allow` stores
+/// it instead of the match, so the file that accepts a finding does not
+/// repeat it; a cryptographic hash, because the input is a secret.
+pub fn fingerprint(rule: &str, matched: &str) -> String {
+    use sha2::Digest;
+    let mut hasher = sha2::Sha256::new();
+    hasher.update(b"lessons-allow\0");
+    hasher.update(rule.as_bytes());
+    hasher.update(b"\0");
+    hasher.update(matched.as_bytes());
+    let digest = hasher.finalize();
+    let mut out = String::with_capacity(16);
+    for byte in &digest[..8] {
+        out.push_str(&format!("{byte:02x}"));
+    }
+    out
+}
+
 /// `text` with every secret the detector finds masked (borrowed when it
 /// has none): what is indexed, shown and reported, so that search
 /// snippets, `show`, `similar` and reports never hold a secret.
@@ -51,6 +70,16 @@ pub fn mask_spans(text: &str, spans: &[std::ops::Range<usize>]) -> String {
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    #[test]
+    fn fingerprints_are_stable_and_do_not_hold_the_match() {
+        let f = fingerprint("secret", "AKIAQZ3TLR7XWM2KD4NB");
+        assert_eq!(f.len(), 16);
+        assert!(f.bytes().all(|b| b.is_ascii_hexdigit()));
+        assert_eq!(f, fingerprint("secret", "AKIAQZ3TLR7XWM2KD4NB"));
+        assert_ne!(f, fingerprint("personal-data", "AKIAQZ3TLR7XWM2KD4NB"));
+        assert_ne!(f, fingerprint("secret", "AKIAQZ3TLR7XWM2KD4NC"));
+    }
 
     #[test]
     fn masks_keep_at_most_four_characters_and_the_length() {
