@@ -2,7 +2,7 @@
 //! per-file rules, then the knowledge-base-wide rules, and gather the
 //! findings of the selected files. A bad file never stops the run.
 
-use std::collections::BTreeSet;
+use std::collections::{BTreeSet, HashSet};
 use std::io::Read;
 
 use rayon::prelude::*;
@@ -10,6 +10,7 @@ use rayon::prelude::*;
 use crate::allowlist::{self, Allowlist};
 use crate::diagnostic::{Diagnostic, Level, LineIndex, Position, Rule, position_in};
 use crate::parse;
+use crate::repo::versions::{BlobReader, LessonVersion};
 use crate::repo::{FileProblem, KnowledgeBase, LessonFile, list_lessons, read_file};
 use crate::rules::{self, IdSite};
 
@@ -40,6 +41,8 @@ pub struct FileReport {
     /// regular file within the size limit; `None` for links out of the
     /// knowledge base, pipes, devices and oversized files.
     pub source: Option<String>,
+    /// For `check --history`: the version's commit (full hash).
+    pub commit: Option<String>,
 }
 
 #[derive(Debug, Clone, Default)]
@@ -52,6 +55,20 @@ pub struct CheckReport {
     /// Findings accepted after review (an inline `lessons:allow` comment
     /// or `.lessons-allow`), so not reported.
     pub allowed: usize,
+    /// What `check --history` walked; `None` for a check of the files.
+    pub history: Option<HistoryStats>,
+}
+
+/// What `check --history` walked.
+#[derive(Debug, Clone, Default)]
+pub struct HistoryStats {
+    /// The commit the walk started from (full hash).
+    pub tip: String,
+    pub commits: usize,
+    /// Distinct versions (blobs) of lesson files read.
+    pub versions: usize,
+    /// The clone is shallow: older history was not searched.
+    pub shallow: bool,
 }
 
 impl CheckReport {
@@ -113,6 +130,7 @@ impl CheckReport {
                     path: allowlist::FILE_NAME.to_string(),
                     diagnostics: stale,
                     source: Some(allowlist.source.clone()),
+                    commit: None,
                 },
             );
         }
@@ -268,10 +286,121 @@ pub fn check(kb: &KnowledgeBase, selection: &Selection, options: Options) -> Che
             path: outcome.file.path,
             diagnostics: outcome.diagnostics,
             source: outcome.source,
+            commit: None,
         });
     }
     report
 }
+
+/// `check --history REV`: the `secret` rule over every version of every
+/// selected lesson path in the commits reachable from `rev`, each distinct
+/// blob read once (in parallel). A secret is reported once per path, at
+/// the oldest commit that holds it: later versions carry the same
+/// credential and the same remedy.
+pub fn check_history(
+    kb: &KnowledgeBase,
+    rev: &str,
+    selection: &Selection,
+    options: Options,
+) -> Result<CheckReport, crate::Error> {
+    let found = crate::repo::versions::lesson_versions(kb, rev)?;
+    let limit = kb.config.max_file_size;
+    let versions: Vec<&LessonVersion> = found
+        .versions
+        .iter()
+        .filter(|v| selection.contains(&v.path))
+        .collect();
+    let scanned: Vec<(Option<FileReport>, usize)> = versions
+        .par_iter()
+        .map_init(
+            || (BlobReader::open(kb), Vec::new()),
+            |(reader, buf), version| {
+                let Some(reader) = reader else {
+                    return (None, 0);
+                };
+                match reader.read(version.blob, limit, buf) {
+                    // Oversized or unreadable versions are not lessons to
+                    // search; the file check reports the current ones.
+                    Ok(Some(_)) | Err(_) => (None, 0),
+                    Ok(None) => scan_version(version, buf, options.keep_source),
+                }
+            },
+        )
+        .collect();
+    let mut report = CheckReport {
+        files_checked: versions.len(),
+        history: Some(HistoryStats {
+            tip: found.tip.clone(),
+            commits: found.commits,
+            versions: versions.len(),
+            shallow: found.shallow,
+        }),
+        ..CheckReport::default()
+    };
+    let mut reported: HashSet<(String, String)> = HashSet::new();
+    for (file, allowed) in scanned {
+        report.allowed += allowed;
+        let Some(mut file) = file else { continue };
+        file.diagnostics.retain(|d| {
+            let key = (file.path.clone(), d.fingerprint.clone().unwrap_or_default());
+            reported.insert(key)
+        });
+        if file.diagnostics.is_empty() {
+            continue;
+        }
+        for d in &mut file.diagnostics {
+            if options.strict {
+                d.level = Level::Error;
+            }
+            match d.level {
+                Level::Error => report.errors += 1,
+                Level::Warning => report.warnings += 1,
+            }
+        }
+        report.files.push(file);
+    }
+    Ok(report)
+}
+
+/// The secrets in one version of a lesson file, and how many inline
+/// comments accepted.
+fn scan_version(
+    version: &LessonVersion,
+    bytes: &[u8],
+    keep_source: bool,
+) -> (Option<FileReport>, usize) {
+    let text = parse::source_text(bytes);
+    let (mut diagnostics, spans, allowed) = rules::secret::check(&text);
+    if diagnostics.is_empty() {
+        return (None, allowed);
+    }
+    let commit = &version.commit;
+    let short = &commit.id[..commit.id.len().min(12)];
+    for d in &mut diagnostics {
+        d.path.clone_from(&version.path);
+        d.message = format!(
+            "{} in commit {short} ({}, {})",
+            d.message,
+            crate::time::day_text(commit.time),
+            commit.author
+        );
+        d.label = Some("in history: rotate it first".into());
+        d.help = Some(HISTORY_HELP.into());
+    }
+    let source = keep_source.then(|| crate::sensitive::mask_spans(&text, &spans));
+    let file = FileReport {
+        path: version.path.clone(),
+        diagnostics,
+        source,
+        commit: Some(commit.id.clone()),
+    };
+    (Some(file), allowed)
+}
+
+/// What to do about a secret in history.
+const HISTORY_HELP: &str = "rotate the credential first: everyone who cloned the repository has it. \
+Then remove it from the lesson and purge it from history (`git filter-repo --replace-text`), \
+and ask everyone to clone again (docs/security.md#secrets-in-history)";
 
 /// Reads, parses and checks one file; keeps its text when `keep` and
 /// something was found.

@@ -9,7 +9,7 @@ use clap::{Args, ValueEnum};
 use super::{Cli, CliError, EXIT_FINDINGS, EXIT_OK};
 use crate::Error;
 use crate::allowlist::{self, Accepted, Allowlist};
-use crate::check::{CheckReport, FileReport, Selection, check};
+use crate::check::{CheckReport, FileReport, Selection, check, check_history};
 use crate::emit;
 use crate::repo::{self, KnowledgeBase};
 
@@ -36,8 +36,22 @@ pub struct CheckArgs {
     /// have reviewed them: write their fingerprints (never the matches) to
     /// `.lessons-allow`, dropping entries of those lessons that accept
     /// nothing any more. Review and commit the file.
-    #[arg(long)]
+    #[arg(long, conflicts_with = "history")]
     pub write_allowlist: bool,
+
+    /// Search every version of every lesson file reachable from REV
+    /// (default HEAD: all of its history) for secrets, and report the
+    /// commit, path and line of each. A value that names no commit but an
+    /// existing file is read as a PATH.
+    #[arg(
+        long,
+        value_name = "REV",
+        num_args = 0..=1,
+        default_missing_value = "HEAD",
+        require_equals = false,
+        conflicts_with = "changed"
+    )]
+    pub history: Option<String>,
 }
 
 #[derive(Debug, Clone, Copy, PartialEq, Eq, ValueEnum)]
@@ -77,6 +91,7 @@ pub fn run(cli: &Cli, args: &CheckArgs) -> Result<i32, CliError> {
                     path: crate::config::FILE_NAME.into(),
                     diagnostics: e.diagnostics,
                     source: Some(e.source),
+                    commit: None,
                 }],
                 ..CheckReport::default()
             };
@@ -88,6 +103,17 @@ pub fn run(cli: &Cli, args: &CheckArgs) -> Result<i32, CliError> {
     };
     let kb = KnowledgeBase::new(located, config);
     super::warn_missing_roots(&kb);
+    // `--history PATH`: like git, a value that names no commit but an
+    // existing file is a path, and the history is HEAD's.
+    let mut paths = args.paths.clone();
+    let history = args.history.as_deref().map(|rev| {
+        if !repo::versions::resolves(&kb, rev) && cwd.join(rev).exists() {
+            paths.insert(0, PathBuf::from(rev));
+            "HEAD"
+        } else {
+            rev
+        }
+    });
     let mut selection = match &args.changed {
         Some(base) => Some(
             repo::changed_lessons(&kb, base)?
@@ -96,8 +122,8 @@ pub fn run(cli: &Cli, args: &CheckArgs) -> Result<i32, CliError> {
         ),
         None => None,
     };
-    if !args.paths.is_empty() {
-        let explicit = explicit_paths(&kb, &cwd, &args.paths)?;
+    if !paths.is_empty() {
+        let explicit = explicit_paths(&kb, &cwd, &paths)?;
         selection = Some(match selection {
             // Both given: the changed lessons among the PATHs.
             Some(changed) => changed.intersection(&explicit).cloned().collect(),
@@ -114,6 +140,7 @@ pub fn run(cli: &Cli, args: &CheckArgs) -> Result<i32, CliError> {
                     path: allowlist::FILE_NAME.into(),
                     diagnostics: e.diagnostics,
                     source: Some(e.source),
+                    commit: None,
                 }],
                 ..CheckReport::default()
             };
@@ -122,14 +149,23 @@ pub fn run(cli: &Cli, args: &CheckArgs) -> Result<i32, CliError> {
         }
         Err(e) => return Err(e.into()),
     };
-    let mut report = check(
-        &kb,
-        &selection,
-        crate::check::Options {
-            strict: args.strict,
-            keep_source: args.format == Format::Human,
-        },
-    );
+    let options = crate::check::Options {
+        strict: args.strict,
+        keep_source: args.format == Format::Human,
+    };
+    if let Some(rev) = history {
+        let mut report = check_history(&kb, rev, &selection, options)?;
+        // Accepted findings stay accepted in history; no entry is judged
+        // stale against old versions.
+        report.apply_allowlist(&allowlist, &Selection::Only(BTreeSet::new()), args.strict);
+        emit_report(cli, args, &report, &kb.path_in_repository())?;
+        return Ok(if report.errors > 0 {
+            EXIT_FINDINGS
+        } else {
+            EXIT_OK
+        });
+    }
+    let mut report = check(&kb, &selection, options);
     let allowlist = if args.write_allowlist {
         write_allowlist(&kb, &report, &allowlist, &selection)?
     } else {

@@ -119,7 +119,20 @@ pub fn summary(report: &CheckReport) -> String {
 }
 
 fn verdict(report: &CheckReport) -> String {
-    let lessons = plural(report.files_checked, "lesson", "lessons");
+    let lessons = match &report.history {
+        Some(h) => format!(
+            "{} of lesson files in {} from {}{}",
+            plural(h.versions, "version", "versions"),
+            plural(h.commits, "commit", "commits"),
+            &h.tip[..h.tip.len().min(12)],
+            if h.shallow {
+                " (a shallow clone: older history was not searched)"
+            } else {
+                ""
+            }
+        ),
+        None => plural(report.files_checked, "lesson", "lessons"),
+    };
     if report.errors == 0 && report.warnings == 0 {
         return format!("checked {lessons}: no problems found");
     }

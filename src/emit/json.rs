@@ -13,7 +13,18 @@ struct Document<'a> {
     warnings: usize,
     /// Findings accepted after review (an extension).
     allowed: usize,
+    /// `check --history`: what was walked (an extension).
+    #[serde(skip_serializing_if = "Option::is_none")]
+    history: Option<History<'a>>,
     diagnostics: Vec<JsonDiagnostic<'a>>,
+}
+
+#[derive(Serialize)]
+struct History<'a> {
+    tip: &'a str,
+    commits: usize,
+    versions: usize,
+    shallow: bool,
 }
 
 #[derive(Serialize)]
@@ -31,6 +42,9 @@ struct JsonDiagnostic<'a> {
     /// For sensitive content: what `.lessons-allow` records.
     #[serde(skip_serializing_if = "Option::is_none")]
     fingerprint: Option<&'a str>,
+    /// `check --history`: the commit holding this version (full hash).
+    #[serde(skip_serializing_if = "Option::is_none")]
+    commit: Option<&'a str>,
 }
 
 impl<'a> From<&'a Diagnostic> for JsonDiagnostic<'a> {
@@ -46,6 +60,7 @@ impl<'a> From<&'a Diagnostic> for JsonDiagnostic<'a> {
             end_column: d.end.column,
             help: d.help.as_deref(),
             fingerprint: d.fingerprint.as_deref(),
+            commit: None,
         }
     }
 }
@@ -56,7 +71,22 @@ pub fn render(report: &CheckReport) -> String {
         errors: report.errors,
         warnings: report.warnings,
         allowed: report.allowed,
-        diagnostics: report.diagnostics().map(JsonDiagnostic::from).collect(),
+        history: report.history.as_ref().map(|h| History {
+            tip: &h.tip,
+            commits: h.commits,
+            versions: h.versions,
+            shallow: h.shallow,
+        }),
+        diagnostics: report
+            .files
+            .iter()
+            .flat_map(|f| {
+                f.diagnostics.iter().map(|d| JsonDiagnostic {
+                    commit: f.commit.as_deref(),
+                    ..JsonDiagnostic::from(d)
+                })
+            })
+            .collect(),
     };
     let mut out = serde_json::to_string_pretty(&doc).expect("plain data serializes");
     out.push('\n');

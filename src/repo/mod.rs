@@ -1,10 +1,12 @@
 //! The knowledge base on disk: finding its root, listing its lesson files
 //! (never following a link out of it), reading them, and asking git what
-//! changed ([`git`]) and who added each lesson ([`history`]). The only
+//! changed ([`git`]), who added each lesson ([`history`]) and every version
+//! of each lesson file ([`versions`], for `check --history`). The only
 //! layer that touches git2.
 
 pub mod git;
 pub mod history;
+pub mod versions;
 
 use std::path::{Component, Path, PathBuf};
 use std::sync::Arc;

@@ -12,6 +12,7 @@ mod changed;
 mod example;
 mod finding;
 mod formats;
+mod history;
 mod layers;
 mod parser_props;
 mod report;
