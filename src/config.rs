@@ -425,7 +425,7 @@ fn read_sharing(
                     Tlp::names()
                 ),
             );
-            d.label = Some("not a TLP 2.0 level (written in capitals)".into());
+            d.label = Some("not a TLP 2.0 level".into());
             d.help = Some(help);
             continue;
         };

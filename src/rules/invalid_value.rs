@@ -81,7 +81,7 @@ pub(super) fn check(ctx: &mut Ctx, lesson: &Lesson) {
             tlp.span.clone(),
             format!("tlp \"{}\" is not one of {}", tlp.value, Tlp::names()),
         );
-        d.label = Some("not a TLP 2.0 level (written in capitals)".into());
+        d.label = Some("not a TLP 2.0 level".into());
         d.help = Some(help);
     }
     if let Some(systems) = &lesson.systems
