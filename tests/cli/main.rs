@@ -21,3 +21,4 @@ mod schema;
 mod search;
 mod secrets;
 mod security_docs;
+mod tlp;
