@@ -10,6 +10,7 @@ use regex::Regex;
 
 use crate::diagnostic::{Diagnostic, LineIndex, Rule};
 use crate::parse::value::Reader;
+use crate::tlp::Tlp;
 
 pub const FILE_NAME: &str = "lessons.toml";
 
@@ -38,6 +39,26 @@ pub struct Config {
     pub max_file_size: u64,
     pub vocabulary: Vocabulary,
     pub search: SearchConfig,
+    pub sharing: SharingConfig,
+}
+
+/// `[sharing]`: TLP 2.0 levels (see `crate::tlp`).
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub struct SharingConfig {
+    /// The level of a lesson that writes no `tlp`.
+    pub default_tlp: Tlp,
+    /// The highest level whose text the pull-request comment may quote;
+    /// lessons above it are named by id only.
+    pub comment_max_tlp: Tlp,
+}
+
+impl Default for SharingConfig {
+    fn default() -> Self {
+        SharingConfig {
+            default_tlp: Tlp::Amber,
+            comment_max_tlp: Tlp::Green,
+        }
+    }
 }
 
 /// `[search]`: how search reads queries and weighs shared causes.
@@ -105,6 +126,7 @@ impl Default for Config {
                 ]),
             },
             search: SearchConfig::default(),
+            sharing: SharingConfig::default(),
         }
     }
 }
@@ -134,7 +156,9 @@ pub const CONFIG_KEYS: &[&str] = &[
     "max_file_size",
     "vocabulary",
     "search",
+    "sharing",
 ];
+pub const SHARING_KEYS: &[&str] = &["default_tlp", "comment_max_tlp"];
 pub const SEARCH_KEYS: &[&str] = &["synonyms", "catch_all_keys"];
 pub const VOCABULARY_KEYS: &[&str] = &[
     "kinds",
@@ -372,9 +396,56 @@ fn read_into(reader: &mut Reader, table: &toml::de::DeTable, config: &mut Config
                 }
                 reader.prefix = "";
             }
+            "sharing" => read_sharing(reader, value, &mut config.sharing),
             _ => unreachable!("known_entries only returns CONFIG_KEYS"),
         }
     }
+}
+
+/// `[sharing]`: each key a TLP level, written as lessons write it.
+fn read_sharing(
+    reader: &mut Reader,
+    value: &toml::Spanned<toml::de::DeValue>,
+    sharing: &mut SharingConfig,
+) {
+    let toml::de::DeValue::Table(table) = value.get_ref() else {
+        reader.report(
+            Rule::ConfigInvalid,
+            value.span(),
+            "`sharing` must be a table",
+        );
+        return;
+    };
+    reader.prefix = "sharing ";
+    for (key, value) in reader.known_entries(table, SHARING_KEYS, "[sharing]") {
+        let Some(s) = reader.string(key, value) else {
+            continue;
+        };
+        let Some(level) = Tlp::parse(&s.value) else {
+            let help = match Tlp::suggest(&s.value) {
+                Some(t) => format!("did you mean \"{t}\"?"),
+                None => format!("use one of: {}", Tlp::names()),
+            };
+            let d = reader.report(
+                Rule::ConfigInvalid,
+                value.span(),
+                format!(
+                    "`{key}` \"{}\" is not a TLP level: one of {}",
+                    s.value,
+                    Tlp::names()
+                ),
+            );
+            d.label = Some("not a TLP 2.0 level".into());
+            d.help = Some(help);
+            continue;
+        };
+        match key {
+            "default_tlp" => sharing.default_tlp = level,
+            "comment_max_tlp" => sharing.comment_max_tlp = level,
+            _ => unreachable!("known_entries only returns SHARING_KEYS"),
+        }
+    }
+    reader.prefix = "";
 }
 
 fn non_empty(
@@ -425,6 +496,30 @@ mod tests {
         assert_eq!(c.search.catch_all_keys, ["other"]);
         assert!(Config::parse("[search]\nsynonyms = [[\"one\"]]\n").is_err());
         assert!(Config::parse("[search]\nsynonym = []\n").is_err());
+    }
+
+    #[test]
+    fn sharing_table() {
+        let c = Config::parse("").unwrap();
+        assert_eq!(c.sharing.default_tlp, Tlp::Amber);
+        assert_eq!(c.sharing.comment_max_tlp, Tlp::Green);
+        let c = Config::parse(
+            "[sharing]\ndefault_tlp = \"AMBER+STRICT\"\ncomment_max_tlp = \"CLEAR\"\n",
+        )
+        .unwrap();
+        assert_eq!(c.sharing.default_tlp, Tlp::AmberStrict);
+        assert_eq!(c.sharing.comment_max_tlp, Tlp::Clear);
+        let err = Config::parse("[sharing]\ndefault_tlp = \"WHITE\"\n").unwrap_err();
+        let d = &err.diagnostics[0];
+        assert_eq!((d.rule, d.start.line), (Rule::ConfigInvalid, 2));
+        assert_eq!(d.help.as_deref(), Some("did you mean \"CLEAR\"?"));
+        let err = Config::parse("[sharing]\ndefault_level = \"RED\"\n").unwrap_err();
+        assert_eq!(
+            err.diagnostics[0].help.as_deref(),
+            Some("did you mean `default_tlp`?")
+        );
+        assert!(Config::parse("[sharing]\ndefault_tlp = 3\n").is_err());
+        assert!(Config::parse("sharing = 3\n").is_err());
     }
 
     #[test]

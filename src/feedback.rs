@@ -2,6 +2,11 @@
 //! it passes `check`, every recurring cause key it repeats (with the done
 //! actions that did not prevent it) and the most similar past lessons. The
 //! reviewer then sees what the knowledge base already knows.
+//!
+//! Everyone who can see the pull request reads the feedback, so it quotes
+//! text (titles, action summaries) only of past lessons at or below
+//! `[sharing] comment_max_tlp`, and names the others by id. The changed
+//! lessons themselves are quoted: the same readers see them in the diff.
 
 use serde::Serialize;
 
@@ -12,6 +17,7 @@ use crate::index::SearchIndex;
 use crate::index::facts::Facts;
 use crate::repo::KnowledgeBase;
 use crate::search::{self, Filters, Hit, Target};
+use crate::tlp::Tlp;
 
 /// How many earlier (and later) lessons a recurring cause lists by id.
 pub const MAX_EARLIER_LISTED: usize = 10;
@@ -24,6 +30,8 @@ pub const MARKER: &str = "<!-- lessons-feedback -->";
 pub struct Feedback {
     /// What the change was compared with (`--changed BASE`), if anything.
     pub base: Option<String>,
+    /// The highest level whose text the feedback quotes.
+    pub comment_max_tlp: Tlp,
     pub lessons: Vec<LessonFeedback>,
 }
 
@@ -40,7 +48,11 @@ pub struct LessonFeedback {
     /// The first findings, for the comment (`lessons check` has them all).
     pub findings: Vec<Finding>,
     pub recurring: Vec<Recurring>,
+    /// Similar lessons at or below `comment_max_tlp`.
     pub similar: Vec<SimilarLesson>,
+    /// Similar lessons above it, by id only, grouped by level (lowest
+    /// first).
+    pub similar_withheld: Vec<Withheld>,
     /// Cause keys no other lesson uses, with the existing keys they may
     /// mean.
     pub new_cause_keys: Vec<KeyCheck>,
@@ -49,16 +61,22 @@ pub struct LessonFeedback {
 /// Checks a lesson's cause keys against the rest of the knowledge base:
 /// for a key no other lesson uses, the existing keys it may mean, by name
 /// and by the keys of the lessons most like it in text.
+/// `facts` and `max_tlp` say which lessons may be drawn on (`--max-tlp`).
 pub fn check_cause_keys(
     index: &SearchIndex,
     settings: &search::Settings,
     target: &Target,
     facts: &[Facts],
+    max_tlp: Option<crate::tlp::Tlp>,
 ) -> Result<Vec<KeyCheck>, crate::Error> {
     let known = crate::causes::keys(facts, Some(&target.path));
     let mut neighbours = Vec::new();
     if target.cause_keys.iter().any(|k| !known.contains_key(k)) {
-        let hits = search::similar(index, settings, target, &Filters::default(), 3)?.hits;
+        let filters = Filters {
+            max_tlp,
+            ..Filters::default()
+        };
+        let hits = search::similar(index, settings, target, &filters, 3)?.hits;
         let best = hits.first().map_or(0.0, |h| h.score);
         // Only lessons nearly as close as the closest: a weak neighbour's
         // keys are noise.
@@ -109,6 +127,40 @@ impl SimilarLesson {
     }
 }
 
+/// Lessons of one sharing level above `comment_max_tlp`, named by id.
+#[derive(Debug, Clone, Serialize)]
+pub struct Withheld {
+    pub tlp: Tlp,
+    pub lessons: Vec<String>,
+}
+
+/// Splits hits into those whose text may be quoted at `max` and the rest,
+/// by id, grouped by level.
+fn split_by_tlp(hits: Vec<Hit>, max: Tlp) -> (Vec<Hit>, Vec<Withheld>) {
+    let (quoted, above): (Vec<Hit>, Vec<Hit>) = hits.into_iter().partition(|h| h.tlp <= max);
+    let mut withheld: Vec<Withheld> = Vec::new();
+    for level in Tlp::ALL {
+        let lessons: Vec<String> = above
+            .iter()
+            .filter(|h| h.tlp == level)
+            .map(|h| {
+                if h.id.is_empty() {
+                    h.path.clone()
+                } else {
+                    h.id.clone()
+                }
+            })
+            .collect();
+        if !lessons.is_empty() {
+            withheld.push(Withheld {
+                tlp: level,
+                lessons,
+            });
+        }
+    }
+    (quoted, withheld)
+}
+
 #[derive(Debug, Clone, Serialize)]
 pub struct Finding {
     pub line: usize,
@@ -141,8 +193,11 @@ pub struct Recurring {
 #[derive(Debug, Clone, Serialize)]
 pub struct FailedAction {
     pub lesson: String,
-    pub action: String,
+    /// Its summary; `None` when its lesson is above `comment_max_tlp`.
+    pub action: Option<String>,
     pub completed: String,
+    /// The sharing level of its lesson.
+    pub tlp: Tlp,
 }
 
 /// How similar lessons are looked up for the feedback.
@@ -169,6 +224,7 @@ pub fn build(
         filters,
         limit,
     } = *similar;
+    let comment_max = kb.config.sharing.comment_max_tlp;
     let selection = Selection::Only(paths.iter().cloned().collect());
     let mut checked: CheckReport = check(kb, &selection, crate::check::Options::default());
     // The verdict is the one `lessons check` gives: reviewed findings are accepted.
@@ -210,6 +266,7 @@ pub fn build(
                 .collect(),
             recurring: Vec::new(),
             similar: Vec::new(),
+            similar_withheld: Vec::new(),
             new_cause_keys: Vec::new(),
         };
         if let Some(lesson) = &parsed.lesson {
@@ -217,24 +274,28 @@ pub fn build(
             feedback.title = crate::lesson::opt_text(&lesson.title);
             let occurred = lesson.occurred.as_ref().map(|m| m.value.utc.as_second());
             feedback.occurred = occurred.map(crate::time::day_text);
-            feedback.recurring = recurring(lesson, path, occurred, facts);
+            feedback.recurring = recurring(lesson, path, occurred, facts, comment_max);
             let mut target = Target::from_lesson(lesson, &text);
             // The other lessons of the same change are not "past" lessons.
             target.exclude = paths.iter().filter(|p| *p != path).cloned().collect();
-            feedback.new_cause_keys = check_cause_keys(index, settings, &target, facts)?
-                .into_iter()
-                .filter(|k| !k.known)
-                .collect();
-            feedback.similar = search::similar(index, settings, &target, filters, limit)?
-                .hits
+            feedback.new_cause_keys =
+                check_cause_keys(index, settings, &target, facts, filters.max_tlp)?
+                    .into_iter()
+                    .filter(|k| !k.known)
+                    .collect();
+            let hits = search::similar(index, settings, &target, filters, limit)?.hits;
+            let (quoted, withheld) = split_by_tlp(hits, comment_max);
+            feedback.similar = quoted
                 .into_iter()
                 .map(|hit| SimilarLesson::new(hit, &target.cause_keys, &target.systems))
                 .collect();
+            feedback.similar_withheld = withheld;
         }
         lessons.push(feedback);
     }
     Ok(Feedback {
         base: base.map(str::to_string),
+        comment_max_tlp: comment_max,
         lessons,
     })
 }
@@ -245,6 +306,7 @@ fn recurring(
     path: &str,
     occurred: Option<i64>,
     facts: &[Facts],
+    comment_max: Tlp,
 ) -> Vec<Recurring> {
     let this_day = occurred.map(crate::time::day_number);
     let mut out: Vec<Recurring> = Vec::new();
@@ -278,10 +340,12 @@ fn recurring(
                 if action.addresses.contains(key)
                     && this_day.is_some_and(|d| crate::report::recurrence::recurs_after(done, d))
                 {
+                    let quoted = f.tlp <= comment_max;
                     failed.push(FailedAction {
                         lesson: name(f),
-                        action: action.details().summary.unwrap_or("").to_string(),
+                        action: quoted.then(|| action.details().summary.unwrap_or("").to_string()),
                         completed: crate::time::day_text(completed),
+                        tlp: f.tlp,
                     });
                 }
             }

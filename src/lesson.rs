@@ -135,6 +135,8 @@ pub struct Lesson {
     pub status: Option<Sp<String>>,
     pub kind: Option<Sp<String>>,
     pub severity: Option<Sp<String>>,
+    /// The TLP 2.0 sharing level as written (see [`Lesson::tlp`]).
+    pub tlp: Option<Sp<String>>,
     pub occurred: Option<Sp<Moment>>,
     pub detected: Option<Sp<Moment>>,
     pub contained: Option<Sp<Moment>>,
@@ -173,6 +175,16 @@ impl Lesson {
 
     pub fn actions(&self) -> &[Action] {
         self.actions.as_ref().map_or(&[], |a| &a.value)
+    }
+
+    /// How far the lesson may travel: its `tlp`, else `default`. Fails
+    /// closed (`RED`) when that is not known: a front matter that does not
+    /// parse, a `tlp` of the wrong type or outside the five levels.
+    pub fn tlp(&self, default: crate::tlp::Tlp) -> crate::tlp::Tlp {
+        if !self.front_matter_parsed || self.ill_typed.iter().any(|k| k == "tlp") {
+            return crate::tlp::Tlp::Red;
+        }
+        crate::tlp::Tlp::effective(text(&self.tlp), default)
     }
 }
 

@@ -30,6 +30,7 @@ pub mod sensitive;
 pub(crate) mod text;
 pub(crate) mod time;
 pub(crate) mod timing;
+pub mod tlp;
 
 use std::path::PathBuf;
 
@@ -63,4 +64,14 @@ pub enum Error {
     /// No lesson has this id (or path).
     #[error("{0}")]
     NotFound(String),
+    /// The lesson asked for is above `--max-tlp`: it is not shown.
+    #[error(
+        "{lesson} is TLP:{level}, above --max-tlp {max}, so it is not shown (TLP:{level}: {})",
+        level.audience()
+    )]
+    AboveMaxTlp {
+        lesson: String,
+        level: tlp::Tlp,
+        max: tlp::Tlp,
+    },
 }

@@ -38,6 +38,11 @@ pub struct ActionsArgs {
     #[arg(long, value_name = "DATE", value_parser = crate::time::parse_date)]
     pub as_of: Option<jiff::civil::Date>,
 
+    /// Leave out actions of lessons above this TLP sharing level: CLEAR,
+    /// GREEN, AMBER, AMBER+STRICT or RED.
+    #[arg(long, value_name = "LEVEL", value_parser = crate::tlp::Tlp::parse_flag)]
+    pub max_tlp: Option<crate::tlp::Tlp>,
+
     /// Output format.
     #[arg(long, value_enum, default_value_t = ActionsFormat::Table)]
     pub format: ActionsFormat,
@@ -58,11 +63,13 @@ pub fn run(cli: &Cli, args: &ActionsArgs) -> Result<i32, CliError> {
         owners: args.owner.clone(),
         statuses: args.status.clone(),
         as_of: args.as_of,
+        max_tlp: args.max_tlp,
     };
     let rows = report::actions(&facts, &filter, today);
     let actions = crate::emit::report::Actions {
         rows: &rows,
         as_of: args.as_of.unwrap_or(today),
+        max_tlp: args.max_tlp,
     };
     super::emit(&actions, args.format, &super::emit_context(cli))?;
     Ok(EXIT_OK)

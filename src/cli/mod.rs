@@ -366,6 +366,25 @@ pub fn resolve_lesson(
     Ok(FoundLesson { lesson, text, doc })
 }
 
+/// The lesson's sharing level, or, when it is above `max` (`--max-tlp`),
+/// the error that refuses to show it.
+pub fn within_max_tlp(
+    kb: &crate::repo::KnowledgeBase,
+    found: &FoundLesson,
+    max: Option<crate::tlp::Tlp>,
+) -> Result<crate::tlp::Tlp, Error> {
+    let level = found.lesson.tlp(kb.config.sharing.default_tlp);
+    match max {
+        Some(max) if level > max => Err(Error::AboveMaxTlp {
+            lesson: crate::lesson::opt_text(&found.lesson.id)
+                .unwrap_or_else(|| found.lesson.path.clone()),
+            level,
+            max,
+        }),
+        _ => Ok(level),
+    }
+}
+
 /// A clap parser for a library enum with named values, so the library
 /// need not know clap: `--by` lists and checks the names as `value_enum`
 /// would.

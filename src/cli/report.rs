@@ -52,6 +52,11 @@ pub struct ReportArgs {
     #[arg(long, default_value = "quarter", value_parser = super::choice(&Period::ALL, Period::name))]
     pub period: Period,
 
+    /// Leave out lessons above this TLP sharing level: CLEAR, GREEN, AMBER,
+    /// AMBER+STRICT or RED. The report says the level it was produced at.
+    #[arg(long, value_name = "LEVEL", value_parser = crate::tlp::Tlp::parse_flag)]
+    pub max_tlp: Option<crate::tlp::Tlp>,
+
     /// Output format.
     #[arg(long, value_enum, default_value_t = ReportFormat::Table)]
     pub format: ReportFormat,
@@ -78,6 +83,7 @@ pub fn run(cli: &Cli, args: &ReportArgs) -> Result<i32, CliError> {
             until: args.until,
             period: args.period,
             statuses: args.status.clone(),
+            max_tlp: args.max_tlp,
         },
     );
     timings.step("report: compute");

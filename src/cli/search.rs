@@ -35,6 +35,11 @@ pub struct FilterArgs {
     /// Only lessons that occurred on or before this date (YYYY-MM-DD).
     #[arg(long, value_name = "DATE", value_parser = crate::time::parse_date)]
     pub until: Option<jiff::civil::Date>,
+    /// Leave out lessons above this TLP sharing level: CLEAR, GREEN, AMBER,
+    /// AMBER+STRICT or RED (a lesson without `tlp` has `[sharing]
+    /// default_tlp`).
+    #[arg(long, value_name = "LEVEL", value_parser = crate::tlp::Tlp::parse_flag)]
+    pub max_tlp: Option<crate::tlp::Tlp>,
 }
 
 impl FilterArgs {
@@ -49,6 +54,7 @@ impl FilterArgs {
             cause: self.cause.clone(),
             since: self.since,
             until: self.until,
+            max_tlp: self.max_tlp,
         }
     }
 }

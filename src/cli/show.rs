@@ -10,6 +10,11 @@ pub struct ShowArgs {
     /// The lesson's id (or the path of its file).
     pub id: String,
 
+    /// Refuse (exit 2) a lesson above this TLP sharing level: CLEAR, GREEN,
+    /// AMBER, AMBER+STRICT or RED.
+    #[arg(long, value_name = "LEVEL", value_parser = crate::tlp::Tlp::parse_flag)]
+    pub max_tlp: Option<crate::tlp::Tlp>,
+
     /// Output format.
     #[arg(long, value_enum, default_value_t = OutputFormat::Human)]
     pub format: OutputFormat,
@@ -18,6 +23,7 @@ pub struct ShowArgs {
 pub fn run(cli: &Cli, args: &ShowArgs) -> Result<i32, CliError> {
     let (kb, index) = open_index(cli, false)?;
     let found = resolve_lesson(&kb, &index, &args.id)?;
+    let tlp = super::within_max_tlp(&kb, &found, args.max_tlp)?;
     let mut git = found
         .doc
         .as_ref()
@@ -37,7 +43,7 @@ pub fn run(cli: &Cli, args: &ShowArgs) -> Result<i32, CliError> {
         git.note = Some(provenance.unknown_because().to_string());
     }
     let today = crate::time::today()?;
-    let view = View::new(&found.lesson, &found.text, git, today);
+    let view = View::new(&found.lesson, &found.text, tlp, git, today);
     super::emit(&view, args.format, &super::emit_context(cli))?;
     Ok(EXIT_OK)
 }

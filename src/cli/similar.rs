@@ -66,14 +66,17 @@ pub fn run(cli: &Cli, args: &SimilarArgs) -> Result<i32, CliError> {
     if let Some(base) = &args.changed {
         let paths = crate::repo::changed_lessons(&kb, base)?;
         step_output(paths.len());
-        let facts = file.decode()?;
+        // The changed lessons are the change's own: `--max-tlp` leaves out
+        // the past lessons they are compared with.
+        let facts = within(file.decode()?, filters.max_tlp);
         let feedback = crate::feedback::build(&kb, &index, &paths, &facts, Some(base), &query)?;
         return emit_feedback(cli, &feedback, args.format);
     }
     let id_or_path = args.id_or_path.as_deref().unwrap_or_default();
     if args.format == SimilarFormat::Markdown {
         let found = resolve_lesson(&kb, &index, id_or_path)?;
-        let facts = file.decode()?;
+        super::within_max_tlp(&kb, &found, filters.max_tlp)?;
+        let facts = within(file.decode()?, filters.max_tlp);
         let feedback = crate::feedback::build(
             &kb,
             &index,
@@ -85,10 +88,12 @@ pub fn run(cli: &Cli, args: &SimilarArgs) -> Result<i32, CliError> {
         return emit_feedback(cli, &feedback, args.format);
     }
     let found = resolve_lesson(&kb, &index, id_or_path)?;
+    super::within_max_tlp(&kb, &found, filters.max_tlp)?;
     let target = Target::from_lesson(&found.lesson, &found.text);
     let results = search::similar(&index, &settings, &target, &filters, args.limit)?;
-    let facts = file.decode()?;
-    let cause_keys = crate::feedback::check_cause_keys(&index, &settings, &target, &facts)?;
+    let facts = within(file.decode()?, filters.max_tlp);
+    let cause_keys =
+        crate::feedback::check_cause_keys(&index, &settings, &target, &facts, filters.max_tlp)?;
     let cx = crate::emit::Context {
         elapsed_ms: started.elapsed().as_millis(),
         ..super::emit_context(cli)
@@ -100,6 +105,18 @@ pub fn run(cli: &Cli, args: &SimilarArgs) -> Result<i32, CliError> {
     };
     super::emit(&hits, args.format, &cx)?;
     Ok(EXIT_OK)
+}
+
+/// The facts of the lessons at or below `max` (`--max-tlp`): recurrences
+/// and cause keys are then computed over those alone.
+fn within(
+    mut facts: Vec<crate::index::facts::Facts<'_>>,
+    max: Option<crate::tlp::Tlp>,
+) -> Vec<crate::index::facts::Facts<'_>> {
+    if let Some(max) = max {
+        facts.retain(|f| f.tlp <= max);
+    }
+    facts
 }
 
 /// In a GitHub Actions step, `lessons=N` (the lessons changed) as a step

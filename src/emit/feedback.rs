@@ -8,7 +8,9 @@ use anstyle::{AnsiColor, Style};
 
 use super::{markdown_code, markdown_text};
 use crate::causes::KeyCheck;
-use crate::feedback::{Feedback, LessonFeedback, MARKER, Recurring, SimilarLesson, ordinal};
+use crate::feedback::{
+    FailedAction, Feedback, LessonFeedback, MARKER, Recurring, SimilarLesson, ordinal,
+};
 
 /// Text shortened to `max` characters, with an ellipsis.
 fn shorten(s: &str, max: usize) -> String {
@@ -90,6 +92,44 @@ fn recurrence(r: &Recurring, key: &str, show: impl Fn(&str) -> String + Copy) ->
     (headline, lists.join(". "))
 }
 
+/// "The action "…" (LL-2022-019, done 2022-08-01) did not prevent it", or,
+/// for a lesson above `comment_max_tlp`, the same without its text.
+fn failed_action(a: &FailedAction, text: impl Fn(&str) -> String) -> String {
+    match &a.action {
+        Some(action) => format!(
+            "The action \"{}\" ({}, done {}) did not prevent it",
+            text(action),
+            text(&a.lesson),
+            a.completed
+        ),
+        None => format!(
+            "An action of {} (TLP:{}, done {}) did not prevent it",
+            text(&a.lesson),
+            a.tlp,
+            a.completed
+        ),
+    }
+}
+
+/// "2 AMBER lessons also match: LL-2023-014, LL-2024-002", one line per
+/// level above `comment_max_tlp`.
+fn withheld_lines(l: &LessonFeedback, text: impl Fn(&str) -> String) -> Vec<String> {
+    l.similar_withheld
+        .iter()
+        .map(|w| {
+            let ids: Vec<String> = w.lessons.iter().map(|id| text(id)).collect();
+            let n = w.lessons.len();
+            format!(
+                "{n} {} {} also {}: {}",
+                w.tlp,
+                if n == 1 { "lesson" } else { "lessons" },
+                if n == 1 { "matches" } else { "match" },
+                ids.join(", ")
+            )
+        })
+        .collect()
+}
+
 /// The Markdown comment.
 pub fn markdown(feedback: &Feedback) -> String {
     let mut s = format!("{MARKER}\n### Lessons learned check\n\n");
@@ -150,13 +190,7 @@ pub fn markdown(feedback: &Feedback) -> String {
             let (headline, lists) = recurrence(r, &markdown_code(&r.cause, false), markdown_text);
             let _ = writeln!(s, "\n**{headline}.** {lists}.");
             for a in &r.ineffective_actions {
-                let _ = writeln!(
-                    s,
-                    "The action \"{}\" ({}, done {}) did not prevent it.",
-                    markdown_text(&a.action),
-                    markdown_text(&a.lesson),
-                    a.completed
-                );
+                let _ = writeln!(s, "{}.", failed_action(a, markdown_text));
             }
         }
         for k in &l.new_cause_keys {
@@ -167,9 +201,9 @@ pub fn markdown(feedback: &Feedback) -> String {
                 key_check_sentence(k, |t| markdown_code(t, false), markdown_text)
             );
         }
-        if l.similar.is_empty() {
+        if l.similar.is_empty() && l.similar_withheld.is_empty() {
             s.push_str("\nNo similar past lesson found.\n");
-        } else {
+        } else if !l.similar.is_empty() {
             s.push_str("\n| similar lesson | shared | occurred |\n|---|---|---|\n");
             for hit in &l.similar {
                 let _ = writeln!(
@@ -181,6 +215,17 @@ pub fn markdown(feedback: &Feedback) -> String {
                     hit.hit.occurred.as_deref().unwrap_or("")
                 );
             }
+        }
+        if !l.similar_withheld.is_empty() {
+            s.push('\n');
+            for line in withheld_lines(l, markdown_text) {
+                let _ = writeln!(s, "{line}  ");
+            }
+            let _ = writeln!(
+                s,
+                "<sub>Lessons above TLP:{} (`[sharing] comment_max_tlp`) are named by id only: everyone who can see this pull request reads this comment.</sub>",
+                feedback.comment_max_tlp
+            );
         }
     }
     s.push_str("\n<sub>`lessons similar --changed` · the lessons learned knowledge base</sub>\n");
@@ -300,11 +345,7 @@ pub fn human(feedback: &Feedback, color: bool) -> String {
             let (headline, lists) = recurrence(r, &r.cause, str::to_string);
             let _ = writeln!(s, "  {} ({lists})", paint(bold, &headline));
             for a in &r.ineffective_actions {
-                let _ = writeln!(
-                    s,
-                    "    the action \"{}\" ({}, done {}) did not prevent it",
-                    a.action, a.lesson, a.completed
-                );
+                let _ = writeln!(s, "    {}", failed_action(a, str::to_string));
             }
         }
         for k in &l.new_cause_keys {
@@ -314,6 +355,9 @@ pub fn human(feedback: &Feedback, color: bool) -> String {
                 paint(bold, &format!("new cause key `{}`:", k.key)),
                 key_check_sentence(k, |t| format!("`{t}`"), str::to_string)
             );
+        }
+        for line in withheld_lines(l, str::to_string) {
+            let _ = writeln!(s, "  {line}");
         }
         if !l.similar.is_empty() {
             s.push_str("  similar:\n");

@@ -167,6 +167,7 @@ pub fn render(
                 meta.push(v.clone());
             }
         }
+        meta.push(format!("TLP:{}", hit.tlp));
         meta.push(hit.path.clone());
         writeln!(out, "{indent}{dim_on}{}{dim_off}", meta.join(" · "))?;
         let snippet = highlight(hit, color);
@@ -342,6 +343,7 @@ mod tests {
             status: String::new(),
             causes: vec![],
             systems: vec![],
+            tlp: crate::tlp::Tlp::Amber,
             explain: None,
         };
         assert_eq!(highlight(&hit, false), "the [expired] certificate");

@@ -7,6 +7,7 @@ use super::escape::html as esc;
 use super::markdown_cell as md;
 use crate::emit::show::duration;
 use crate::report::{ActionRow, Report};
+use crate::tlp::Tlp;
 
 const WIDTH: usize = 80;
 /// Rows of the action and cause lists shown to people; JSON has them all.
@@ -86,6 +87,23 @@ fn subtitle(report: &Report) -> String {
     )
 }
 
+/// The level an output was produced at, and why (see [`Report::tlp`]):
+/// `TLP:AMBER — produced with --max-tlp AMBER; the highest level among the
+/// 12 lessons included`.
+pub fn tlp_line(tlp: Tlp, max: Option<Tlp>, lessons: usize) -> String {
+    let flag = max.map(|m| format!("produced with --max-tlp {m}; "));
+    let why = match lessons {
+        0 => "no lesson included".to_string(),
+        1 => "the level of the one lesson included".to_string(),
+        n => format!("the highest level among the {n} lessons included"),
+    };
+    format!("TLP:{tlp} — {}{why}", flag.unwrap_or_default())
+}
+
+fn report_tlp_line(report: &Report) -> String {
+    tlp_line(report.tlp, report.max_tlp, report.lessons)
+}
+
 fn opt_duration(secs: Option<i64>) -> String {
     secs.map_or_else(|| "-".to_string(), duration)
 }
@@ -96,7 +114,13 @@ fn opt_duration(secs: Option<i64>) -> String {
 )]
 pub fn table(report: &Report) -> String {
     let mut s = String::new();
-    let _ = writeln!(s, "{}\n{}\n", title(report), subtitle(report));
+    let _ = writeln!(
+        s,
+        "{}\n\n{}\n{}\n",
+        report_tlp_line(report),
+        title(report),
+        subtitle(report)
+    );
     if report.groups.is_empty() {
         let _ = writeln!(
             s,
@@ -226,7 +250,8 @@ pub fn markdown(report: &Report) -> String {
     let mut s = String::new();
     let _ = writeln!(
         s,
-        "### {}\n\n{}\n",
+        "**{}**\n\n### {}\n\n{}\n",
+        md(&report_tlp_line(report)),
         md(&title(report)),
         md(&subtitle(report))
     );
@@ -484,10 +509,12 @@ svg {{ max-width: 100%; height: auto; }}
 </style>
 </head>
 <body>
+<p class="tlp"><strong>{}</strong></p>
 <h1>{}</h1>
 <p>{}</p>
 "#,
         esc(&heading),
+        esc(&report_tlp_line(report)),
         esc(&heading),
         esc(&subtitle(report))
     );
@@ -561,8 +588,9 @@ svg {{ max-width: 100%; height: auto; }}
     s
 }
 
-pub fn actions_table(rows: &[ActionRow], as_of: jiff::civil::Date) -> String {
+pub fn actions_table(rows: &[ActionRow], as_of: jiff::civil::Date, tlp: &str) -> String {
     let mut s = String::new();
+    let _ = writeln!(s, "{tlp}\n");
     if rows.is_empty() {
         let _ = writeln!(s, "no actions match");
         return s;
@@ -612,6 +640,20 @@ impl super::Emit for Report<'_> {
 pub struct Actions<'a> {
     pub rows: &'a [ActionRow<'a>],
     pub as_of: jiff::civil::Date,
+    /// The `--max-tlp` they were listed with.
+    pub max_tlp: Option<Tlp>,
+}
+
+impl Actions<'_> {
+    /// The list's sharing level: the highest among the lessons it
+    /// includes, and how many those are.
+    fn tlp(&self) -> (Tlp, usize) {
+        let mut lessons: Vec<&str> = self.rows.iter().map(|r| r.path).collect();
+        lessons.sort_unstable();
+        lessons.dedup();
+        let highest = self.rows.iter().map(|r| r.tlp).max();
+        (highest.unwrap_or(Tlp::Clear), lessons.len())
+    }
 }
 
 impl super::Emit for Actions<'_> {
@@ -625,6 +667,9 @@ impl super::Emit for Actions<'_> {
             super::Format::Json => {
                 #[derive(serde::Serialize)]
                 struct Document<'a> {
+                    tlp: Tlp,
+                    #[serde(skip_serializing_if = "Option::is_none")]
+                    max_tlp: Option<Tlp>,
                     as_of: String,
                     total: usize,
                     overdue: usize,
@@ -632,6 +677,8 @@ impl super::Emit for Actions<'_> {
                 }
                 super::write_json(
                     &Document {
+                        tlp: self.tlp().0,
+                        max_tlp: self.max_tlp,
                         as_of: self.as_of.to_string(),
                         total: self.rows.len(),
                         overdue: self.rows.iter().filter(|r| r.overdue).count(),
@@ -640,7 +687,11 @@ impl super::Emit for Actions<'_> {
                     out,
                 )
             }
-            super::Format::Human => out.write_all(actions_table(self.rows, self.as_of).as_bytes()),
+            super::Format::Human => {
+                let (tlp, lessons) = self.tlp();
+                let line = tlp_line(tlp, self.max_tlp, lessons);
+                out.write_all(actions_table(self.rows, self.as_of, &line).as_bytes())
+            }
             f => Err(super::unsupported(f)),
         }
     }

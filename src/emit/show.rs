@@ -27,6 +27,8 @@ pub struct View {
     pub status: Option<String>,
     pub kind: Option<String>,
     pub severity: Option<String>,
+    /// The sharing level that applies (its `tlp` or the configured default).
+    pub tlp: crate::tlp::Tlp,
     pub occurred: Option<String>,
     pub detected: Option<String>,
     pub contained: Option<String>,
@@ -83,7 +85,13 @@ fn since(from: Option<&Sp<Moment>>, to: Option<&Sp<Moment>>) -> Option<i64> {
 }
 
 impl View {
-    pub fn new(lesson: &Lesson, text: &str, git: GitFacts, today: jiff::civil::Date) -> View {
+    pub fn new(
+        lesson: &Lesson,
+        text: &str,
+        tlp: crate::tlp::Tlp,
+        git: GitFacts,
+        today: jiff::civil::Date,
+    ) -> View {
         let day = |m: &Option<Sp<Moment>>| {
             m.as_ref()
                 .map(|m| jiff::tz::Offset::UTC.to_datetime(m.value.utc).date())
@@ -95,6 +103,7 @@ impl View {
             status: opt_text(&lesson.status),
             kind: opt_text(&lesson.kind),
             severity: opt_text(&lesson.severity),
+            tlp,
             occurred: when(lesson.occurred.as_ref()),
             detected: when(lesson.detected.as_ref()),
             contained: when(lesson.contained.as_ref()),
@@ -185,9 +194,11 @@ pub fn render(view: &View, color: bool, out: &mut dyn Write) -> std::io::Result<
         paint(bold, id),
         paint(bold, view.title.as_deref().unwrap_or("(no title)"))
     )?;
+    let tlp = format!("TLP:{}", view.tlp);
     let meta: Vec<&str> = [&view.status, &view.severity, &view.kind]
         .into_iter()
         .filter_map(|v| v.as_deref())
+        .chain([tlp.as_str()])
         .collect();
     writeln!(
         out,

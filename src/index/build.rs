@@ -62,13 +62,17 @@ fn read_document(
             &text,
             parsed.lesson.as_ref(),
             git,
+            kb.config.sharing.default_tlp,
         )),
         hash,
         // Encoded here, while the lesson its text borrows from is alive.
-        facts: parsed
-            .lesson
-            .as_ref()
-            .and_then(|l| facts::record(&facts::FactsRecord::from_lesson(l)).ok()),
+        facts: parsed.lesson.as_ref().and_then(|l| {
+            facts::record(&facts::FactsRecord::from_lesson(
+                l,
+                kb.config.sharing.default_tlp,
+            ))
+            .ok()
+        }),
     }
 }
 

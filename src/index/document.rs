@@ -6,6 +6,7 @@ use tantivy::schema::Field;
 use super::manifest::GitMeta;
 use super::schema::Fields;
 use crate::lesson::{Lesson, Moment, Sp, Strings};
+use crate::tlp::Tlp;
 
 fn date(m: &Moment) -> tantivy::DateTime {
     tantivy::DateTime::from_timestamp_secs(m.utc.as_second())
@@ -25,16 +26,20 @@ fn add(doc: &mut TantivyDocument, field: Field, value: Option<&Sp<String>>) {
 
 /// The document for the lesson at `path`. A lesson that failed to parse
 /// (or parsed only in part) is indexed with what there is: a broken lesson
-/// is still worth finding.
+/// is still worth finding. `default_tlp` is the level of a lesson that
+/// writes none; a file with no lesson model is `RED` (its level is unknown).
 pub fn build(
     fields: &Fields,
     path: &str,
     text: &str,
     lesson: Option<&Lesson>,
     git: &GitMeta,
+    default_tlp: Tlp,
 ) -> TantivyDocument {
     let mut doc = TantivyDocument::default();
     doc.add_text(fields.path, path);
+    let tlp = lesson.map_or(Tlp::Red, |l| l.tlp(default_tlp));
+    doc.add_text(fields.tlp, tlp.name());
     if let Some(by) = &git.added_by {
         doc.add_text(fields.added_by, by);
     }

@@ -2,10 +2,11 @@
 //! `report` and `actions` never re-read 100,000 files: a compact binary file
 //! per index commit, named in the commit payload like the manifest.
 //!
-//! The file is `lessons-facts 2\n`, then one record per lesson in path
+//! The file is `lessons-facts 3\n`, then one record per lesson in path
 //! order: `[u32 length][u32 path length][path][body]` (little-endian), so
 //! that an update copies unchanged records without decoding them. A body
-//! is, in order: id, status, kind, severity (optional texts); occurred,
+//! is, in order: id, status, kind, severity (optional texts); the TLP
+//! level as it applies (one byte, `Tlp::code`); occurred,
 //! detected, contained, recovered (optional times); systems, teams (lists
 //! of texts); causes (a list of optional category, optional key); actions
 //! (a list of optional status, optional completed time, addresses, and
@@ -23,6 +24,7 @@ use std::path::Path;
 use serde::Serialize;
 
 use crate::lesson::{Lesson, Moment, Sp, text, texts};
+use crate::tlp::Tlp;
 
 /// A lesson's facts as written: the text borrows from the lesson.
 #[derive(Debug, Clone, Default, PartialEq, Eq)]
@@ -47,6 +49,8 @@ pub struct FactsRecord<'a> {
     pub status: Option<&'a str>,
     pub kind: Option<&'a str>,
     pub severity: Option<&'a str>,
+    /// The lesson's `tlp`, else the default of `lessons.toml`.
+    pub tlp: Tlp,
     pub occurred: Option<i64>,
     pub detected: Option<i64>,
     pub contained: Option<i64>,
@@ -68,6 +72,8 @@ pub struct Facts<'a> {
     pub status: Option<&'a str>,
     pub kind: Option<&'a str>,
     pub severity: Option<&'a str>,
+    /// The lesson's `tlp`, else the default of `lessons.toml`.
+    pub tlp: Tlp,
     pub occurred: Option<i64>,
     pub detected: Option<i64>,
     pub contained: Option<i64>,
@@ -181,6 +187,12 @@ impl<'a> Reader<'a> {
         }
     }
 
+    fn tlp(&mut self) -> Option<Tlp> {
+        let (&code, rest) = self.buf.split_first()?;
+        self.buf = rest;
+        Tlp::from_code(code)
+    }
+
     fn present(&mut self) -> Option<bool> {
         let (&tag, rest) = self.buf.split_first()?;
         self.buf = rest;
@@ -257,6 +269,7 @@ impl<'a> Reader<'a> {
             status: self.opt_str()?,
             kind: self.opt_str()?,
             severity: self.opt_str()?,
+            tlp: self.tlp()?,
             occurred: self.opt_time()?,
             detected: self.opt_time()?,
             contained: self.opt_time()?,
@@ -328,6 +341,7 @@ impl Writer<'_> {
         for text in [f.id, f.status, f.kind, f.severity] {
             self.opt_str(text);
         }
+        self.out.push(f.tlp.code());
         for time in [f.occurred, f.detected, f.contained, f.recovered] {
             self.opt_i64(time);
         }
@@ -421,13 +435,14 @@ fn t(v: Option<&Sp<Moment>>) -> Option<i64> {
 }
 
 impl<'a> FactsRecord<'a> {
-    pub fn from_lesson(lesson: &'a Lesson) -> FactsRecord<'a> {
+    pub fn from_lesson(lesson: &'a Lesson, default_tlp: Tlp) -> FactsRecord<'a> {
         FactsRecord {
             path: &lesson.path,
             id: text(&lesson.id),
             status: text(&lesson.status),
             kind: text(&lesson.kind),
             severity: text(&lesson.severity),
+            tlp: lesson.tlp(default_tlp),
             occurred: t(lesson.occurred.as_ref()),
             detected: t(lesson.detected.as_ref()),
             contained: t(lesson.contained.as_ref()),
@@ -460,7 +475,7 @@ impl<'a> FactsRecord<'a> {
     }
 }
 
-const MAGIC: &[u8] = b"lessons-facts 2\n";
+const MAGIC: &[u8] = b"lessons-facts 3\n";
 
 fn bad(why: &str) -> std::io::Error {
     std::io::Error::new(
@@ -697,6 +712,7 @@ mod tests {
             status: Some("final"),
             kind: None,
             severity: Some("high"),
+            tlp: Tlp::AmberStrict,
             occurred: Some(-86_401),
             detected: Some(253_402_300_799),
             contained: None,
@@ -735,6 +751,7 @@ mod tests {
             (f.id, f.status, f.kind, f.severity),
             (written.id, written.status, written.kind, written.severity)
         );
+        assert_eq!(f.tlp, written.tlp);
         assert_eq!(
             (f.occurred, f.detected, f.contained, f.recovered),
             (

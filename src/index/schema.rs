@@ -8,7 +8,7 @@ use tantivy::tokenizer::{LowerCaser, RawTokenizer, TextAnalyzer};
 
 /// Bumped whenever the schema or what is indexed changes: an index of
 /// another version is rebuilt.
-pub const SCHEMA_VERSION: u32 = 13;
+pub const SCHEMA_VERSION: u32 = 14;
 
 /// Stemmed English text (Tantivy's built-in `en_stem`).
 const TEXT_TOKENIZER: &str = "en_stem";
@@ -33,6 +33,10 @@ pub struct Fields {
     pub teams: Field,
     pub tags: Field,
     pub functions: Field,
+    /// The lesson's TLP level as it applies (its `tlp` or the default of
+    /// `lessons.toml`, whose change rebuilds the index), so `--max-tlp`
+    /// filters without reading a file.
+    pub tlp: Field,
     /// Cause keys, systems, tags and teams as words, so that
     /// `no-failover-runbook` is found by "failover runbook".
     pub labels: Field,
@@ -89,6 +93,7 @@ impl Fields {
             teams: b.add_text_field("teams", keyword()),
             tags: b.add_text_field("tags", keyword()),
             functions: b.add_text_field("functions", keyword()),
+            tlp: b.add_text_field("tlp", keyword()),
             labels: b.add_text_field("labels", text(false)),
             category_words: b.add_text_field("category_words", text(false)),
             occurred: b.add_date_field("occurred", date.clone()),
@@ -119,6 +124,7 @@ impl Fields {
             teams: f("teams")?,
             tags: f("tags")?,
             functions: f("functions")?,
+            tlp: f("tlp")?,
             labels: f("labels")?,
             category_words: f("category_words")?,
             occurred: f("occurred")?,

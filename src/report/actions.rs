@@ -21,6 +21,8 @@ pub struct ActionRow<'a> {
     pub addresses: crate::index::facts::Strs<'a>,
     pub link: Option<&'a str>,
     pub overdue: bool,
+    /// The sharing level of its lesson.
+    pub tlp: crate::tlp::Tlp,
 }
 
 #[derive(Debug, Clone, Default)]
@@ -30,6 +32,8 @@ pub struct ActionFilter {
     pub owners: Vec<String>,
     pub statuses: Vec<String>,
     pub as_of: Option<jiff::civil::Date>,
+    /// Only actions of lessons at or below this sharing level.
+    pub max_tlp: Option<crate::tlp::Tlp>,
 }
 
 /// Every action across lessons, filtered, by due date (undated last).
@@ -41,6 +45,7 @@ pub fn actions<'a>(
     let as_of = filter.as_of.unwrap_or(today);
     let mut rows: Vec<ActionRow> = all
         .iter()
+        .filter(|f| filter.max_tlp.is_none_or(|max| f.tlp <= max))
         .flat_map(|f| {
             f.actions.iter().map(move |a| {
                 let details = a.details();
@@ -58,6 +63,7 @@ pub fn actions<'a>(
                     completed: a.completed.map(|c| day(c).to_string()),
                     addresses: a.addresses,
                     link: details.link,
+                    tlp: f.tlp,
                 }
             })
         })

@@ -14,6 +14,7 @@ use serde::Serialize;
 
 use crate::index::facts::{Action, Cause, Facts};
 use crate::time::{civil, day_number, day_number_text as day_string, days_from_civil};
+use crate::tlp::Tlp;
 pub use actions::{ActionFilter, ActionRow, actions};
 
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize)]
@@ -119,6 +120,8 @@ pub struct Options {
     pub period: Period,
     /// Only lessons with these statuses (all when empty).
     pub statuses: Vec<String>,
+    /// Only lessons at or below this sharing level (`--max-tlp`).
+    pub max_tlp: Option<Tlp>,
 }
 
 #[derive(Debug, Clone, Serialize)]
@@ -213,6 +216,13 @@ pub struct UnaddressedCause<'a> {
 
 #[derive(Debug, Clone, Serialize)]
 pub struct Report<'a> {
+    /// The report's own sharing level: the highest among the lessons it
+    /// counts (a report is as sensitive as what it includes), `CLEAR` when
+    /// it counts none.
+    pub tlp: Tlp,
+    /// The `--max-tlp` it was produced with.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub max_tlp: Option<Tlp>,
     pub lessons: usize,
     pub by: GroupBy,
     pub min_count: usize,
@@ -227,6 +237,12 @@ pub struct Report<'a> {
     pub groups: Vec<Group<'a>>,
     pub ineffective_actions: Vec<IneffectiveAction<'a>>,
     pub unaddressed_causes: Vec<UnaddressedCause<'a>>,
+}
+
+/// The sharing level of an output that includes these lessons: the
+/// highest of theirs, `CLEAR` for none.
+pub fn highest_tlp<'a, 'f: 'a>(lessons: impl Iterator<Item = &'a Facts<'f>>) -> Tlp {
+    lessons.map(|f| f.tlp).max().unwrap_or(Tlp::Clear)
 }
 
 /// The name a lesson goes by in reports: its id, else its path.
@@ -342,6 +358,7 @@ pub fn build<'a>(all: &'a [Facts<'a>], options: &Options) -> Report<'a> {
             let d = day_number(occurred);
             since.is_none_or(|s| d >= s)
                 && until.is_none_or(|u| d <= u)
+                && options.max_tlp.is_none_or(|max| f.tlp <= max)
                 && (options.statuses.is_empty()
                     || f.status
                         .is_some_and(|s| options.statuses.iter().any(|w| w == s)))
@@ -396,6 +413,8 @@ pub fn build<'a>(all: &'a [Facts<'a>], options: &Options) -> Report<'a> {
     }
 
     Report {
+        tlp: highest_tlp(order.iter().copied()),
+        max_tlp: options.max_tlp,
         lessons: order.len(),
         by: options.by,
         min_count: options.min_count,
@@ -789,6 +808,7 @@ mod tests {
             until: None,
             period: Period::Year,
             statuses: vec![],
+            max_tlp: None,
         };
         let report = build(&all, &options);
         let a = &report.ineffective_actions[0];
@@ -796,6 +816,51 @@ mod tests {
         let listed: Vec<&str> = a.recurred_in.iter().collect();
         assert_eq!(listed.len(), MAX_RECURRENCES_LISTED);
         assert_eq!(listed[0], "L00");
+    }
+
+    /// `--max-tlp` leaves lessons out before anything is computed: a
+    /// recurrence seen only through a RED lesson is not reported, and the
+    /// report's level is the highest it includes.
+    #[test]
+    fn max_tlp_computes_over_included_lessons() {
+        let mut first = lesson("a.md", "A", 100, "k");
+        first.tlp = Tlp::Green;
+        first.actions.push(ActionRecord {
+            summary: Some("fix"),
+            status: Some("done"),
+            completed: Some(101 * 86_400),
+            addresses: vec!["k"],
+            ..Default::default()
+        });
+        let mut red = lesson("b.md", "B", 200, "k");
+        red.tlp = Tlp::Red;
+        let mut amber = lesson("c.md", "C", 300, "other");
+        amber.tlp = Tlp::Amber;
+        let encoded: Vec<Vec<u8>> = [first, red, amber]
+            .iter()
+            .map(|r| crate::index::facts::record(r).unwrap())
+            .collect();
+        let bytes = crate::index::facts::concat(encoded.iter().map(Vec::as_slice));
+        let all = crate::index::facts::decode(&bytes).unwrap();
+        let options = |max_tlp| Options {
+            by: GroupBy::Key,
+            min_count: 2,
+            since: None,
+            until: None,
+            period: Period::Year,
+            statuses: vec![],
+            max_tlp,
+        };
+        let everything = build(&all, &options(None));
+        assert_eq!((everything.lessons, everything.tlp), (3, Tlp::Red));
+        assert_eq!(everything.ineffective_actions.len(), 1);
+        assert_eq!(everything.groups[0].lessons, ["A", "B"]);
+        let amber = build(&all, &options(Some(Tlp::Amber)));
+        assert_eq!((amber.lessons, amber.tlp), (2, Tlp::Amber));
+        assert!(amber.ineffective_actions.is_empty());
+        assert!(amber.groups.is_empty());
+        let clear = build(&all, &options(Some(Tlp::Clear)));
+        assert_eq!((clear.lessons, clear.tlp), (0, Tlp::Clear));
     }
 
     #[test]

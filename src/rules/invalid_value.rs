@@ -1,5 +1,5 @@
 //! `invalid-value` (error): A value of the right type outside its vocabulary, pattern or length (a
-//! `kind`, `severity`, cause `category`, action `type` or `status`, an `id`
+//! `kind`, `severity`, `tlp`, cause `category`, action `type` or `status`, an `id`
 //! off `id_pattern`, a title that is empty, too long or multi-line, a blank
 //! list item, a cause key that is not a slug, an impossible timeline stamp).
 //!
@@ -12,6 +12,7 @@
 //! tests/fixtures/rules/invalid-value/.
 
 use super::*;
+use crate::tlp::Tlp;
 
 #[expect(
     clippy::too_many_lines,
@@ -67,6 +68,21 @@ pub(super) fn check(ctx: &mut Ctx, lesson: &Lesson) {
     }
     if let Some(severity) = &lesson.severity {
         ctx.vocabulary("severity", severity, &voc.severities, Some("severities"));
+    }
+    if let Some(tlp) = &lesson.tlp
+        && Tlp::parse(&tlp.value).is_none()
+    {
+        let help = match Tlp::suggest(&tlp.value) {
+            Some(t) => format!("did you mean \"{t}\"?"),
+            None => format!("use one of: {}", Tlp::names()),
+        };
+        let d = ctx.report(
+            Rule::InvalidValue,
+            tlp.span.clone(),
+            format!("tlp \"{}\" is not one of {}", tlp.value, Tlp::names()),
+        );
+        d.label = Some("not a TLP 2.0 level".into());
+        d.help = Some(help);
     }
     if let Some(systems) = &lesson.systems
         && systems.value.is_empty()

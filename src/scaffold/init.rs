@@ -46,6 +46,16 @@ functions = {functions}
 cause_categories = {categories}
 # `type` of an improvement action.
 action_types = {types}
+
+[sharing]
+# TLP 2.0 sharing levels, from most to least shareable: CLEAR, GREEN,
+# AMBER, AMBER+STRICT, RED (docs/security.md says where each may travel).
+# The level of a lesson that sets no `tlp`:
+default_tlp = {default_tlp}
+# The pull-request comment is read by everyone who can see the pull
+# request: it quotes only lessons at or below this level, and names the
+# others by id.
+comment_max_tlp = {comment_max_tlp}
 "#,
         roots = list(&d.roots),
         id_pattern = quote(DEFAULT_ID_PATTERN),
@@ -57,6 +67,8 @@ action_types = {types}
         functions = long_list(&v.functions),
         categories = long_list(&v.cause_categories),
         types = long_list(&v.action_types),
+        default_tlp = quote(d.sharing.default_tlp.name()),
+        comment_max_tlp = quote(d.sharing.comment_max_tlp.name()),
     )
 }
 
@@ -93,6 +105,7 @@ title = "Payment database failover stalled for 47 minutes"
 status = "draft"                 # draft, review or final
 kind = "outage"                  # {kinds}
 severity = "high"                # {severities}
+tlp = "AMBER"                    # sharing level: CLEAR, GREEN, AMBER, AMBER+STRICT, RED
 occurred = 2026-03-12T09:58:00Z  # detected, contained, recovered: when known
 systems = ["payments-db"]
 

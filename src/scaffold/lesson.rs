@@ -77,6 +77,12 @@ pub fn lesson_text(config: &Config, new: &NewLesson) -> String {
     );
     let _ = writeln!(
         s,
+        "tlp = {}  # who may read it (TLP 2.0): {}",
+        quote(config.sharing.default_tlp.name()),
+        crate::tlp::Tlp::names()
+    );
+    let _ = writeln!(
+        s,
         "occurred = {}  # when it began; a time is better: {}T09:58:00Z",
         new.occurred, new.occurred
     );

@@ -16,6 +16,7 @@ use crate::Error;
 use crate::index::SearchIndex;
 use crate::index::schema::Fields;
 use crate::lesson::Lesson;
+use crate::tlp::Tlp;
 
 pub mod plan;
 pub mod query;
@@ -67,6 +68,8 @@ pub struct Filters {
     pub cause: Vec<String>,
     pub since: Option<jiff::civil::Date>,
     pub until: Option<jiff::civil::Date>,
+    /// Only lessons at or below this sharing level (`--max-tlp`).
+    pub max_tlp: Option<Tlp>,
 }
 
 #[derive(Debug, Clone, Serialize)]
@@ -84,6 +87,8 @@ pub struct Hit {
     pub status: String,
     pub causes: Vec<String>,
     pub systems: Vec<String>,
+    /// The lesson's sharing level (its `tlp` or the configured default).
+    pub tlp: Tlp,
     /// Why it ranks here (`--explain`).
     #[serde(skip_serializing_if = "Option::is_none")]
     pub explain: Option<Explain>,
@@ -167,6 +172,14 @@ fn filter_queries(f: &Fields, filters: &Filters) -> Vec<Box<dyn Query>> {
     .into_iter()
     .filter_map(|(field, values)| keyword_terms(field, values))
     .collect();
+    if let Some(max) = filters.max_tlp {
+        let allowed: Vec<String> = Tlp::ALL
+            .into_iter()
+            .filter(|t| *t <= max)
+            .map(|t| t.name().to_string())
+            .collect();
+        out.extend(keyword_terms(f.tlp, &allowed));
+    }
     if !filters.cause.is_empty() {
         let either: Vec<(Occur, Box<dyn Query>)> = [f.cause_key, f.category]
             .into_iter()
@@ -293,8 +306,14 @@ fn hit(
         status: first_str(doc, f.status),
         causes: all_str(doc, f.cause_key),
         systems: all_str(doc, f.systems),
+        tlp: doc_tlp(doc, f),
         explain: None,
     }
+}
+
+/// The sharing level the index holds for a document (`RED` if unreadable).
+fn doc_tlp(doc: &TantivyDocument, f: &Fields) -> Tlp {
+    Tlp::parse(&first_str(doc, f.tlp)).unwrap_or(Tlp::Red)
 }
 
 /// How many first-pass candidates the second pass re-ranks: three times

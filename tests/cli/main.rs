@@ -23,3 +23,4 @@ mod search;
 mod secrets;
 mod security_docs;
 mod suppressions;
+mod tlp;

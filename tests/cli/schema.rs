@@ -6,7 +6,7 @@
 use std::path::Path;
 
 use crate::common::fixture;
-use lessons::config::{CONFIG_KEYS, Config, SEARCH_KEYS, VOCABULARY_KEYS};
+use lessons::config::{CONFIG_KEYS, Config, SEARCH_KEYS, SHARING_KEYS, VOCABULARY_KEYS};
 use lessons::parse::front_matter::{ACTION_KEYS, CAUSE_KEYS, LESSON_KEYS};
 use serde_json::Value;
 
@@ -123,6 +123,16 @@ fn value_level_breakage_fails_the_schema() {
         ),
         ("bad id", "id = \"LL-2024-001\"", "id = \"ll-1\""),
         (
+            "lower-case tlp",
+            "severity = \"high\"",
+            "severity = \"high\"\ntlp = \"amber\"",
+        ),
+        (
+            "TLP 1.0 level",
+            "severity = \"high\"",
+            "severity = \"high\"\ntlp = \"WHITE\"",
+        ),
+        (
             "quoted date",
             "occurred = 2024-03-12T09:58:00Z",
             "occurred = \"yesterday\"",
@@ -208,6 +218,11 @@ fn schema_keys_and_vocabularies_match_the_code() {
         enum_of(&s["$defs"]["action"]["properties"]["type"]),
         d.vocabulary.action_types
     );
+    let levels: Vec<String> = lessons::tlp::Tlp::ALL
+        .iter()
+        .map(|t| t.name().to_string())
+        .collect();
+    assert_eq!(enum_of(&s["properties"]["tlp"]), levels);
     assert_eq!(s["properties"]["id"]["pattern"], d.id_pattern.as_str());
     assert_eq!(
         enum_of(&s["properties"]["status"]),
@@ -237,7 +252,21 @@ fn config_schema_matches_the_code() {
         keys(&s["properties"]["search"]["properties"]),
         sorted(SEARCH_KEYS)
     );
+    let sharing = &s["properties"]["sharing"]["properties"];
+    assert_eq!(keys(sharing), sorted(SHARING_KEYS));
     let d = Config::default();
+    assert_eq!(
+        sharing["default_tlp"]["default"],
+        d.sharing.default_tlp.name()
+    );
+    assert_eq!(
+        sharing["comment_max_tlp"]["default"],
+        d.sharing.comment_max_tlp.name()
+    );
+    let levels: Vec<&str> = lessons::tlp::Tlp::ALL.iter().map(|t| t.name()).collect();
+    for key in SHARING_KEYS {
+        assert_eq!(sharing[key]["enum"], serde_json::json!(levels));
+    }
     assert_eq!(
         s["properties"]["search"]["properties"]["catch_all_keys"]["default"],
         serde_json::json!(d.search.catch_all_keys)
@@ -282,6 +311,7 @@ fn config_schema_matches_the_code() {
         example.as_str(),
         "",
         "max_words = 900\n[vocabulary]\nseverities = [\"sev1\", \"sev2\"]\n",
+        "[sharing]\ndefault_tlp = \"AMBER+STRICT\"\ncomment_max_tlp = \"CLEAR\"\n",
     ] {
         assert!(Config::parse(text).is_ok());
         let doc = to_json(toml::from_str(text).unwrap());
@@ -293,6 +323,8 @@ fn config_schema_matches_the_code() {
         "roots = []\n",
         "[vocabulary]\nkinds = \"outage\"\n",
         "[vocabulary]\nseverity = [\"a\"]\n",
+        "[sharing]\ndefault_tlp = \"WHITE\"\n",
+        "[sharing]\ncomment_max = \"GREEN\"\n",
     ] {
         assert!(Config::parse(text).is_err(), "the validator rejects {text}");
         let doc = to_json(toml::from_str(text).unwrap());
