@@ -149,6 +149,7 @@ pub static KINDS: &[KindDoc] = &[
             "the customer called from +44 20 7946 1234 twice",
             "escalated to (415) 823-2671 on call",
             "phone: 415-823-2671.",
+            "desk 415.823.2671x204",
             "dial +1 415 823 2671 for the bridge",
             "SMS from +4915112345678",
             "Rufnummer +49 (0)30 1234-5678",
@@ -241,6 +242,7 @@ pub static KINDS: &[KindDoc] = &[
             "requests from 81.2.69.160 were blocked",
             "client=2a00:1450:4001:80b::200e",
             "connect to 52.94.236.248:443 timed out",
+            "opened https://52.94.236.248:8443/admin?user=1",
             "X-Forwarded-For: 10.0.0.5, 151.101.1.69",
             "the range 81.2.69.0/24 was banned",
         ],
@@ -645,9 +647,9 @@ fn issuer_length_ok(d: &[u8]) -> bool {
                 || ((3528..=3589).contains(&p4) && len >= 16)
                 || ((matches!(p2, 36 | 38) || (300..=305).contains(&p3)) && len >= 14)
         }
+        // Discover (6011, 644-649, 65) and UnionPay (62).
         b'6' => {
-            ((p4 == 6011 || p2 == 65 || (644..=649).contains(&p3)) && len >= 16)
-                || (p2 == 62 && len >= 16)
+            ((p4 == 6011 || matches!(p2, 62 | 65) || (644..=649).contains(&p3)) && len >= 16)
                 || maestro
         }
         _ => false,
@@ -669,7 +671,7 @@ fn luhn(digits: &[u8]) -> bool {
             }
         })
         .sum();
-    sum % 10 == 0
+    sum.is_multiple_of(10)
 }
 
 /// Documented test numbers (Stripe, PayPal/Braintree, Adyen, Worldpay):
@@ -1063,7 +1065,9 @@ fn address_end_ok(text: &str, e: usize, max_prefix: u32) -> bool {
     match b.get(e) {
         Some(b':') if b.get(e + 1).is_some_and(u8::is_ascii_digit) => {
             let p = digits_end(b, e + 1);
-            p - (e + 1) <= 5 && number(&b[e + 1..p]) <= 65535 && right_ok(text, p)
+            p - (e + 1) <= 5
+                && number(&b[e + 1..p]) <= 65535
+                && (b.get(p) == Some(&b'/') || right_ok(text, p))
         }
         Some(b'/') if b.get(e + 1).is_some_and(u8::is_ascii_digit) => {
             let p = digits_end(b, e + 1);
@@ -1311,7 +1315,10 @@ fn north_american(text: &str, d: usize) -> Option<Range<usize>> {
     }
     let line = take(i, 4)?;
     let end = i + 4;
-    (left_ok(text, start) && right_ok(text, end) && nanp_ok(area, exchange, line))
+    // `415-823-2671x123`: an extension may follow.
+    let ext = b.get(end) == Some(&b'x') && b.get(end + 1).is_some_and(u8::is_ascii_digit);
+    let after = if ext { digits_end(b, end + 1) } else { end };
+    (left_ok(text, start) && right_ok(text, after) && nanp_ok(area, exchange, line))
         .then_some(start..end)
 }
 
