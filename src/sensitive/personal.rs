@@ -133,6 +133,7 @@ pub static KINDS: &[KindDoc] = &[
             "thanks @alice and @bob.smith for the review",
             "pulled registry.acme.io/api@sha256:4e2161c7",
             "decorated with @app.route('/health')",
+            "root@db-01, postgres@10.0.0.5, user@localhost, https://jane:pa55@acme.io/x",
         ],
     },
     KindDoc {
@@ -183,7 +184,7 @@ pub static KINDS: &[KindDoc] = &[
             "test card 4111 1111 1111 1111 and 4242-4242-4242-4242",
             "Stripe's 5555 5555 5555 4444, 378282246310005, 4012888888881881, 6011111111111117",
             "luhn fails: 4526 0181 5908 3013",
-            "at 1700000000000 ms, order 1234567890123456789",
+            "at 1700000000000 ms, snowflake 1198765432109876543, offset 4523918842219 (Luhn-valid)",
             "sha 4526018159083012abcdef and id=x4526018159083012",
         ],
     },
@@ -254,6 +255,7 @@ pub static KINDS: &[KindDoc] = &[
             "octets 256.1.1.1, time 10:39:07, mac 2c:54:91:88:c9:e3",
             "fe80::1, fd12:3456:789a::1, ff02::1, ::1, ::ffff:10.0.0.1, 0.0.0.0:8080",
             "hash 2fd4e1c67a2d28fced849ee1bb76e7391b93eb12 and 224.0.0.251",
+            "ranges 2001:2::1 (benchmarking), 3fff::1 (documentation), 192.0.0.9",
         ],
     },
 ];
@@ -761,8 +763,13 @@ fn ssn(text: &str, d: usize) -> Option<usize> {
     } else {
         return None;
     };
-    let s = &b[d..end];
-    let digits: Vec<u8> = s.iter().copied().filter(u8::is_ascii_digit).collect();
+    let mut digits = [0u8; 9];
+    for (slot, &c) in digits
+        .iter_mut()
+        .zip(b[d..end].iter().filter(|c| c.is_ascii_digit()))
+    {
+        *slot = c;
+    }
     let (area, group, serial) = (
         number(&digits[..3]),
         number(&digits[3..5]),
