@@ -296,8 +296,20 @@ fn is_joiner(b: u8) -> bool {
 }
 
 fn is_word(b: u8) -> bool {
-    b.is_ascii_alphanumeric() || b == b'_'
+    WORD[usize::from(b)]
 }
+
+/// `[A-Za-z0-9_]` as a table: the token loops test every byte with it.
+static WORD: [bool; 256] = {
+    let mut t = [false; 256];
+    let mut i = 0;
+    while i < 256 {
+        let c = i as u8;
+        t[i] = c.is_ascii_alphanumeric() || c == b'_';
+        i += 1;
+    }
+    t
+};
 
 /// The char ending at byte `i` of `text` (`i` on a char boundary).
 fn char_before(text: &str, i: usize) -> Option<char> {
@@ -533,39 +545,59 @@ fn find_numbers(text: &str, out: &mut Vec<PersonalFinding>) {
 /// scan goes on if nothing does.
 fn at_digit(text: &str, d: usize) -> (Option<(Kind, Range<usize>)>, usize) {
     let b = text.as_bytes();
-    let skip = token_end(b, d);
+    let prev = d.checked_sub(1).map(|p| b[p]);
     // Digits after letters: an IBAN (`DE89…`) or part of a word (`sha256`).
-    if d > 0 && b[d - 1].is_ascii_alphabetic() {
+    if prev.is_some_and(|p| p.is_ascii_alphabetic()) {
         if d >= 2 && b[d - 1].is_ascii_uppercase() && b[d - 2].is_ascii_uppercase() {
             match iban(text, d - 2) {
                 Parsed::Found(span) => return (Some((Kind::Iban, span.clone())), span.end),
-                Parsed::Seen(end) => return (None, end.max(skip)),
+                Parsed::Seen(end) => return (None, end.max(token_end(b, d))),
                 Parsed::No => {}
             }
         }
-        return (None, skip);
+        return (None, token_end(b, d));
     }
     if !left_ok(text, d) {
-        return (None, skip);
+        return (None, token_end(b, d));
     }
+    // Each kind needs its own first run of digits and byte after it: most
+    // tokens (times, dates, counts, hashes) are turned down here, at the
+    // cost of a few comparisons.
+    let run = digits_end(b, d) - d;
+    let after = b.get(d + run).copied();
+    let sep = |c: &[u8]| after.is_some_and(|a| c.contains(&a));
     // `+4915112345678`: a leading `+` marks a phone number, never a card.
-    let plus = d > 0 && b[d - 1] == b'+';
-    if let Some(end) = card(text, d).filter(|_| !plus) {
-        return (Some((Kind::Card, d..end)), end);
+    let plus = prev == Some(b'+');
+    if !plus && ((run == 4 && sep(b" -")) || (13..=19).contains(&run)) {
+        if let Some(end) = card(text, d) {
+            return (Some((Kind::Card, d..end)), end);
+        }
     }
-    if let Some(end) = ssn(text, d) {
-        return (Some((Kind::Ssn, d..end)), end);
+    if (run == 3 && sep(b" -")) || run == 9 {
+        if let Some(end) = ssn(text, d) {
+            return (Some((Kind::Ssn, d..end)), end);
+        }
     }
-    let mut next = skip;
-    for parse in [ipv4, ipv6] {
+    let mut next = token_end(b, d);
+    let v4 = run <= 3 && after == Some(b'.');
+    let v6 = run <= 4
+        && matches!(b[d], b'2' | b'3')
+        && after.is_some_and(|a| a == b':' || a.is_ascii_hexdigit());
+    for (parse, maybe) in [(ipv4 as fn(&str, usize) -> Parsed, v4), (ipv6, v6)] {
+        if !maybe {
+            continue;
+        }
         match parse(text, d) {
             Parsed::Found(span) => return (Some((Kind::Ip, span.clone())), span.end),
             Parsed::Seen(end) => next = next.max(end),
             Parsed::No => {}
         }
     }
-    if let Some(span) = phone(text, d) {
-        return (Some((Kind::Phone, span.clone())), span.end);
+    let nanp = prev == Some(b'(') || (matches!(run, 1 | 3) && sep(b"-."));
+    if plus || nanp {
+        if let Some(span) = phone(text, d) {
+            return (Some((Kind::Phone, span.clone())), span.end);
+        }
     }
     (None, next)
 }
