@@ -568,15 +568,16 @@ fn at_digit(text: &str, d: usize) -> (Option<(Kind, Range<usize>)>, usize) {
     let sep = |c: &[u8]| after.is_some_and(|a| c.contains(&a));
     // `+4915112345678`: a leading `+` marks a phone number, never a card.
     let plus = prev == Some(b'+');
-    if !plus && ((run == 4 && sep(b" -")) || (13..=19).contains(&run)) {
-        if let Some(end) = card(text, d) {
-            return (Some((Kind::Card, d..end)), end);
-        }
+    if !plus
+        && ((run == 4 && sep(b" -")) || (13..=19).contains(&run))
+        && let Some(end) = card(text, d)
+    {
+        return (Some((Kind::Card, d..end)), end);
     }
-    if (run == 3 && sep(b" -")) || run == 9 {
-        if let Some(end) = ssn(text, d) {
-            return (Some((Kind::Ssn, d..end)), end);
-        }
+    if ((run == 3 && sep(b" -")) || run == 9)
+        && let Some(end) = ssn(text, d)
+    {
+        return (Some((Kind::Ssn, d..end)), end);
     }
     let mut next = token_end(b, d);
     let v4 = run <= 3 && after == Some(b'.');
@@ -594,10 +595,10 @@ fn at_digit(text: &str, d: usize) -> (Option<(Kind, Range<usize>)>, usize) {
         }
     }
     let nanp = prev == Some(b'(') || (matches!(run, 1 | 3) && sep(b"-."));
-    if plus || nanp {
-        if let Some(span) = phone(text, d) {
-            return (Some((Kind::Phone, span.clone())), span.end);
-        }
+    if (plus || nanp)
+        && let Some(span) = phone(text, d)
+    {
+        return (Some((Kind::Phone, span.clone())), span.end);
     }
     (None, next)
 }
