@@ -1,10 +1,12 @@
-//! Sensitive content in lesson text: credentials ([`secrets`]), and how to
+//! Sensitive content in lesson text: credentials ([`secrets`]), personal
+//! data ([`personal`]), and how to
 //! show a finding without repeating it ([`mask`]).
 //!
 //! Incident write-ups are where credentials leak: a responder pastes the
 //! leaked key into the timeline. Everything that prints lesson text masks
 //! what this module finds.
 
+pub mod personal;
 pub mod secrets;
 
 /// `secret` masked for output: at most its first 4 characters kept (fewer
