@@ -1,4 +1,5 @@
-//! Reviewed exceptions to the sensitive-content rules (`secret`): an
+//! Reviewed exceptions to the sensitive-content rules (`secret`,
+//! `personal-data`): an
 //! inline `lessons:allow RULE` comment on the line of the finding, and the
 //! fingerprint file `.lessons-allow` at the knowledge base root, written by
 //! `lessons check --write-allowlist` after review.
@@ -18,7 +19,7 @@ use crate::diagnostic::{Diagnostic, LineIndex, Rule};
 pub const FILE_NAME: &str = ".lessons-allow";
 
 /// The rules a finding of which can be accepted.
-pub const RULES: &[Rule] = &[Rule::Secret];
+pub const RULES: &[Rule] = &[Rule::Secret, Rule::PersonalData];
 
 /// Whether the line holding byte `offset` of `text`, or a line just above
 /// it that holds only a comment, says `lessons:allow` for `rule`: an HTML

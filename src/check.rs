@@ -303,7 +303,9 @@ pub fn check_history(
     selection: &Selection,
     options: Options,
 ) -> Result<CheckReport, crate::Error> {
+    let mut timings = crate::timing::Timings::new();
     let found = crate::repo::versions::lesson_versions(kb, rev)?;
+    timings.step("walk history");
     let limit = kb.config.max_file_size;
     let versions: Vec<&LessonVersion> = found
         .versions
@@ -327,6 +329,7 @@ pub fn check_history(
             },
         )
         .collect();
+    timings.step("read and search versions");
     let mut report = CheckReport {
         files_checked: versions.len(),
         history: Some(HistoryStats {
@@ -509,7 +512,21 @@ fn check_bytes(
     }
     // Secrets are looked for in the whole text, whether or not it parses.
     let (mut secrets, spans, allowed) = rules::secret::check(text);
-    found.allowed = allowed;
+    let (mut personal, personal_allowed) =
+        rules::personal_data::check(text, &kb.config.personal_data);
+    found.allowed = allowed + personal_allowed;
+    if !personal.is_empty() {
+        // Personal data found inside a secret is that secret's finding.
+        personal.retain(|p| {
+            !spans
+                .iter()
+                .any(|s| s.start < p.span.end && p.span.start < s.end)
+        });
+        for d in &mut personal {
+            d.path.clone_from(&file.path);
+        }
+        found.diagnostics.append(&mut personal);
+    }
     if !spans.is_empty() {
         rules::secret::mask_quotes(&mut found.diagnostics, text, &spans);
         for d in &mut secrets {

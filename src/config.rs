@@ -10,6 +10,7 @@ use regex::Regex;
 
 use crate::diagnostic::{Diagnostic, LineIndex, Rule};
 use crate::parse::value::Reader;
+use crate::sensitive::personal;
 use crate::tlp::Tlp;
 
 pub const FILE_NAME: &str = "lessons.toml";
@@ -40,6 +41,11 @@ pub struct Config {
     pub vocabulary: Vocabulary,
     pub search: SearchConfig,
     pub sharing: SharingConfig,
+    /// `[personal_data]`: e-mail domains that are not personal
+    /// (`allowed_domains`: the company's role addresses, with their
+    /// subdomains) and kinds not looked for (`ignore_kinds`), as the
+    /// detector takes them.
+    pub personal_data: personal::Options,
 }
 
 /// `[sharing]`: TLP 2.0 levels (see `crate::tlp`).
@@ -127,6 +133,7 @@ impl Default for Config {
             },
             search: SearchConfig::default(),
             sharing: SharingConfig::default(),
+            personal_data: personal::Options::default(),
         }
     }
 }
@@ -157,8 +164,10 @@ pub const CONFIG_KEYS: &[&str] = &[
     "vocabulary",
     "search",
     "sharing",
+    "personal_data",
 ];
 pub const SHARING_KEYS: &[&str] = &["default_tlp", "comment_max_tlp"];
+pub const PERSONAL_DATA_KEYS: &[&str] = &["allowed_domains", "ignore_kinds"];
 pub const SEARCH_KEYS: &[&str] = &["synonyms", "catch_all_keys"];
 pub const VOCABULARY_KEYS: &[&str] = &[
     "kinds",
@@ -397,6 +406,7 @@ fn read_into(reader: &mut Reader, table: &toml::de::DeTable, config: &mut Config
                 reader.prefix = "";
             }
             "sharing" => read_sharing(reader, value, &mut config.sharing),
+            "personal_data" => read_personal_data(reader, value, &mut config.personal_data),
             _ => unreachable!("known_entries only returns CONFIG_KEYS"),
         }
     }
@@ -443,6 +453,72 @@ fn read_sharing(
             "default_tlp" => sharing.default_tlp = level,
             "comment_max_tlp" => sharing.comment_max_tlp = level,
             _ => unreachable!("known_entries only returns SHARING_KEYS"),
+        }
+    }
+    reader.prefix = "";
+}
+
+/// `[personal_data]`: allowed domains, and kinds switched off by name.
+fn read_personal_data(
+    reader: &mut Reader,
+    value: &toml::Spanned<toml::de::DeValue>,
+    config: &mut personal::Options,
+) {
+    let toml::de::DeValue::Table(table) = value.get_ref() else {
+        reader.report(
+            Rule::ConfigInvalid,
+            value.span(),
+            "`personal_data` must be a table",
+        );
+        return;
+    };
+    reader.prefix = "personal_data ";
+    for (key, value) in reader.known_entries(table, PERSONAL_DATA_KEYS, "[personal_data]") {
+        let Some(list) = reader.strings(key, value) else {
+            continue;
+        };
+        match key {
+            "allowed_domains" => {
+                for domain in &list.value {
+                    let d = domain
+                        .value
+                        .trim_start_matches("*.")
+                        .trim_start_matches('@');
+                    if d.is_empty() || d.contains(char::is_whitespace) || !d.contains('.') {
+                        reader
+                            .report(
+                                Rule::ConfigInvalid,
+                                domain.span.clone(),
+                                format!("\"{}\" is not a domain (e.g. \"example.org\")", domain.value),
+                            )
+                            .help = Some("write the domain after the @: \"corp.example\" allows it and its subdomains".into());
+                    }
+                }
+                config.allowed_domains = list.value.into_iter().map(|s| s.value).collect();
+            }
+            "ignore_kinds" => {
+                let names: Vec<&str> = personal::Kind::ALL.iter().map(|k| k.name()).collect();
+                config.disabled.clear();
+                for kind in list.value {
+                    match personal::Kind::from_name(&kind.value) {
+                        Some(k) => config.disabled.push(k),
+                        None => {
+                            let d = reader.report(
+                                Rule::ConfigInvalid,
+                                kind.span.clone(),
+                                format!(
+                                    "\"{}\" is not a kind of personal data: one of {}",
+                                    kind.value,
+                                    names.join(", ")
+                                ),
+                            );
+                            d.help = crate::diagnostic::suggest(&kind.value, names.iter().copied())
+                                .map(|n| format!("did you mean \"{n}\"?"));
+                        }
+                    }
+                }
+            }
+            _ => unreachable!("known_entries only returns PERSONAL_DATA_KEYS"),
         }
     }
     reader.prefix = "";

@@ -128,6 +128,9 @@ rules! {
     Secret => "secret", Error,
         "A credential (an API key, token, private key or password) in the lesson text.",
         "rotate it first, then remove it from the lesson and from history (docs/security.md); if it is a deliberate example, add `<!-- lessons:allow secret -->` on the line (`# lessons:allow secret` in the front matter)";
+    PersonalData => "personal-data", Warning,
+        "Personal data (an e-mail address, phone, card or social security number, IBAN, public IP address) in the lesson text.",
+        "describe the person or system by role (\"the customer\", \"a payroll clerk\", \"the attacker's address\"); if it must stay, add `<!-- lessons:allow personal-data -->` on the line, allow the domain in lessons.toml, or accept it with `lessons check --write-allowlist`";
     StaleAllow => "stale-allow", Warning,
         "An entry of `.lessons-allow` matches no finding any more.",
         "remove the line from .lessons-allow (or run `lessons check --write-allowlist` again after review)";

@@ -153,19 +153,31 @@ impl Visit<'_> {
             return;
         }
         for entry in tree.iter() {
+            let kind = entry.kind();
+            let id = entry.id();
+            // Most entries of a big folder were seen in an earlier commit:
+            // skip them before building their path.
+            let seen = match kind {
+                Some(git2::ObjectType::Tree) => self.seen_trees.contains(&id),
+                Some(git2::ObjectType::Blob) => self.seen_blobs.contains(&id),
+                _ => true,
+            };
+            if seen {
+                continue;
+            }
             let Ok(name) = entry.name() else { continue };
             let path = if dir.is_empty() {
                 name.to_string()
             } else {
                 format!("{dir}/{name}")
             };
-            match entry.kind() {
+            match kind {
                 Some(git2::ObjectType::Tree) if self.on_the_way(&path) => {
-                    if let Ok(sub) = self.repo.find_tree(entry.id()) {
+                    if let Ok(sub) = self.repo.find_tree(id) {
                         self.tree(&sub, &path);
                     }
                 }
-                Some(git2::ObjectType::Blob) => self.blob(entry.id(), &path),
+                Some(git2::ObjectType::Blob) => self.blob(id, &path),
                 _ => {}
             }
         }

@@ -29,6 +29,7 @@ mod merge_conflict;
 mod missing_key;
 mod missing_section;
 mod nul_byte;
+pub(crate) mod personal_data;
 pub(crate) mod secret;
 pub(crate) mod stale_allow;
 mod symlink_outside;

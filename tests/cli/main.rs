@@ -15,6 +15,7 @@ mod formats;
 mod history;
 mod layers;
 mod parser_props;
+mod personal;
 mod report;
 mod rule_docs;
 mod rules;

@@ -6,7 +6,9 @@
 use std::path::Path;
 
 use crate::common::fixture;
-use lessons::config::{CONFIG_KEYS, Config, SEARCH_KEYS, SHARING_KEYS, VOCABULARY_KEYS};
+use lessons::config::{
+    CONFIG_KEYS, Config, PERSONAL_DATA_KEYS, SEARCH_KEYS, SHARING_KEYS, VOCABULARY_KEYS,
+};
 use lessons::parse::front_matter::{ACTION_KEYS, CAUSE_KEYS, LESSON_KEYS};
 use serde_json::Value;
 
@@ -241,6 +243,21 @@ fn schema_keys_and_vocabularies_match_the_code() {
 }
 
 #[test]
+fn the_personal_data_table_matches_the_code() {
+    let s = schema("lessons-toml.schema.json");
+    let personal = &s["properties"]["personal_data"]["properties"];
+    assert_eq!(keys(personal), sorted(PERSONAL_DATA_KEYS));
+    let kinds: Vec<&str> = lessons::sensitive::personal::Kind::ALL
+        .iter()
+        .map(|k| k.name())
+        .collect();
+    assert_eq!(
+        personal["ignore_kinds"]["items"]["enum"],
+        serde_json::json!(kinds)
+    );
+}
+
+#[test]
 fn config_schema_matches_the_code() {
     let s = schema("lessons-toml.schema.json");
     assert_eq!(keys(&s["properties"]), sorted(CONFIG_KEYS));
@@ -312,6 +329,7 @@ fn config_schema_matches_the_code() {
         "",
         "max_words = 900\n[vocabulary]\nseverities = [\"sev1\", \"sev2\"]\n",
         "[sharing]\ndefault_tlp = \"AMBER+STRICT\"\ncomment_max_tlp = \"CLEAR\"\n",
+        "[personal_data]\nallowed_domains = [\"corp.example\", \"*.corp.test\"]\nignore_kinds = [\"ip\"]\n",
     ] {
         assert!(Config::parse(text).is_ok());
         let doc = to_json(toml::from_str(text).unwrap());
@@ -325,6 +343,9 @@ fn config_schema_matches_the_code() {
         "[vocabulary]\nseverity = [\"a\"]\n",
         "[sharing]\ndefault_tlp = \"WHITE\"\n",
         "[sharing]\ncomment_max = \"GREEN\"\n",
+        "[personal_data]\nignore_kinds = [\"ips\"]\n",
+        "[personal_data]\nallowed_domains = [\"corp\"]\n",
+        "[personal_data]\nallow_domains = []\n",
     ] {
         assert!(Config::parse(text).is_err(), "the validator rejects {text}");
         let doc = to_json(toml::from_str(text).unwrap());
