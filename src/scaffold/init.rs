@@ -56,6 +56,14 @@ default_tlp = {default_tlp}
 # request: it quotes only lessons at or below this level, and names the
 # others by id.
 comment_max_tlp = {comment_max_tlp}
+
+[personal_data]
+# E-mail domains whose addresses are not personal data (role addresses
+# such as security@your-company.com; subdomains included).
+allowed_domains = []
+# Kinds the personal-data warning does not look for, among
+# email, phone, card, ssn, iban, ip.
+ignore_kinds = []
 "#,
         roots = list(&d.roots),
         id_pattern = quote(DEFAULT_ID_PATTERN),
