@@ -19,13 +19,21 @@ pub struct InitArgs {
     #[arg(long)]
     pub no_workflow: bool,
 
-    /// The git URL CI installs lessons from (default: where this lessons
-    /// was installed from with `cargo install --git`, if it was).
-    #[arg(long, value_name = "URL")]
+    /// The GitHub Action the workflow installs lessons with, as
+    /// OWNER/REPO or OWNER/REPO@REF (default: the published action, or the
+    /// GitHub repository this lessons was installed from with `cargo
+    /// install --git`, at this version's tag).
+    #[arg(long, value_name = "OWNER/REPO[@REF]")]
+    pub action: Option<String>,
+
+    /// Earlier spelling of --action: the repository URL (its OWNER/REPO
+    /// is the action).
+    #[arg(long, value_name = "URL", hide = true, conflicts_with = "action")]
     pub install_from: Option<String>,
 
-    /// The tag, branch or commit of --install-from to build.
-    #[arg(long, value_name = "REV", requires = "install_from")]
+    /// With --install-from: the ref of the action (default: this
+    /// version's tag).
+    #[arg(long, value_name = "REV", hide = true, requires = "install_from")]
     pub install_rev: Option<String>,
 }
 
@@ -105,24 +113,14 @@ pub fn run(cli: &Cli, args: &InitArgs) -> Result<i32, CliError> {
                     .join("/")
             })
             .unwrap_or_default();
-        let source = match &args.install_from {
-            Some(git) => Some(scaffold::InstallSource {
-                git: git.clone(),
-                rev: args.install_rev.clone(),
-            }),
-            None => scaffold::installed_from(),
-        };
+        let action = action_of(args)?;
         let workflow = top.join(".github/workflows/lessons.yml");
-        let outcome = create(&workflow, &scaffold::workflow(&kb_dir, source.as_ref()))?;
+        let outcome = create(&workflow, &scaffold::workflow(&kb_dir, &action))?;
         if let Outcome::Created = outcome {
-            notes.push(match &source {
-                Some(s) => format!(
-                    "note: CI installs lessons from {}{}",
-                    s.git,
-                    s.rev.as_deref().map(|r| format!(" at {r}")).unwrap_or_default()
-                ),
-                None => "note: set LESSONS_GIT in .github/workflows/lessons.yml to the git URL of the lessons source (or run `lessons init --install-from URL` before committing it): CI builds lessons from there".to_string(),
-            });
+            notes.push(format!(
+                "note: the workflow installs lessons with the GitHub Action {}@{} (`lessons init --action OWNER/REPO` names another copy)",
+                action.repo, action.tag
+            ));
         }
         report.push((workflow.clone(), outcome));
     }
@@ -151,4 +149,31 @@ pub fn run(cli: &Cli, args: &InitArgs) -> Result<i32, CliError> {
     )?;
     out.flush()?;
     Ok(EXIT_OK)
+}
+
+/// The action the workflow uses: `--action`, else the repository of
+/// `--install-from` or of `cargo install --git`, else the published one;
+/// at this version's tag unless a ref is given.
+fn action_of(args: &InitArgs) -> Result<scaffold::ActionRef, Error> {
+    if let Some(action) = &args.action {
+        return scaffold::ActionRef::parse(action).map_err(Error::Usage);
+    }
+    if let Some(url) = &args.install_from {
+        let repo = scaffold::repo_of_url(url).ok_or_else(|| {
+            Error::Usage(format!(
+                "--install-from {url}: no OWNER/REPO in this URL; use --action OWNER/REPO"
+            ))
+        })?;
+        let tag = args
+            .install_rev
+            .clone()
+            .unwrap_or_else(scaffold::ActionRef::this_version);
+        return scaffold::ActionRef::parse(&format!("{repo}@{tag}")).map_err(Error::Usage);
+    }
+    Ok(scaffold::installed_from()
+        .and_then(|source| scaffold::repo_of_url(&source.git))
+        .map_or_else(scaffold::ActionRef::published, |repo| scaffold::ActionRef {
+            repo,
+            tag: scaffold::ActionRef::this_version(),
+        }))
 }

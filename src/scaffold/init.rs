@@ -1,6 +1,6 @@
 //! What `init` writes: a commented `lessons.toml` with every default
 //! spelled out, a README for the lesson folder, and the pull-request
-//! workflow (pinned to how this `lessons` was installed).
+//! workflow (installing this version of `lessons` with its GitHub Action).
 
 use std::path::Path;
 
@@ -148,7 +148,7 @@ prevent it (`lessons similar`).
     )
 }
 
-/// Where CI builds `lessons` from: a git repository and a revision.
+/// Where a `lessons` was built from: a git repository and a revision.
 #[derive(Debug, Clone, PartialEq, Eq)]
 pub struct InstallSource {
     pub git: String,
@@ -186,13 +186,87 @@ pub(super) fn parse_install_key(key: &str) -> Option<InstallSource> {
     })
 }
 
-/// The GitHub Actions workflow: on pull requests, check the changed
-/// lessons with annotations and a job summary, then post what the
-/// knowledge base already knows about them. `kb_dir` is the knowledge base
-/// folder relative to the repository top (`""` at the top); `source` is
-/// where CI builds `lessons` from (when unknown, the install step fails
-/// with a message saying what to set).
-pub fn workflow(kb_dir: &str, source: Option<&InstallSource>) -> String {
+/// The GitHub Action the workflow installs `lessons` with: `uses: REPO@TAG`.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct ActionRef {
+    /// `OWNER/REPO` on GitHub (or the GitHub Enterprise server running the
+    /// workflow).
+    pub repo: String,
+    /// A tag, branch or commit of it.
+    pub tag: String,
+}
+
+impl ActionRef {
+    /// The tag of this `lessons`'s release: the workflow installs the
+    /// version that wrote it.
+    pub fn this_version() -> String {
+        format!("v{}", env!("CARGO_PKG_VERSION"))
+    }
+
+    /// The published action (Cargo.toml's `repository`), at this version.
+    pub fn published() -> ActionRef {
+        ActionRef {
+            repo: repo_of_url(env!("CARGO_PKG_REPOSITORY"))
+                .expect("Cargo.toml's repository is https://HOST/OWNER/REPO"),
+            tag: Self::this_version(),
+        }
+    }
+
+    /// `OWNER/REPO` or `OWNER/REPO@REF`, as `--action` takes it.
+    pub fn parse(s: &str) -> Result<ActionRef, String> {
+        let (repo, tag) = match s.split_once('@') {
+            Some((repo, tag)) => (repo, Some(tag)),
+            None => (s, None),
+        };
+        let name_ok = |part: &str| {
+            !part.is_empty()
+                && part
+                    .chars()
+                    .all(|c| c.is_ascii_alphanumeric() || matches!(c, '-' | '_' | '.'))
+        };
+        let valid_repo =
+            matches!(repo.split_once('/'), Some((owner, name)) if name_ok(owner) && name_ok(name));
+        // A ref goes into YAML unquoted: no spaces, quotes or YAML syntax.
+        let valid_tag = tag.is_none_or(|t| {
+            !t.is_empty()
+                && t.chars()
+                    .all(|c| c.is_ascii_alphanumeric() || matches!(c, '-' | '_' | '.' | '/'))
+        });
+        if !valid_repo || !valid_tag {
+            return Err(format!(
+                "--action {s}: expected OWNER/REPO or OWNER/REPO@REF (a GitHub repository holding the lessons action, e.g. my-org/lessons@{})",
+                Self::this_version()
+            ));
+        }
+        Ok(ActionRef {
+            repo: repo.to_string(),
+            tag: tag.map_or_else(Self::this_version, str::to_string),
+        })
+    }
+}
+
+/// `OWNER/REPO` of a repository URL (`https://github.com/OWNER/REPO.git`,
+/// `ssh://git@host/OWNER/REPO`), when it has both.
+pub fn repo_of_url(url: &str) -> Option<String> {
+    let path = url.split_once("://").map_or(url, |(_, rest)| rest);
+    let mut parts = path
+        .trim_end_matches('/')
+        .trim_end_matches(".git")
+        .rsplit('/');
+    let repo = parts.next().filter(|s| !s.is_empty())?;
+    let owner = parts.next().filter(|s| !s.is_empty())?;
+    // The host alone before the owner: `host/OWNER/REPO`.
+    parts.next()?;
+    let action = format!("{owner}/{repo}");
+    ActionRef::parse(&action).ok().map(|a| a.repo)
+}
+
+/// The GitHub Actions workflow: on pull requests, install `lessons` with
+/// its GitHub Action (a checksummed release binary of the version given),
+/// check the changed lessons with annotations and a job summary, then post
+/// what the knowledge base already knows about them. `kb_dir` is the
+/// knowledge base folder relative to the repository top (`""` at the top).
+pub fn workflow(kb_dir: &str, action: &ActionRef) -> String {
     let defaults = if kb_dir.is_empty() {
         String::new()
     } else {
@@ -201,8 +275,6 @@ pub fn workflow(kb_dir: &str, source: Option<&InstallSource>) -> String {
             yaml_quote(kb_dir)
         )
     };
-    let git = yaml_quote(source.map_or("", |s| s.git.as_str()));
-    let rev = yaml_quote(source.and_then(|s| s.rev.as_deref()).unwrap_or(""));
     format!(
         r#"# Lessons learned on pull requests, written by `lessons init` (edit freely).
 # Checks the lessons a pull request adds or changes (annotations on the
@@ -222,33 +294,21 @@ jobs:
     runs-on: ubuntu-latest
 {defaults}    env:
       BASE: origin/${{{{ github.base_ref }}}}
-      # Where CI builds lessons from: the git URL of its source, and a tag or
-      # commit (empty: the default branch). `lessons init --install-from URL`
-      # fills them in.
-      LESSONS_GIT: {git}
-      LESSONS_REV: {rev}
     steps:
-      - uses: actions/checkout@v4
+      - uses: actions/checkout@v6
         with:
           # Full history: --changed needs the merge base with the target
           # branch, and who added a lesson and when come from git.
           fetch-depth: 0
 
-      - name: Cache the lessons binary
-        uses: actions/cache@v4
-        with:
-          path: ~/.cargo/bin/lessons
-          key: lessons-${{{{ runner.os }}}}-${{{{ env.LESSONS_GIT }}}}-${{{{ env.LESSONS_REV }}}}
-
       - name: Install lessons
         id: install
-        run: |
-          if command -v lessons > /dev/null; then exit 0; fi
-          if [ -z "$LESSONS_GIT" ]; then
-            echo "::error title=lessons::Set LESSONS_GIT in .github/workflows/lessons.yml to the git URL of the lessons source."
-            exit 1
-          fi
-          cargo install --locked --git "$LESSONS_GIT" ${{LESSONS_REV:+--rev "$LESSONS_REV"}} lessons
+        # A checksummed release binary of lessons, the version of the action
+        # (built with cargo only where the release has none). Upgrading is
+        # changing the tag.
+        uses: {repo}@{tag}
+        with:
+          command: install
 
       - name: Check the changed lessons
         run: lessons check --changed "$BASE" --format github
@@ -269,16 +329,21 @@ jobs:
           PR: ${{{{ github.event.pull_request.number }}}}
         run: |
           body="$RUNNER_TEMP/lessons-feedback.md"
-          # Edit this workflow's earlier comment, found by its first line,
-          # rather than add one per push (or edit another bot's comment).
+          # Edit this workflow's earlier comment rather than add one per
+          # push: the last one that github-actions[bot] (this job's token)
+          # wrote starting with the marker. Anyone can post a comment that
+          # starts with the marker; only the bot's own is ever edited. (With
+          # another token, put the login that token posts as here.)
           id=$(gh api "repos/$GITHUB_REPOSITORY/issues/$PR/comments" --paginate \
-            --jq '.[] | select(.body | startswith("{marker}")) | .id' | tail -n 1)
+            --jq '.[] | select(.user.login == "github-actions[bot]" and (.body | startswith("{marker}"))) | .id' | tail -n 1)
           if [ -n "$id" ]; then
             gh api -X PATCH "repos/$GITHUB_REPOSITORY/issues/comments/$id" -F "body=@$body" > /dev/null
           else
             gh pr comment "$PR" --body-file "$body"
           fi
 "#,
+        repo = action.repo,
+        tag = action.tag,
         marker = crate::feedback::MARKER,
     )
 }

@@ -14,7 +14,7 @@ use std::fmt::Write as _;
 use std::path::Path;
 
 pub use ids::{next_id, used_ids};
-pub use init::{InstallSource, installed_from, lessons_readme, lessons_toml, workflow};
+pub use init::{ActionRef, installed_from, lessons_readme, lessons_toml, repo_of_url, workflow};
 pub use lesson::{NewLesson, lesson_text, slug};
 
 /// Creates `path` with `text`, unless something is already there (then
@@ -79,7 +79,7 @@ pub(super) fn long_list(items: &[String]) -> String {
 #[cfg(test)]
 mod tests {
     use super::ids::id_in;
-    use super::init::parse_install_key;
+    use super::init::{InstallSource, parse_install_key};
     use super::*;
     use crate::config::Config;
     use std::collections::BTreeSet;
@@ -114,6 +114,47 @@ mod tests {
                 "lessons 0.1.0 (registry+https://github.com/rust-lang/crates.io-index)"
             ),
             None
+        );
+    }
+
+    #[test]
+    fn action_refs() {
+        let this = ActionRef::this_version();
+        assert_eq!(this, format!("v{}", env!("CARGO_PKG_VERSION")));
+        assert_eq!(
+            ActionRef::parse("acme/lessons"),
+            Ok(ActionRef {
+                repo: "acme/lessons".into(),
+                tag: this.clone()
+            })
+        );
+        assert_eq!(ActionRef::parse("acme/lessons@main").unwrap().tag, "main");
+        for bad in [
+            "lessons",
+            "acme/",
+            "/lessons",
+            "a/b/c",
+            "acme/lessons@",
+            "acme/les sons",
+            "acme/lessons@v1 # x",
+            "acme/lessons@\"v1\"",
+        ] {
+            assert!(ActionRef::parse(bad).is_err(), "{bad}");
+        }
+        assert_eq!(
+            repo_of_url("https://github.com/acme/lessons.git").as_deref(),
+            Some("acme/lessons")
+        );
+        assert_eq!(
+            repo_of_url("ssh://git@ghe.example.com/tools/lessons/").as_deref(),
+            Some("tools/lessons")
+        );
+        assert_eq!(repo_of_url("https://github.com/acme"), None);
+        assert_eq!(repo_of_url("acme/lessons"), None);
+        // Cargo.toml's repository names the published action.
+        assert_eq!(ActionRef::published().tag, this);
+        assert!(
+            env!("CARGO_PKG_REPOSITORY").ends_with(&format!("/{}", ActionRef::published().repo))
         );
     }
 

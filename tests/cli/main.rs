@@ -23,5 +23,6 @@ mod schema;
 mod search;
 mod secrets;
 mod security_docs;
+mod shipping;
 mod suppressions;
 mod tlp;
