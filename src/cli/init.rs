@@ -117,10 +117,20 @@ pub fn run(cli: &Cli, args: &InitArgs) -> Result<i32, CliError> {
         let workflow = top.join(".github/workflows/lessons.yml");
         let outcome = create(&workflow, &scaffold::workflow(&kb_dir, &action))?;
         if let Outcome::Created = outcome {
-            notes.push(format!(
-                "note: the workflow installs lessons with the GitHub Action {}@{} (`lessons init --action OWNER/REPO` names another copy)",
-                action.repo, action.tag
-            ));
+            // A build whose Cargo.toml still names no real repository
+            // cannot say where its action lives: say so loudly, the
+            // workflow would fail at its first run.
+            if action.repo.starts_with("YOUR-ORG/") {
+                notes.push(format!(
+                    "warning: this build of lessons does not know where it is published: edit `uses: {}@{}` in the workflow to name the repository of the lessons action (or delete the workflow and run `lessons init --action OWNER/REPO[@REF]`)",
+                    action.repo, action.tag
+                ));
+            } else {
+                notes.push(format!(
+                    "note: the workflow installs lessons with the GitHub Action {}@{} (`lessons init --action OWNER/REPO` names another copy)",
+                    action.repo, action.tag
+                ));
+            }
         }
         report.push((workflow.clone(), outcome));
     }
