@@ -3,8 +3,9 @@
 
 use std::fmt::Write as _;
 
-use super::escape::html as esc;
-use super::markdown_cell as md;
+use super::escape::{html as esc, terminal};
+use super::markdown_code;
+use super::markdown_text as md;
 use crate::emit::show::duration;
 use crate::report::{ActionRow, Report};
 use crate::tlp::Tlp;
@@ -18,10 +19,13 @@ fn more(total: usize, format: &str) -> Option<String> {
     (total > LISTED).then(|| format!("… and {} more ({format} lists them all)", total - LISTED))
 }
 
-/// `s` cut to `width` characters, with an ellipsis when cut.
+/// `s` cut to `width` characters, with an ellipsis when cut; for a
+/// terminal, so control characters are neutralised first (never cut a
+/// sequence in half and print the rest).
 fn fit(s: &str, width: usize) -> String {
+    let s = terminal(s);
     if s.chars().count() <= width {
-        return s.to_string();
+        return s.into_owned();
     }
     let mut out: String = s.chars().take(width.saturating_sub(1)).collect();
     out.push('…');
@@ -108,6 +112,41 @@ fn opt_duration(secs: Option<i64>) -> String {
     secs.map_or_else(|| "-".to_string(), duration)
 }
 
+/// "came back in 3 lessons: LL-1, LL-2, LL-3", with "and N more" when the
+/// report lists fewer than it counts.
+fn came_back(a: &crate::report::IneffectiveAction, show: impl Fn(&str) -> String) -> String {
+    let listed: Vec<String> = a.recurred_in.iter().map(show).collect();
+    let more = a.recurrences.saturating_sub(listed.len());
+    format!(
+        "{} lesson{}: {}{}",
+        a.recurrences,
+        if a.recurrences == 1 { "" } else { "s" },
+        listed.join(", "),
+        if more > 0 {
+            format!(" and {more} more")
+        } else {
+            String::new()
+        }
+    )
+}
+
+/// The trend's heading: "Lessons per quarter (2021-Q1 to 2025-Q4)", or,
+/// when only the last `shown` periods fit, which ones and of how many.
+fn trend_heading(report: &Report, shown: usize) -> Option<String> {
+    let periods = &report.periods;
+    let last = periods.last()?;
+    let word = period_word(report);
+    Some(if shown < periods.len() {
+        format!(
+            "Lessons per {word}, the last {shown} of {} ({} to {last}; --format csv or html has every {word})",
+            periods.len(),
+            periods[periods.len() - shown]
+        )
+    } else {
+        format!("Lessons per {word} ({} to {last})", periods[0])
+    })
+}
+
 #[expect(
     clippy::too_many_lines,
     reason = "one table read top to bottom, section by section"
@@ -129,47 +168,41 @@ pub fn table(report: &Report) -> String {
             report.min_count
         );
     } else {
-        let name_w = 26;
+        let name_w = 24;
         let _ = writeln!(
             s,
-            "{} lessons  last seen   open  systems",
+            "{} lessons  first seen  last seen   open  systems",
             pad(report.by.label(), name_w)
         );
         for g in &report.groups {
-            let systems = fit(&g.systems.join(", "), WIDTH - name_w - 28);
+            let systems = fit(&g.systems.join(", "), WIDTH - name_w - 40);
             let _ = writeln!(
                 s,
-                "{} {:>7}  {:<10}  {:>4}  {}",
+                "{} {:>7}  {:<10}  {:<10}  {:>4}  {}",
                 pad(&g.name, name_w),
                 g.count,
-                g.last_occurred,
+                fit(&g.first_occurred, 10),
+                fit(&g.last_occurred, 10),
                 g.open_actions,
                 systems
             );
         }
-        if let (Some(first), Some(last)) = (report.periods.first(), report.periods.last()) {
-            let _ = writeln!(
-                s,
-                "\nLessons per {} ({first} to {last})",
-                period_word(report)
-            );
+        let room = WIDTH - name_w - 1;
+        let shown = report.periods.len().min(room);
+        if let Some(heading) = trend_heading(report, shown) {
+            let _ = writeln!(s, "\n{heading}");
             let max = max_trend(report);
-            let room = WIDTH - name_w - 1;
             for g in &report.groups {
                 let line = sparkline(&g.trend, max);
                 // Keep the most recent periods when they do not all fit.
-                let shown: String = line
+                let line: String = line
                     .chars()
                     .skip(line.chars().count().saturating_sub(room))
                     .collect();
-                let _ = writeln!(s, "{} {shown}", pad(&g.name, name_w));
+                let _ = writeln!(s, "{} {line}", pad(&g.name, name_w));
             }
         }
-        if report
-            .groups
-            .iter()
-            .any(|g| g.median_time_to_detect.is_some() || g.median_time_to_recover.is_some())
-        {
+        if has_medians(report) {
             let _ = writeln!(s, "\nMedian time from occurrence");
             let _ = writeln!(
                 s,
@@ -189,30 +222,29 @@ pub fn table(report: &Report) -> String {
         }
     }
     if !report.ineffective_actions.is_empty() {
-        let _ = writeln!(s, "\nActions that did not prevent recurrence");
+        let _ = writeln!(
+            s,
+            "\nActions that did not prevent recurrence ({})",
+            report.ineffective_actions.len()
+        );
         for a in report.ineffective_actions.iter().take(LISTED) {
-            let head = format!("{:<12} ", a.lesson);
+            let head = format!("{:<12} ", terminal(a.lesson));
+            let head_w = head.chars().count();
             let _ = writeln!(
                 s,
                 "{head}{}",
                 fit(
                     &format!("done {}: {}", a.completed, a.action),
-                    WIDTH - head.len()
+                    WIDTH - head_w
                 )
             );
             let _ = writeln!(
                 s,
                 "{}{}",
-                " ".repeat(head.len()),
+                " ".repeat(head_w),
                 fit(
-                    &format!(
-                        "{} came back in {} lesson{}: {}",
-                        a.cause,
-                        a.recurrences,
-                        if a.recurrences == 1 { "" } else { "s" },
-                        a.recurred_in.join(", ")
-                    ),
-                    WIDTH - head.len()
+                    &format!("{} came back in {}", a.cause, came_back(a, str::to_string)),
+                    WIDTH - head_w
                 )
             );
         }
@@ -231,7 +263,7 @@ pub fn table(report: &Report) -> String {
             let _ = writeln!(
                 s,
                 "{:<12} {}",
-                u.lesson,
+                terminal(u.lesson),
                 fit(&format!("{}{category}", u.cause), WIDTH - 13)
             );
         }
@@ -242,10 +274,21 @@ pub fn table(report: &Report) -> String {
     s
 }
 
+fn has_medians(report: &Report) -> bool {
+    report.groups.iter().any(|g| {
+        g.median_time_to_detect.is_some()
+            || g.median_time_to_contain.is_some()
+            || g.median_time_to_recover.is_some()
+    })
+}
+
 fn period_word(report: &Report) -> &'static str {
     report.period.name()
 }
 
+/// Markdown for a wiki page, an issue or a job summary. Lesson text is
+/// written as inert Markdown, as in the pull-request comment: a system or
+/// an action adds no link, image or `@mention`.
 pub fn markdown(report: &Report) -> String {
     let mut s = String::new();
     let _ = writeln!(
@@ -264,30 +307,41 @@ pub fn markdown(report: &Report) -> String {
         );
     } else {
         let max = max_trend(report);
+        let trend = trend_heading(report, report.periods.len())
+            .map(|h| h.replacen("Lessons per", "per", 1))
+            .unwrap_or_else(|| format!("per {}", period_word(report)));
         let _ = writeln!(
             s,
-            "| {} | lessons | last seen | systems | open actions | per {} | median to recover |",
+            "| {} | lessons | first seen | last seen | systems | open actions | {} | median to detect | median to contain | median to recover |",
             report.by.label(),
-            period_word(report)
+            md(&trend)
         );
-        let _ = writeln!(s, "|---|---:|---|---|---:|---|---|");
+        let _ = writeln!(s, "|---|---:|---|---|---|---:|---|---:|---:|---:|");
         for g in &report.groups {
+            let systems: Vec<String> = g.systems.iter().map(|x| md(x)).collect();
             let _ = writeln!(
                 s,
-                "| `{}` | {} | {} | {} | {} | {} | {} |",
-                md(&g.name),
+                "| {} | {} | {} | {} | {} | {} | {} | {} | {} | {} |",
+                markdown_code(&g.name, true),
                 g.count,
-                g.last_occurred,
-                md(&g.systems.join(", ")),
+                md(&g.first_occurred),
+                md(&g.last_occurred),
+                systems.join(", "),
                 g.open_actions,
                 sparkline(&g.trend, max),
+                opt_duration(g.median_time_to_detect),
+                opt_duration(g.median_time_to_contain),
                 opt_duration(g.median_time_to_recover)
             );
         }
         let _ = writeln!(s);
     }
     if !report.ineffective_actions.is_empty() {
-        let _ = writeln!(s, "#### Actions that did not prevent recurrence\n");
+        let _ = writeln!(
+            s,
+            "#### Actions that did not prevent recurrence ({})\n",
+            report.ineffective_actions.len()
+        );
         let _ = writeln!(
             s,
             "| lesson | action | done | cause | came back in |\n|---|---|---|---|---|"
@@ -295,12 +349,12 @@ pub fn markdown(report: &Report) -> String {
         for a in report.ineffective_actions.iter().take(LISTED) {
             let _ = writeln!(
                 s,
-                "| {} | {} | {} | `{}` | {} |",
+                "| {} | {} | {} | {} | {} |",
                 md(a.lesson),
                 md(a.action),
-                a.completed,
-                md(a.cause),
-                md(&a.recurred_in.join(", "))
+                md(&a.completed),
+                markdown_code(a.cause, true),
+                came_back(a, md)
             );
         }
         if let Some(more) = more(report.ineffective_actions.len(), "--format json") {
@@ -309,14 +363,18 @@ pub fn markdown(report: &Report) -> String {
         let _ = writeln!(s);
     }
     if !report.unaddressed_causes.is_empty() {
-        let _ = writeln!(s, "#### Root causes no action addresses\n");
+        let _ = writeln!(
+            s,
+            "#### Root causes no action addresses ({})\n",
+            report.unaddressed_causes.len()
+        );
         let _ = writeln!(s, "| lesson | cause | category |\n|---|---|---|");
         for u in report.unaddressed_causes.iter().take(LISTED) {
             let _ = writeln!(
                 s,
-                "| {} | `{}` | {} |",
+                "| {} | {} | {} |",
                 md(u.lesson),
-                md(u.cause),
+                markdown_code(u.cause, true),
                 md(u.category.unwrap_or(""))
             );
         }
@@ -328,8 +386,15 @@ pub fn markdown(report: &Report) -> String {
     s
 }
 
+/// A CSV cell. A cell that begins with `=`, `+`, `-`, `@`, a tab or a
+/// carriage return is a formula to Excel and Sheets (a system named
+/// `=HYPERLINK(...)` would become a live link): it gets a leading `'` and
+/// quotes, as OWASP recommends for CSV injection. A number is left as it is.
 fn csv_field(s: &str) -> String {
-    if s.contains([',', '"', '\n', '\r']) {
+    let formula = s.starts_with(['=', '+', '-', '@', '\t', '\r']) && s.parse::<i64>().is_err();
+    if formula {
+        format!("\"'{}\"", s.replace('"', "\"\""))
+    } else if s.contains([',', '"', '\n', '\r']) {
         format!("\"{}\"", s.replace('"', "\"\""))
     } else {
         s.to_string()
@@ -602,7 +667,7 @@ pub fn actions_table(rows: &[ActionRow], as_of: jiff::civil::Date, tlp: &str) ->
             s,
             "{mark} {:<10}  {:<11}  {:<11}  {}",
             r.due.as_deref().unwrap_or("-"),
-            r.status.unwrap_or("?"),
+            terminal(r.status.unwrap_or("?")),
             fit(r.lesson, 11),
             fit(r.owner.unwrap_or("-"), WIDTH - 41)
         );
@@ -706,6 +771,12 @@ mod tests {
         assert_eq!(sparkline(&[0, 1, 2, 4], 4), "·▂▄█");
         assert_eq!(fit("abcdef", 4), "abc…");
         assert_eq!(csv_field("a,\"b\""), "\"a,\"\"b\"\"\"");
+        for cell in ["=1+2", "+1", "-x", "@SUM(A1)", "\tx", "\rx"] {
+            assert_eq!(csv_field(cell), format!("\"'{cell}\""), "{cell:?}");
+        }
+        assert_eq!(csv_field("=A\"1"), "\"'=A\"\"1\"");
+        assert_eq!(csv_field("-5"), "-5");
+        assert_eq!(csv_field("a=b"), "a=b");
         assert_eq!(
             esc("<a href='x'>&</a>"),
             "&lt;a href=&#39;x&#39;&gt;&amp;&lt;/a&gt;"
