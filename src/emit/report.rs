@@ -542,14 +542,53 @@ fn chart(report: &Report) -> String {
         let _ = write!(
             legend,
             r#"<li><span class="swatch" style="background:{color}"></span>{}</li>"#,
-            esc(&g.name)
+            token(&g.name)
         );
     }
     legend.push_str("</ul>");
     format!(r#"<figure>{s}{legend}</figure>"#)
 }
 
+/// Lesson text in HTML, isolated from its neighbours: right-to-left text or
+/// a stray U+202E in one system's name must not reorder the next one.
+fn bdi(s: &str) -> String {
+    format!("<bdi>{}</bdi>", esc(s))
+}
+
+/// A token that must not break across lines (an id, a date, a key).
+fn token(s: &str) -> String {
+    format!("<bdi class=\"t\">{}</bdi>", esc(s))
+}
+
+/// Items of a list, each isolated, comma separated.
+fn tokens<'s>(items: impl IntoIterator<Item = &'s str>) -> String {
+    items.into_iter().map(token).collect::<Vec<_>>().join(", ")
+}
+
+/// Rows past [`LISTED`] folded into a `<details>`: a page has room for them
+/// all, and whoever reads it cannot run a command to see the rest.
+fn html_rows(s: &mut String, rows: &[String], columns: usize) {
+    for row in rows.iter().take(LISTED) {
+        s.push_str(row);
+    }
+    if rows.len() > LISTED {
+        let _ = write!(
+            s,
+            "</tbody>\n<tbody class=\"more\"><tr><td colspan=\"{columns}\"><details><summary>{} more</summary><table>\n",
+            rows.len() - LISTED
+        );
+        for row in &rows[LISTED..] {
+            s.push_str(row);
+        }
+        s.push_str("</table></details></td></tr>\n");
+    }
+}
+
 /// One self-contained HTML page: inline style and SVG, no requests.
+#[expect(
+    clippy::too_many_lines,
+    reason = "one page written top to bottom, section by section"
+)]
 pub fn html(report: &Report) -> String {
     let mut s = String::new();
     let heading = title(report);
@@ -562,11 +601,15 @@ pub fn html(report: &Report) -> String {
 <meta name="viewport" content="width=device-width, initial-scale=1"/>
 <title>{}</title>
 <style>
-body {{ font-family: system-ui, sans-serif; margin: 2rem auto; max-width: 60rem; color: #222; padding: 0 1rem; }}
-table {{ border-collapse: collapse; margin: 1rem 0; width: 100%; }}
+body {{ font-family: system-ui, sans-serif; margin: 2rem auto; max-width: 100rem; color: #222; padding: 0 1rem; }}
+.wide {{ overflow-x: auto; }}
+table {{ border-collapse: collapse; margin: 1rem 0; }}
 th, td {{ border-bottom: 1px solid #ddd; padding: 0.3rem 0.5rem; text-align: left; vertical-align: top; }}
+th, td.n, td.d, .t, .spark {{ white-space: nowrap; }}
 td.n {{ text-align: right; }}
+td.text {{ min-width: 16rem; }}
 code {{ background: #f4f4f4; padding: 0 0.2rem; }}
+details table {{ margin: 0; }}
 .legend {{ list-style: none; padding: 0; display: flex; flex-wrap: wrap; gap: 1rem; }}
 .swatch {{ display: inline-block; width: 0.8rem; height: 0.8rem; margin-right: 0.3rem; }}
 figure {{ margin: 1rem 0; }}
@@ -591,73 +634,120 @@ svg {{ max-width: 100%; height: auto; }}
             report.min_count
         );
     } else {
-        let _ = writeln!(s, "<h2>Lessons per {}</h2>", period_word(report));
+        let trend = trend_heading(report, report.periods.len())
+            .unwrap_or_else(|| format!("Lessons per {}", period_word(report)));
+        let _ = writeln!(s, "<h2>{}</h2>", esc(&trend));
         s.push_str(&chart(report));
+        if report.groups.len() > PALETTE.len() {
+            let _ = writeln!(
+                s,
+                "\n<p>The chart shows the {} largest groups; the table below has the trend of all {}.</p>",
+                PALETTE.len(),
+                report.groups.len()
+            );
+        }
+        let max = max_trend(report);
         let _ = writeln!(
             s,
-            "\n<h2>Groups</h2>\n<table>\n<thead><tr><th>{}</th><th>lessons</th><th>first</th><th>last</th><th>systems</th><th>open actions</th><th>median to detect</th><th>median to recover</th></tr></thead>\n<tbody>",
-            esc(report.by.label())
+            "\n<h2>Groups</h2>\n<div class=\"wide\"><table>\n<thead><tr><th>{}</th><th>lessons</th><th>first seen</th><th>last seen</th><th>systems</th><th>open actions</th><th>per {}</th><th>median to detect</th><th>median to contain</th><th>median to recover</th></tr></thead>\n<tbody>",
+            esc(report.by.label()),
+            period_word(report)
         );
         for g in &report.groups {
             let _ = writeln!(
                 s,
-                "<tr><td><code>{}</code><br/><small>{}</small></td><td class=\"n\">{}</td><td>{}</td><td>{}</td><td>{}</td><td class=\"n\">{}</td><td>{}</td><td>{}</td></tr>",
-                esc(&g.name),
-                esc(&g.lessons.join(", ")),
+                "<tr><td><code>{}</code><br/><small>{}</small></td><td class=\"n\">{}</td><td class=\"d\">{}</td><td class=\"d\">{}</td><td>{}</td><td class=\"n\">{}</td><td class=\"spark\" title=\"{}\">{}</td><td class=\"n\">{}</td><td class=\"n\">{}</td><td class=\"n\">{}</td></tr>",
+                token(&g.name),
+                tokens(g.lessons.iter().copied()),
                 g.count,
                 esc(&g.first_occurred),
                 esc(&g.last_occurred),
-                esc(&g.systems.join(", ")),
+                tokens(g.systems.iter().map(String::as_str)),
                 g.open_actions,
+                esc(&trend_title(report, &g.trend)),
+                sparkline(&g.trend, max),
                 esc(&opt_duration(g.median_time_to_detect)),
+                esc(&opt_duration(g.median_time_to_contain)),
                 esc(&opt_duration(g.median_time_to_recover))
             );
         }
-        s.push_str("</tbody>\n</table>\n");
+        s.push_str("</tbody>\n</table></div>\n");
     }
     if !report.ineffective_actions.is_empty() {
-        s.push_str("<h2>Actions that did not prevent recurrence</h2>\n<table>\n<thead><tr><th>lesson</th><th>action</th><th>done</th><th>cause</th><th>came back in</th></tr></thead>\n<tbody>\n");
-        for a in report.ineffective_actions.iter().take(LISTED) {
-            let _ = writeln!(
-                s,
-                "<tr><td>{}</td><td>{}</td><td>{}</td><td><code>{}</code></td><td>{}</td></tr>",
-                esc(a.lesson),
-                esc(a.action),
-                esc(&a.completed),
-                esc(a.cause),
-                esc(&a.recurred_in.join(", "))
-            );
-        }
-        if let Some(more) = more(report.ineffective_actions.len(), "--format json") {
-            let _ = writeln!(s, "<tr><td colspan=\"5\">{}</td></tr>", esc(&more));
-        }
-        s.push_str("</tbody>\n</table>\n");
+        let _ = writeln!(
+            s,
+            "<h2>Actions that did not prevent recurrence ({})</h2>\n<div class=\"wide\"><table>\n<thead><tr><th>lesson</th><th>action</th><th>done</th><th>cause</th><th>came back in</th></tr></thead>\n<tbody>",
+            report.ineffective_actions.len()
+        );
+        let rows: Vec<String> = report
+            .ineffective_actions
+            .iter()
+            .map(|a| {
+                format!(
+                    "<tr><td>{}</td><td class=\"text\">{}</td><td class=\"d\">{}</td><td><code>{}</code></td><td>{}</td></tr>\n",
+                    token(a.lesson),
+                    bdi(a.action),
+                    esc(&a.completed),
+                    token(a.cause),
+                    came_back(a, token)
+                )
+            })
+            .collect();
+        html_rows(&mut s, &rows, 5);
+        s.push_str("</tbody>\n</table></div>\n");
     }
     if !report.unaddressed_causes.is_empty() {
-        s.push_str("<h2>Root causes no action addresses</h2>\n<table>\n<thead><tr><th>lesson</th><th>cause</th><th>category</th></tr></thead>\n<tbody>\n");
-        for u in report.unaddressed_causes.iter().take(LISTED) {
-            let _ = writeln!(
-                s,
-                "<tr><td>{}</td><td><code>{}</code></td><td>{}</td></tr>",
-                esc(u.lesson),
-                esc(u.cause),
-                esc(u.category.unwrap_or(""))
-            );
-        }
-        if let Some(more) = more(report.unaddressed_causes.len(), "--format json") {
-            let _ = writeln!(s, "<tr><td colspan=\"3\">{}</td></tr>", esc(&more));
-        }
-        s.push_str("</tbody>\n</table>\n");
+        let _ = writeln!(
+            s,
+            "<h2>Root causes no action addresses ({})</h2>\n<div class=\"wide\"><table>\n<thead><tr><th>lesson</th><th>cause</th><th>category</th></tr></thead>\n<tbody>",
+            report.unaddressed_causes.len()
+        );
+        let rows: Vec<String> = report
+            .unaddressed_causes
+            .iter()
+            .map(|u| {
+                format!(
+                    "<tr><td>{}</td><td><code>{}</code></td><td>{}</td></tr>\n",
+                    token(u.lesson),
+                    token(u.cause),
+                    u.category.map(token).unwrap_or_default()
+                )
+            })
+            .collect();
+        html_rows(&mut s, &rows, 3);
+        s.push_str("</tbody>\n</table></div>\n");
     }
     s.push_str("</body>\n</html>\n");
     s
 }
 
-pub fn actions_table(rows: &[ActionRow], as_of: jiff::civil::Date, tlp: &str) -> String {
+/// The counts behind a sparkline, for its tooltip: "2024-Q1: 2, 2024-Q2: 0".
+fn trend_title(report: &Report, trend: &[usize]) -> String {
+    report
+        .periods
+        .iter()
+        .zip(trend)
+        .map(|(p, n)| format!("{p}: {n}"))
+        .collect::<Vec<_>>()
+        .join(", ")
+}
+
+/// `overdue_only`: listed with `--overdue`, so an empty list says that
+/// nothing is overdue rather than that nothing matched.
+pub fn actions_table(
+    rows: &[ActionRow],
+    as_of: jiff::civil::Date,
+    overdue_only: bool,
+    tlp: &str,
+) -> String {
     let mut s = String::new();
     let _ = writeln!(s, "{tlp}\n");
     if rows.is_empty() {
-        let _ = writeln!(s, "no actions match");
+        if overdue_only {
+            let _ = writeln!(s, "no overdue actions as of {as_of}");
+        } else {
+            let _ = writeln!(s, "no actions match");
+        }
         return s;
     }
     let _ = writeln!(s, "  due         status       lesson       owner");
@@ -705,6 +795,8 @@ impl super::Emit for Report<'_> {
 pub struct Actions<'a> {
     pub rows: &'a [ActionRow<'a>],
     pub as_of: jiff::civil::Date,
+    /// Listed with `--overdue`.
+    pub overdue_only: bool,
     /// The `--max-tlp` they were listed with.
     pub max_tlp: Option<Tlp>,
 }
@@ -755,7 +847,9 @@ impl super::Emit for Actions<'_> {
             super::Format::Human => {
                 let (tlp, lessons) = self.tlp();
                 let line = tlp_line(tlp, self.max_tlp, lessons);
-                out.write_all(actions_table(self.rows, self.as_of, &line).as_bytes())
+                out.write_all(
+                    actions_table(self.rows, self.as_of, self.overdue_only, &line).as_bytes(),
+                )
             }
             f => Err(super::unsupported(f)),
         }
