@@ -230,4 +230,30 @@ mod tests {
         assert_eq!(markdown_code("`a", false), "`` `a ``");
         assert_eq!(markdown_code("a|b", true), "`a\\|b`");
     }
+
+    #[test]
+    fn terminal_text_is_shown_not_obeyed() {
+        assert_eq!(
+            terminal("a\x1b[2Jb\x07\u{9b}c\u{202e}\td\ne"),
+            "a␛[2Jb␇�c� d␊e"
+        );
+        assert_eq!(terminal_block("a\r\nb\rc\td\x1b"), "a\nb␍c\td␛");
+        assert!(matches!(terminal("plain"), Cow::Borrowed(_)));
+        assert_eq!(github_data("a\x1b[31m\n"), "a␛[31m%0A");
+        assert_eq!(html("\x1b]8;;x\x07"), "␛]8;;x␇");
+    }
+
+    #[test]
+    fn spans_follow_the_neutralised_source() {
+        // U+009B is two bytes, its stand-in three; ESC one byte, `␛` three.
+        let source = "a\u{9b}b\x1bc\nd";
+        let (shown, map) = terminal_source(source);
+        assert_eq!(shown, "a�b␛c\nd");
+        let c = source.find('c').unwrap();
+        assert_eq!(&shown[map.span(&(c..c + 1))], "c");
+        let esc = source.find('\x1b').unwrap();
+        assert_eq!(&shown[map.span(&(esc..esc + 1))], "␛");
+        assert_eq!(map.offset(0), 0);
+        assert_eq!(map.offset(source.len()), shown.len());
+    }
 }
