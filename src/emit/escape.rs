@@ -201,6 +201,21 @@ pub fn html(s: &str) -> String {
         .replace('\'', "&#39;")
 }
 
+/// A CSV cell. A cell that begins with `=`, `+`, `-`, `@`, a tab or a
+/// carriage return is a formula to Excel and Sheets (a system named
+/// `=HYPERLINK(...)` would become a live link): it gets a leading `'` and
+/// quotes, as OWASP recommends for CSV injection. A number is left as it is.
+pub fn csv_cell(s: &str) -> String {
+    let formula = s.starts_with(['=', '+', '-', '@', '\t', '\r']) && s.parse::<i64>().is_err();
+    if formula {
+        format!("\"'{}\"", s.replace('"', "\"\""))
+    } else if s.contains([',', '"', '\n', '\r']) {
+        format!("\"{}\"", s.replace('"', "\"\""))
+    } else {
+        s.to_string()
+    }
+}
+
 /// Escapes a workflow command's message (the text after `::`).
 pub fn github_data(s: &str) -> String {
     // GitHub's log viewer renders ANSI sequences in annotations' text.

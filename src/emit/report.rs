@@ -3,7 +3,7 @@
 
 use std::fmt::Write as _;
 
-use super::escape::{html as esc, terminal};
+use super::escape::{csv_cell as csv_field, html as esc, terminal};
 use super::markdown_code;
 use super::markdown_text as md;
 use crate::emit::show::duration;
@@ -384,21 +384,6 @@ pub fn markdown(report: &Report) -> String {
         let _ = writeln!(s);
     }
     s
-}
-
-/// A CSV cell. A cell that begins with `=`, `+`, `-`, `@`, a tab or a
-/// carriage return is a formula to Excel and Sheets (a system named
-/// `=HYPERLINK(...)` would become a live link): it gets a leading `'` and
-/// quotes, as OWASP recommends for CSV injection. A number is left as it is.
-fn csv_field(s: &str) -> String {
-    let formula = s.starts_with(['=', '+', '-', '@', '\t', '\r']) && s.parse::<i64>().is_err();
-    if formula {
-        format!("\"'{}\"", s.replace('"', "\"\""))
-    } else if s.contains([',', '"', '\n', '\r']) {
-        format!("\"{}\"", s.replace('"', "\"\""))
-    } else {
-        s.to_string()
-    }
 }
 
 /// One row per group; the trend as one column per period.
@@ -865,7 +850,7 @@ mod tests {
         assert_eq!(sparkline(&[0, 1, 2, 4], 4), "·▂▄█");
         assert_eq!(fit("abcdef", 4), "abc…");
         assert_eq!(csv_field("a,\"b\""), "\"a,\"\"b\"\"\"");
-        for cell in ["=1+2", "+1", "-x", "@SUM(A1)", "\tx", "\rx"] {
+        for cell in ["=1+2", "+1+cmd", "-x", "@SUM(A1)", "\tx", "\rx"] {
             assert_eq!(csv_field(cell), format!("\"'{cell}\""), "{cell:?}");
         }
         assert_eq!(csv_field("=A\"1"), "\"'=A\"\"1\"");
