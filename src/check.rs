@@ -431,6 +431,13 @@ fn check_file(kb: &KnowledgeBase, file: &LessonFile, selected: bool, keep: bool)
                 Some("remove the link or restore its target"),
             );
         }
+        Some(FileProblem::SymlinkLoop) => {
+            return whole(
+                Rule::UnreadableFile,
+                "symbolic link loop: the link leads back to itself through other links, so it has no target".into(),
+                Some("point the link at the lesson file itself, or remove it"),
+            );
+        }
         Some(FileProblem::NotRegular) => {
             return whole(
                 Rule::UnreadableFile,

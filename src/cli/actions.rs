@@ -69,6 +69,7 @@ pub fn run(cli: &Cli, args: &ActionsArgs) -> Result<i32, CliError> {
     let actions = crate::emit::report::Actions {
         rows: &rows,
         as_of: args.as_of.unwrap_or(today),
+        overdue_only: args.overdue,
         max_tlp: args.max_tlp,
     };
     super::emit(&actions, args.format, &super::emit_context(cli))?;

@@ -238,7 +238,12 @@ fn report_error(e: &Error, color: bool) {
             );
         }
         other => {
-            let _ = writeln!(err, "error: {other}");
+            // Errors name files and quote values: shown, never obeyed.
+            let _ = writeln!(
+                err,
+                "error: {}",
+                crate::emit::terminal_block(&other.to_string())
+            );
         }
     }
 }

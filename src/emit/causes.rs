@@ -5,7 +5,10 @@ use std::fmt::Write as _;
 use super::{markdown_code, markdown_text};
 use crate::causes::Taxonomy;
 
+/// `s` padded or cut to `width` characters, control characters
+/// neutralised for the terminal first.
 fn fit(s: &str, width: usize) -> String {
+    let s = super::escape::terminal(s);
     if s.chars().count() <= width {
         return format!("{s:<width$}");
     }
@@ -48,7 +51,7 @@ pub fn table(t: &Taxonomy) -> String {
             k.lessons,
             k.first_seen.as_deref().unwrap_or("-"),
             k.last_seen.as_deref().unwrap_or("-"),
-            k.categories.join(", ")
+            super::escape::terminal(&k.categories.join(", "))
         );
     }
     if t.merge.is_empty() {
@@ -65,7 +68,12 @@ pub fn table(t: &Taxonomy) -> String {
                 .iter()
                 .map(|k| format!("{} ({})", k.key, k.lessons))
                 .collect();
-            let _ = writeln!(s, "  {}  · {}", keys.join(" = "), g.why);
+            let _ = writeln!(
+                s,
+                "  {}  · {}",
+                super::escape::terminal(&keys.join(" = ")),
+                super::escape::terminal(&g.why)
+            );
         }
     }
     s

@@ -6,6 +6,7 @@ use std::fmt::Write as _;
 
 use anstyle::{AnsiColor, Style};
 
+use super::escape::terminal;
 use super::{markdown_code, markdown_text};
 use crate::causes::KeyCheck;
 use crate::feedback::{
@@ -274,13 +275,18 @@ fn key_check_sentence(
     out.join(" ")
 }
 
+/// Lesson text for a terminal (see `escape::terminal`).
+fn term(s: &str) -> String {
+    terminal(s).into_owned()
+}
+
 /// Cause-key checks of `lessons similar`, for a terminal: the keys no other
 /// lesson uses.
 pub fn key_checks_human(checks: &[KeyCheck], color: bool) -> String {
     let bold = Style::new().bold();
     let mut s = String::new();
     for k in checks.iter().filter(|k| !k.known) {
-        let head = format!("cause key `{}`, used by no other lesson:", k.key);
+        let head = format!("cause key `{}`, used by no other lesson:", term(&k.key));
         let head = if color {
             format!("{}{head}{}", bold.render(), bold.render_reset())
         } else {
@@ -289,7 +295,7 @@ pub fn key_checks_human(checks: &[KeyCheck], color: bool) -> String {
         let _ = writeln!(
             s,
             "{head} {}",
-            key_check_sentence(k, |t| format!("`{t}`"), str::to_string)
+            key_check_sentence(k, |t| format!("`{}`", term(t)), term)
         );
     }
     s
@@ -312,7 +318,7 @@ pub fn human(feedback: &Feedback, color: bool) -> String {
     if feedback.lessons.is_empty() {
         s.push_str("no lesson files are added or changed");
         if let Some(base) = &feedback.base {
-            let _ = write!(s, " since {base}");
+            let _ = write!(s, " since {}", term(base));
         }
         s.push('\n');
         return s;
@@ -324,39 +330,44 @@ pub fn human(feedback: &Feedback, color: bool) -> String {
         let _ = writeln!(
             s,
             "{}  {}",
-            paint(bold, &l.path),
-            [l.id.as_deref(), l.title.as_deref()]
-                .into_iter()
-                .flatten()
-                .collect::<Vec<_>>()
-                .join("  ")
+            paint(bold, &term(&l.path)),
+            term(
+                &[l.id.as_deref(), l.title.as_deref()]
+                    .into_iter()
+                    .flatten()
+                    .collect::<Vec<_>>()
+                    .join("  ")
+            )
         );
         let v = verdict(l);
         let _ = writeln!(
             s,
             "  {}",
             if l.errors > 0 {
-                paint(red, &format!("✗ {v}: run `lessons check {}`", l.path))
+                paint(
+                    red,
+                    &format!("✗ {v}: run `lessons check {}`", term(&l.path)),
+                )
             } else {
                 paint(green, &format!("✓ {v}"))
             }
         );
         for r in &l.recurring {
-            let (headline, lists) = recurrence(r, &r.cause, str::to_string);
+            let (headline, lists) = recurrence(r, &term(&r.cause), term);
             let _ = writeln!(s, "  {} ({lists})", paint(bold, &headline));
             for a in &r.ineffective_actions {
-                let _ = writeln!(s, "    {}", failed_action(a, str::to_string));
+                let _ = writeln!(s, "    {}", failed_action(a, term));
             }
         }
         for k in &l.new_cause_keys {
             let _ = writeln!(
                 s,
                 "  {} {}",
-                paint(bold, &format!("new cause key `{}`:", k.key)),
-                key_check_sentence(k, |t| format!("`{t}`"), str::to_string)
+                paint(bold, &format!("new cause key `{}`:", term(&k.key))),
+                key_check_sentence(k, |t| format!("`{}`", term(t)), term)
             );
         }
-        for line in withheld_lines(l, str::to_string) {
+        for line in withheld_lines(l, term) {
             let _ = writeln!(s, "  {line}");
         }
         if !l.similar.is_empty() {
@@ -365,10 +376,10 @@ pub fn human(feedback: &Feedback, color: bool) -> String {
                 let _ = writeln!(
                     s,
                     "    {:<12} {:<10}  {}  {}",
-                    hit.hit.id,
+                    term(&hit.hit.id),
                     hit.hit.occurred.as_deref().unwrap_or(""),
-                    shorten(&hit.hit.title, 44),
-                    paint(dim, &shared(hit, str::to_string))
+                    shorten(&term(&hit.hit.title), 44),
+                    paint(dim, &shared(hit, term))
                 );
             }
         }

@@ -4,7 +4,7 @@
 
 use std::io::Write;
 
-use super::markdown_cell as cell;
+use super::{markdown_cell as cell, markdown_code, markdown_text};
 use crate::check::CheckReport;
 use crate::diagnostic::{Diagnostic, Level};
 use crate::emit::escape::{github_data as escape_data, github_property as escape_property};
@@ -37,7 +37,9 @@ pub fn render(report: &CheckReport, prefix: &str, out: &mut dyn Write) -> std::i
     writeln!(out, "{}", escape_data(&super::human::summary(report)))
 }
 
-/// The job summary: every finding in a table.
+/// The job summary: every finding in a table. Messages quote lesson text:
+/// written as inert Markdown like the pull-request comment's, so a value
+/// adds no link, image or `@mention` to the summary.
 pub fn step_summary(report: &CheckReport, prefix: &str) -> String {
     let mut s = String::from("### lessons check\n\n");
     s.push_str(&cell(&super::human::summary(report)));
@@ -51,14 +53,14 @@ pub fn step_summary(report: &CheckReport, prefix: &str) -> String {
             Level::Error => "❌",
             Level::Warning => "⚠️",
         };
-        let mut message = cell(&d.message);
+        let mut message = markdown_text(&d.message);
         if let Some(help) = &d.help {
             message.push_str("<br>help: ");
-            message.push_str(&cell(help));
+            message.push_str(&markdown_text(help));
         }
         s.push_str(&format!(
-            "| {icon} | `{}` | {}:{} | `{}` | {} |\n",
-            cell(&repo_path(prefix, &d.path)).replace('`', "'"),
+            "| {icon} | {} | {}:{} | `{}` | {} |\n",
+            markdown_code(&repo_path(prefix, &d.path), true),
             d.start.line,
             d.start.column,
             d.rule.name(),

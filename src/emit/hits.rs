@@ -4,6 +4,7 @@ use std::io::Write;
 
 use anstyle::{AnsiColor, Style};
 
+use super::escape::terminal;
 use crate::search::{Hit, Results};
 
 const INDENT: usize = 2;
@@ -51,6 +52,9 @@ fn strip_markers(s: &str) -> String {
 /// otherwise.
 pub fn highlight(hit: &Hit, color: bool) -> String {
     let style = Style::new().bold().fg_color(Some(AnsiColor::Yellow.into()));
+    // Lesson text: one line, neutralised piece by piece, so that only the
+    // highlighting's own sequences reach the terminal.
+    let piece = |s: &str| terminal(&s.replace(['\n', '\r'], " ")).into_owned();
     let mut out = String::new();
     let mut at = 0;
     for [start, end] in &hit.highlights {
@@ -62,18 +66,19 @@ pub fn highlight(hit: &Hit, color: bool) -> String {
         {
             continue;
         }
-        out.push_str(&hit.snippet[at..start]);
+        out.push_str(&piece(&hit.snippet[at..start]));
+        let matched = piece(&hit.snippet[start..end]);
         if color {
-            out.push_str(&format!("{style}{}{style:#}", &hit.snippet[start..end]));
+            out.push_str(&format!("{style}{matched}{style:#}"));
         } else {
             out.push('[');
-            out.push_str(&hit.snippet[start..end]);
+            out.push_str(&matched);
             out.push(']');
         }
         at = end;
     }
-    out.push_str(&hit.snippet[at.min(hit.snippet.len())..]);
-    out.replace(['\n', '\r'], " ")
+    out.push_str(&piece(&hit.snippet[at.min(hit.snippet.len())..]));
+    out
 }
 
 #[expect(
@@ -103,12 +108,13 @@ pub fn render(
         let missing: Vec<String> = results
             .corrections
             .iter()
-            .map(|c| format!("\"{}\"", c.from))
+            .map(|c| format!("\"{}\"", terminal(&c.from)))
             .collect();
         writeln!(
             out,
-            "no lesson contains {}; showing results for {b_on}{searched}{b_off}\n",
-            missing.join(" or ")
+            "no lesson contains {}; showing results for {b_on}{}{b_off}\n",
+            missing.join(" or "),
+            terminal(searched)
         )?;
     }
     if let Some(i) = &results.interpretation {
@@ -138,12 +144,12 @@ pub fn render(
             if words.is_empty() {
                 "(filters only)".to_string()
             } else {
-                words.join("; ")
+                terminal(&words.join("; ")).into_owned()
             },
             if i.ignored.is_empty() {
                 String::new()
             } else {
-                format!(" · ignored: {}", i.ignored.join(", "))
+                format!(" · ignored: {}", terminal(&i.ignored.join(", ")))
             }
         )?;
     }
@@ -156,7 +162,11 @@ pub fn render(
     for hit in &results.hits {
         let label = label(hit);
         let pad = " ".repeat(width - label.chars().count() + INDENT);
-        writeln!(out, "{b_on}{label}{b_off}{pad}{}", one_line(&hit.title))?;
+        writeln!(
+            out,
+            "{b_on}{label}{b_off}{pad}{}",
+            terminal(&one_line(&hit.title))
+        )?;
         let indent = " ".repeat(width + INDENT);
         let mut meta = Vec::new();
         if let Some(o) = &hit.occurred {
@@ -169,7 +179,11 @@ pub fn render(
         }
         meta.push(format!("TLP:{}", hit.tlp));
         meta.push(hit.path.clone());
-        writeln!(out, "{indent}{dim_on}{}{dim_off}", meta.join(" · "))?;
+        writeln!(
+            out,
+            "{indent}{dim_on}{}{dim_off}",
+            terminal(&meta.join(" · "))
+        )?;
         let snippet = highlight(hit, color);
         if !snippet.trim().is_empty() {
             // Search snippets are excerpts; `similar` says what is shared.
@@ -186,7 +200,7 @@ pub fn render(
         }
         if let Some(e) = &hit.explain {
             for line in explain_lines(e) {
-                writeln!(out, "{indent}{dim_on}{line}{dim_off}")?;
+                writeln!(out, "{indent}{dim_on}{}{dim_off}", terminal(&line))?;
             }
         }
         writeln!(out)?;
@@ -199,7 +213,7 @@ pub fn render(
             results.total_hits
         )?;
     } else if shown == 0 {
-        writeln!(out, "no {what} match \"{}\"", results.query)?;
+        writeln!(out, "no {what} match \"{}\"", terminal(&results.query))?;
     } else if what.starts_with("similar") {
         // Every lesson shares some word: a total says nothing here.
         writeln!(out, "{shown} {what} · {elapsed_ms} ms")?;
@@ -264,7 +278,7 @@ fn label(hit: &Hit) -> String {
     if hit.id.is_empty() {
         "(no id)".to_string()
     } else {
-        hit.id.clone()
+        terminal(&hit.id).into_owned()
     }
 }
 

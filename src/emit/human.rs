@@ -5,6 +5,7 @@ use std::io::Write;
 
 use annotate_snippets::{AnnotationKind, Group, Level as SnippetLevel, Origin, Renderer, Snippet};
 
+use super::escape::{SpanMap, terminal, terminal_source};
 use crate::check::{CheckReport, FileReport};
 use crate::diagnostic::{Diagnostic, Level};
 
@@ -51,11 +52,36 @@ fn write_diagnostics(
     renderer: &Renderer,
     out: &mut dyn Write,
 ) -> std::io::Result<()> {
+    let (source, map) = terminal_source(source);
     for d in diagnostics {
-        let text = renderer.render(&report_for(d, source));
+        let d = for_terminal(d, &map);
+        let text = renderer.render(&report_for(&d, &source));
         writeln!(out, "{text}\n")?;
     }
     Ok(())
+}
+
+/// The finding with its text neutralised for a terminal (a path or a
+/// quoted value may hold escape sequences; the renderer only neutralises
+/// C0 controls in the message) and its spans moved to the neutralised
+/// source.
+fn for_terminal(d: &Diagnostic, map: &SpanMap) -> Diagnostic {
+    let line = |s: &str| terminal(s).into_owned();
+    let mut d = d.clone();
+    d.path = line(&d.path);
+    d.message = line(&d.message);
+    d.span = map.span(&d.span);
+    d.label = d.label.as_deref().map(line);
+    for ctx in &mut d.context {
+        ctx.message = line(&ctx.message);
+        ctx.span = map.span(&ctx.span);
+    }
+    d.help = d.help.as_deref().map(line);
+    if let Some(related) = &mut d.related {
+        related.path = line(&related.path);
+        related.message = line(&related.message);
+    }
+    d
 }
 
 fn report_for<'a>(d: &'a Diagnostic, source: &'a str) -> Vec<Group<'a>> {

@@ -19,7 +19,7 @@ pub mod show;
 
 use std::io::Write;
 
-pub use escape::{markdown_cell, markdown_code, markdown_text};
+pub use escape::{markdown_cell, markdown_code, markdown_text, terminal_block};
 
 /// Every output format of every command (each command offers some).
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]

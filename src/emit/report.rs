@@ -3,8 +3,9 @@
 
 use std::fmt::Write as _;
 
-use super::escape::html as esc;
-use super::markdown_cell as md;
+use super::escape::{csv_cell as csv_field, html as esc, terminal};
+use super::markdown_code;
+use super::markdown_text as md;
 use crate::emit::show::duration;
 use crate::report::{ActionRow, Report};
 use crate::tlp::Tlp;
@@ -18,10 +19,13 @@ fn more(total: usize, format: &str) -> Option<String> {
     (total > LISTED).then(|| format!("… and {} more ({format} lists them all)", total - LISTED))
 }
 
-/// `s` cut to `width` characters, with an ellipsis when cut.
+/// `s` cut to `width` characters, with an ellipsis when cut; for a
+/// terminal, so control characters are neutralised first (never cut a
+/// sequence in half and print the rest).
 fn fit(s: &str, width: usize) -> String {
+    let s = terminal(s);
     if s.chars().count() <= width {
-        return s.to_string();
+        return s.into_owned();
     }
     let mut out: String = s.chars().take(width.saturating_sub(1)).collect();
     out.push('…');
@@ -108,6 +112,41 @@ fn opt_duration(secs: Option<i64>) -> String {
     secs.map_or_else(|| "-".to_string(), duration)
 }
 
+/// "came back in 3 lessons: LL-1, LL-2, LL-3", with "and N more" when the
+/// report lists fewer than it counts.
+fn came_back(a: &crate::report::IneffectiveAction, show: impl Fn(&str) -> String) -> String {
+    let listed: Vec<String> = a.recurred_in.iter().map(show).collect();
+    let more = a.recurrences.saturating_sub(listed.len());
+    format!(
+        "{} lesson{}: {}{}",
+        a.recurrences,
+        if a.recurrences == 1 { "" } else { "s" },
+        listed.join(", "),
+        if more > 0 {
+            format!(" and {more} more")
+        } else {
+            String::new()
+        }
+    )
+}
+
+/// The trend's heading: "Lessons per quarter (2021-Q1 to 2025-Q4)", or,
+/// when only the last `shown` periods fit, which ones and of how many.
+fn trend_heading(report: &Report, shown: usize) -> Option<String> {
+    let periods = &report.periods;
+    let last = periods.last()?;
+    let word = period_word(report);
+    Some(if shown < periods.len() {
+        format!(
+            "Lessons per {word}, the last {shown} of {} ({} to {last}; --format csv or html has every {word})",
+            periods.len(),
+            periods[periods.len() - shown]
+        )
+    } else {
+        format!("Lessons per {word} ({} to {last})", periods[0])
+    })
+}
+
 #[expect(
     clippy::too_many_lines,
     reason = "one table read top to bottom, section by section"
@@ -129,47 +168,41 @@ pub fn table(report: &Report) -> String {
             report.min_count
         );
     } else {
-        let name_w = 26;
+        let name_w = 24;
         let _ = writeln!(
             s,
-            "{} lessons  last seen   open  systems",
+            "{} lessons  first seen  last seen   open  systems",
             pad(report.by.label(), name_w)
         );
         for g in &report.groups {
-            let systems = fit(&g.systems.join(", "), WIDTH - name_w - 28);
+            let systems = fit(&g.systems.join(", "), WIDTH - name_w - 40);
             let _ = writeln!(
                 s,
-                "{} {:>7}  {:<10}  {:>4}  {}",
+                "{} {:>7}  {:<10}  {:<10}  {:>4}  {}",
                 pad(&g.name, name_w),
                 g.count,
-                g.last_occurred,
+                fit(&g.first_occurred, 10),
+                fit(&g.last_occurred, 10),
                 g.open_actions,
                 systems
             );
         }
-        if let (Some(first), Some(last)) = (report.periods.first(), report.periods.last()) {
-            let _ = writeln!(
-                s,
-                "\nLessons per {} ({first} to {last})",
-                period_word(report)
-            );
+        let room = WIDTH - name_w - 1;
+        let shown = report.periods.len().min(room);
+        if let Some(heading) = trend_heading(report, shown) {
+            let _ = writeln!(s, "\n{heading}");
             let max = max_trend(report);
-            let room = WIDTH - name_w - 1;
             for g in &report.groups {
                 let line = sparkline(&g.trend, max);
                 // Keep the most recent periods when they do not all fit.
-                let shown: String = line
+                let line: String = line
                     .chars()
                     .skip(line.chars().count().saturating_sub(room))
                     .collect();
-                let _ = writeln!(s, "{} {shown}", pad(&g.name, name_w));
+                let _ = writeln!(s, "{} {line}", pad(&g.name, name_w));
             }
         }
-        if report
-            .groups
-            .iter()
-            .any(|g| g.median_time_to_detect.is_some() || g.median_time_to_recover.is_some())
-        {
+        if has_medians(report) {
             let _ = writeln!(s, "\nMedian time from occurrence");
             let _ = writeln!(
                 s,
@@ -189,30 +222,29 @@ pub fn table(report: &Report) -> String {
         }
     }
     if !report.ineffective_actions.is_empty() {
-        let _ = writeln!(s, "\nActions that did not prevent recurrence");
+        let _ = writeln!(
+            s,
+            "\nActions that did not prevent recurrence ({})",
+            report.ineffective_actions.len()
+        );
         for a in report.ineffective_actions.iter().take(LISTED) {
-            let head = format!("{:<12} ", a.lesson);
+            let head = format!("{:<12} ", terminal(a.lesson));
+            let head_w = head.chars().count();
             let _ = writeln!(
                 s,
                 "{head}{}",
                 fit(
                     &format!("done {}: {}", a.completed, a.action),
-                    WIDTH - head.len()
+                    WIDTH - head_w
                 )
             );
             let _ = writeln!(
                 s,
                 "{}{}",
-                " ".repeat(head.len()),
+                " ".repeat(head_w),
                 fit(
-                    &format!(
-                        "{} came back in {} lesson{}: {}",
-                        a.cause,
-                        a.recurrences,
-                        if a.recurrences == 1 { "" } else { "s" },
-                        a.recurred_in.join(", ")
-                    ),
-                    WIDTH - head.len()
+                    &format!("{} came back in {}", a.cause, came_back(a, str::to_string)),
+                    WIDTH - head_w
                 )
             );
         }
@@ -231,7 +263,7 @@ pub fn table(report: &Report) -> String {
             let _ = writeln!(
                 s,
                 "{:<12} {}",
-                u.lesson,
+                terminal(u.lesson),
                 fit(&format!("{}{category}", u.cause), WIDTH - 13)
             );
         }
@@ -242,10 +274,21 @@ pub fn table(report: &Report) -> String {
     s
 }
 
+fn has_medians(report: &Report) -> bool {
+    report.groups.iter().any(|g| {
+        g.median_time_to_detect.is_some()
+            || g.median_time_to_contain.is_some()
+            || g.median_time_to_recover.is_some()
+    })
+}
+
 fn period_word(report: &Report) -> &'static str {
     report.period.name()
 }
 
+/// Markdown for a wiki page, an issue or a job summary. Lesson text is
+/// written as inert Markdown, as in the pull-request comment: a system or
+/// an action adds no link, image or `@mention`.
 pub fn markdown(report: &Report) -> String {
     let mut s = String::new();
     let _ = writeln!(
@@ -264,30 +307,41 @@ pub fn markdown(report: &Report) -> String {
         );
     } else {
         let max = max_trend(report);
+        let trend = trend_heading(report, report.periods.len())
+            .map(|h| h.replacen("Lessons per", "per", 1))
+            .unwrap_or_else(|| format!("per {}", period_word(report)));
         let _ = writeln!(
             s,
-            "| {} | lessons | last seen | systems | open actions | per {} | median to recover |",
+            "| {} | lessons | first seen | last seen | systems | open actions | {} | median to detect | median to contain | median to recover |",
             report.by.label(),
-            period_word(report)
+            md(&trend)
         );
-        let _ = writeln!(s, "|---|---:|---|---|---:|---|---|");
+        let _ = writeln!(s, "|---|---:|---|---|---|---:|---|---:|---:|---:|");
         for g in &report.groups {
+            let systems: Vec<String> = g.systems.iter().map(|x| md(x)).collect();
             let _ = writeln!(
                 s,
-                "| `{}` | {} | {} | {} | {} | {} | {} |",
-                md(&g.name),
+                "| {} | {} | {} | {} | {} | {} | {} | {} | {} | {} |",
+                markdown_code(&g.name, true),
                 g.count,
-                g.last_occurred,
-                md(&g.systems.join(", ")),
+                md(&g.first_occurred),
+                md(&g.last_occurred),
+                systems.join(", "),
                 g.open_actions,
                 sparkline(&g.trend, max),
+                opt_duration(g.median_time_to_detect),
+                opt_duration(g.median_time_to_contain),
                 opt_duration(g.median_time_to_recover)
             );
         }
         let _ = writeln!(s);
     }
     if !report.ineffective_actions.is_empty() {
-        let _ = writeln!(s, "#### Actions that did not prevent recurrence\n");
+        let _ = writeln!(
+            s,
+            "#### Actions that did not prevent recurrence ({})\n",
+            report.ineffective_actions.len()
+        );
         let _ = writeln!(
             s,
             "| lesson | action | done | cause | came back in |\n|---|---|---|---|---|"
@@ -295,12 +349,12 @@ pub fn markdown(report: &Report) -> String {
         for a in report.ineffective_actions.iter().take(LISTED) {
             let _ = writeln!(
                 s,
-                "| {} | {} | {} | `{}` | {} |",
+                "| {} | {} | {} | {} | {} |",
                 md(a.lesson),
                 md(a.action),
-                a.completed,
-                md(a.cause),
-                md(&a.recurred_in.join(", "))
+                md(&a.completed),
+                markdown_code(a.cause, true),
+                came_back(a, md)
             );
         }
         if let Some(more) = more(report.ineffective_actions.len(), "--format json") {
@@ -309,14 +363,18 @@ pub fn markdown(report: &Report) -> String {
         let _ = writeln!(s);
     }
     if !report.unaddressed_causes.is_empty() {
-        let _ = writeln!(s, "#### Root causes no action addresses\n");
+        let _ = writeln!(
+            s,
+            "#### Root causes no action addresses ({})\n",
+            report.unaddressed_causes.len()
+        );
         let _ = writeln!(s, "| lesson | cause | category |\n|---|---|---|");
         for u in report.unaddressed_causes.iter().take(LISTED) {
             let _ = writeln!(
                 s,
-                "| {} | `{}` | {} |",
+                "| {} | {} | {} |",
                 md(u.lesson),
-                md(u.cause),
+                markdown_code(u.cause, true),
                 md(u.category.unwrap_or(""))
             );
         }
@@ -326,14 +384,6 @@ pub fn markdown(report: &Report) -> String {
         let _ = writeln!(s);
     }
     s
-}
-
-fn csv_field(s: &str) -> String {
-    if s.contains([',', '"', '\n', '\r']) {
-        format!("\"{}\"", s.replace('"', "\"\""))
-    } else {
-        s.to_string()
-    }
 }
 
 /// One row per group; the trend as one column per period.
@@ -477,14 +527,53 @@ fn chart(report: &Report) -> String {
         let _ = write!(
             legend,
             r#"<li><span class="swatch" style="background:{color}"></span>{}</li>"#,
-            esc(&g.name)
+            token(&g.name)
         );
     }
     legend.push_str("</ul>");
     format!(r#"<figure>{s}{legend}</figure>"#)
 }
 
+/// Lesson text in HTML, isolated from its neighbours: right-to-left text or
+/// a stray U+202E in one system's name must not reorder the next one.
+fn bdi(s: &str) -> String {
+    format!("<bdi>{}</bdi>", esc(s))
+}
+
+/// A token that must not break across lines (an id, a date, a key).
+fn token(s: &str) -> String {
+    format!("<bdi class=\"t\">{}</bdi>", esc(s))
+}
+
+/// Items of a list, each isolated, comma separated.
+fn tokens<'s>(items: impl IntoIterator<Item = &'s str>) -> String {
+    items.into_iter().map(token).collect::<Vec<_>>().join(", ")
+}
+
+/// Rows past [`LISTED`] folded into a `<details>`: a page has room for them
+/// all, and whoever reads it cannot run a command to see the rest.
+fn html_rows(s: &mut String, rows: &[String], columns: usize) {
+    for row in rows.iter().take(LISTED) {
+        s.push_str(row);
+    }
+    if rows.len() > LISTED {
+        let _ = write!(
+            s,
+            "</tbody>\n<tbody class=\"more\"><tr><td colspan=\"{columns}\"><details><summary>{} more</summary><table>\n",
+            rows.len() - LISTED
+        );
+        for row in &rows[LISTED..] {
+            s.push_str(row);
+        }
+        s.push_str("</table></details></td></tr>\n");
+    }
+}
+
 /// One self-contained HTML page: inline style and SVG, no requests.
+#[expect(
+    clippy::too_many_lines,
+    reason = "one page written top to bottom, section by section"
+)]
 pub fn html(report: &Report) -> String {
     let mut s = String::new();
     let heading = title(report);
@@ -497,11 +586,15 @@ pub fn html(report: &Report) -> String {
 <meta name="viewport" content="width=device-width, initial-scale=1"/>
 <title>{}</title>
 <style>
-body {{ font-family: system-ui, sans-serif; margin: 2rem auto; max-width: 60rem; color: #222; padding: 0 1rem; }}
-table {{ border-collapse: collapse; margin: 1rem 0; width: 100%; }}
+body {{ font-family: system-ui, sans-serif; margin: 2rem auto; max-width: 100rem; color: #222; padding: 0 1rem; }}
+.wide {{ overflow-x: auto; }}
+table {{ border-collapse: collapse; margin: 1rem 0; }}
 th, td {{ border-bottom: 1px solid #ddd; padding: 0.3rem 0.5rem; text-align: left; vertical-align: top; }}
+th, td.n, td.d, .t, .spark {{ white-space: nowrap; }}
 td.n {{ text-align: right; }}
+td.text {{ min-width: 16rem; }}
 code {{ background: #f4f4f4; padding: 0 0.2rem; }}
+details table {{ margin: 0; }}
 .legend {{ list-style: none; padding: 0; display: flex; flex-wrap: wrap; gap: 1rem; }}
 .swatch {{ display: inline-block; width: 0.8rem; height: 0.8rem; margin-right: 0.3rem; }}
 figure {{ margin: 1rem 0; }}
@@ -526,73 +619,120 @@ svg {{ max-width: 100%; height: auto; }}
             report.min_count
         );
     } else {
-        let _ = writeln!(s, "<h2>Lessons per {}</h2>", period_word(report));
+        let trend = trend_heading(report, report.periods.len())
+            .unwrap_or_else(|| format!("Lessons per {}", period_word(report)));
+        let _ = writeln!(s, "<h2>{}</h2>", esc(&trend));
         s.push_str(&chart(report));
+        if report.groups.len() > PALETTE.len() {
+            let _ = writeln!(
+                s,
+                "\n<p>The chart shows the {} largest groups; the table below has the trend of all {}.</p>",
+                PALETTE.len(),
+                report.groups.len()
+            );
+        }
+        let max = max_trend(report);
         let _ = writeln!(
             s,
-            "\n<h2>Groups</h2>\n<table>\n<thead><tr><th>{}</th><th>lessons</th><th>first</th><th>last</th><th>systems</th><th>open actions</th><th>median to detect</th><th>median to recover</th></tr></thead>\n<tbody>",
-            esc(report.by.label())
+            "\n<h2>Groups</h2>\n<div class=\"wide\"><table>\n<thead><tr><th>{}</th><th>lessons</th><th>first seen</th><th>last seen</th><th>systems</th><th>open actions</th><th>per {}</th><th>median to detect</th><th>median to contain</th><th>median to recover</th></tr></thead>\n<tbody>",
+            esc(report.by.label()),
+            period_word(report)
         );
         for g in &report.groups {
             let _ = writeln!(
                 s,
-                "<tr><td><code>{}</code><br/><small>{}</small></td><td class=\"n\">{}</td><td>{}</td><td>{}</td><td>{}</td><td class=\"n\">{}</td><td>{}</td><td>{}</td></tr>",
-                esc(&g.name),
-                esc(&g.lessons.join(", ")),
+                "<tr><td><code>{}</code><br/><small>{}</small></td><td class=\"n\">{}</td><td class=\"d\">{}</td><td class=\"d\">{}</td><td>{}</td><td class=\"n\">{}</td><td class=\"spark\" title=\"{}\">{}</td><td class=\"n\">{}</td><td class=\"n\">{}</td><td class=\"n\">{}</td></tr>",
+                token(&g.name),
+                tokens(g.lessons.iter().copied()),
                 g.count,
                 esc(&g.first_occurred),
                 esc(&g.last_occurred),
-                esc(&g.systems.join(", ")),
+                tokens(g.systems.iter().map(String::as_str)),
                 g.open_actions,
+                esc(&trend_title(report, &g.trend)),
+                sparkline(&g.trend, max),
                 esc(&opt_duration(g.median_time_to_detect)),
+                esc(&opt_duration(g.median_time_to_contain)),
                 esc(&opt_duration(g.median_time_to_recover))
             );
         }
-        s.push_str("</tbody>\n</table>\n");
+        s.push_str("</tbody>\n</table></div>\n");
     }
     if !report.ineffective_actions.is_empty() {
-        s.push_str("<h2>Actions that did not prevent recurrence</h2>\n<table>\n<thead><tr><th>lesson</th><th>action</th><th>done</th><th>cause</th><th>came back in</th></tr></thead>\n<tbody>\n");
-        for a in report.ineffective_actions.iter().take(LISTED) {
-            let _ = writeln!(
-                s,
-                "<tr><td>{}</td><td>{}</td><td>{}</td><td><code>{}</code></td><td>{}</td></tr>",
-                esc(a.lesson),
-                esc(a.action),
-                esc(&a.completed),
-                esc(a.cause),
-                esc(&a.recurred_in.join(", "))
-            );
-        }
-        if let Some(more) = more(report.ineffective_actions.len(), "--format json") {
-            let _ = writeln!(s, "<tr><td colspan=\"5\">{}</td></tr>", esc(&more));
-        }
-        s.push_str("</tbody>\n</table>\n");
+        let _ = writeln!(
+            s,
+            "<h2>Actions that did not prevent recurrence ({})</h2>\n<div class=\"wide\"><table>\n<thead><tr><th>lesson</th><th>action</th><th>done</th><th>cause</th><th>came back in</th></tr></thead>\n<tbody>",
+            report.ineffective_actions.len()
+        );
+        let rows: Vec<String> = report
+            .ineffective_actions
+            .iter()
+            .map(|a| {
+                format!(
+                    "<tr><td>{}</td><td class=\"text\">{}</td><td class=\"d\">{}</td><td><code>{}</code></td><td>{}</td></tr>\n",
+                    token(a.lesson),
+                    bdi(a.action),
+                    esc(&a.completed),
+                    token(a.cause),
+                    came_back(a, token)
+                )
+            })
+            .collect();
+        html_rows(&mut s, &rows, 5);
+        s.push_str("</tbody>\n</table></div>\n");
     }
     if !report.unaddressed_causes.is_empty() {
-        s.push_str("<h2>Root causes no action addresses</h2>\n<table>\n<thead><tr><th>lesson</th><th>cause</th><th>category</th></tr></thead>\n<tbody>\n");
-        for u in report.unaddressed_causes.iter().take(LISTED) {
-            let _ = writeln!(
-                s,
-                "<tr><td>{}</td><td><code>{}</code></td><td>{}</td></tr>",
-                esc(u.lesson),
-                esc(u.cause),
-                esc(u.category.unwrap_or(""))
-            );
-        }
-        if let Some(more) = more(report.unaddressed_causes.len(), "--format json") {
-            let _ = writeln!(s, "<tr><td colspan=\"3\">{}</td></tr>", esc(&more));
-        }
-        s.push_str("</tbody>\n</table>\n");
+        let _ = writeln!(
+            s,
+            "<h2>Root causes no action addresses ({})</h2>\n<div class=\"wide\"><table>\n<thead><tr><th>lesson</th><th>cause</th><th>category</th></tr></thead>\n<tbody>",
+            report.unaddressed_causes.len()
+        );
+        let rows: Vec<String> = report
+            .unaddressed_causes
+            .iter()
+            .map(|u| {
+                format!(
+                    "<tr><td>{}</td><td><code>{}</code></td><td>{}</td></tr>\n",
+                    token(u.lesson),
+                    token(u.cause),
+                    u.category.map(token).unwrap_or_default()
+                )
+            })
+            .collect();
+        html_rows(&mut s, &rows, 3);
+        s.push_str("</tbody>\n</table></div>\n");
     }
     s.push_str("</body>\n</html>\n");
     s
 }
 
-pub fn actions_table(rows: &[ActionRow], as_of: jiff::civil::Date, tlp: &str) -> String {
+/// The counts behind a sparkline, for its tooltip: "2024-Q1: 2, 2024-Q2: 0".
+fn trend_title(report: &Report, trend: &[usize]) -> String {
+    report
+        .periods
+        .iter()
+        .zip(trend)
+        .map(|(p, n)| format!("{p}: {n}"))
+        .collect::<Vec<_>>()
+        .join(", ")
+}
+
+/// `overdue_only`: listed with `--overdue`, so an empty list says that
+/// nothing is overdue rather than that nothing matched.
+pub fn actions_table(
+    rows: &[ActionRow],
+    as_of: jiff::civil::Date,
+    overdue_only: bool,
+    tlp: &str,
+) -> String {
     let mut s = String::new();
     let _ = writeln!(s, "{tlp}\n");
     if rows.is_empty() {
-        let _ = writeln!(s, "no actions match");
+        if overdue_only {
+            let _ = writeln!(s, "no overdue actions as of {as_of}");
+        } else {
+            let _ = writeln!(s, "no actions match");
+        }
         return s;
     }
     let _ = writeln!(s, "  due         status       lesson       owner");
@@ -602,7 +742,7 @@ pub fn actions_table(rows: &[ActionRow], as_of: jiff::civil::Date, tlp: &str) ->
             s,
             "{mark} {:<10}  {:<11}  {:<11}  {}",
             r.due.as_deref().unwrap_or("-"),
-            r.status.unwrap_or("?"),
+            terminal(r.status.unwrap_or("?")),
             fit(r.lesson, 11),
             fit(r.owner.unwrap_or("-"), WIDTH - 41)
         );
@@ -640,6 +780,8 @@ impl super::Emit for Report<'_> {
 pub struct Actions<'a> {
     pub rows: &'a [ActionRow<'a>],
     pub as_of: jiff::civil::Date,
+    /// Listed with `--overdue`.
+    pub overdue_only: bool,
     /// The `--max-tlp` they were listed with.
     pub max_tlp: Option<Tlp>,
 }
@@ -690,7 +832,9 @@ impl super::Emit for Actions<'_> {
             super::Format::Human => {
                 let (tlp, lessons) = self.tlp();
                 let line = tlp_line(tlp, self.max_tlp, lessons);
-                out.write_all(actions_table(self.rows, self.as_of, &line).as_bytes())
+                out.write_all(
+                    actions_table(self.rows, self.as_of, self.overdue_only, &line).as_bytes(),
+                )
             }
             f => Err(super::unsupported(f)),
         }
@@ -706,6 +850,12 @@ mod tests {
         assert_eq!(sparkline(&[0, 1, 2, 4], 4), "·▂▄█");
         assert_eq!(fit("abcdef", 4), "abc…");
         assert_eq!(csv_field("a,\"b\""), "\"a,\"\"b\"\"\"");
+        for cell in ["=1+2", "+1+cmd", "-x", "@SUM(A1)", "\tx", "\rx"] {
+            assert_eq!(csv_field(cell), format!("\"'{cell}\""), "{cell:?}");
+        }
+        assert_eq!(csv_field("=A\"1"), "\"'=A\"\"1\"");
+        assert_eq!(csv_field("-5"), "-5");
+        assert_eq!(csv_field("a=b"), "a=b");
         assert_eq!(
             esc("<a href='x'>&</a>"),
             "&lt;a href=&#39;x&#39;&gt;&amp;&lt;/a&gt;"

@@ -5,6 +5,7 @@ use std::io::Write;
 use anstyle::{AnsiColor, Style};
 use serde::Serialize;
 
+use super::escape::{terminal, terminal_block};
 use crate::lesson::{Lesson, Moment, Sp, all_texts, is_open_action, opt_text, text};
 
 /// Git facts about the file, as stored in the index.
@@ -171,6 +172,30 @@ pub fn duration(secs: i64) -> String {
     format!("{sign}{text}")
 }
 
+/// A section's text as a person reads it: without the HTML comments (the
+/// prompts `lessons new` writes, `lessons:allow` markers), without the
+/// blank lines they leave, with control characters shown, not obeyed.
+fn readable(text: &str) -> String {
+    let text = crate::parse::without_comments(text);
+    let text = terminal_block(&text);
+    let mut out = String::with_capacity(text.len());
+    let mut blank = true;
+    for line in text.lines() {
+        let line = line.trim_end();
+        if line.is_empty() {
+            if !blank {
+                out.push('\n');
+            }
+            blank = true;
+        } else {
+            out.push_str(line);
+            out.push('\n');
+            blank = false;
+        }
+    }
+    out.trim_end().to_string()
+}
+
 #[expect(
     clippy::too_many_lines,
     reason = "one lesson rendered top to bottom, section by section"
@@ -187,12 +212,16 @@ pub fn render(view: &View, color: bool, out: &mut dyn Write) -> std::io::Result<
     let dim = Style::new().dimmed();
     let red = Style::new().bold().fg_color(Some(AnsiColor::Red.into()));
     let heading = Style::new().bold().underline();
-    let id = view.id.as_deref().unwrap_or("(no id)");
+    // Every value comes from the lesson: shown, never obeyed, by the
+    // terminal (see escape::terminal).
+    let t = |s: &str| terminal(s).into_owned();
+    let list = |values: &[String]| t(&values.join(", "));
+    let id = t(view.id.as_deref().unwrap_or("(no id)"));
     writeln!(
         out,
         "{}  {}",
-        paint(bold, id),
-        paint(bold, view.title.as_deref().unwrap_or("(no title)"))
+        paint(bold, &id),
+        paint(bold, &t(view.title.as_deref().unwrap_or("(no title)")))
     )?;
     let tlp = format!("TLP:{}", view.tlp);
     let meta: Vec<&str> = [&view.status, &view.severity, &view.kind]
@@ -203,7 +232,7 @@ pub fn render(view: &View, color: bool, out: &mut dyn Write) -> std::io::Result<
     writeln!(
         out,
         "{}",
-        paint(dim, &format!("{} · {}", meta.join(" · "), view.path))
+        paint(dim, &t(&format!("{} · {}", meta.join(" · "), view.path)))
     )?;
     for (label, values) in [
         ("systems", &view.systems),
@@ -214,7 +243,7 @@ pub fn render(view: &View, color: bool, out: &mut dyn Write) -> std::io::Result<
         ("related", &view.related),
     ] {
         if !values.is_empty() {
-            writeln!(out, "{label:<12} {}", values.join(", "))?;
+            writeln!(out, "{label:<12} {}", list(values))?;
         }
     }
     let git = &view.git;
@@ -225,7 +254,12 @@ pub fn render(view: &View, color: bool, out: &mut dyn Write) -> std::io::Result<
                 .as_deref()
                 .map(|c| format!(", last changed {c}"))
                 .unwrap_or_default();
-            writeln!(out, "{:<12} {by} on {at}{changed}", "added by")?;
+            writeln!(
+                out,
+                "{:<12} {}",
+                "added by",
+                t(&format!("{by} on {at}{changed}"))
+            )?;
         }
         _ if git.changed.is_some() => {
             writeln!(
@@ -276,16 +310,16 @@ pub fn render(view: &View, color: bool, out: &mut dyn Write) -> std::io::Result<
         writeln!(out, "\n{}", paint(heading, "Root causes"))?;
         for c in &view.causes {
             let label = match (text(&c.category), text(&c.key)) {
-                (Some(cat), Some(key)) => format!("{key} ({cat})"),
-                (Some(cat), None) => cat.to_string(),
-                (None, Some(key)) => key.to_string(),
+                (Some(cat), Some(key)) => t(&format!("{key} ({cat})")),
+                (Some(cat), None) => t(cat),
+                (None, Some(key)) => t(key),
                 (None, None) => "cause".into(),
             };
             writeln!(
                 out,
                 "  • {}: {}",
                 paint(bold, &label),
-                text(&c.summary).unwrap_or("")
+                t(text(&c.summary).unwrap_or(""))
             )?;
         }
     }
@@ -293,10 +327,13 @@ pub fn render(view: &View, color: bool, out: &mut dyn Write) -> std::io::Result<
         writeln!(out, "\n{}", paint(heading, "Actions"))?;
         for a in &view.actions {
             let status = a.status.as_deref().unwrap_or("?");
-            let mut line = format!("  [{status}] {}", a.summary.as_deref().unwrap_or(""));
+            let mut line = t(&format!(
+                "  [{status}] {}",
+                a.summary.as_deref().unwrap_or("")
+            ));
             let mut facts = Vec::new();
             if let Some(owner) = &a.owner {
-                facts.push(owner.clone());
+                facts.push(t(owner));
             }
             if let Some(due) = &a.due {
                 facts.push(format!("due {due}"));
@@ -313,10 +350,10 @@ pub fn render(view: &View, color: bool, out: &mut dyn Write) -> std::io::Result<
             writeln!(out, "{line}")?;
             let mut extra = Vec::new();
             if !a.addresses.is_empty() {
-                extra.push(format!("addresses {}", a.addresses.join(", ")));
+                extra.push(format!("addresses {}", list(&a.addresses)));
             }
             if let Some(link) = &a.link {
-                extra.push(link.clone());
+                extra.push(t(link));
             }
             if !extra.is_empty() {
                 writeln!(out, "      {}", paint(dim, &extra.join(" · ")))?;
@@ -324,8 +361,8 @@ pub fn render(view: &View, color: bool, out: &mut dyn Write) -> std::io::Result<
         }
     }
     for section in &view.sections {
-        writeln!(out, "\n{}", paint(heading, &section.title))?;
-        for line in section.text.lines() {
+        writeln!(out, "\n{}", paint(heading, &t(&section.title)))?;
+        for line in readable(&section.text).lines() {
             writeln!(out, "  {line}")?;
         }
     }

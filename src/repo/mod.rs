@@ -154,6 +154,8 @@ pub enum FileProblem {
     SymlinkOutside(PathBuf),
     /// A symbolic link that points nowhere.
     BrokenSymlink,
+    /// A symbolic link that leads, through other links, back to itself.
+    SymlinkLoop,
     /// Not a regular file (a FIFO, socket or device): never opened.
     NotRegular,
     /// A folder under the roots the walk could not read (in whole or in
@@ -406,7 +408,24 @@ fn symlink_problem(kb: &KnowledgeBase, link: &Path) -> Option<FileProblem> {
             }
         }
         Ok(target) => Some(FileProblem::SymlinkOutside(target)),
+        Err(e) if is_loop(&e) => Some(FileProblem::SymlinkLoop),
         Err(_) => Some(FileProblem::BrokenSymlink),
+    }
+}
+
+/// Whether resolving a path failed on a loop of symbolic links (ELOOP):
+/// its fix is not the fix of a missing target.
+fn is_loop(e: &std::io::Error) -> bool {
+    #[cfg(unix)]
+    {
+        rustix::io::Errno::from_io_error(e) == Some(rustix::io::Errno::LOOP)
+    }
+    // Elsewhere a loop reads as a missing target (the kind that names
+    // it is not stable).
+    #[cfg(not(unix))]
+    {
+        let _ = e;
+        false
     }
 }
 

@@ -195,10 +195,6 @@ impl<'a> Recurrences<'a> {
             .map(|(_, name)| *name)
             .take(MAX_RECURRENCES_LISTED)
     }
-
-    pub fn join(&self, separator: &str) -> String {
-        self.iter().collect::<Vec<_>>().join(separator)
-    }
 }
 
 impl Serialize for Recurrences<'_> {

@@ -406,7 +406,7 @@ fn html_is_self_contained_and_renders() {
         html.contains("<svg") && html.contains("<polyline"),
         "a chart"
     );
-    assert!(html.contains("<td><code>k1</code>"));
+    assert!(html.contains("<td><code><bdi class=\"t\">k1</bdi></code>"));
     // A real browser, where one is installed.
     let chromium = [
         "/usr/bin/chromium",
