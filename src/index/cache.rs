@@ -19,7 +19,7 @@ use tantivy::{Index, IndexReader, ReloadPolicy};
 
 use super::error::{IndexError, RebuildReason};
 use super::schema::{self, Fields, SCHEMA_VERSION};
-use super::{Event, Observer, mapped};
+use super::{Event, Observer, mapped, verify};
 use crate::repo::KnowledgeBase;
 
 /// How long a second process waits for the one updating the index.
@@ -35,6 +35,13 @@ pub(super) struct Payload {
     pub(super) facts_hash: String,
     /// The words of the lessons as written (see [`words`]).
     pub(super) words: String,
+    /// The xxh3 hashes of the manifest and the words, checked when a
+    /// generation is opened (see `verify`); absent in an index written
+    /// before they were recorded.
+    #[serde(default)]
+    pub(super) manifest_hash: Option<String>,
+    #[serde(default)]
+    pub(super) words_hash: Option<String>,
     pub(super) head: Option<String>,
     /// A hash of `lessons.toml`: roots and the size limit decide what is
     /// indexed, so a changed configuration means a rebuild. In a shallow
@@ -105,6 +112,7 @@ impl Generation {
             .map_err(|e| RebuildReason::unreadable("the index payload is unreadable", e))?;
         let fields = Fields::from_schema(&index.schema())
             .map_err(|e| RebuildReason::unreadable("the index schema differs", e))?;
+        verify::check(&dir, &index, &payload)?;
         let manifest = mapped::Mapped::open(&dir.join(&payload.manifest))
             .map_err(|e| RebuildReason::unreadable("the index manifest is unreadable", e))?;
         let facts = mapped::open_regular(&dir.join(&payload.facts))

@@ -21,9 +21,11 @@ pub mod document;
 pub mod error;
 pub mod facts;
 mod fresh;
+mod guard;
 pub mod manifest;
 mod mapped;
 pub mod schema;
+mod verify;
 pub mod words;
 
 use std::path::PathBuf;
@@ -37,6 +39,7 @@ use cache::Generation;
 pub use cache::cache_dir;
 pub use error::{IndexError, RebuildReason};
 use fresh::{config_hash, head_follows, plan, stamp_change};
+pub use guard::catch;
 use schema::Fields;
 
 /// What an update did.

@@ -13,6 +13,7 @@ mod example;
 mod finding;
 mod formats;
 mod history;
+mod index_cache;
 mod layers;
 mod parser_props;
 mod personal;
