@@ -392,6 +392,8 @@ pub(super) fn rebuild(
             .map_or(0, |d| d.as_nanos())
     );
     let dir = cache.join(&name);
+    // A build that fails (a full disk) leaves nothing behind.
+    let mut unfinished = Unfinished(Some(dir.clone()));
     let tantivy_dir = dir.join("tantivy");
     std::fs::create_dir_all(&tantivy_dir)
         .map_err(|e| IndexError::write(format!("cannot create {}", tantivy_dir.display()), e))?;
@@ -473,6 +475,7 @@ pub(super) fn rebuild(
         .map_err(|e| IndexError::write("cannot finish the index", e))?;
     // Switch readers to the new generation in one rename.
     cache::switch_to(cache, &name)?;
+    unfinished.0 = None;
     let reader = index
         .reader_builder()
         .reload_policy(ReloadPolicy::Manual)
@@ -496,6 +499,18 @@ pub(super) fn rebuild(
             ..SyncStats::default()
         },
     })
+}
+
+/// The folder of a generation being built: removed if the build stops
+/// before switching to it.
+struct Unfinished(Option<std::path::PathBuf>);
+
+impl Drop for Unfinished {
+    fn drop(&mut self) {
+        if let Some(dir) = self.0.take() {
+            let _ = std::fs::remove_dir_all(dir);
+        }
+    }
 }
 
 fn manifest_unreadable(e: std::io::Error) -> IndexError {

@@ -265,3 +265,137 @@ fn a_failure_inside_tantivy_rebuilds_once() {
     // Each kind's damage was met and answered by a rebuild.
     assert_eq!(caught, 2);
 }
+
+/// Folders made immutable (`chattr +i`): even root cannot create, write or
+/// delete in them, which is what a read-only mount does to everyone (the
+/// tests run as root, which file modes do not stop). Undone when dropped.
+struct Immutable(Vec<PathBuf>);
+
+impl Immutable {
+    /// `None` where `chattr` is missing or refused (not root, another
+    /// file system): the test then has nothing to check.
+    fn make(paths: &[&Path]) -> Option<Immutable> {
+        let guard = Immutable(paths.iter().map(|p| p.to_path_buf()).collect());
+        for path in paths {
+            let ok = std::process::Command::new("chattr")
+                .args(["-R", "+i"])
+                .arg(path)
+                .output()
+                .is_ok_and(|o| o.status.success());
+            if !ok {
+                eprintln!("chattr +i is not available here: skipped");
+                return None;
+            }
+        }
+        Some(guard)
+    }
+}
+
+impl Drop for Immutable {
+    fn drop(&mut self) {
+        for path in &self.0 {
+            let _ = std::process::Command::new("chattr")
+                .args(["-R", "-i"])
+                .arg(path)
+                .output();
+        }
+    }
+}
+
+/// A read-only `.git`: an up-to-date index is searched in place (Tantivy's
+/// reader lock is not needed); a stale one is brought up to date in the
+/// user's cache folder, with a note; with no cache folder writable either,
+/// the stale index is searched as it is, with a warning.
+#[test]
+fn a_read_only_index_is_still_searched() {
+    let kb = Kb::example();
+    // Files modified in the last two seconds are looked at again by the
+    // next command (a write): let them settle, so the index is up to date.
+    std::thread::sleep(std::time::Duration::from_millis(2100));
+    let sound = kb.json_ok(&["search", "ransomware backup"]);
+    let Some(_frozen) = Immutable::make(&[&kb.path().join(".git/lessons")]) else {
+        return;
+    };
+    let run = kb.run(&["search", "ransomware backup", "--format", "json"]);
+    assert_eq!(run.code, 0, "{}", run.stderr);
+    assert_eq!(run.stderr, "");
+    assert_eq!(run.json(), sound);
+    // Stale: kept in the user's cache folder instead.
+    let lesson = "lessons/2023/ransomware-file-server.md";
+    let text = std::fs::read_to_string(kb.path().join(lesson)).unwrap();
+    kb.write(lesson, format!("{text}\nThe wombat runbook.\n"));
+    for _ in 0..2 {
+        let run = kb.run(&["search", "wombat", "--format", "json"]);
+        assert_eq!(run.code, 0, "{}", run.stderr);
+        assert!(run.stderr.contains("cannot be written"), "{}", run.stderr);
+        assert!(run.stderr.contains("keeping it in"), "{}", run.stderr);
+        assert_eq!(crate::common::ids(&run.json()), ["LL-2023-003"]);
+    }
+    assert!(kb.path().join(".cache/lessons").is_dir());
+    // No cache folder can be written: the stale index answers as it is.
+    let nowhere = kb.path().join("nowhere");
+    std::fs::create_dir(&nowhere).unwrap();
+    let Some(_nowhere) = Immutable::make(&[&nowhere]) else {
+        return;
+    };
+    kb.write(lesson, format!("{text}\nThe numbat runbook.\n"));
+    let run: crate::common::Run = kb
+        .command(&["search", "ransomware backup", "--format", "json"])
+        .env("XDG_CACHE_HOME", nowhere.join("cache"))
+        .output()
+        .unwrap()
+        .into();
+    assert_eq!(run.code, 0, "{}", run.stderr);
+    assert!(
+        run.stderr.contains("searching it as it is"),
+        "{}",
+        run.stderr
+    );
+    assert_eq!(run.json(), sound);
+}
+
+/// The generation folders of writers that died (a killed or failed build)
+/// are removed by the next write, an update included; a live process's
+/// are kept.
+#[test]
+fn leftover_generations_of_dead_writers_are_removed() {
+    let kb = Kb::example();
+    kb.json_ok(&["index"]);
+    let cache = cache(&kb);
+    let dead = {
+        let mut child = std::process::Command::new("true").spawn().unwrap();
+        let pid = child.id();
+        child.wait().unwrap();
+        pid
+    };
+    let mut live = std::process::Command::new("sleep")
+        .arg("60")
+        .spawn()
+        .unwrap();
+    let leftover = |pid: u32| {
+        let dir = cache.join(format!("gen-{pid}-1796000000000000000"));
+        std::fs::create_dir_all(dir.join("tantivy")).unwrap();
+        std::fs::write(dir.join("tantivy/half-written.idx"), vec![0u8; 4096]).unwrap();
+        dir
+    };
+    let dead_dir = leftover(dead);
+    let live_dir = leftover(live.id());
+    // An update (not a rebuild) is a write.
+    let lesson = "lessons/2023/ransomware-file-server.md";
+    let text = std::fs::read_to_string(kb.path().join(lesson)).unwrap();
+    kb.write(lesson, format!("{text}\nThe wombat runbook.\n"));
+    let doc = kb.json_ok(&["index"]);
+    assert_eq!(doc["updated"], 1, "{doc}");
+    assert!(
+        !dead_dir.exists(),
+        "the dead writer's generation is removed"
+    );
+    assert!(live_dir.is_dir(), "the live process's generation is kept");
+    assert!(generation(&kb).is_dir());
+    live.kill().unwrap();
+    live.wait().unwrap();
+    kb.write(lesson, format!("{text}\nThe numbat runbook.\n"));
+    kb.json_ok(&["index"]);
+    assert!(!live_dir.exists(), "removed once its process is gone");
+    assert_eq!(kb.search_ids("numbat", &[]), ["LL-2023-003"]);
+}
