@@ -60,25 +60,42 @@ fn now_ns() -> i128 {
 enum Check<'a> {
     /// A Tantivy file (relative to `tantivy/`): its footer's CRC32.
     Footer(std::path::PathBuf),
-    /// A side file: the xxh3 hash the payload names (`None` for an index
-    /// written before side files were hashed: only its presence counts).
-    Hash(&'a str, Option<&'a str>),
+    /// A side file (what it is, its name): the xxh3 hash the payload
+    /// names (`None` for an index written before side files were hashed:
+    /// only its presence counts).
+    Hash(&'static str, &'a str, Option<&'a str>),
 }
 
 /// Checks every file of the generation in `dir` (its Tantivy index opened
 /// as `index`, its commit payload `payload`): a missing, truncated or
 /// altered file is a reason to rebuild, naming the file.
 pub(super) fn check(dir: &Path, index: &Index, payload: &Payload) -> Result<(), RebuildReason> {
-    let damaged = |file: &str, why: &str| {
-        RebuildReason::unreadable("an index file is damaged", format!("{file}: {why}"))
+    let damaged = |check: &Check<'_>, file: &str, why: &str| {
+        let what = match check {
+            Check::Footer(_) => "an index file is damaged",
+            Check::Hash(what, _, _) => what,
+        };
+        RebuildReason::unreadable(what, format!("{file}: {why}"))
     };
     let segments = index
         .searchable_segment_metas()
         .map_err(|e| RebuildReason::unreadable("the index metadata is unreadable", e))?;
     let mut checks = vec![
-        Check::Hash(&payload.manifest, payload.manifest_hash.as_deref()),
-        Check::Hash(&payload.facts, Some(&payload.facts_hash)),
-        Check::Hash(&payload.words, payload.words_hash.as_deref()),
+        Check::Hash(
+            "the index manifest is damaged",
+            &payload.manifest,
+            payload.manifest_hash.as_deref(),
+        ),
+        Check::Hash(
+            "the report facts are damaged",
+            &payload.facts,
+            Some(&payload.facts_hash),
+        ),
+        Check::Hash(
+            "the word list is damaged",
+            &payload.words,
+            payload.words_hash.as_deref(),
+        ),
     ];
     for segment in &segments {
         for component in [
@@ -108,11 +125,11 @@ pub(super) fn check(dir: &Path, index: &Index, payload: &Payload) -> Result<(), 
                 let path = dir.join(&name);
                 (name, path)
             }
-            Check::Hash(name, _) => ((*name).to_string(), dir.join(name)),
+            Check::Hash(_, name, _) => ((*name).to_string(), dir.join(name)),
         };
-        let meta = std::fs::metadata(&path).map_err(|e| damaged(&name, &e.to_string()))?;
+        let meta = std::fs::metadata(&path).map_err(|e| damaged(check, &name, &e.to_string()))?;
         if !meta.is_file() {
-            return Err(damaged(&name, "not a regular file"));
+            return Err(damaged(check, &name, "not a regular file"));
         }
         let (stamp, changed) = stamp(&meta);
         if known.get(&name) == Some(&stamp) {
@@ -122,15 +139,15 @@ pub(super) fn check(dir: &Path, index: &Index, payload: &Payload) -> Result<(), 
         match check {
             Check::Footer(rel) => match index.directory().validate_checksum(rel) {
                 Ok(true) => {}
-                Ok(false) => return Err(damaged(&name, "its checksum does not match")),
-                Err(e) => return Err(damaged(&name, &e.to_string())),
+                Ok(false) => return Err(damaged(check, &name, "its checksum does not match")),
+                Err(e) => return Err(damaged(check, &name, &e.to_string())),
             },
-            Check::Hash(_, None) => {}
-            Check::Hash(_, Some(expected)) => {
+            Check::Hash(_, _, None) => {}
+            Check::Hash(_, _, Some(expected)) => {
                 let bytes = super::mapped::Mapped::open(&path)
-                    .map_err(|e| damaged(&name, &e.to_string()))?;
+                    .map_err(|e| damaged(check, &name, &e.to_string()))?;
                 if facts::hash(bytes.bytes()) != *expected {
-                    return Err(damaged(&name, "its checksum does not match"));
+                    return Err(damaged(check, &name, "its checksum does not match"));
                 }
             }
         }

@@ -23,14 +23,20 @@ fn files_of(kb: &Kb, kind: &str) -> Vec<PathBuf> {
     if kind == "meta.json" {
         return vec![generation.join("tantivy/meta.json")];
     }
-    let (dir, matches): (PathBuf, Box<dyn Fn(&str) -> bool>) = if kind.ends_with('-') {
-        (generation, Box::new(move |n: &str| n.starts_with(kind)))
+    // A side file by its prefix, a Tantivy file by its extension.
+    let side = kind.ends_with('-');
+    let ext = format!(".{kind}");
+    let matches = |n: &str| {
+        if side {
+            n.starts_with(kind)
+        } else {
+            n.ends_with(&ext)
+        }
+    };
+    let dir = if side {
+        generation
     } else {
-        let ext = format!(".{kind}");
-        (
-            generation.join("tantivy"),
-            Box::new(move |n: &str| n.ends_with(&ext)),
-        )
+        generation.join("tantivy")
     };
     let files: Vec<PathBuf> = std::fs::read_dir(&dir)
         .unwrap()
