@@ -129,19 +129,10 @@ pub fn main() -> i32 {
             return code;
         }
     };
-    let result = match &cli.command {
-        Command::Check(args) => check::run(&cli, args),
-        Command::Index(args) => index::run(&cli, args),
-        Command::Search(args) => search::run(&cli, args),
-        Command::Show(args) => show::run(&cli, args),
-        Command::Similar(args) => similar::run(&cli, args),
-        Command::Report(args) => report::run(&cli, args),
-        Command::Actions(args) => actions::run(&cli, args),
-        Command::Causes(args) => causes::run(&cli, args),
-        Command::New(args) => new::run(&cli, args),
-        Command::Init(args) => init::run(&cli, args),
-        Command::Completions(args) => completions::completions(args),
-        Command::Man(args) => completions::man(args),
+    let result = if reads_index(&cli.command) {
+        run_reading_index(&cli)
+    } else {
+        run(&cli)
     };
     for step in crate::timing::take() {
         eprintln!("timing: {step}");
@@ -153,6 +144,57 @@ pub fn main() -> i32 {
             report_error(&e, color_enabled(cli.color, &std::io::stderr()));
             EXIT_ERROR
         }
+    }
+}
+
+/// Whether the command reads the search index.
+fn reads_index(command: &Command) -> bool {
+    matches!(
+        command,
+        Command::Index(_)
+            | Command::Search(_)
+            | Command::Show(_)
+            | Command::Similar(_)
+            | Command::Report(_)
+            | Command::Actions(_)
+            | Command::Causes(_)
+    )
+}
+
+/// Runs a command that reads the index. Opening the index checks its
+/// files and rebuilds a damaged one; what that check cannot see (Tantivy
+/// failing or panicking on bytes that pass it) is answered here: one
+/// rebuild, with a one-line note, and the command once more. A second
+/// failure is reported, never another rebuild.
+fn run_reading_index(cli: &Cli) -> Result<i32, CliError> {
+    let why = match crate::index::catch(|| run(cli)) {
+        Ok(Err(CliError::Lessons(Error::Index(e)))) if e.is_damage() => e.to_string(),
+        Ok(result) => return result,
+        Err(panic) => panic,
+    };
+    eprintln!("note: rebuilding the search index: it could not be read ({why})");
+    open_index(cli, true)?;
+    match crate::index::catch(|| run(cli)) {
+        Ok(result) => result,
+        Err(panic) => Err(Error::Index(crate::index::IndexError::Panicked(panic)).into()),
+    }
+}
+
+/// Runs the command line's command.
+fn run(cli: &Cli) -> Result<i32, CliError> {
+    match &cli.command {
+        Command::Check(args) => check::run(cli, args),
+        Command::Index(args) => index::run(cli, args),
+        Command::Search(args) => search::run(cli, args),
+        Command::Show(args) => show::run(cli, args),
+        Command::Similar(args) => similar::run(cli, args),
+        Command::Report(args) => report::run(cli, args),
+        Command::Actions(args) => actions::run(cli, args),
+        Command::Causes(args) => causes::run(cli, args),
+        Command::New(args) => new::run(cli, args),
+        Command::Init(args) => init::run(cli, args),
+        Command::Completions(args) => completions::completions(args),
+        Command::Man(args) => completions::man(args),
     }
 }
 

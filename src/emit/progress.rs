@@ -40,6 +40,23 @@ impl Observer for IndexNotes {
                     let _ = self.bar.set(bar);
                 }
             }
+            Event::Unwritable {
+                cache,
+                why,
+                using: Some(using),
+            } => eprintln!(
+                "note: the search index in {} cannot be written ({why}); keeping it in {} instead",
+                cache.display(),
+                using.display()
+            ),
+            Event::Unwritable {
+                cache,
+                why,
+                using: None,
+            } => eprintln!(
+                "warning: the search index in {} cannot be updated ({why}); searching it as it is: recent changes may be missing",
+                cache.display()
+            ),
             Event::Read => {
                 if let Some(bar) = self.bar.get() {
                     bar.inc(1);

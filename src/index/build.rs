@@ -138,21 +138,23 @@ fn commit(
                 .map_err(|e| IndexError::write("cannot write the report facts", e))?
         }
     };
-    let words_name = match words {
-        Words::Keep(name) => name.to_string(),
+    let (words_name, words_hash) = match words {
+        Words::Keep(name, hash) => (name.to_string(), hash.map(str::to_string)),
         Words::New(bytes) => {
             let words_name = format!("words-{stamp}.fst");
             facts::write_bytes(&dir.join(&words_name), bytes)
                 .map_err(|e| IndexError::write("cannot write the word list", e))?;
-            words_name
+            (words_name, Some(facts::hash(bytes)))
         }
     };
     let payload = Payload {
         schema: SCHEMA_VERSION,
         manifest: name.clone(),
+        manifest_hash: Some(facts::hash(manifest_text.as_bytes())),
         facts: facts_name.clone(),
         facts_hash,
         words: words_name.clone(),
+        words_hash,
         head,
         config: config.to_string(),
     };
@@ -186,9 +188,10 @@ enum FactsOut<'a> {
     Splice(&'a [u8], &'a BTreeMap<String, Option<Vec<u8>>>),
 }
 
-/// The word list of a commit: the previous one kept, or a new one.
+/// The word list of a commit: the previous one kept (with its hash), or a
+/// new one.
 enum Words<'a> {
-    Keep(&'a str),
+    Keep(&'a str, Option<&'a str>),
     New(&'a [u8]),
 }
 
@@ -332,9 +335,10 @@ pub(super) fn update(
             ),
         };
         let keep = generation.payload.words.clone();
+        let keep_hash = generation.payload.words_hash.clone();
         let words_change = match &grown {
             Some(bytes) => Words::New(bytes),
-            None => Words::Keep(&keep),
+            None => Words::Keep(&keep, keep_hash.as_deref()),
         };
         timings.step("update: extend the word list");
         let payload = commit(
@@ -388,6 +392,8 @@ pub(super) fn rebuild(
             .map_or(0, |d| d.as_nanos())
     );
     let dir = cache.join(&name);
+    // A build that fails (a full disk) leaves nothing behind.
+    let mut unfinished = Unfinished(Some(dir.clone()));
     let tantivy_dir = dir.join("tantivy");
     std::fs::create_dir_all(&tantivy_dir)
         .map_err(|e| IndexError::write(format!("cannot create {}", tantivy_dir.display()), e))?;
@@ -469,6 +475,7 @@ pub(super) fn rebuild(
         .map_err(|e| IndexError::write("cannot finish the index", e))?;
     // Switch readers to the new generation in one rename.
     cache::switch_to(cache, &name)?;
+    unfinished.0 = None;
     let reader = index
         .reader_builder()
         .reload_policy(ReloadPolicy::Manual)
@@ -492,6 +499,18 @@ pub(super) fn rebuild(
             ..SyncStats::default()
         },
     })
+}
+
+/// The folder of a generation being built: removed if the build stops
+/// before switching to it.
+struct Unfinished(Option<std::path::PathBuf>);
+
+impl Drop for Unfinished {
+    fn drop(&mut self) {
+        if let Some(dir) = self.0.take() {
+            let _ = std::fs::remove_dir_all(dir);
+        }
+    }
 }
 
 fn manifest_unreadable(e: std::io::Error) -> IndexError {

@@ -19,7 +19,7 @@ use tantivy::{Index, IndexReader, ReloadPolicy};
 
 use super::error::{IndexError, RebuildReason};
 use super::schema::{self, Fields, SCHEMA_VERSION};
-use super::{Event, Observer, mapped};
+use super::{Event, Observer, directory, mapped, verify};
 use crate::repo::KnowledgeBase;
 
 /// How long a second process waits for the one updating the index.
@@ -35,6 +35,13 @@ pub(super) struct Payload {
     pub(super) facts_hash: String,
     /// The words of the lessons as written (see [`words`]).
     pub(super) words: String,
+    /// The xxh3 hashes of the manifest and the words, checked when a
+    /// generation is opened (see `verify`); absent in an index written
+    /// before they were recorded.
+    #[serde(default)]
+    pub(super) manifest_hash: Option<String>,
+    #[serde(default)]
+    pub(super) words_hash: Option<String>,
     pub(super) head: Option<String>,
     /// A hash of `lessons.toml`: roots and the size limit decide what is
     /// indexed, so a changed configuration means a rebuild. In a shallow
@@ -58,6 +65,14 @@ pub fn cache_dir(kb: &KnowledgeBase) -> PathBuf {
         };
         return git.git_dir.join("lessons").join(name);
     }
+    user_cache_dir(kb)
+}
+
+/// The knowledge base's folder in the user's cache (`$XDG_CACHE_HOME`,
+/// else `~/.cache`): a plain folder's cache, and a repository's when its
+/// git directory cannot be written.
+pub(super) fn user_cache_dir(kb: &KnowledgeBase) -> PathBuf {
+    let key = |s: &str| format!("{:016x}", xxhash_rust::xxh3::xxh3_64(s.as_bytes()));
     let base = std::env::var_os("XDG_CACHE_HOME")
         .filter(|d| !d.is_empty())
         .map(PathBuf::from)
@@ -83,7 +98,9 @@ impl Generation {
         let name =
             std::fs::read_to_string(cache.join("current")).map_err(|_| RebuildReason::NoIndex)?;
         let dir = cache.join(name.trim());
-        let index = Index::open_in_dir(dir.join("tantivy"))
+        let folder = directory::Folder::open(&dir.join("tantivy"))
+            .map_err(|e| RebuildReason::unreadable("the index cannot be opened", e))?;
+        let index = Index::open(folder)
             .map_err(|e| RebuildReason::unreadable("the index cannot be opened", e))?;
         schema::register_tokenizers(&index);
         let meta = index
@@ -105,6 +122,7 @@ impl Generation {
             .map_err(|e| RebuildReason::unreadable("the index payload is unreadable", e))?;
         let fields = Fields::from_schema(&index.schema())
             .map_err(|e| RebuildReason::unreadable("the index schema differs", e))?;
+        verify::check(&dir, &index, &payload)?;
         let manifest = mapped::Mapped::open(&dir.join(&payload.manifest))
             .map_err(|e| RebuildReason::unreadable("the index manifest is unreadable", e))?;
         let facts = mapped::open_regular(&dir.join(&payload.facts))
@@ -184,13 +202,49 @@ pub(super) fn switch_to(cache: &Path, name: &str) -> Result<(), IndexError> {
         .and_then(|mut f| f.write_all(name.as_bytes()).and_then(|_| f.sync_all()))
         .and_then(|_| std::fs::rename(&current_tmp, cache.join("current")))
         .map_err(|e| IndexError::write("cannot switch to the new index", e))?;
-    if let Ok(entries) = std::fs::read_dir(cache) {
-        for entry in entries.flatten() {
-            let file = entry.file_name().to_string_lossy().to_string();
-            if file.starts_with("gen-") && file != name {
-                let _ = std::fs::remove_dir_all(entry.path());
-            }
-        }
-    }
+    remove_leftovers(cache);
     Ok(())
+}
+
+/// Removes the generations not in use whose writer is gone: older ones,
+/// and the unfinished ones of a build that was killed or ran out of disk
+/// (each up to tens of megabytes). Called under the lock, so no live
+/// process is writing one; a generation named after a live process is
+/// kept all the same, in case the lock is not honoured (some network
+/// file systems).
+pub(super) fn remove_leftovers(cache: &Path) {
+    let current = std::fs::read_to_string(cache.join("current")).unwrap_or_default();
+    let Ok(entries) = std::fs::read_dir(cache) else {
+        return;
+    };
+    for entry in entries.flatten() {
+        let file = entry.file_name().to_string_lossy().to_string();
+        let Some(rest) = file.strip_prefix("gen-") else {
+            continue;
+        };
+        if file == current.trim() {
+            continue;
+        }
+        let pid = rest.split('-').next().and_then(|p| p.parse::<u32>().ok());
+        if let Some(pid) = pid
+            && pid != std::process::id()
+            && alive(pid, &entry.path())
+        {
+            continue;
+        }
+        let _ = std::fs::remove_dir_all(entry.path());
+    }
+}
+
+/// Whether process `pid`, which wrote the generation `dir`, may still be
+/// writing it.
+fn alive(pid: u32, dir: &Path) -> bool {
+    if cfg!(target_os = "linux") {
+        return Path::new("/proc").join(pid.to_string()).exists();
+    }
+    // Elsewhere, without /proc: a build writes steadily, so a folder left
+    // untouched for an hour is abandoned.
+    std::fs::metadata(dir)
+        .and_then(|m| m.modified())
+        .is_ok_and(|t| t.elapsed().is_ok_and(|age| age < Duration::from_secs(3600)))
 }

@@ -27,9 +27,38 @@ pub enum IndexError {
     /// Tantivy failed while searching or reading documents.
     #[error(transparent)]
     Read(#[from] tantivy::TantivyError),
+    /// Reading the index panicked, even after a rebuild (the message and
+    /// place of the panic).
+    #[error("reading the index failed: {0}")]
+    Panicked(String),
 }
 
 impl IndexError {
+    /// Whether this says the files of the index are damaged (answered by
+    /// one rebuild), rather than that the index cannot be written or is
+    /// busy.
+    pub fn is_damage(&self) -> bool {
+        use tantivy::TantivyError as T;
+        match self {
+            IndexError::FactsDamaged(_) | IndexError::Unusable(_) | IndexError::Panicked(_) => true,
+            IndexError::Read(e) => matches!(
+                e,
+                T::DataCorruption(_)
+                    | T::IoError(_)
+                    | T::OpenReadError(_)
+                    | T::OpenDirectoryError(_)
+                    | T::InternalError(_)
+                    | T::Poisoned
+                    | T::ErrorInThread(_)
+                    | T::SchemaError(_)
+                    | T::IncompatibleIndex(_)
+                    | T::FieldNotFound(_)
+                    | T::DeserializeError(_)
+            ),
+            IndexError::Write { .. } | IndexError::Busy { .. } => false,
+        }
+    }
+
     /// A write failure: what was being done, and the cause.
     pub(crate) fn write(context: impl Into<String>, e: impl fmt::Display) -> IndexError {
         IndexError::Write {

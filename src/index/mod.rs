@@ -17,16 +17,19 @@
 
 mod build;
 mod cache;
+mod directory;
 pub mod document;
 pub mod error;
 pub mod facts;
 mod fresh;
+mod guard;
 pub mod manifest;
 mod mapped;
 pub mod schema;
+mod verify;
 pub mod words;
 
-use std::path::PathBuf;
+use std::path::{Path, PathBuf};
 
 use serde::Serialize;
 use tantivy::{Index, IndexReader};
@@ -37,6 +40,7 @@ use cache::Generation;
 pub use cache::cache_dir;
 pub use error::{IndexError, RebuildReason};
 use fresh::{config_hash, head_follows, plan, stamp_change};
+pub use guard::catch;
 use schema::Fields;
 
 /// What an update did.
@@ -79,6 +83,14 @@ pub enum Event<'a> {
     Read,
     /// The full build read every file.
     Finished,
+    /// The index in `cache` cannot be written (`why`): it is kept in
+    /// `using` instead, or, with `None`, read as it is (perhaps out of
+    /// date).
+    Unwritable {
+        cache: &'a Path,
+        why: &'a str,
+        using: Option<&'a Path>,
+    },
 }
 
 /// Receives the index's [`Event`]s.
@@ -130,13 +142,78 @@ impl SearchIndex {
 }
 
 /// Opens the index for `kb`, bringing it up to date first.
+///
+/// When the cache cannot be written (a read-only `.git`, a full disk), an
+/// up-to-date index there is still read (see `directory`); a stale one is
+/// brought up to date in the user's cache folder instead, and failing
+/// that, read as it is: each with a note.
 pub fn open(
     kb: &KnowledgeBase,
     options: &Options,
     observer: &dyn Observer,
 ) -> Result<SearchIndex, IndexError> {
-    let mut timings = Timings::new();
     let cache = cache_dir(kb);
+    let why = match open_in(kb, &cache, options, observer) {
+        Err(IndexError::Write { context, message }) => format!("{context}: {message}"),
+        result => return result,
+    };
+    let fallback = cache::user_cache_dir(kb);
+    let fallen_back = if fallback == cache {
+        Err(IndexError::Write {
+            context: why.clone(),
+            message: "no other cache folder".to_string(),
+        })
+    } else {
+        observer.event(Event::Unwritable {
+            cache: &cache,
+            why: &why,
+            using: Some(&fallback),
+        });
+        open_in(kb, &fallback, options, observer)
+    };
+    match fallen_back {
+        Err(IndexError::Write { .. }) if !options.rebuild => {
+            // Nowhere to write: what can be read answers, if anything.
+            let generation = Generation::open(&cache).map_err(|_| IndexError::Write {
+                context: format!("cannot update the search index in {}", cache.display()),
+                message: why.clone(),
+            })?;
+            observer.event(Event::Unwritable {
+                cache: &cache,
+                why: &why,
+                using: None,
+            });
+            ready(generation, SyncStats::default())
+        }
+        result => result,
+    }
+}
+
+/// A generation as it is, ready to search.
+fn ready(generation: Generation, mut stats: SyncStats) -> Result<SearchIndex, IndexError> {
+    let reader = generation.reader().map_err(IndexError::Unusable)?;
+    stats.lessons = reader.searcher().num_docs() as usize;
+    Ok(SearchIndex {
+        words_path: generation.dir.join(&generation.payload.words),
+        words: Default::default(),
+        facts_file: generation.facts,
+        facts_hash: generation.payload.facts_hash,
+        index: generation.index,
+        reader,
+        fields: generation.fields,
+        stats,
+    })
+}
+
+/// Opens the index kept in `cache`, bringing it up to date first.
+fn open_in(
+    kb: &KnowledgeBase,
+    cache: &Path,
+    options: &Options,
+    observer: &dyn Observer,
+) -> Result<SearchIndex, IndexError> {
+    let mut timings = Timings::new();
+    let cache = cache.to_path_buf();
     std::fs::create_dir_all(&cache)
         .map_err(|e| IndexError::write(format!("cannot create {}", cache.display()), e))?;
     timings.step("locate the cache");
@@ -173,28 +250,16 @@ pub fn open(
                     .is_ok_and(|p| p.is_empty());
                 timings.step("compare with the manifest");
                 if fresh {
-                    let reader = generation.reader().map_err(IndexError::Unusable)?;
+                    let index = ready(generation, SyncStats::default());
                     timings.step("open a reader");
-                    let lessons = reader.searcher().num_docs() as usize;
-                    return Ok(SearchIndex {
-                        words_path: generation.dir.join(&generation.payload.words),
-                        words: Default::default(),
-                        facts_file: generation.facts,
-                        facts_hash: generation.payload.facts_hash,
-                        index: generation.index,
-                        reader,
-                        fields: generation.fields,
-                        stats: SyncStats {
-                            lessons,
-                            ..SyncStats::default()
-                        },
-                    });
+                    return index;
                 }
             }
             Err(why) => reason = Some(why),
         }
     }
     let _lock = cache::lock(&cache, observer)?;
+    cache::remove_leftovers(&cache);
     // Another process may have done the work while we waited.
     let generation = if options.rebuild {
         None

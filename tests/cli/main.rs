@@ -14,6 +14,7 @@ mod finding;
 mod formats;
 mod history;
 mod hostile_output;
+mod index_cache;
 mod layers;
 mod parser_props;
 mod personal;
