@@ -12,6 +12,7 @@ mod changed;
 mod example;
 mod finding;
 mod formats;
+mod gate;
 mod history;
 mod layers;
 mod parser_props;
