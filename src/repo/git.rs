@@ -230,7 +230,9 @@ pub fn changed_lessons(kb: &KnowledgeBase, base: &str) -> Result<Vec<String>, Er
         let Some(path) = delta.new_file().path() else {
             continue;
         };
-        let Some(rel) = kb.relative(&workdir.join(path)) else {
+        // A path that is not UTF-8 is kept, escaped as the walk lists it,
+        // so that `check` reports it instead of skipping it.
+        let Some(rel) = kb.relative_shown(&workdir.join(path)) else {
             continue;
         };
         if kb.is_lesson_path(&rel) {

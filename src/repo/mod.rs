@@ -116,6 +116,27 @@ impl KnowledgeBase {
         })
     }
 
+    /// Like [`relative`](Self::relative), but a path that is not UTF-8
+    /// is shown as the walk lists it: each such name escaped
+    /// ([`escape_name`]).
+    pub fn relative_shown(&self, path: &Path) -> Option<String> {
+        if let Some(rel) = self.relative(path) {
+            return Some(rel);
+        }
+        let rel = path.strip_prefix(&self.root).ok()?;
+        let mut out = Vec::new();
+        for c in rel.components() {
+            let Component::Normal(name) = c else {
+                return None;
+            };
+            out.push(match name.to_str() {
+                Some(name) => name.to_string(),
+                None => escape_name(name),
+            });
+        }
+        Some(out.join("/"))
+    }
+
     /// Whether a root-relative path names a lesson: a `*.md` file under a
     /// lesson root, not `README.md`, not starting with `_`.
     pub fn is_lesson_path(&self, rel: &str) -> bool {
@@ -160,6 +181,10 @@ pub enum FileProblem {
     /// part): the lessons in it are not checked. Not a lesson itself, so
     /// the index and `new` leave it out.
     UnreadableFolder(String),
+    /// Its name, or a folder's above it, is not UTF-8: no finding, link or
+    /// index entry can name it, so it is reported, never read. The
+    /// `LessonFile`'s path shows the bytes escaped (`caf\xE9.md`).
+    InvalidName,
 }
 
 /// One entry of the lesson roots that looks like a lesson (a `*.md` file
@@ -215,12 +240,37 @@ enum Kind {
     Other,
 }
 
-/// Calls `each` with the name and kind of every entry of a folder (names
-/// that are not UTF-8 are skipped: no lesson path can hold them). On Unix
+/// A folder entry's name: UTF-8, or not (then the raw name, to descend
+/// into, and how it is shown).
+enum Name<'n> {
+    Utf8(&'n str),
+    Invalid(&'n std::ffi::OsStr),
+}
+
+/// A name that is not UTF-8 as it is shown: the invalid bytes as `\xNN`,
+/// a backslash doubled (so it reads as in bash's `$'...'`).
+pub fn escape_name(name: &std::ffi::OsStr) -> String {
+    #[cfg(unix)]
+    let bytes = std::os::unix::ffi::OsStrExt::as_bytes(name);
+    #[cfg(not(unix))]
+    let lossy = name.to_string_lossy();
+    #[cfg(not(unix))]
+    let bytes = lossy.as_bytes();
+    let mut out = String::with_capacity(bytes.len() + 8);
+    for chunk in bytes.utf8_chunks() {
+        out.push_str(&chunk.valid().replace('\\', "\\\\"));
+        for b in chunk.invalid() {
+            out.push_str(&format!("\\x{b:02X}"));
+        }
+    }
+    out
+}
+
+/// Calls `each` with the name and kind of every entry of a folder. On Unix
 /// the names are not copied and files are looked at relative to the
 /// folder: this loop runs once per lesson on every command.
 #[cfg(unix)]
-fn folder_entries(dir: &Path, mut each: impl FnMut(&str, Kind)) -> std::io::Result<()> {
+fn folder_entries(dir: &Path, mut each: impl FnMut(Name, Kind)) -> std::io::Result<()> {
     use rustix::fs::{AtFlags, CWD, Dir, FileType, Mode, OFlags};
     let fd = rustix::fs::openat(
         CWD,
@@ -245,12 +295,12 @@ fn folder_entries(dir: &Path, mut each: impl FnMut(&str, Kind)) -> std::io::Resu
     while let Some(entry) = entries.read() {
         // A folder that fails part-way is reported, not silently cut short.
         let entry = entry?;
-        let Ok(name) = entry.file_name().to_str() else {
-            continue;
+        let raw = entry.file_name();
+        let name = match raw.to_str() {
+            Ok("." | "..") => continue,
+            Ok(name) => Name::Utf8(name),
+            Err(_) => Name::Invalid(std::os::unix::ffi::OsStrExt::from_bytes(raw.to_bytes())),
         };
-        if name == "." || name == ".." {
-            continue;
-        }
         let kind = match entry.file_type() {
             FileType::RegularFile | FileType::Unknown => {
                 match rustix::fs::statat(&fd, entry.file_name(), AtFlags::SYMLINK_NOFOLLOW) {
@@ -270,11 +320,14 @@ fn folder_entries(dir: &Path, mut each: impl FnMut(&str, Kind)) -> std::io::Resu
 }
 
 #[cfg(not(unix))]
-fn folder_entries(dir: &Path, mut each: impl FnMut(&str, Kind)) -> std::io::Result<()> {
+fn folder_entries(dir: &Path, mut each: impl FnMut(Name, Kind)) -> std::io::Result<()> {
     let entries = std::fs::read_dir(dir)?;
     for entry in entries.flatten() {
-        let name = entry.file_name();
-        let Some(name) = name.to_str() else { continue };
+        let raw = entry.file_name();
+        let name = match raw.to_str() {
+            Some(name) => Name::Utf8(name),
+            None => Name::Invalid(&raw),
+        };
         let Ok(kind) = entry.file_type() else {
             continue;
         };
@@ -302,15 +355,27 @@ pub fn list_lessons(kb: &KnowledgeBase) -> Vec<LessonFile> {
     /// Each folder's files, gathered once at the end: concatenating up
     /// the recursion would copy every entry once per level.
     type Chunks = Mutex<Vec<Vec<LessonFile>>>;
+    /// `named`: `rel` is the folder's real path (every name on it is
+    /// UTF-8); below a folder whose name is not, no file can be read by
+    /// its shown path.
     fn visit<'s>(
         scope: &rayon::Scope<'s>,
         kb: &'s KnowledgeBase,
         dir: PathBuf,
         rel: String,
+        named: bool,
         chunks: &'s Chunks,
     ) {
         let mut out = Vec::new();
         let opened = folder_entries(&dir, |name, kind| {
+            let (raw, name, named) = match name {
+                Name::Utf8(name) => (
+                    std::ffi::OsStr::new(name),
+                    std::borrow::Cow::Borrowed(name),
+                    named,
+                ),
+                Name::Invalid(raw) => (raw, std::borrow::Cow::Owned(escape_name(raw)), false),
+            };
             if name.starts_with('.') {
                 return;
             }
@@ -319,15 +384,26 @@ pub fn list_lessons(kb: &KnowledgeBase) -> Vec<LessonFile> {
                 path.push_str(&rel);
                 path.push('/');
             }
-            path.push_str(name);
+            path.push_str(&name);
             if let Kind::Folder = kind {
-                let sub = dir.join(name);
-                scope.spawn(move |scope| visit(scope, kb, sub, path, chunks));
+                let sub = dir.join(raw);
+                scope.spawn(move |scope| visit(scope, kb, sub, path, named, chunks));
                 return;
             }
-            if !is_lesson_name(name) {
+            if !is_lesson_name(&name) {
                 return;
             }
+            if !named {
+                // Reported (`check` fails on it) rather than silently skipped.
+                out.push(LessonFile {
+                    path,
+                    size: 0,
+                    mtime_ns: 0,
+                    problem: Some(Box::new(FileProblem::InvalidName)),
+                });
+                return;
+            }
+            let name = raw;
             let (meta, problem) = match kind {
                 Kind::Folder => return,
                 Kind::Link => {
@@ -373,7 +449,7 @@ pub fn list_lessons(kb: &KnowledgeBase) -> Vec<LessonFile> {
             }
             if let Some(rel) = kb.relative(&dir) {
                 let chunks = &chunks;
-                scope.spawn(move |scope| visit(scope, kb, dir, rel, chunks));
+                scope.spawn(move |scope| visit(scope, kb, dir, rel, true, chunks));
             }
         }
     });

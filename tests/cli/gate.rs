@@ -112,3 +112,59 @@ fn yaml_in_the_front_matter_is_one_finding_that_says_so() {
     );
     assert!(d["help"].as_str().unwrap().contains("3 lines"), "{d:#}");
 }
+
+/// A lesson whose name is not UTF-8 was skipped by the walk and by
+/// `--changed`, and `check` passed. It is reported, with its path escaped.
+#[cfg(target_os = "linux")]
+#[test]
+fn a_file_name_that_is_not_utf8_fails_check() {
+    use std::os::unix::ffi::OsStrExt;
+    let kb = kb_with(
+        "lessons/2023/placeholder.md",
+        fixture("valid/payments-failover.md"),
+    );
+    kb.git_init();
+    kb.commit_all("base");
+    kb.git(&["checkout", "-q", "-b", "feature"]);
+    let lesson = fixture("valid/payments-failover.md").replace("LL-2024-001", "LL-2024-002");
+    let dir = kb.path().join("lessons/2024");
+    std::fs::create_dir_all(&dir).unwrap();
+    std::fs::write(dir.join(std::ffi::OsStr::from_bytes(b"caf\xE9.md")), lesson).unwrap();
+    let folder = kb
+        .path()
+        .join(std::ffi::OsStr::from_bytes(b"lessons/x\xFF"));
+    std::fs::create_dir_all(&folder).unwrap();
+    std::fs::write(folder.join("inside.md"), "not read").unwrap();
+    let expected = [
+        "lessons/2024/caf\\xE9.md".to_string(),
+        "lessons/x\\xFF/inside.md".to_string(),
+    ];
+    for args in [&[][..], &["--changed", "main"][..]] {
+        let (code, doc) = kb.check_json(args);
+        assert_eq!(code, 1, "{args:?}: {doc:#}");
+        let found: Vec<(String, String)> = findings(&doc)
+            .into_iter()
+            .map(|(path, rule, ..)| (path, rule))
+            .collect();
+        assert_eq!(
+            found,
+            expected
+                .iter()
+                .map(|p| (p.clone(), "unreadable-file".to_string()))
+                .collect::<Vec<_>>(),
+            "{args:?}: {doc:#}"
+        );
+        assert!(
+            doc["diagnostics"][0]["help"]
+                .as_str()
+                .unwrap()
+                .contains("$'lessons/2024/caf\\xE9.md'")
+        );
+    }
+    let run = kb.run(&["check", "--color", "never"]);
+    assert!(
+        run.stdout.contains("--> lessons/2024/caf\\xE9.md"),
+        "{}",
+        run.stdout
+    );
+}
