@@ -18,6 +18,7 @@ mod layers;
 mod parser_props;
 mod personal;
 mod report;
+mod repository;
 mod rule_docs;
 mod rules;
 mod schema;
