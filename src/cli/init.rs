@@ -57,9 +57,15 @@ pub fn run(cli: &Cli, args: &InitArgs) -> Result<i32, CliError> {
     // knowledge base in a subfolder is an explicit --repo.
     let located = crate::repo::KnowledgeBase::locate(cli.repo.as_deref(), &cwd)?;
     // git was opened if finding the root needed it; else open it once here.
-    let git = located
-        .git
-        .or_else(|| crate::repo::Git::discover(&located.root));
+    let (git, refused) = match (located.git, located.refused) {
+        (Some(git), _) => (Some(git), None),
+        (None, Some(refused)) => (None, Some(refused)),
+        (None, None) => match crate::repo::Git::look(&located.root) {
+            crate::repo::Discovered::Found(git) => (Some(git), None),
+            crate::repo::Discovered::Refused(refused) => (None, Some(refused)),
+            crate::repo::Discovered::None => (None, None),
+        },
+    };
     let root = located.root;
     let mut report: Vec<(PathBuf, Outcome)> = Vec::new();
     let mut notes: Vec<String> = Vec::new();
@@ -92,7 +98,9 @@ pub fn run(cli: &Cli, args: &InitArgs) -> Result<i32, CliError> {
         create(&readme, &scaffold::lessons_readme(&config))?,
     ));
 
-    let git_top = git.map(|g| g.workdir);
+    let git_top = git
+        .map(|g| g.workdir)
+        .or_else(|| refused.as_ref().map(|r| r.workdir.clone()));
     if !args.no_workflow {
         let top = git_top.clone().unwrap_or_else(|| root.clone());
         let kb_dir = root
@@ -138,7 +146,9 @@ pub fn run(cli: &Cli, args: &InitArgs) -> Result<i32, CliError> {
     for note in &notes {
         writeln!(out, "{note}")?;
     }
-    if git_top.is_none() {
+    if let Some(refused) = &refused {
+        writeln!(out, "warning: {}", refused.explain())?;
+    } else if git_top.is_none() {
         writeln!(
             out,
             "note: {} is not in a git repository; run `git init` so that history, --changed and the workflow work",

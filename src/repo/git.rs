@@ -27,13 +27,60 @@ impl std::fmt::Debug for Git {
     }
 }
 
+/// git refused to open the repository around the knowledge base: another
+/// user owns it (git's `safe.directory` check; common in CI containers,
+/// where the checkout belongs to the runner's user).
+#[derive(Debug, Clone)]
+pub struct Refused {
+    /// The top of the work tree, as far as it could be found.
+    pub workdir: PathBuf,
+}
+
+impl Refused {
+    /// What happened and the command that fixes it.
+    pub fn explain(&self) -> String {
+        format!(
+            "git refuses to open the repository at {}: it is owned by another user (git's safe.directory check). If you trust it, run `git config --global --add safe.directory {}`",
+            self.workdir.display(),
+            self.workdir.display()
+        )
+    }
+}
+
+/// What looking for the repository around a folder found.
+pub enum Discovered {
+    Found(Git),
+    Refused(Refused),
+    /// Not in a git work tree (or only in a bare repository).
+    None,
+}
+
 impl Git {
     /// The repository whose work tree holds `path`, if any (a bare
     /// repository has no lessons to read).
     pub fn discover(path: &Path) -> Option<Git> {
-        let repo = git2::Repository::discover(path).ok()?;
-        let workdir = repo.workdir()?.canonicalize().ok()?;
-        Some(Git {
+        match Git::look(path) {
+            Discovered::Found(git) => Some(git),
+            Discovered::Refused(_) | Discovered::None => None,
+        }
+    }
+
+    /// Like [`discover`](Self::discover), telling "not in a repository"
+    /// from "git refuses to open it".
+    pub fn look(path: &Path) -> Discovered {
+        let repo = match git2::Repository::discover(path) {
+            Ok(repo) => repo,
+            Err(e) if e.code() == git2::ErrorCode::Owner => {
+                return Discovered::Refused(Refused {
+                    workdir: owned_work_tree(path, &e),
+                });
+            }
+            Err(_) => return Discovered::None,
+        };
+        let Some(workdir) = repo.workdir().and_then(|w| w.canonicalize().ok()) else {
+            return Discovered::None;
+        };
+        Discovered::Found(Git {
             git_dir: repo.path().to_path_buf(),
             workdir,
             repo: Mutex::new(repo),
@@ -143,15 +190,38 @@ impl Git {
     }
 }
 
+/// The work tree git refused to open: the nearest folder above `path`
+/// holding `.git`, else the path libgit2's message names.
+fn owned_work_tree(path: &Path, e: &git2::Error) -> PathBuf {
+    let path = path.canonicalize().unwrap_or_else(|_| path.to_path_buf());
+    if let Some(top) = path.ancestors().find(|d| d.join(".git").exists()) {
+        return top.to_path_buf();
+    }
+    // "repository path '/srv/repo/' is not owned by current user"
+    e.message()
+        .split('\'')
+        .nth(1)
+        .map_or(path, |p| PathBuf::from(p.trim_end_matches('/')))
+}
+
+/// Why git features are off: the repository was refused, or there is none.
+pub(super) fn no_repository(kb: &KnowledgeBase, what: &str) -> Error {
+    match &kb.git_refused {
+        Some(refused) => Error::Git(format!("{what} cannot run: {}", refused.explain())),
+        None => Error::Git(format!(
+            "{what} needs a git repository with a work tree, and {} is not inside one",
+            kb.root.display()
+        )),
+    }
+}
+
 /// Lesson files added or modified between the merge base of `base` and
 /// HEAD, plus staged, unstaged and untracked changes in the work tree.
 pub fn changed_lessons(kb: &KnowledgeBase, base: &str) -> Result<Vec<String>, Error> {
-    let git = kb.git.as_deref().ok_or_else(|| {
-        Error::Git(format!(
-            "--changed needs a git repository with a work tree, and {} is not inside one",
-            kb.root.display()
-        ))
-    })?;
+    let git = kb
+        .git
+        .as_deref()
+        .ok_or_else(|| no_repository(kb, "--changed"))?;
     let shallow_hint = if git.shallow_boundary().is_some() {
         " This is a shallow clone: fetch the full history (in GitHub Actions, set `fetch-depth: 0` on actions/checkout)."
     } else {

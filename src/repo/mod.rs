@@ -13,7 +13,7 @@ use std::sync::Arc;
 
 use crate::Error;
 use crate::config::{self, Config};
-pub use git::{Git, changed_lessons};
+pub use git::{Discovered, Git, Refused, changed_lessons};
 
 /// A knowledge base: its root folder, configuration and git repository.
 #[derive(Debug, Clone)]
@@ -23,6 +23,9 @@ pub struct KnowledgeBase {
     pub config: Config,
     /// The repository whose work tree holds the root, opened once.
     pub git: Option<Arc<Git>>,
+    /// git refused to open the repository (another user owns it): why
+    /// `git` is `None`, and the fix to name.
+    pub git_refused: Option<Refused>,
 }
 
 /// A knowledge base's root, found before its configuration is read.
@@ -32,6 +35,8 @@ pub struct Located {
     pub root: PathBuf,
     /// The repository, when finding the root already opened it.
     pub git: Option<Git>,
+    /// Finding the root met a repository git refuses to open.
+    pub refused: Option<Refused>,
 }
 
 impl KnowledgeBase {
@@ -47,11 +52,20 @@ impl KnowledgeBase {
     /// The knowledge base at a located root, with its configuration; opens
     /// git unless finding the root did.
     pub fn new(located: Located, config: Config) -> KnowledgeBase {
-        let git = located.git.or_else(|| Git::discover(&located.root));
+        let (git, git_refused) = match (located.git, located.refused) {
+            (Some(git), _) => (Some(git), None),
+            (None, Some(refused)) => (None, Some(refused)),
+            (None, None) => match Git::look(&located.root) {
+                Discovered::Found(git) => (Some(git), None),
+                Discovered::Refused(refused) => (None, Some(refused)),
+                Discovered::None => (None, None),
+            },
+        };
         KnowledgeBase {
             root: located.root,
             config,
             git: git.map(Arc::new),
+            git_refused,
         }
     }
 
@@ -66,7 +80,7 @@ impl KnowledgeBase {
 
     /// The root `open` would use.
     pub fn locate(repo: Option<&Path>, cwd: &Path) -> Result<Located, Error> {
-        let (root, git) = match repo {
+        let (root, git, refused) = match repo {
             Some(path) => {
                 let path = cwd.join(path);
                 if !path.is_dir() {
@@ -77,7 +91,7 @@ impl KnowledgeBase {
                     };
                     return Err(Error::Usage(format!("--repo {}: {what}", path.display())));
                 }
-                (path, None)
+                (path, None, None)
             }
             None => discover_root(cwd),
         };
@@ -87,7 +101,7 @@ impl KnowledgeBase {
         })?;
         // Git found from `cwd` is the root's only if its top is the root.
         let git = git.filter(|g| g.workdir == root);
-        Ok(Located { root, git })
+        Ok(Located { root, git, refused })
     }
 
     /// Configured lesson roots that do not exist: a knowledge base that
@@ -155,16 +169,18 @@ pub fn is_lesson_name(name: &str) -> bool {
     name.ends_with(".md") && name != "README.md" && !name.starts_with('_')
 }
 
-fn discover_root(cwd: &Path) -> (PathBuf, Option<Git>) {
+fn discover_root(cwd: &Path) -> (PathBuf, Option<Git>, Option<Refused>) {
     if let Some(dir) = cwd
         .ancestors()
         .find(|d| d.join(config::FILE_NAME).is_file())
     {
-        return (dir.to_path_buf(), None);
+        return (dir.to_path_buf(), None, None);
     }
-    match Git::discover(cwd) {
-        Some(git) => (git.workdir.clone(), Some(git)),
-        None => (cwd.to_path_buf(), None),
+    match Git::look(cwd) {
+        Discovered::Found(git) => (git.workdir.clone(), Some(git), None),
+        // Still the top of the work tree, as git would have said.
+        Discovered::Refused(refused) => (refused.workdir.clone(), None, Some(refused)),
+        Discovered::None => (cwd.to_path_buf(), None, None),
     }
 }
 

@@ -89,3 +89,65 @@ fn an_unfetched_base_names_the_fetch_that_works() {
     );
     assert!(run.stderr.contains("fetch-depth: 0"), "{}", run.stderr);
 }
+
+/// In a checkout another user owns (CI containers), git refuses to open
+/// the repository; `--changed` said "not inside a git repository" and
+/// `show` "not in a git repository". Needs root, to give the repository
+/// away; elsewhere it is skipped (the mapping is `repo::git::Git::look`).
+#[cfg(target_os = "linux")]
+#[test]
+fn a_repository_owned_by_another_user_names_safe_directory() {
+    use std::os::unix::fs::MetadataExt;
+    let kb = Kb::new();
+    kb.git_init();
+    kb.write("lessons/a.md", lesson("LL-2020-001"));
+    kb.commit_all("base");
+    if std::fs::metadata(kb.path().join("lessons/a.md"))
+        .unwrap()
+        .uid()
+        != 0
+    {
+        eprintln!("skipped: only root can give the repository to another user");
+        return;
+    }
+    for entry in walkdir::WalkDir::new(kb.path()) {
+        std::os::unix::fs::lchown(entry.unwrap().path(), Some(54321), Some(54321)).unwrap();
+    }
+    let home = tempfile::tempdir().unwrap();
+    let run = |args: &[&str]| -> crate::common::Run {
+        kb.command(args)
+            // No safe.directory from this machine's configuration.
+            .env("HOME", home.path())
+            .output()
+            .unwrap()
+            .into()
+    };
+    let fix = "git config --global --add safe.directory";
+    let changed = run(&["check", "--changed", "main"]);
+    assert_eq!(changed.code, 2, "{}", changed.stderr);
+    assert!(!changed.stderr.contains("not inside"), "{}", changed.stderr);
+    assert!(
+        changed.stderr.contains("owned by another user") && changed.stderr.contains(fix),
+        "{}",
+        changed.stderr
+    );
+    let show = run(&["show", "LL-2020-001"]);
+    assert_eq!(show.code, 0, "{}", show.stderr);
+    assert!(
+        !show.stdout.contains("not in a git repository"),
+        "{}",
+        show.stdout
+    );
+    assert!(show.stdout.contains(fix), "{}", show.stdout);
+    assert!(show.stderr.contains(fix), "{}", show.stderr);
+    // From a subfolder, the root is still the top of the work tree.
+    let check = kb
+        .command(&["check", "--format", "json"])
+        .current_dir(kb.path().join("lessons"))
+        .env("HOME", home.path())
+        .output()
+        .unwrap();
+    let check: crate::common::Run = check.into();
+    assert_eq!(check.code, 0, "{}", check.stderr);
+    assert_eq!(check.json()["files_checked"], 1);
+}
