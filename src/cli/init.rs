@@ -71,6 +71,7 @@ pub fn run(cli: &Cli, args: &InitArgs) -> Result<i32, CliError> {
     let mut notes: Vec<String> = Vec::new();
 
     let config_path = root.join(FILE_NAME);
+    let had_config = config_path.is_file();
     report.push((
         config_path.clone(),
         create(&config_path, &scaffold::lessons_toml())?,
@@ -98,6 +99,16 @@ pub fn run(cli: &Cli, args: &InitArgs) -> Result<i32, CliError> {
         create(&readme, &scaffold::lessons_readme(&config))?,
     ));
 
+    let others: Vec<PathBuf> = if had_config {
+        Vec::new()
+    } else {
+        git.as_ref()
+            .map(|g| g.knowledge_bases())
+            .unwrap_or_default()
+            .into_iter()
+            .filter(|k| *k != root)
+            .collect()
+    };
     let git_top = git
         .map(|g| g.workdir)
         .or_else(|| refused.as_ref().map(|r| r.workdir.clone()));
@@ -136,6 +147,30 @@ pub fn run(cli: &Cli, args: &InitArgs) -> Result<i32, CliError> {
     }
 
     let mut out = std::io::stdout().lock();
+    // Said first when the root is not where the user stands: `init` in a
+    // subfolder sets up above it.
+    let here = cwd.canonicalize().unwrap_or(cwd.clone());
+    if cli.repo.is_none() && here != root {
+        let why = if had_config {
+            "the knowledge base this folder is in"
+        } else if git_top.as_ref() == Some(&root) {
+            "the top of the git repository"
+        } else {
+            "the folder found"
+        };
+        writeln!(
+            out,
+            "setting up the knowledge base at {} ({why}); for one in this folder instead, run `lessons --repo . init`",
+            root.display()
+        )?;
+    }
+    for other in &others {
+        writeln!(
+            out,
+            "warning: this repository already has a knowledge base at {}; two knowledge bases do not see each other's ids",
+            other.display()
+        )?;
+    }
     for (path, outcome) in &report {
         let shown = path.strip_prefix(&cwd).unwrap_or(path);
         match outcome {

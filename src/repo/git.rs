@@ -145,6 +145,32 @@ impl Git {
             .unwrap_or_default()
     }
 
+    /// The folders of the work tree (canonical) holding a `lessons.toml`
+    /// that git tracks: the knowledge bases of this repository.
+    pub fn knowledge_bases(&self) -> Vec<PathBuf> {
+        let repo = self.repo();
+        let Ok(index) = repo.index() else {
+            return Vec::new();
+        };
+        let name = crate::config::FILE_NAME.as_bytes();
+        let mut out: Vec<PathBuf> = index
+            .iter()
+            .filter(|e| {
+                e.path == name
+                    || (e.path.ends_with(name) && e.path[e.path.len() - name.len() - 1] == b'/')
+            })
+            .filter_map(|e| {
+                let rel = std::str::from_utf8(&e.path).ok()?;
+                let file = self.workdir.join(rel);
+                file.is_file()
+                    .then(|| file.parent().map(Path::to_path_buf))?
+            })
+            .collect();
+        out.sort();
+        out.dedup();
+        out
+    }
+
     /// The first bytes (up to `limit`) of each lesson at HEAD or in the
     /// staging area whose path is not in `present`, by root-relative path:
     /// ids a new lesson must not reuse although their file is gone from

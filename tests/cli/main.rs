@@ -19,6 +19,7 @@ mod parser_props;
 mod personal;
 mod report;
 mod repository;
+mod roots;
 mod rule_docs;
 mod rules;
 mod schema;
