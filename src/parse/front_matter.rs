@@ -48,40 +48,7 @@ pub fn read(toml: &str, base: usize, lines: &LineIndex, lesson: &mut Lesson) -> 
     let mut reader = Reader::new(base, lines);
     let (table, errors) = DeTable::parse_recoverable(toml);
     if !errors.is_empty() {
-        // Half-converted YAML makes an error of every line: one finding
-        // that names the cause says more than the wall.
-        let first_error = errors
-            .iter()
-            .filter_map(|e| e.span())
-            .map(|s| s.start)
-            .min();
-        if let Some(yaml) = yaml_line(toml, first_error) {
-            let d = reader.report(
-                Rule::TomlSyntax,
-                yaml.line.clone(),
-                format!(
-                    "invalid TOML: this looks like YAML: write `{} = {}`",
-                    yaml.key,
-                    as_toml_value(yaml.value)
-                ),
-            );
-            d.label = Some("YAML `key: value`".into());
-            d.help = Some(format!(
-                "the front matter is TOML: `key = value`, strings in double quotes, lists in brackets (`systems = [\"a\", \"b\"]`){}",
-                match yaml.count {
-                    1 => String::new(),
-                    n => format!("; {n} lines are written the YAML way"),
-                }
-            ));
-            return reader.diagnostics;
-        }
-        for e in errors {
-            let span = e.span().unwrap_or(0..0);
-            let message = e.message().trim_end().to_string();
-            let d = reader.report(Rule::TomlSyntax, span, format!("invalid TOML: {message}"));
-            d.label = Some(message.clone());
-            d.help = Some(Rule::TomlSyntax.help().into());
-        }
+        syntax_errors(&mut reader, toml, &errors);
         return reader.diagnostics;
     }
     // The parser reads numbers lazily: `0x` or an out-of-range integer
@@ -155,6 +122,44 @@ pub fn read(toml: &str, base: usize, lines: &LineIndex, lesson: &mut Lesson) -> 
         }
     }
     reader.diagnostics
+}
+
+/// `toml-syntax` findings for a front matter that does not parse.
+fn syntax_errors(reader: &mut Reader, toml: &str, errors: &[toml::de::Error]) {
+    // Half-converted YAML makes an error of every line: one finding
+    // that names the cause says more than the wall.
+    let first_error = errors
+        .iter()
+        .filter_map(|e| e.span())
+        .map(|s| s.start)
+        .min();
+    if let Some(yaml) = yaml_line(toml, first_error) {
+        let d = reader.report(
+            Rule::TomlSyntax,
+            yaml.line.clone(),
+            format!(
+                "invalid TOML: this looks like YAML: write `{} = {}`",
+                yaml.key,
+                as_toml_value(yaml.value)
+            ),
+        );
+        d.label = Some("YAML `key: value`".into());
+        d.help = Some(format!(
+            "the front matter is TOML: `key = value`, strings in double quotes, lists in brackets (`systems = [\"a\", \"b\"]`){}",
+            match yaml.count {
+                1 => String::new(),
+                n => format!("; {n} lines are written the YAML way"),
+            }
+        ));
+        return;
+    }
+    for e in errors {
+        let span = e.span().unwrap_or(0..0);
+        let message = e.message().trim_end().to_string();
+        let d = reader.report(Rule::TomlSyntax, span, format!("invalid TOML: {message}"));
+        d.label = Some(message.clone());
+        d.help = Some(Rule::TomlSyntax.help().into());
+    }
 }
 
 /// A front matter line written the YAML way.

@@ -303,6 +303,35 @@ pub fn changed_lessons(kb: &KnowledgeBase, base: &str) -> Result<Vec<String>, Er
         .strip_prefix(workdir)
         .map_err(|_| Error::Git("the knowledge base is outside the git work tree".into()))?
         .to_path_buf();
+    let (mut out, too_deep) = changed_in_roots(kb, &repo, &tree, workdir, &prefix);
+    if !too_deep.is_empty() {
+        // libgit2 stops at folders more than 100 levels deep, inside a
+        // lesson root too: compare that root without its work-tree walk.
+        let specs: Vec<&Path> = too_deep.iter().map(|(s, _)| s.as_path()).collect();
+        changed_without_libgit2_walk(kb, &repo, &tree, &specs, &mut out).map_err(|e| {
+            Error::Git(format!(
+                "--changed {base}: cannot compare with the work tree: {} ({})",
+                too_deep[0].1.message(),
+                e.message()
+            ))
+        })?;
+    }
+    out.sort();
+    out.dedup();
+    Ok(out)
+}
+
+/// The lessons changed since `tree` in each lesson root (repository path
+/// `prefix`/root, in the work tree at `workdir`), by libgit2's diff with
+/// the work tree; and the roots
+/// libgit2 could not walk, with its error.
+fn changed_in_roots(
+    kb: &KnowledgeBase,
+    repo: &git2::Repository,
+    tree: &git2::Tree,
+    workdir: &Path,
+    prefix: &Path,
+) -> (Vec<String>, Vec<(PathBuf, git2::Error)>) {
     let mut out = Vec::new();
     let keep = |path: &Path, out: &mut Vec<String>| {
         // A path that is not UTF-8 is kept, escaped as the walk lists it,
@@ -320,7 +349,7 @@ pub fn changed_lessons(kb: &KnowledgeBase, base: &str) -> Result<Vec<String>, Er
     for root in &kb.config.roots {
         let root = root.trim_matches('/');
         let spec = if root.is_empty() || root == "." {
-            prefix.clone()
+            prefix.to_path_buf()
         } else {
             prefix.join(root)
         };
@@ -329,7 +358,7 @@ pub fn changed_lessons(kb: &KnowledgeBase, base: &str) -> Result<Vec<String>, Er
         if !spec.as_os_str().is_empty() {
             opts.pathspec(&spec);
         }
-        match repo.diff_tree_to_workdir_with_index(Some(&tree), Some(&mut opts)) {
+        match repo.diff_tree_to_workdir_with_index(Some(tree), Some(&mut opts)) {
             Ok(diff) => {
                 for delta in diff.deltas() {
                     if changed(delta.status())
@@ -342,21 +371,7 @@ pub fn changed_lessons(kb: &KnowledgeBase, base: &str) -> Result<Vec<String>, Er
             Err(e) => too_deep.push((spec, e)),
         }
     }
-    if !too_deep.is_empty() {
-        // libgit2 stops at folders more than 100 levels deep, inside a
-        // lesson root too: compare that root without its work-tree walk.
-        let specs: Vec<&Path> = too_deep.iter().map(|(s, _)| s.as_path()).collect();
-        changed_without_libgit2_walk(kb, &repo, &tree, &specs, &mut out).map_err(|e| {
-            Error::Git(format!(
-                "--changed {base}: cannot compare with the work tree: {} ({})",
-                too_deep[0].1.message(),
-                e.message()
-            ))
-        })?;
-    }
-    out.sort();
-    out.dedup();
-    Ok(out)
+    (out, too_deep)
 }
 
 /// A change that leaves a lesson to check.
@@ -416,8 +431,9 @@ fn changed_without_libgit2_walk(
             Some(_) => continue,
             None => match index.get_path(repo_path, 0) {
                 None => !repo.status_should_ignore(repo_path).unwrap_or(false),
-                Some(entry) => git2::Oid::hash_file(git2::ObjectType::Blob, &abs)
-                    .map_or(true, |id| id != entry.id),
+                Some(entry) => {
+                    git2::Oid::hash_file(git2::ObjectType::Blob, &abs).ok() != Some(entry.id)
+                }
             },
         };
         if differs {

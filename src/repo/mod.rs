@@ -39,6 +39,23 @@ pub struct Located {
     pub refused: Option<Refused>,
 }
 
+impl Located {
+    /// The root and the repository around it: the one finding the root
+    /// opened, else opened now; or why git refused it.
+    pub fn open_git(self) -> (PathBuf, Option<Git>, Option<Refused>) {
+        let (git, refused) = match (self.git, self.refused) {
+            (Some(git), _) => (Some(git), None),
+            (None, Some(refused)) => (None, Some(refused)),
+            (None, None) => match Git::look(&self.root) {
+                Discovered::Found(git) => (Some(git), None),
+                Discovered::Refused(refused) => (None, Some(refused)),
+                Discovered::None => (None, None),
+            },
+        };
+        (self.root, git, refused)
+    }
+}
+
 impl KnowledgeBase {
     /// Opens the knowledge base at `--repo PATH`, or the one around `cwd`:
     /// the nearest ancestor with a `lessons.toml`, else the top of the git
@@ -52,17 +69,9 @@ impl KnowledgeBase {
     /// The knowledge base at a located root, with its configuration; opens
     /// git unless finding the root did.
     pub fn new(located: Located, config: Config) -> KnowledgeBase {
-        let (git, git_refused) = match (located.git, located.refused) {
-            (Some(git), _) => (Some(git), None),
-            (None, Some(refused)) => (None, Some(refused)),
-            (None, None) => match Git::look(&located.root) {
-                Discovered::Found(git) => (Some(git), None),
-                Discovered::Refused(refused) => (None, Some(refused)),
-                Discovered::None => (None, None),
-            },
-        };
+        let (root, git, git_refused) = located.open_git();
         KnowledgeBase {
-            root: located.root,
+            root,
             config,
             git: git.map(Arc::new),
             git_refused,
@@ -361,6 +370,96 @@ fn folder_entries(dir: &Path, mut each: impl FnMut(Name, Kind)) -> std::io::Resu
     Ok(())
 }
 
+/// Each folder's files, gathered once at the end: concatenating up the
+/// recursion would copy every entry once per level.
+type Chunks = std::sync::Mutex<Vec<Vec<LessonFile>>>;
+
+/// One folder of [`list_lessons`]' walk; its subfolders in parallel.
+/// `named`: `rel` is the folder's real path (every name on it is
+/// UTF-8); below a folder whose name is not, no file can be read by
+/// its shown path.
+fn visit<'s>(
+    scope: &rayon::Scope<'s>,
+    kb: &'s KnowledgeBase,
+    dir: PathBuf,
+    rel: String,
+    named: bool,
+    chunks: &'s Chunks,
+) {
+    let mut out = Vec::new();
+    let opened = folder_entries(&dir, |name, kind| {
+        let (raw, name, named) = match name {
+            Name::Utf8(name) => (
+                std::ffi::OsStr::new(name),
+                std::borrow::Cow::Borrowed(name),
+                named,
+            ),
+            Name::Invalid(raw) => (raw, std::borrow::Cow::Owned(escape_name(raw)), false),
+        };
+        if name.starts_with('.') {
+            return;
+        }
+        let mut path = String::with_capacity(rel.len() + 1 + name.len());
+        if !rel.is_empty() {
+            path.push_str(&rel);
+            path.push('/');
+        }
+        path.push_str(&name);
+        if let Kind::Folder = kind {
+            let sub = dir.join(raw);
+            scope.spawn(move |scope| visit(scope, kb, sub, path, named, chunks));
+            return;
+        }
+        if !is_lesson_name(&name) {
+            return;
+        }
+        if !named {
+            // Reported (`check` fails on it) rather than silently skipped.
+            out.push(LessonFile {
+                path,
+                size: 0,
+                mtime_ns: 0,
+                problem: Some(Box::new(FileProblem::InvalidName)),
+            });
+            return;
+        }
+        let name = raw;
+        let (meta, problem) = match kind {
+            Kind::Folder => return,
+            Kind::Link => {
+                let link = dir.join(name);
+                let problem = symlink_problem(kb, &link);
+                let meta = std::fs::metadata(&link)
+                    .ok()
+                    .filter(|_| problem.is_none())
+                    .map(|m| (m.len(), mtime_ns(&m)));
+                (meta, problem)
+            }
+            Kind::File(meta) => (meta, None),
+            Kind::Other => (None, Some(FileProblem::NotRegular)),
+        };
+        out.push(LessonFile {
+            path,
+            size: meta.map_or(0, |m| m.0),
+            mtime_ns: meta.map_or(0, |m| m.1),
+            problem: problem.map(Box::new),
+        });
+    });
+    if let Err(e) = opened {
+        out.push(LessonFile {
+            // A root of "." is the knowledge base's own folder.
+            path: if rel.is_empty() { ".".to_string() } else { rel },
+            size: 0,
+            mtime_ns: 0,
+            problem: Some(Box::new(FileProblem::UnreadableFolder(e.to_string()))),
+        });
+    }
+    if !out.is_empty() {
+        out.sort_unstable_by(|a, b| a.path.cmp(&b.path));
+        chunks.lock().unwrap_or_else(|e| e.into_inner()).push(out);
+    }
+}
+
 /// Every lesson file under the roots with its size and modification time,
 /// in path order: one pass of directory reads and `fstatat` calls relative
 /// to each directory (no path lookups), folders in parallel. This is the
@@ -368,93 +467,6 @@ fn folder_entries(dir: &Path, mut each: impl FnMut(Name, Kind)) -> std::io::Resu
 /// read is listed (with its problem), so that `check` reports it.
 pub fn list_lessons(kb: &KnowledgeBase) -> Vec<LessonFile> {
     use std::sync::Mutex;
-    /// Each folder's files, gathered once at the end: concatenating up
-    /// the recursion would copy every entry once per level.
-    type Chunks = Mutex<Vec<Vec<LessonFile>>>;
-    /// `named`: `rel` is the folder's real path (every name on it is
-    /// UTF-8); below a folder whose name is not, no file can be read by
-    /// its shown path.
-    fn visit<'s>(
-        scope: &rayon::Scope<'s>,
-        kb: &'s KnowledgeBase,
-        dir: PathBuf,
-        rel: String,
-        named: bool,
-        chunks: &'s Chunks,
-    ) {
-        let mut out = Vec::new();
-        let opened = folder_entries(&dir, |name, kind| {
-            let (raw, name, named) = match name {
-                Name::Utf8(name) => (
-                    std::ffi::OsStr::new(name),
-                    std::borrow::Cow::Borrowed(name),
-                    named,
-                ),
-                Name::Invalid(raw) => (raw, std::borrow::Cow::Owned(escape_name(raw)), false),
-            };
-            if name.starts_with('.') {
-                return;
-            }
-            let mut path = String::with_capacity(rel.len() + 1 + name.len());
-            if !rel.is_empty() {
-                path.push_str(&rel);
-                path.push('/');
-            }
-            path.push_str(&name);
-            if let Kind::Folder = kind {
-                let sub = dir.join(raw);
-                scope.spawn(move |scope| visit(scope, kb, sub, path, named, chunks));
-                return;
-            }
-            if !is_lesson_name(&name) {
-                return;
-            }
-            if !named {
-                // Reported (`check` fails on it) rather than silently skipped.
-                out.push(LessonFile {
-                    path,
-                    size: 0,
-                    mtime_ns: 0,
-                    problem: Some(Box::new(FileProblem::InvalidName)),
-                });
-                return;
-            }
-            let name = raw;
-            let (meta, problem) = match kind {
-                Kind::Folder => return,
-                Kind::Link => {
-                    let link = dir.join(name);
-                    let problem = symlink_problem(kb, &link);
-                    let meta = std::fs::metadata(&link)
-                        .ok()
-                        .filter(|_| problem.is_none())
-                        .map(|m| (m.len(), mtime_ns(&m)));
-                    (meta, problem)
-                }
-                Kind::File(meta) => (meta, None),
-                Kind::Other => (None, Some(FileProblem::NotRegular)),
-            };
-            out.push(LessonFile {
-                path,
-                size: meta.map_or(0, |m| m.0),
-                mtime_ns: meta.map_or(0, |m| m.1),
-                problem: problem.map(Box::new),
-            });
-        });
-        if let Err(e) = opened {
-            out.push(LessonFile {
-                // A root of "." is the knowledge base's own folder.
-                path: if rel.is_empty() { ".".to_string() } else { rel },
-                size: 0,
-                mtime_ns: 0,
-                problem: Some(Box::new(FileProblem::UnreadableFolder(e.to_string()))),
-            });
-        }
-        if !out.is_empty() {
-            out.sort_unstable_by(|a, b| a.path.cmp(&b.path));
-            chunks.lock().unwrap_or_else(|e| e.into_inner()).push(out);
-        }
-    }
     let chunks: Chunks = Mutex::new(Vec::new());
     rayon::scope(|scope| {
         for root in &kb.config.roots {
