@@ -445,6 +445,17 @@ fn check_file(kb: &KnowledgeBase, file: &LessonFile, selected: bool, keep: bool)
                 Some("lessons are regular Markdown files; move this out of the lesson roots"),
             );
         }
+        Some(FileProblem::InvalidName) => {
+            return whole(
+                Rule::UnreadableFile,
+                "the path is not valid UTF-8 (shown with \\xNN escapes): the lesson is not read"
+                    .into(),
+                Some(&format!(
+                    "rename the file (or the folder) with a UTF-8 name; from the knowledge base root, in bash: git mv $'{}' NEW-NAME.md (mv if it is not committed)",
+                    file.path.replace('\'', "\\'")
+                )),
+            );
+        }
         Some(FileProblem::UnreadableFolder(reason)) => {
             return whole(
                 Rule::UnreadableFile,

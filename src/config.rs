@@ -227,6 +227,20 @@ impl Config {
                 .label = Some(message.clone());
         }
         if errors.is_empty() {
+            // What the parser reads lazily (`0x`, out-of-range integers).
+            let mut strict = Vec::new();
+            crate::parse::strict::check(text, table.get_ref(), &mut strict);
+            for (span, message) in strict {
+                reader
+                    .report(
+                        Rule::ConfigInvalid,
+                        span,
+                        format!("lessons.toml is not valid TOML: {message}"),
+                    )
+                    .label = Some(message.clone());
+            }
+        }
+        if reader.diagnostics.is_empty() {
             read_into(&mut reader, table.get_ref(), &mut config);
         }
         reader.diagnostics.sort_by_key(|d| d.start);

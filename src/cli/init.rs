@@ -58,6 +58,79 @@ fn create(path: &Path, text: &str) -> Result<Outcome, Error> {
     })
 }
 
+/// Said first when the root is not where the user stands (`init` in a
+/// subfolder sets up above it), and any other knowledge base of the
+/// repository.
+fn say_where(
+    out: &mut impl Write,
+    cwd: &Path,
+    root: &Path,
+    had_config: bool,
+    git_top: Option<&Path>,
+    others: &[PathBuf],
+) -> std::io::Result<()> {
+    let here = cwd.canonicalize().unwrap_or(cwd.to_path_buf());
+    if here != root {
+        let why = if had_config {
+            "the knowledge base this folder is in"
+        } else if git_top == Some(root) {
+            "the top of the git repository"
+        } else {
+            "the folder found"
+        };
+        writeln!(
+            out,
+            "setting up the knowledge base at {} ({why}); for one in this folder instead, run `lessons --repo . init`",
+            root.display()
+        )?;
+    }
+    for other in others {
+        writeln!(
+            out,
+            "warning: this repository already has a knowledge base at {}; two knowledge bases do not see each other's ids",
+            other.display()
+        )?;
+    }
+    Ok(())
+}
+
+/// The repository's knowledge bases other than `root`, when `root` is a
+/// new one.
+fn other_knowledge_bases(
+    git: Option<&crate::repo::Git>,
+    root: &Path,
+    had_config: bool,
+) -> Vec<PathBuf> {
+    match git {
+        Some(git) if !had_config => git
+            .knowledge_bases()
+            .into_iter()
+            .filter(|k| k != root)
+            .collect(),
+        _ => Vec::new(),
+    }
+}
+
+/// Why git features will not work, and the fix: git refused the
+/// repository, or there is none.
+fn say_without_git(
+    out: &mut impl Write,
+    refused: Option<&crate::repo::Refused>,
+    in_git: bool,
+    root: &Path,
+) -> std::io::Result<()> {
+    if let Some(refused) = refused {
+        writeln!(out, "warning: {}", refused.explain())?;
+    } else if !in_git {
+        writeln!(
+            out,
+            "note: {} is not in a git repository; run `git init` so that history, --changed and the workflow work",
+            root.display()
+        )?;
+    }
+    Ok(())
+}
+
 pub fn run(cli: &Cli, args: &InitArgs) -> Result<i32, CliError> {
     let cwd = current_dir()?;
     // Without --repo: the knowledge base this folder is in (the nearest
@@ -65,14 +138,12 @@ pub fn run(cli: &Cli, args: &InitArgs) -> Result<i32, CliError> {
     // knowledge base in a subfolder is an explicit --repo.
     let located = crate::repo::KnowledgeBase::locate(cli.repo.as_deref(), &cwd)?;
     // git was opened if finding the root needed it; else open it once here.
-    let git = located
-        .git
-        .or_else(|| crate::repo::Git::discover(&located.root));
-    let root = located.root;
+    let (root, git, refused) = located.open_git();
     let mut report: Vec<(PathBuf, Outcome)> = Vec::new();
     let mut notes: Vec<String> = Vec::new();
 
     let config_path = root.join(FILE_NAME);
+    let had_config = config_path.is_file();
     report.push((
         config_path.clone(),
         create(&config_path, &scaffold::lessons_toml())?,
@@ -100,7 +171,10 @@ pub fn run(cli: &Cli, args: &InitArgs) -> Result<i32, CliError> {
         create(&readme, &scaffold::lessons_readme(&config))?,
     ));
 
-    let git_top = git.map(|g| g.workdir);
+    let others = other_knowledge_bases(git.as_ref(), &root, had_config);
+    let git_top = git
+        .map(|g| g.workdir)
+        .or_else(|| refused.as_ref().map(|r| r.workdir.clone()));
     if !args.no_workflow {
         let top = git_top.clone().unwrap_or_else(|| root.clone());
         let kb_dir = root
@@ -136,6 +210,16 @@ pub fn run(cli: &Cli, args: &InitArgs) -> Result<i32, CliError> {
     }
 
     let mut out = std::io::stdout().lock();
+    if cli.repo.is_none() {
+        say_where(
+            &mut out,
+            &cwd,
+            &root,
+            had_config,
+            git_top.as_deref(),
+            &others,
+        )?;
+    }
     for (path, outcome) in &report {
         let shown = path.strip_prefix(&cwd).unwrap_or(path);
         match outcome {
@@ -146,13 +230,7 @@ pub fn run(cli: &Cli, args: &InitArgs) -> Result<i32, CliError> {
     for note in &notes {
         writeln!(out, "{note}")?;
     }
-    if git_top.is_none() {
-        writeln!(
-            out,
-            "note: {} is not in a git repository; run `git init` so that history, --changed and the workflow work",
-            root.display()
-        )?;
-    }
+    say_without_git(&mut out, refused.as_ref(), git_top.is_some(), &root)?;
     writeln!(
         out,
         "next: lessons new \"What happened, in one line\"   (then `lessons check`)"

@@ -299,8 +299,16 @@ fn current_dir() -> Result<PathBuf, Error> {
 
 /// Warns about configured lesson roots missing under the knowledge base
 /// root, naming the root used: a command that answers "no lessons" because
-/// it looked in the wrong place must say so.
+/// it looked in the wrong place must say so. Also warns when git refused
+/// the repository (another user owns it), naming the fix.
 pub fn warn_missing_roots(kb: &crate::repo::KnowledgeBase) {
+    // Said once, where it happens: later "unknown" history would not say why.
+    if let Some(refused) = &kb.git_refused {
+        eprintln!(
+            "warning: {}; until then, lessons works without git history",
+            refused.explain()
+        );
+    }
     for root in kb.missing_roots() {
         let mut hint = "set `roots` in lessons.toml or pass --repo".to_string();
         // `--repo lessons/`: the parent is the knowledge base.

@@ -127,6 +127,9 @@ pub fn run(cli: &super::Cli, args: &NewArgs) -> Result<i32, CliError> {
         systems: args.systems.clone(),
         teams: args.teams.clone(),
     };
+    if cli.repo.is_none() {
+        refuse_a_second_knowledge_base(&kb, &cwd)?;
+    }
     let root = kb.config.roots.first().map_or("lessons", String::as_str);
     let folder = kb.root.join(root).join(format!("{:04}", today.year()));
     std::fs::create_dir_all(&folder).map_err(|source| Error::Io {
@@ -148,8 +151,16 @@ pub fn run(cli: &super::Cli, args: &NewArgs) -> Result<i32, CliError> {
         todo.push("`systems` (a placeholder now)");
     }
     todo.push("causes and actions before it is final");
+    // The root is named when it is not where the user stands: a lesson
+    // must not land in a knowledge base they did not mean.
+    let here = cwd.canonicalize().unwrap_or(cwd.clone());
+    let place = if here == kb.root {
+        String::new()
+    } else {
+        format!(" in the knowledge base at {}", kb.root.display())
+    };
     eprintln!(
-        "created {} as a draft ({}); fill in {}",
+        "created {} as a draft{place} ({}); fill in {}",
         new.id,
         kb.relative(&path).unwrap_or_default(),
         todo.join(", ")
@@ -159,6 +170,76 @@ pub fn run(cli: &super::Cli, args: &NewArgs) -> Result<i32, CliError> {
         return recheck(&kb, &path);
     }
     Ok(EXIT_OK)
+}
+
+/// Without `--repo`, a lesson is written only into a knowledge base that
+/// exists (a `lessons.toml`, or its lesson folder on the defaults) or into
+/// a repository that has none yet. Run from another folder of a repository
+/// whose knowledge base is in a subfolder, the root found is the top of
+/// the repository: writing there would start a second knowledge base,
+/// with ids that collide with the first.
+fn refuse_a_second_knowledge_base(
+    kb: &crate::repo::KnowledgeBase,
+    cwd: &Path,
+) -> Result<(), Error> {
+    let known = kb.root.join(crate::config::FILE_NAME).is_file()
+        || kb.config.roots.iter().any(|r| kb.root.join(r).is_dir());
+    if known {
+        return Ok(());
+    }
+    let Some(git) = kb.git.as_deref() else {
+        return Ok(());
+    };
+    let others: Vec<PathBuf> = git
+        .knowledge_bases()
+        .into_iter()
+        .filter(|k| *k != kb.root)
+        .collect();
+    let Some(first) = others.first() else {
+        return Ok(());
+    };
+    let shown = |p: &Path| {
+        pathdiff(p, cwd)
+            .map(|r| r.display().to_string())
+            .unwrap_or_else(|| p.display().to_string())
+    };
+    let list = others
+        .iter()
+        .map(|k| shown(k))
+        .collect::<Vec<_>>()
+        .join(", ");
+    Err(Error::Usage(format!(
+        "{} is in no knowledge base: there is no lessons.toml here or above it, and writing at the top of the repository ({}) would start a second one; this repository's knowledge base is at {list}. Run `lessons new` there, or pass `--repo {}` (or `--repo {}` to start one at the top after all); nothing was written",
+        cwd.display(),
+        kb.root.display(),
+        shown(first),
+        shown(&kb.root),
+    )))
+}
+
+/// `path` relative to `base` when it is below it (`docs/incidents`), or
+/// `..`-relative when both are in the same tree; `None` otherwise.
+fn pathdiff(path: &Path, base: &Path) -> Option<PathBuf> {
+    let base = base.canonicalize().ok()?;
+    if let Ok(rel) = path.strip_prefix(&base) {
+        return Some(if rel.as_os_str().is_empty() {
+            PathBuf::from(".")
+        } else {
+            rel.to_path_buf()
+        });
+    }
+    let mut up = PathBuf::new();
+    for ancestor in base.ancestors().skip(1) {
+        up.push("..");
+        if let Ok(rel) = path.strip_prefix(ancestor) {
+            return Some(if rel.as_os_str().is_empty() {
+                up
+            } else {
+                up.join(rel)
+            });
+        }
+    }
+    None
 }
 
 /// Writes `<slug>.md`, or `<slug>-2.md`... when taken: never overwrites.

@@ -48,11 +48,18 @@ pub fn read(toml: &str, base: usize, lines: &LineIndex, lesson: &mut Lesson) -> 
     let mut reader = Reader::new(base, lines);
     let (table, errors) = DeTable::parse_recoverable(toml);
     if !errors.is_empty() {
-        for e in errors {
-            let span = e.span().unwrap_or(0..0);
-            let message = e.message().trim_end().to_string();
+        syntax_errors(&mut reader, toml, &errors);
+        return reader.diagnostics;
+    }
+    // The parser reads numbers lazily: `0x` or an out-of-range integer
+    // under a key nobody reads would pass. A front matter that is not
+    // TOML is `toml-syntax`, whatever key holds the value.
+    let mut strict = Vec::new();
+    super::strict::check(toml, table.get_ref(), &mut strict);
+    if !strict.is_empty() {
+        for (span, message) in strict {
             let d = reader.report(Rule::TomlSyntax, span, format!("invalid TOML: {message}"));
-            d.label = Some(message.clone());
+            d.label = Some(message);
             d.help = Some(Rule::TomlSyntax.help().into());
         }
         return reader.diagnostics;
@@ -115,6 +122,112 @@ pub fn read(toml: &str, base: usize, lines: &LineIndex, lesson: &mut Lesson) -> 
         }
     }
     reader.diagnostics
+}
+
+/// `toml-syntax` findings for a front matter that does not parse.
+fn syntax_errors(reader: &mut Reader, toml: &str, errors: &[toml::de::Error]) {
+    // Half-converted YAML makes an error of every line: one finding
+    // that names the cause says more than the wall.
+    let first_error = errors
+        .iter()
+        .filter_map(|e| e.span())
+        .map(|s| s.start)
+        .min();
+    if let Some(yaml) = yaml_line(toml, first_error) {
+        let d = reader.report(
+            Rule::TomlSyntax,
+            yaml.line.clone(),
+            format!(
+                "invalid TOML: this looks like YAML: write `{} = {}`",
+                yaml.key,
+                as_toml_value(yaml.value)
+            ),
+        );
+        d.label = Some("YAML `key: value`".into());
+        d.help = Some(format!(
+            "the front matter is TOML: `key = value`, strings in double quotes, lists in brackets (`systems = [\"a\", \"b\"]`){}",
+            match yaml.count {
+                1 => String::new(),
+                n => format!("; {n} lines are written the YAML way"),
+            }
+        ));
+        return;
+    }
+    for e in errors {
+        let span = e.span().unwrap_or(0..0);
+        let message = e.message().trim_end().to_string();
+        let d = reader.report(Rule::TomlSyntax, span, format!("invalid TOML: {message}"));
+        d.label = Some(message.clone());
+        d.help = Some(Rule::TomlSyntax.help().into());
+    }
+}
+
+/// A front matter line written the YAML way.
+struct YamlLine<'t> {
+    /// TOML-relative span of the first such line.
+    line: std::ops::Range<usize>,
+    key: &'t str,
+    /// What follows the colon, trimmed.
+    value: &'t str,
+    /// How many lines look like YAML.
+    count: usize,
+}
+
+/// The first line of `toml` that reads as YAML `key: value` (or `key:`
+/// opening a block), and how many do; `None` when none does, or when the
+/// first TOML error (at byte `first_error`) is on another line: a line of
+/// a multi-line string may look like YAML, and must not hide the real
+/// mistake.
+fn yaml_line(toml: &str, first_error: Option<usize>) -> Option<YamlLine<'_>> {
+    let mut error_on_yaml = false;
+    let mut first = None;
+    let mut count = 0;
+    let mut offset = 0;
+    for raw in toml.split_inclusive('\n') {
+        let line = raw.trim_end_matches(['\n', '\r']);
+        let indent = line.len() - line.trim_start().len();
+        let rest = &line[indent..];
+        let key_len = rest
+            .find(|c: char| !(c.is_ascii_alphanumeric() || c == '_' || c == '-'))
+            .unwrap_or(rest.len());
+        let after = &rest[key_len..];
+        if key_len > 0
+            && let Some(value) = after.strip_prefix(':')
+            && (value.is_empty() || value.starts_with([' ', '\t']))
+        {
+            count += 1;
+            first.get_or_insert((offset..offset + line.len(), &rest[..key_len], value.trim()));
+            error_on_yaml |=
+                first_error.is_some_and(|e| (offset..=offset + line.len()).contains(&e));
+        }
+        offset += raw.len();
+    }
+    first
+        .filter(|_| error_on_yaml)
+        .map(|(line, key, value)| YamlLine {
+            line,
+            key,
+            value,
+            count,
+        })
+}
+
+/// A YAML scalar as TOML would write it: numbers, booleans, dates, quoted
+/// strings and lists as they are, a bare word in double quotes.
+fn as_toml_value(value: &str) -> String {
+    if value.is_empty() {
+        return "...".into();
+    }
+    let toml_already = matches!(value, "true" | "false")
+        || value.starts_with(['"', '\'', '['])
+        || value.parse::<f64>().is_ok()
+        || crate::parse::parse_timeline_stamp(value)
+            .is_some_and(|r| r.is_ok_and(|(_, len)| len == value.len()));
+    if toml_already {
+        value.to_string()
+    } else {
+        format!("{value:?}")
+    }
 }
 
 type Tables<'i> = Sp<Vec<(std::ops::Range<usize>, &'i DeTable<'i>)>>;

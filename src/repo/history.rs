@@ -28,6 +28,8 @@ pub fn descends(kb: &KnowledgeBase, head: &str, since: &str) -> bool {
 pub struct Provenance {
     /// The knowledge base is in a git repository.
     pub repository: bool,
+    /// git refused to open the repository: another user owns it.
+    pub refused: bool,
     /// The repository is a shallow clone: history stops at its boundary.
     pub shallow: bool,
     /// The file is in the HEAD commit.
@@ -38,7 +40,9 @@ impl Provenance {
     /// What to tell a reader when the first commit of a lesson is unknown,
     /// naming the fix.
     pub fn unknown_because(self) -> &'static str {
-        if !self.repository {
+        if self.refused {
+            "unknown: git refuses to open this repository because another user owns it; if you trust it, run `git config --global --add safe.directory PATH` with the repository's path"
+        } else if !self.repository {
             "unknown: not in a git repository"
         } else if !self.committed {
             "not committed yet"
@@ -55,6 +59,7 @@ pub fn provenance(kb: &KnowledgeBase, rel: &str) -> Provenance {
     let Some(git) = kb.git.as_deref() else {
         return Provenance {
             repository: false,
+            refused: kb.git_refused.is_some(),
             shallow: false,
             committed: false,
         };
@@ -65,6 +70,7 @@ pub fn provenance(kb: &KnowledgeBase, rel: &str) -> Provenance {
         .is_ok_and(|path| git.committed(path));
     Provenance {
         repository: true,
+        refused: false,
         shallow: git.shallow_boundary().is_some(),
         committed,
     }

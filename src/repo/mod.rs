@@ -13,7 +13,7 @@ use std::sync::Arc;
 
 use crate::Error;
 use crate::config::{self, Config};
-pub use git::{Git, changed_lessons};
+pub use git::{Discovered, Git, Refused, changed_lessons};
 
 /// A knowledge base: its root folder, configuration and git repository.
 #[derive(Debug, Clone)]
@@ -23,6 +23,9 @@ pub struct KnowledgeBase {
     pub config: Config,
     /// The repository whose work tree holds the root, opened once.
     pub git: Option<Arc<Git>>,
+    /// git refused to open the repository (another user owns it): why
+    /// `git` is `None`, and the fix to name.
+    pub git_refused: Option<Refused>,
 }
 
 /// A knowledge base's root, found before its configuration is read.
@@ -32,6 +35,25 @@ pub struct Located {
     pub root: PathBuf,
     /// The repository, when finding the root already opened it.
     pub git: Option<Git>,
+    /// Finding the root met a repository git refuses to open.
+    pub refused: Option<Refused>,
+}
+
+impl Located {
+    /// The root and the repository around it: the one finding the root
+    /// opened, else opened now; or why git refused it.
+    pub fn open_git(self) -> (PathBuf, Option<Git>, Option<Refused>) {
+        let (git, refused) = match (self.git, self.refused) {
+            (Some(git), _) => (Some(git), None),
+            (None, Some(refused)) => (None, Some(refused)),
+            (None, None) => match Git::look(&self.root) {
+                Discovered::Found(git) => (Some(git), None),
+                Discovered::Refused(refused) => (None, Some(refused)),
+                Discovered::None => (None, None),
+            },
+        };
+        (self.root, git, refused)
+    }
 }
 
 impl KnowledgeBase {
@@ -47,11 +69,12 @@ impl KnowledgeBase {
     /// The knowledge base at a located root, with its configuration; opens
     /// git unless finding the root did.
     pub fn new(located: Located, config: Config) -> KnowledgeBase {
-        let git = located.git.or_else(|| Git::discover(&located.root));
+        let (root, git, git_refused) = located.open_git();
         KnowledgeBase {
-            root: located.root,
+            root,
             config,
             git: git.map(Arc::new),
+            git_refused,
         }
     }
 
@@ -66,7 +89,7 @@ impl KnowledgeBase {
 
     /// The root `open` would use.
     pub fn locate(repo: Option<&Path>, cwd: &Path) -> Result<Located, Error> {
-        let (root, git) = match repo {
+        let (root, git, refused) = match repo {
             Some(path) => {
                 let path = cwd.join(path);
                 if !path.is_dir() {
@@ -77,7 +100,7 @@ impl KnowledgeBase {
                     };
                     return Err(Error::Usage(format!("--repo {}: {what}", path.display())));
                 }
-                (path, None)
+                (path, None, None)
             }
             None => discover_root(cwd),
         };
@@ -87,7 +110,7 @@ impl KnowledgeBase {
         })?;
         // Git found from `cwd` is the root's only if its top is the root.
         let git = git.filter(|g| g.workdir == root);
-        Ok(Located { root, git })
+        Ok(Located { root, git, refused })
     }
 
     /// Configured lesson roots that do not exist: a knowledge base that
@@ -116,6 +139,27 @@ impl KnowledgeBase {
         })
     }
 
+    /// Like [`relative`](Self::relative), but a path that is not UTF-8
+    /// is shown as the walk lists it: each such name escaped
+    /// ([`escape_name`]).
+    pub fn relative_shown(&self, path: &Path) -> Option<String> {
+        if let Some(rel) = self.relative(path) {
+            return Some(rel);
+        }
+        let rel = path.strip_prefix(&self.root).ok()?;
+        let mut out = Vec::new();
+        for c in rel.components() {
+            let Component::Normal(name) = c else {
+                return None;
+            };
+            out.push(match name.to_str() {
+                Some(name) => name.to_string(),
+                None => escape_name(name),
+            });
+        }
+        Some(out.join("/"))
+    }
+
     /// Whether a root-relative path names a lesson: a `*.md` file under a
     /// lesson root, not `README.md`, not starting with `_`.
     pub fn is_lesson_path(&self, rel: &str) -> bool {
@@ -134,16 +178,18 @@ pub fn is_lesson_name(name: &str) -> bool {
     name.ends_with(".md") && name != "README.md" && !name.starts_with('_')
 }
 
-fn discover_root(cwd: &Path) -> (PathBuf, Option<Git>) {
+fn discover_root(cwd: &Path) -> (PathBuf, Option<Git>, Option<Refused>) {
     if let Some(dir) = cwd
         .ancestors()
         .find(|d| d.join(config::FILE_NAME).is_file())
     {
-        return (dir.to_path_buf(), None);
+        return (dir.to_path_buf(), None, None);
     }
-    match Git::discover(cwd) {
-        Some(git) => (git.workdir.clone(), Some(git)),
-        None => (cwd.to_path_buf(), None),
+    match Git::look(cwd) {
+        Discovered::Found(git) => (git.workdir.clone(), Some(git), None),
+        // Still the top of the work tree, as git would have said.
+        Discovered::Refused(refused) => (refused.workdir.clone(), None, Some(refused)),
+        Discovered::None => (cwd.to_path_buf(), None, None),
     }
 }
 
@@ -162,6 +208,10 @@ pub enum FileProblem {
     /// part): the lessons in it are not checked. Not a lesson itself, so
     /// the index and `new` leave it out.
     UnreadableFolder(String),
+    /// Its name, or a folder's above it, is not UTF-8: no finding, link or
+    /// index entry can name it, so it is reported, never read. The
+    /// `LessonFile`'s path shows the bytes escaped (`caf\xE9.md`).
+    InvalidName,
 }
 
 /// One entry of the lesson roots that looks like a lesson (a `*.md` file
@@ -217,12 +267,37 @@ enum Kind {
     Other,
 }
 
-/// Calls `each` with the name and kind of every entry of a folder (names
-/// that are not UTF-8 are skipped: no lesson path can hold them). On Unix
+/// A folder entry's name: UTF-8, or not (then the raw name, to descend
+/// into, and how it is shown).
+enum Name<'n> {
+    Utf8(&'n str),
+    Invalid(&'n std::ffi::OsStr),
+}
+
+/// A name that is not UTF-8 as it is shown: the invalid bytes as `\xNN`,
+/// a backslash doubled (so it reads as in bash's `$'...'`).
+pub fn escape_name(name: &std::ffi::OsStr) -> String {
+    #[cfg(unix)]
+    let bytes = std::os::unix::ffi::OsStrExt::as_bytes(name);
+    #[cfg(not(unix))]
+    let lossy = name.to_string_lossy();
+    #[cfg(not(unix))]
+    let bytes = lossy.as_bytes();
+    let mut out = String::with_capacity(bytes.len() + 8);
+    for chunk in bytes.utf8_chunks() {
+        out.push_str(&chunk.valid().replace('\\', "\\\\"));
+        for b in chunk.invalid() {
+            out.push_str(&format!("\\x{b:02X}"));
+        }
+    }
+    out
+}
+
+/// Calls `each` with the name and kind of every entry of a folder. On Unix
 /// the names are not copied and files are looked at relative to the
 /// folder: this loop runs once per lesson on every command.
 #[cfg(unix)]
-fn folder_entries(dir: &Path, mut each: impl FnMut(&str, Kind)) -> std::io::Result<()> {
+fn folder_entries(dir: &Path, mut each: impl FnMut(Name, Kind)) -> std::io::Result<()> {
     use rustix::fs::{AtFlags, CWD, Dir, FileType, Mode, OFlags};
     let fd = rustix::fs::openat(
         CWD,
@@ -247,12 +322,12 @@ fn folder_entries(dir: &Path, mut each: impl FnMut(&str, Kind)) -> std::io::Resu
     while let Some(entry) = entries.read() {
         // A folder that fails part-way is reported, not silently cut short.
         let entry = entry?;
-        let Ok(name) = entry.file_name().to_str() else {
-            continue;
+        let raw = entry.file_name();
+        let name = match raw.to_str() {
+            Ok("." | "..") => continue,
+            Ok(name) => Name::Utf8(name),
+            Err(_) => Name::Invalid(std::os::unix::ffi::OsStrExt::from_bytes(raw.to_bytes())),
         };
-        if name == "." || name == ".." {
-            continue;
-        }
         let kind = match entry.file_type() {
             FileType::RegularFile | FileType::Unknown => {
                 match rustix::fs::statat(&fd, entry.file_name(), AtFlags::SYMLINK_NOFOLLOW) {
@@ -272,11 +347,14 @@ fn folder_entries(dir: &Path, mut each: impl FnMut(&str, Kind)) -> std::io::Resu
 }
 
 #[cfg(not(unix))]
-fn folder_entries(dir: &Path, mut each: impl FnMut(&str, Kind)) -> std::io::Result<()> {
+fn folder_entries(dir: &Path, mut each: impl FnMut(Name, Kind)) -> std::io::Result<()> {
     let entries = std::fs::read_dir(dir)?;
     for entry in entries.flatten() {
-        let name = entry.file_name();
-        let Some(name) = name.to_str() else { continue };
+        let raw = entry.file_name();
+        let name = match raw.to_str() {
+            Some(name) => Name::Utf8(name),
+            None => Name::Invalid(&raw),
+        };
         let Ok(kind) = entry.file_type() else {
             continue;
         };
@@ -294,6 +372,96 @@ fn folder_entries(dir: &Path, mut each: impl FnMut(&str, Kind)) -> std::io::Resu
     Ok(())
 }
 
+/// Each folder's files, gathered once at the end: concatenating up the
+/// recursion would copy every entry once per level.
+type Chunks = std::sync::Mutex<Vec<Vec<LessonFile>>>;
+
+/// One folder of [`list_lessons`]' walk; its subfolders in parallel.
+/// `named`: `rel` is the folder's real path (every name on it is
+/// UTF-8); below a folder whose name is not, no file can be read by
+/// its shown path.
+fn visit<'s>(
+    scope: &rayon::Scope<'s>,
+    kb: &'s KnowledgeBase,
+    dir: PathBuf,
+    rel: String,
+    named: bool,
+    chunks: &'s Chunks,
+) {
+    let mut out = Vec::new();
+    let opened = folder_entries(&dir, |name, kind| {
+        let (raw, name, named) = match name {
+            Name::Utf8(name) => (
+                std::ffi::OsStr::new(name),
+                std::borrow::Cow::Borrowed(name),
+                named,
+            ),
+            Name::Invalid(raw) => (raw, std::borrow::Cow::Owned(escape_name(raw)), false),
+        };
+        if name.starts_with('.') {
+            return;
+        }
+        let mut path = String::with_capacity(rel.len() + 1 + name.len());
+        if !rel.is_empty() {
+            path.push_str(&rel);
+            path.push('/');
+        }
+        path.push_str(&name);
+        if let Kind::Folder = kind {
+            let sub = dir.join(raw);
+            scope.spawn(move |scope| visit(scope, kb, sub, path, named, chunks));
+            return;
+        }
+        if !is_lesson_name(&name) {
+            return;
+        }
+        if !named {
+            // Reported (`check` fails on it) rather than silently skipped.
+            out.push(LessonFile {
+                path,
+                size: 0,
+                mtime_ns: 0,
+                problem: Some(Box::new(FileProblem::InvalidName)),
+            });
+            return;
+        }
+        let name = raw;
+        let (meta, problem) = match kind {
+            Kind::Folder => return,
+            Kind::Link => {
+                let link = dir.join(name);
+                let problem = symlink_problem(kb, &link);
+                let meta = std::fs::metadata(&link)
+                    .ok()
+                    .filter(|_| problem.is_none())
+                    .map(|m| (m.len(), mtime_ns(&m)));
+                (meta, problem)
+            }
+            Kind::File(meta) => (meta, None),
+            Kind::Other => (None, Some(FileProblem::NotRegular)),
+        };
+        out.push(LessonFile {
+            path,
+            size: meta.map_or(0, |m| m.0),
+            mtime_ns: meta.map_or(0, |m| m.1),
+            problem: problem.map(Box::new),
+        });
+    });
+    if let Err(e) = opened {
+        out.push(LessonFile {
+            // A root of "." is the knowledge base's own folder.
+            path: if rel.is_empty() { ".".to_string() } else { rel },
+            size: 0,
+            mtime_ns: 0,
+            problem: Some(Box::new(FileProblem::UnreadableFolder(e.to_string()))),
+        });
+    }
+    if !out.is_empty() {
+        out.sort_unstable_by(|a, b| a.path.cmp(&b.path));
+        chunks.lock().unwrap_or_else(|e| e.into_inner()).push(out);
+    }
+}
+
 /// Every lesson file under the roots with its size and modification time,
 /// in path order: one pass of directory reads and `fstatat` calls relative
 /// to each directory (no path lookups), folders in parallel. This is the
@@ -301,70 +469,6 @@ fn folder_entries(dir: &Path, mut each: impl FnMut(&str, Kind)) -> std::io::Resu
 /// read is listed (with its problem), so that `check` reports it.
 pub fn list_lessons(kb: &KnowledgeBase) -> Vec<LessonFile> {
     use std::sync::Mutex;
-    /// Each folder's files, gathered once at the end: concatenating up
-    /// the recursion would copy every entry once per level.
-    type Chunks = Mutex<Vec<Vec<LessonFile>>>;
-    fn visit<'s>(
-        scope: &rayon::Scope<'s>,
-        kb: &'s KnowledgeBase,
-        dir: PathBuf,
-        rel: String,
-        chunks: &'s Chunks,
-    ) {
-        let mut out = Vec::new();
-        let opened = folder_entries(&dir, |name, kind| {
-            if name.starts_with('.') {
-                return;
-            }
-            let mut path = String::with_capacity(rel.len() + 1 + name.len());
-            if !rel.is_empty() {
-                path.push_str(&rel);
-                path.push('/');
-            }
-            path.push_str(name);
-            if let Kind::Folder = kind {
-                let sub = dir.join(name);
-                scope.spawn(move |scope| visit(scope, kb, sub, path, chunks));
-                return;
-            }
-            if !is_lesson_name(name) {
-                return;
-            }
-            let (meta, problem) = match kind {
-                Kind::Folder => return,
-                Kind::Link => {
-                    let link = dir.join(name);
-                    let problem = symlink_problem(kb, &link);
-                    let meta = std::fs::metadata(&link)
-                        .ok()
-                        .filter(|_| problem.is_none())
-                        .map(|m| (m.len(), mtime_ns(&m)));
-                    (meta, problem)
-                }
-                Kind::File(meta) => (meta, None),
-                Kind::Other => (None, Some(FileProblem::NotRegular)),
-            };
-            out.push(LessonFile {
-                path,
-                size: meta.map_or(0, |m| m.0),
-                mtime_ns: meta.map_or(0, |m| m.1),
-                problem: problem.map(Box::new),
-            });
-        });
-        if let Err(e) = opened {
-            out.push(LessonFile {
-                // A root of "." is the knowledge base's own folder.
-                path: if rel.is_empty() { ".".to_string() } else { rel },
-                size: 0,
-                mtime_ns: 0,
-                problem: Some(Box::new(FileProblem::UnreadableFolder(e.to_string()))),
-            });
-        }
-        if !out.is_empty() {
-            out.sort_unstable_by(|a, b| a.path.cmp(&b.path));
-            chunks.lock().unwrap_or_else(|e| e.into_inner()).push(out);
-        }
-    }
     let chunks: Chunks = Mutex::new(Vec::new());
     rayon::scope(|scope| {
         for root in &kb.config.roots {
@@ -375,7 +479,7 @@ pub fn list_lessons(kb: &KnowledgeBase) -> Vec<LessonFile> {
             }
             if let Some(rel) = kb.relative(&dir) {
                 let chunks = &chunks;
-                scope.spawn(move |scope| visit(scope, kb, dir, rel, chunks));
+                scope.spawn(move |scope| visit(scope, kb, dir, rel, true, chunks));
             }
         }
     });

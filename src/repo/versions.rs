@@ -52,12 +52,10 @@ pub struct Versions {
 /// Every distinct blob of a lesson path in the commits reachable from
 /// `rev` (any revision git understands: `HEAD`, a branch, a tag, a hash).
 pub fn lesson_versions(kb: &KnowledgeBase, rev: &str) -> Result<Versions, Error> {
-    let git = kb.git.as_deref().ok_or_else(|| {
-        Error::Git(format!(
-            "--history needs a git repository, and {} is not inside one",
-            kb.root.display()
-        ))
-    })?;
+    let git = kb
+        .git
+        .as_deref()
+        .ok_or_else(|| super::git::no_repository(kb, "--history"))?;
     let shallow = git.shallow_boundary().is_some();
     // Where the lesson roots are in the repository's trees.
     let prefix = kb.path_in_repository();

@@ -1,5 +1,5 @@
 //! `unreadable-file` (error): A lesson file or folder cannot be read: permissions, a broken symbolic
-//! link, or a pipe, socket or device.
+//! link, a pipe, socket or device, or a path that is not UTF-8.
 //!
 //! Why: A lesson CI cannot read must not pass silently.
 //!

@@ -15,7 +15,10 @@ use crate::common::{Kb, fixture};
 /// repository, and why; their behaviour is tested in bad_input.rs.
 const NO_FIXTURE: &[(&str, &str)] = &[
     ("file-too-large", "the example needs a 1 MB file"),
-    ("unreadable-file", "needs file permissions or a broken link"),
+    (
+        "unreadable-file",
+        "needs file permissions, a broken link or a file name that is not UTF-8 (git and many file systems refuse one in the repository); tested in bad_input.rs and gate.rs",
+    ),
     ("symlink-outside", "names a path outside the repository"),
 ];
 
