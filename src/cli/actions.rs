@@ -43,6 +43,11 @@ pub struct ActionsArgs {
     #[arg(long, value_name = "LEVEL", value_parser = crate::tlp::Tlp::parse_flag)]
     pub max_tlp: Option<crate::tlp::Tlp>,
 
+    /// Only actions of lessons that inform this business function: a value
+    /// of the `functions` vocabulary (repeatable).
+    #[arg(long, value_name = "NAME")]
+    pub function: Vec<String>,
+
     /// Output format.
     #[arg(long, value_enum, default_value_t = ActionsFormat::Table)]
     pub format: ActionsFormat,
@@ -55,7 +60,8 @@ pub fn run(cli: &Cli, args: &ActionsArgs) -> Result<i32, CliError> {
         &args.status,
         crate::search::vocab::ACTION_STATUSES,
     )?;
-    let (_, _index, file) = open_facts(cli)?;
+    let (kb, _index, file) = open_facts(cli)?;
+    super::report::check_functions(&kb.config, &args.function)?;
     let facts = file.decode()?;
     let today = crate::time::today()?;
     let filter = ActionFilter {
@@ -64,6 +70,7 @@ pub fn run(cli: &Cli, args: &ActionsArgs) -> Result<i32, CliError> {
         statuses: args.status.clone(),
         as_of: args.as_of,
         max_tlp: args.max_tlp,
+        functions: args.function.clone(),
     };
     let rows = report::actions(&facts, &filter, today);
     let actions = crate::emit::report::Actions {

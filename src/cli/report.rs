@@ -3,6 +3,7 @@
 use clap::{Args, ValueEnum};
 
 use super::{Cli, CliError, EXIT_OK, open_facts};
+use crate::report::views::Audience;
 use crate::report::{self, GroupBy, Period};
 
 #[derive(Debug, Clone, Copy, PartialEq, Eq, ValueEnum)]
@@ -28,7 +29,8 @@ impl From<ReportFormat> for crate::emit::Format {
 
 #[derive(Debug, Args)]
 pub struct ReportArgs {
-    /// Group lessons by cause key, cause category, system or team.
+    /// Group lessons by cause key, cause category, system, team or
+    /// business function.
     #[arg(long, default_value = "key", value_parser = super::choice(&GroupBy::ALL, GroupBy::name))]
     pub by: GroupBy,
 
@@ -57,6 +59,18 @@ pub struct ReportArgs {
     #[arg(long, value_name = "LEVEL", value_parser = crate::tlp::Tlp::parse_flag)]
     pub max_tlp: Option<crate::tlp::Tlp>,
 
+    /// Only lessons that inform this business function: a value of the
+    /// `functions` vocabulary (repeatable).
+    #[arg(long, value_name = "NAME")]
+    pub function: Vec<String>,
+
+    /// One page for a business function instead of the recurring causes:
+    /// leadership (causes by severity, open high and critical actions,
+    /// trends), hr (training needs and awareness) or it (configuration,
+    /// monitoring and technical debt).
+    #[arg(long = "for", value_name = "AUDIENCE", value_parser = super::choice(&Audience::ALL, Audience::name))]
+    pub audience: Option<Audience>,
+
     /// Output format.
     #[arg(long, value_enum, default_value_t = ReportFormat::Table)]
     pub format: ReportFormat,
@@ -71,23 +85,43 @@ pub fn run(cli: &Cli, args: &ReportArgs) -> Result<i32, CliError> {
         &args.status,
         crate::search::vocab::STATUSES,
     )?;
-    let (_, _index, file) = open_facts(cli)?;
+    let (kb, _index, file) = open_facts(cli)?;
+    check_functions(&kb.config, &args.function)?;
     let facts = file.decode()?;
     timings.step("report: read the facts");
-    let report = report::build(
-        &facts,
-        &report::Options {
-            by: args.by,
-            min_count: args.min_count,
-            since: args.since,
-            until: args.until,
-            period: args.period,
-            statuses: args.status.clone(),
-            max_tlp: args.max_tlp,
-        },
-    );
+    let options = report::Options {
+        by: args.by,
+        min_count: args.min_count,
+        since: args.since,
+        until: args.until,
+        period: args.period,
+        statuses: args.status.clone(),
+        max_tlp: args.max_tlp,
+        functions: args.function.clone(),
+    };
+    if let Some(audience) = args.audience {
+        let view = report::views::build(&facts, &options, audience, crate::time::today()?);
+        timings.step("report: compute");
+        super::emit(&view, args.format, &super::emit_context(cli))?;
+        timings.step("report: render and write");
+        return Ok(EXIT_OK);
+    }
+    let report = report::build(&facts, &options);
     timings.step("report: compute");
     super::emit(&report, args.format, &super::emit_context(cli))?;
     timings.step("report: render and write");
     Ok(EXIT_OK)
+}
+
+/// `--function` values must be in the `functions` vocabulary of
+/// `lessons.toml`: a typo exits 2 with a suggestion, never an empty report.
+pub fn check_functions(config: &crate::config::Config, values: &[String]) -> Result<(), CliError> {
+    let known: Vec<&str> = config
+        .vocabulary
+        .functions
+        .iter()
+        .map(String::as_str)
+        .collect();
+    crate::search::vocab::check_values("--function", "function", values, &known)?;
+    Ok(())
 }

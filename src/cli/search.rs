@@ -23,6 +23,10 @@ pub struct FilterArgs {
     /// Only lessons involving this team (repeatable).
     #[arg(long, value_name = "T")]
     pub team: Vec<String>,
+    /// Only lessons that inform this business function: a value of the
+    /// `functions` vocabulary (repeatable).
+    #[arg(long, value_name = "NAME")]
+    pub function: Vec<String>,
     /// Only lessons with this tag (repeatable).
     #[arg(long, value_name = "T")]
     pub tag: Vec<String>,
@@ -50,6 +54,7 @@ impl FilterArgs {
             status: self.status.clone(),
             system: self.system.clone(),
             team: self.team.clone(),
+            function: self.function.clone(),
             tag: self.tag.clone(),
             cause: self.cause.clone(),
             since: self.since,

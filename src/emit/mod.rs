@@ -16,6 +16,7 @@ pub mod progress;
 pub mod report;
 pub mod sarif;
 pub mod show;
+pub mod views;
 
 use std::io::Write;
 

@@ -2,13 +2,13 @@
 //! `report` and `actions` never re-read 100,000 files: a compact binary file
 //! per index commit, named in the commit payload like the manifest.
 //!
-//! The file is `lessons-facts 3\n`, then one record per lesson in path
+//! The file is `lessons-facts 4\n`, then one record per lesson in path
 //! order: `[u32 length][u32 path length][path][body]` (little-endian), so
 //! that an update copies unchanged records without decoding them. A body
 //! is, in order: id, status, kind, severity (optional texts); the TLP
 //! level as it applies (one byte, `Tlp::code`); occurred,
-//! detected, contained, recovered (optional times); systems, teams (lists
-//! of texts); causes (a list of optional category, optional key); actions
+//! detected, contained, recovered (optional times); systems, teams, functions
+//! (lists of texts); causes (a list of optional category, optional key); actions
 //! (a list of optional status, optional completed time, addresses, and
 //! the action's details as a length-prefixed blob: optional summary, kind,
 //! owner, due time, link).
@@ -57,6 +57,8 @@ pub struct FactsRecord<'a> {
     pub recovered: Option<i64>,
     pub systems: Vec<&'a str>,
     pub teams: Vec<&'a str>,
+    /// The business functions the lesson informs (`functions`).
+    pub functions: Vec<&'a str>,
     pub causes: Vec<Cause<'a>>,
     pub actions: Vec<ActionRecord<'a>>,
 }
@@ -80,6 +82,7 @@ pub struct Facts<'a> {
     pub recovered: Option<i64>,
     pub systems: Strs<'a>,
     pub teams: Strs<'a>,
+    pub functions: Strs<'a>,
     pub causes: Causes<'a>,
     pub actions: Actions<'a>,
 }
@@ -276,6 +279,7 @@ impl<'a> Reader<'a> {
             recovered: self.opt_time()?,
             systems: self.strs()?,
             teams: self.strs()?,
+            functions: self.strs()?,
             causes: Causes {
                 raw: self.list(|r| r.cause().map(drop))?,
             },
@@ -347,6 +351,7 @@ impl Writer<'_> {
         }
         self.strs(&f.systems);
         self.strs(&f.teams);
+        self.strs(&f.functions);
         self.varint(f.causes.len() as u64);
         for c in &f.causes {
             self.opt_str(c.category);
@@ -449,6 +454,7 @@ impl<'a> FactsRecord<'a> {
             recovered: t(lesson.recovered.as_ref()),
             systems: texts(&lesson.systems),
             teams: texts(&lesson.teams),
+            functions: texts(&lesson.functions),
             causes: lesson
                 .causes()
                 .iter()
@@ -475,7 +481,7 @@ impl<'a> FactsRecord<'a> {
     }
 }
 
-const MAGIC: &[u8] = b"lessons-facts 3\n";
+const MAGIC: &[u8] = b"lessons-facts 4\n";
 
 fn bad(why: &str) -> std::io::Error {
     std::io::Error::new(
@@ -719,6 +725,7 @@ mod tests {
             recovered: Some(-62_167_219_200),
             systems: vec!["api", "ünïcode"],
             teams: vec![],
+            functions: vec!["it", "hr"],
             causes: vec![
                 Cause {
                     category: Some("process-gap"),
@@ -763,6 +770,7 @@ mod tests {
         );
         assert_eq!(f.systems.iter().collect::<Vec<_>>(), written.systems);
         assert!(f.teams.is_empty());
+        assert_eq!(f.functions.iter().collect::<Vec<_>>(), written.functions);
         let causes: Vec<Cause> = f.causes.iter().collect();
         assert_eq!(causes.len(), 2);
         assert_eq!(

@@ -34,6 +34,8 @@ pub struct ActionFilter {
     pub as_of: Option<jiff::civil::Date>,
     /// Only actions of lessons at or below this sharing level.
     pub max_tlp: Option<crate::tlp::Tlp>,
+    /// Only actions of lessons that inform one of these business functions.
+    pub functions: Vec<String>,
 }
 
 /// Every action across lessons, filtered, by due date (undated last).
@@ -46,6 +48,7 @@ pub fn actions<'a>(
     let mut rows: Vec<ActionRow> = all
         .iter()
         .filter(|f| filter.max_tlp.is_none_or(|max| f.tlp <= max))
+        .filter(|f| super::informs(f, &filter.functions))
         .flat_map(|f| {
             f.actions.iter().map(move |a| {
                 let details = a.details();

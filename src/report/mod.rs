@@ -9,6 +9,7 @@
 
 mod actions;
 pub mod recurrence;
+pub mod views;
 
 use serde::Serialize;
 
@@ -24,14 +25,17 @@ pub enum GroupBy {
     Category,
     System,
     Team,
+    /// The business functions a lesson informs (`functions`).
+    Function,
 }
 
 impl GroupBy {
-    pub const ALL: [GroupBy; 4] = [
+    pub const ALL: [GroupBy; 5] = [
         GroupBy::Key,
         GroupBy::Category,
         GroupBy::System,
         GroupBy::Team,
+        GroupBy::Function,
     ];
 
     /// The name on the command line and in JSON.
@@ -41,6 +45,7 @@ impl GroupBy {
             GroupBy::Category => "category",
             GroupBy::System => "system",
             GroupBy::Team => "team",
+            GroupBy::Function => "function",
         }
     }
 
@@ -50,6 +55,7 @@ impl GroupBy {
             GroupBy::Category => "cause category",
             GroupBy::System => "system",
             GroupBy::Team => "team",
+            GroupBy::Function => "business function",
         }
     }
 }
@@ -122,6 +128,9 @@ pub struct Options {
     pub statuses: Vec<String>,
     /// Only lessons at or below this sharing level (`--max-tlp`).
     pub max_tlp: Option<Tlp>,
+    /// Only lessons that inform one of these business functions
+    /// (`--function`; all when empty).
+    pub functions: Vec<String>,
 }
 
 #[derive(Debug, Clone, Serialize)]
@@ -276,6 +285,7 @@ fn each_key<'a>(f: &Facts<'a>, by: GroupBy, mut each: impl FnMut(&'a str)) {
         GroupBy::Category => distinct(f.causes.iter().filter_map(|c| c.category), &mut each),
         GroupBy::System => distinct(f.systems.iter(), &mut each),
         GroupBy::Team => distinct(f.teams.iter(), &mut each),
+        GroupBy::Function => distinct(f.functions.iter(), &mut each),
     }
 }
 
@@ -338,13 +348,22 @@ fn members<'a>(order: &[&Facts<'a>], by: GroupBy) -> Members<'a> {
     members
 }
 
-/// Builds the report from every lesson's facts.
-pub fn build<'a>(all: &'a [Facts<'a>], options: &Options) -> Report<'a> {
-    let mut timings = crate::timing::Timings::new();
+/// Whether a lesson informs one of `functions` (any lesson when empty);
+/// vocabulary values compare without regard to case, like the filters.
+pub fn informs(f: &Facts, functions: &[String]) -> bool {
+    functions.is_empty()
+        || f.functions
+            .iter()
+            .any(|have| functions.iter().any(|w| w.eq_ignore_ascii_case(have)))
+}
+
+/// The lessons a report counts (dated, in the window, at or below
+/// `--max-tlp`, of the statuses and functions asked for), in time order:
+/// groups and recurrence lists are then built in order, with no sorting
+/// per group.
+pub(crate) fn counted<'a>(all: &'a [Facts<'a>], options: &Options) -> Vec<&'a Facts<'a>> {
     let since = options.since.map(days_from_civil);
     let until = options.until.map(days_from_civil);
-    // The lessons counted, in time order: groups and recurrence lists are
-    // then built in order, with no sorting per group.
     let mut order: Vec<&'a Facts<'a>> = all
         .iter()
         .filter(|f| {
@@ -358,6 +377,7 @@ pub fn build<'a>(all: &'a [Facts<'a>], options: &Options) -> Report<'a> {
                 && (options.statuses.is_empty()
                     || f.status
                         .is_some_and(|s| options.statuses.iter().any(|w| w == s)))
+                && informs(f, &options.functions)
         })
         .collect();
     {
@@ -366,6 +386,15 @@ pub fn build<'a>(all: &'a [Facts<'a>], options: &Options) -> Report<'a> {
             (a.occurred, a.id, a.path).cmp(&(b.occurred, b.id, b.path))
         });
     }
+    order
+}
+
+/// Builds the report from every lesson's facts.
+pub fn build<'a>(all: &'a [Facts<'a>], options: &Options) -> Report<'a> {
+    let mut timings = crate::timing::Timings::new();
+    // The lessons counted, in time order: groups and recurrence lists are
+    // then built in order, with no sorting per group.
+    let order = counted(all, options);
     let days: Vec<i64> = order
         .iter()
         .map(|f| day_number(f.occurred.unwrap_or_default()))
@@ -805,6 +834,7 @@ mod tests {
             period: Period::Year,
             statuses: vec![],
             max_tlp: None,
+            functions: vec![],
         };
         let report = build(&all, &options);
         let a = &report.ineffective_actions[0];
@@ -846,6 +876,7 @@ mod tests {
             period: Period::Year,
             statuses: vec![],
             max_tlp,
+            functions: vec![],
         };
         let everything = build(&all, &options(None));
         assert_eq!((everything.lessons, everything.tlp), (3, Tlp::Red));

@@ -63,6 +63,8 @@ pub struct Filters {
     pub status: Vec<String>,
     pub system: Vec<String>,
     pub team: Vec<String>,
+    /// A business function (`functions`, a closed vocabulary).
+    pub function: Vec<String>,
     pub tag: Vec<String>,
     /// A cause key or a cause category.
     pub cause: Vec<String>,
@@ -167,6 +169,7 @@ fn filter_queries(f: &Fields, filters: &Filters) -> Vec<Box<dyn Query>> {
         (f.status, &filters.status),
         (f.systems, &filters.system),
         (f.teams, &filters.team),
+        (f.functions, &filters.function),
         (f.tags, &filters.tag),
     ]
     .into_iter()

@@ -256,6 +256,7 @@ pub fn check_filters(settings: &Settings, filters: &Filters) -> Result<(), Error
         ("--kind", "kind", &filters.kind),
         ("--severity", "severity", &filters.severity),
         ("--status", "status", &filters.status),
+        ("--function", "function", &filters.function),
     ] {
         let Some((what, known)) = vocabulary(settings, name) else {
             continue;

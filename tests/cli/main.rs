@@ -12,6 +12,7 @@ mod changed;
 mod example;
 mod finding;
 mod formats;
+mod functions;
 mod gate;
 mod history;
 mod hostile_output;
