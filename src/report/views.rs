@@ -150,13 +150,19 @@ pub struct View<'a> {
     pub trend: Vec<PeriodRow>,
 }
 
-/// What a view takes of one lesson: the indexes of its causes and actions
-/// in the view, and whether the lesson is in it at all.
-fn scope(f: &Facts, audience: Audience) -> (Vec<usize>, Vec<usize>) {
-    let whole = audience == Audience::Leadership
+/// Whether the view takes a lesson in whole: leadership every lesson, HR
+/// and IT the lessons that name their function.
+fn whole(f: &Facts, audience: Audience) -> bool {
+    audience == Audience::Leadership
         || f.functions
             .iter()
-            .any(|x| x.eq_ignore_ascii_case(audience.name()));
+            .any(|x| x.eq_ignore_ascii_case(audience.name()))
+}
+
+/// What a view takes of one lesson: the indexes of its causes and actions
+/// in the view.
+fn scope(f: &Facts, audience: Audience) -> (Vec<usize>, Vec<usize>) {
+    let whole = whole(f, audience);
     let causes: Vec<usize> = f
         .causes
         .iter()
@@ -201,43 +207,16 @@ pub fn build<'a>(
     let order = counted(all, options);
     let mut included: Vec<&'a Facts<'a>> = Vec::new();
     let mut causes: Vec<ViewCause<'a>> = Vec::new();
+    // Where each key is in `causes`: a large knowledge base has thousands.
+    let mut at: rustc_hash::FxHashMap<&'a str, usize> = Default::default();
     let mut actions: Vec<ViewAction<'a>> = Vec::new();
     for &f in &order {
         let (cause_at, action_at) = scope(f, audience);
-        let whole = audience == Audience::Leadership
-            || f.functions
-                .iter()
-                .any(|x| x.eq_ignore_ascii_case(audience.name()));
-        if !whole && cause_at.is_empty() && action_at.is_empty() {
+        if !whole(f, audience) && cause_at.is_empty() && action_at.is_empty() {
             continue;
         }
         included.push(f);
-        let mut seen: Vec<&str> = Vec::new();
-        for (i, c) in f.causes.iter().enumerate() {
-            let Some(key) = c.key else { continue };
-            if !cause_at.contains(&i) || seen.contains(&key) {
-                continue;
-            }
-            seen.push(key);
-            let occurred = day_string(day_number(f.occurred.unwrap_or_default()));
-            match causes.iter_mut().find(|v| v.key == key) {
-                Some(v) => {
-                    v.count += 1;
-                    v.weight += severity_weight(f.severity);
-                    v.lessons.push(name(f));
-                    // Lessons come in time order.
-                    v.last_occurred = occurred;
-                }
-                None => causes.push(ViewCause {
-                    key,
-                    category: c.category,
-                    count: 1,
-                    weight: severity_weight(f.severity),
-                    lessons: vec![name(f)],
-                    last_occurred: occurred,
-                }),
-            }
-        }
+        add_causes(&mut causes, &mut at, f, &cause_at);
         for (i, a) in f.actions.iter().enumerate() {
             let open = crate::lesson::is_open_action(a.status);
             let wanted = match audience {
@@ -262,27 +241,7 @@ pub fn build<'a>(
             });
         }
     }
-    if audience == Audience::Leadership {
-        causes.retain(|c| c.count >= options.min_count);
-        causes.sort_by(|a, b| {
-            (b.weight, b.count, &b.last_occurred, a.key).cmp(&(
-                a.weight,
-                a.count,
-                &a.last_occurred,
-                b.key,
-            ))
-        });
-        causes.truncate(LEADERSHIP_CAUSES);
-    } else {
-        causes.sort_by(|a, b| {
-            (b.count, b.weight, &b.last_occurred, a.key).cmp(&(
-                a.count,
-                a.weight,
-                &a.last_occurred,
-                b.key,
-            ))
-        });
-    }
+    rank(&mut causes, audience, options.min_count);
     actions.sort_by(|a, b| {
         let open = |x: &ViewAction| !crate::lesson::is_open_action(x.status);
         (open(a), a.due.is_none(), &a.due, a.lesson, a.summary).cmp(&(
@@ -307,6 +266,70 @@ pub fn build<'a>(
         causes,
         actions,
         trend: trend(&included, options.period),
+    }
+}
+
+/// Counts a lesson's causes of the view (the indexes `at`) under their
+/// keys, once per key; lessons come in time order.
+fn add_causes<'a>(
+    causes: &mut Vec<ViewCause<'a>>,
+    index: &mut rustc_hash::FxHashMap<&'a str, usize>,
+    f: &'a Facts<'a>,
+    at: &[usize],
+) {
+    let mut seen: Vec<&str> = Vec::new();
+    for (i, c) in f.causes.iter().enumerate() {
+        let Some(key) = c.key else { continue };
+        if !at.contains(&i) || seen.contains(&key) {
+            continue;
+        }
+        seen.push(key);
+        let occurred = day_string(day_number(f.occurred.unwrap_or_default()));
+        match index.get(key).map(|&n| &mut causes[n]) {
+            Some(v) => {
+                v.count += 1;
+                v.weight += severity_weight(f.severity);
+                v.lessons.push(name(f));
+                v.last_occurred = occurred;
+            }
+            None => {
+                index.insert(key, causes.len());
+                causes.push(ViewCause {
+                    key,
+                    category: c.category,
+                    count: 1,
+                    weight: severity_weight(f.severity),
+                    lessons: vec![name(f)],
+                    last_occurred: occurred,
+                });
+            }
+        }
+    }
+}
+
+/// Leadership: recurring causes by weight, the top ten. HR and IT: every
+/// cause by count. Ties go to the most recent, then the key.
+fn rank(causes: &mut Vec<ViewCause>, audience: Audience, min_count: usize) {
+    if audience == Audience::Leadership {
+        causes.retain(|c| c.count >= min_count);
+        causes.sort_by(|a, b| {
+            (b.weight, b.count, &b.last_occurred, a.key).cmp(&(
+                a.weight,
+                a.count,
+                &a.last_occurred,
+                b.key,
+            ))
+        });
+        causes.truncate(LEADERSHIP_CAUSES);
+    } else {
+        causes.sort_by(|a, b| {
+            (b.count, b.weight, &b.last_occurred, a.key).cmp(&(
+                a.count,
+                a.weight,
+                &a.last_occurred,
+                b.key,
+            ))
+        });
     }
 }
 
