@@ -513,9 +513,13 @@ fn read_practice(
                             .report(
                                 Rule::ConfigInvalid,
                                 phrase.span.clone(),
-                                format!("`blame_phrases` item \"{}\" is too short to be a phrase", phrase.value),
+                                format!(
+                                    "`blame_phrases` item \"{}\" is too short to be a phrase",
+                                    phrase.value
+                                ),
                             )
-                            .help = Some("write a word or phrase such as \"should have known\"".into());
+                            .help =
+                            Some("write a word or phrase such as \"should have known\"".into());
                         continue;
                     }
                     phrases.push(phrase.value.trim().to_string());

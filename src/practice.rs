@@ -116,10 +116,8 @@ impl BlamePhrases {
             .find_iter(text)
             .filter(|m| {
                 let before = m.start() == 0 || !word(bytes[m.start() - 1]);
+                // Not inside a longer word ("failed to" in "failed tokens").
                 let after = m.end() == bytes.len() || !word(bytes[m.end()]);
-                // A phrase ending in a letter must not continue a word
-                // ("failed to" in "failed tokens"); one ending otherwise
-                // (an apostrophe) needs no boundary.
                 before && after
             })
             .map(|m| Found {
@@ -137,7 +135,8 @@ mod tests {
     #[test]
     fn whole_words_any_case() {
         let p = BlamePhrases::new(&[]);
-        let kinds = |t: &str| -> Vec<PhraseKind> { p.find(t).into_iter().map(|f| f.kind).collect() };
+        let kinds =
+            |t: &str| -> Vec<PhraseKind> { p.find(t).into_iter().map(|f| f.kind).collect() };
         assert_eq!(
             kinds("They Should Have paged"),
             [PhraseKind::Counterfactual]
@@ -146,7 +145,10 @@ mod tests {
         assert_eq!(kinds("Carelessness"), [PhraseKind::Judgement]);
         assert!(kinds("failed tokens, recareless").is_empty());
         assert_eq!(kinds("Human error"), [PhraseKind::CauseLabel]);
-        assert_eq!(kinds("we shouldn\u{2019}t have"), [PhraseKind::Counterfactual]);
+        assert_eq!(
+            kinds("we shouldn\u{2019}t have"),
+            [PhraseKind::Counterfactual]
+        );
     }
 
     #[test]

@@ -71,9 +71,7 @@ pub(super) fn check(ctx: &mut Ctx, lesson: &Lesson) {
     // Only a body with a phrase is read for its quotes.
     let quoted = quoted_ranges(body_text);
     for f in found {
-        if f.kind == PhraseKind::CauseLabel
-            || quoted.iter().any(|q| q.contains(&f.span.start))
-        {
+        if f.kind == PhraseKind::CauseLabel || quoted.iter().any(|q| q.contains(&f.span.start)) {
             continue;
         }
         let span = body.start + f.span.start..body.start + f.span.end;
@@ -85,20 +83,30 @@ pub(super) fn check(ctx: &mut Ctx, lesson: &Lesson) {
 
 fn phrase_finding(ctx: &mut Ctx, span: Range<usize>, kind: PhraseKind, in_cause: bool) {
     let phrase = ctx.source(&span).to_string();
-    let place = if in_cause { "a cause summary" } else { "the lesson" };
+    let place = if in_cause {
+        "a cause summary"
+    } else {
+        "the lesson"
+    };
     let (message, label, help) = match kind {
         PhraseKind::Counterfactual => (
-            format!("hindsight phrasing \"{phrase}\" in {place}: it judges a decision by an outcome nobody knew at the time"),
+            format!(
+                "hindsight phrasing \"{phrase}\" in {place}: it judges a decision by an outcome nobody knew at the time"
+            ),
             "counterfactual",
             "hindsight makes decisions look obvious after the event; describe what people knew and saw, and ask what made this action reasonable at the time",
         ),
         PhraseKind::Judgement => (
-            format!("blame word \"{phrase}\" in {place}: it judges a person instead of explaining the conditions"),
+            format!(
+                "blame word \"{phrase}\" in {place}: it judges a person instead of explaining the conditions"
+            ),
             "judgement of a person",
             "describe the action neutrally and the conditions around it: what made this action reasonable at the time?",
         ),
         PhraseKind::CauseLabel => (
-            format!("\"{phrase}\" given as a cause: it is where the analysis starts, not its result"),
+            format!(
+                "\"{phrase}\" given as a cause: it is where the analysis starts, not its result"
+            ),
             "a label, not a cause",
             "ask what made the error likely and easy to make: the process gap, training need or design behind it, and name that",
         ),
@@ -130,7 +138,14 @@ fn participant_subject(lesson: &Lesson, summary: &Sp<String>, raw: &str) -> Opti
             let Some(rest) = value.strip_prefix(candidate) else {
                 continue;
             };
-            if rest.chars().next().is_some_and(char::is_alphanumeric) {
+            // The name as a word of its own ("Dana promoted", "Dana's
+            // change"), not the start of another ("Payments-db").
+            let subject = rest.is_empty()
+                || rest.starts_with(char::is_whitespace)
+                || rest.starts_with(',')
+                || rest.starts_with("'s")
+                || rest.starts_with("\u{2019}s");
+            if !subject {
                 continue;
             }
             let at = summary.span.start + raw.find(candidate)?;
@@ -217,7 +232,8 @@ mod tests {
 
     #[test]
     fn quotes_code_and_comments_are_quoted() {
-        let body = "says \"should have\" here\n> should have\n```\nshould have\n```\nplain `x` end\n";
+        let body =
+            "says \"should have\" here\n> should have\n```\nshould have\n```\nplain `x` end\n";
         let q = quoted_ranges(body);
         let at = |needle: &str, nth: usize| body.match_indices(needle).nth(nth).unwrap().0;
         assert!(q.iter().any(|r| r.contains(&at("should", 0))));

@@ -30,8 +30,8 @@ mod merge_conflict;
 mod missing_key;
 mod missing_section;
 mod nul_byte;
-mod review_overdue;
 pub(crate) mod personal_data;
+mod review_overdue;
 pub(crate) mod secret;
 pub(crate) mod stale_allow;
 mod surface_cause;
@@ -157,7 +157,9 @@ fn allows(text: &str, offset: usize, rule: Rule) -> bool {
 /// about blame itself may quote its language throughout.
 fn file_allows(text: &str, lesson: &Lesson, rule: Rule) -> bool {
     let after = lesson.opening.end.min(text.len());
-    let start = text[after..].find('\n').map_or(text.len(), |i| after + i + 1);
+    let start = text[after..]
+        .find('\n')
+        .map_or(text.len(), |i| after + i + 1);
     let line = text[start..].lines().next().unwrap_or("");
     line.trim_start().starts_with('#') && allows(text, start, rule)
 }

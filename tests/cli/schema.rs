@@ -7,8 +7,8 @@ use std::path::Path;
 
 use crate::common::fixture;
 use lessons::config::{
-    CONFIG_KEYS, Config, PERSONAL_DATA_KEYS, PRACTICE_KEYS, PRACTICE_RULES, SEARCH_KEYS, SHARING_KEYS,
-    VOCABULARY_KEYS,
+    CONFIG_KEYS, Config, PERSONAL_DATA_KEYS, PRACTICE_KEYS, PRACTICE_RULES, SEARCH_KEYS,
+    SHARING_KEYS, VOCABULARY_KEYS,
 };
 use lessons::parse::front_matter::{ACTION_KEYS, CAUSE_KEYS, LESSON_KEYS};
 use serde_json::Value;
@@ -272,7 +272,10 @@ fn the_practice_table_matches_the_code() {
         practice["review_within_days"]["default"],
         d.review_within_days
     );
-    assert_eq!(practice["verify_after_days"]["default"], d.verify_after_days);
+    assert_eq!(
+        practice["verify_after_days"]["default"],
+        d.verify_after_days
+    );
     let rules: Vec<&str> = PRACTICE_RULES.iter().map(|r| r.name()).collect();
     assert_eq!(
         practice["rules_off"]["items"]["enum"],
