@@ -46,6 +46,49 @@ pub struct Config {
     /// subdomains) and kinds not looked for (`ignore_kinds`), as the
     /// detector takes them.
     pub personal_data: personal::Options,
+    /// `[practice]`: the blameless-review rules' phrases, surface
+    /// categories and deadlines (docs/practice.md).
+    pub practice: PracticeConfig,
+}
+
+/// `[practice]`: what the practice rules (`blame-language`,
+/// `surface-cause`, `review-overdue`) look for, and which are off.
+#[derive(Debug, Clone)]
+pub struct PracticeConfig {
+    /// The built-in phrases plus `blame_phrases`, compiled once.
+    pub blame: crate::practice::BlamePhrases,
+    /// Cause categories that name what happened, not why the system let
+    /// it happen; a `final` lesson with only these gets `surface-cause`.
+    pub surface_categories: Vec<String>,
+    /// Days after recovery (else occurrence) a lesson may stay `draft` or
+    /// `review` before `review-overdue`.
+    pub review_within_days: i64,
+    /// Days after an action is done by which its effect should be checked
+    /// (`verified`); read by the action-verification views.
+    pub verify_after_days: i64,
+    /// Practice rules switched off (`rules_off`).
+    pub rules_off: Vec<Rule>,
+}
+
+/// The rules `[practice] rules_off` may switch off.
+pub const PRACTICE_RULES: &[Rule] = &[Rule::BlameLanguage, Rule::SurfaceCause, Rule::ReviewOverdue];
+
+impl PracticeConfig {
+    pub fn is_on(&self, rule: Rule) -> bool {
+        !self.rules_off.contains(&rule)
+    }
+}
+
+impl Default for PracticeConfig {
+    fn default() -> Self {
+        PracticeConfig {
+            blame: crate::practice::BlamePhrases::new(&[]),
+            surface_categories: strings(&["human-error", "configuration-error", "software-defect"]),
+            review_within_days: 14,
+            verify_after_days: 30,
+            rules_off: Vec::new(),
+        }
+    }
 }
 
 /// `[sharing]`: TLP 2.0 levels (see `crate::tlp`).
@@ -134,6 +177,7 @@ impl Default for Config {
             search: SearchConfig::default(),
             sharing: SharingConfig::default(),
             personal_data: personal::Options::default(),
+            practice: PracticeConfig::default(),
         }
     }
 }
@@ -165,6 +209,14 @@ pub const CONFIG_KEYS: &[&str] = &[
     "search",
     "sharing",
     "personal_data",
+    "practice",
+];
+pub const PRACTICE_KEYS: &[&str] = &[
+    "blame_phrases",
+    "surface_categories",
+    "review_within_days",
+    "verify_after_days",
+    "rules_off",
 ];
 pub const SHARING_KEYS: &[&str] = &["default_tlp", "comment_max_tlp"];
 pub const PERSONAL_DATA_KEYS: &[&str] = &["allowed_domains", "ignore_kinds"];
@@ -265,6 +317,7 @@ fn with_path(mut d: Diagnostic) -> Diagnostic {
     reason = "one arm per key of lessons.toml, in the order of the key table"
 )]
 fn read_into(reader: &mut Reader, table: &toml::de::DeTable, config: &mut Config) {
+    let mut surface = Vec::new();
     for (key, value) in reader.known_entries(table, CONFIG_KEYS, "lessons.toml") {
         let what = key;
         match key {
@@ -421,8 +474,140 @@ fn read_into(reader: &mut Reader, table: &toml::de::DeTable, config: &mut Config
             }
             "sharing" => read_sharing(reader, value, &mut config.sharing),
             "personal_data" => read_personal_data(reader, value, &mut config.personal_data),
+            "practice" => surface = read_practice(reader, value, &mut config.practice),
             _ => unreachable!("known_entries only returns CONFIG_KEYS"),
         }
+    }
+    check_surface_categories(reader, &surface, config);
+}
+
+/// `[practice]`: phrases added to the built-in list, surface categories,
+/// two positive day counts, and rules switched off by name.
+fn read_practice(
+    reader: &mut Reader,
+    value: &toml::Spanned<toml::de::DeValue>,
+    practice: &mut PracticeConfig,
+) -> Vec<crate::lesson::Sp<String>> {
+    let mut surface = Vec::new();
+    let toml::de::DeValue::Table(table) = value.get_ref() else {
+        reader.report(
+            Rule::ConfigInvalid,
+            value.span(),
+            "`practice` must be a table",
+        );
+        return surface;
+    };
+    reader.prefix = "practice ";
+    for (key, value) in reader.known_entries(table, PRACTICE_KEYS, "[practice]") {
+        match key {
+            "blame_phrases" => {
+                let Some(list) = reader.strings(key, value) else {
+                    continue;
+                };
+                let mut phrases = Vec::with_capacity(list.value.len());
+                for phrase in list.value {
+                    // A phrase is matched between word boundaries; blank
+                    // or one-letter phrases would fire on every lesson.
+                    if phrase.value.trim().chars().count() < 2 {
+                        reader
+                            .report(
+                                Rule::ConfigInvalid,
+                                phrase.span.clone(),
+                                format!(
+                                    "`blame_phrases` item \"{}\" is too short to be a phrase",
+                                    phrase.value
+                                ),
+                            )
+                            .help =
+                            Some("write a word or phrase such as \"should have known\"".into());
+                        continue;
+                    }
+                    phrases.push(phrase.value.trim().to_string());
+                }
+                practice.blame = crate::practice::BlamePhrases::new(&phrases);
+            }
+            "surface_categories" => {
+                if let Some(list) = reader.strings(key, value) {
+                    practice.surface_categories =
+                        list.value.iter().map(|s| s.value.clone()).collect();
+                    surface = list.value;
+                }
+            }
+            "review_within_days" | "verify_after_days" => {
+                let Some(n) = reader.integer(key, value) else {
+                    continue;
+                };
+                if !(1..=3650).contains(&n.value) {
+                    reader
+                        .report(
+                            Rule::ConfigInvalid,
+                            value.span(),
+                            format!("`{key}` must be a number of days from 1 to 3650"),
+                        )
+                        .label = Some("not a positive number of days".into());
+                    continue;
+                }
+                if key == "review_within_days" {
+                    practice.review_within_days = n.value;
+                } else {
+                    practice.verify_after_days = n.value;
+                }
+            }
+            "rules_off" => {
+                let Some(list) = reader.strings(key, value) else {
+                    continue;
+                };
+                let names: Vec<&str> = PRACTICE_RULES.iter().map(|r| r.name()).collect();
+                practice.rules_off.clear();
+                for name in list.value {
+                    match PRACTICE_RULES.iter().find(|r| r.name() == name.value) {
+                        Some(rule) => practice.rules_off.push(*rule),
+                        None => {
+                            let d = reader.report(
+                                Rule::ConfigInvalid,
+                                name.span.clone(),
+                                format!(
+                                    "\"{}\" is not a practice rule that can be switched off: one of {}",
+                                    name.value,
+                                    names.join(", ")
+                                ),
+                            );
+                            d.help = crate::diagnostic::suggest(&name.value, names.iter().copied())
+                                .map(|n| format!("did you mean \"{n}\"?"));
+                        }
+                    }
+                }
+            }
+            _ => unreachable!("known_entries only returns PRACTICE_KEYS"),
+        }
+    }
+    reader.prefix = "";
+    surface
+}
+
+/// Each `[practice] surface_categories` item must be a cause category,
+/// checked once the whole file is read (`[vocabulary]` may come after).
+fn check_surface_categories(
+    reader: &mut Reader,
+    surface: &[crate::lesson::Sp<String>],
+    config: &Config,
+) {
+    let known = &config.vocabulary.cause_categories;
+    for item in surface {
+        if known.contains(&item.value) {
+            continue;
+        }
+        let d = reader.report(
+            Rule::ConfigInvalid,
+            item.span.clone(),
+            format!(
+                "`surface_categories` item \"{}\" is not a cause category: one of {}",
+                item.value,
+                known.join(", ")
+            ),
+        );
+        d.help = crate::diagnostic::suggest(&item.value, known.iter().map(String::as_str))
+            .map(|n| format!("did you mean \"{n}\"?"));
     }
 }
 

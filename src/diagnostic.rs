@@ -131,6 +131,15 @@ rules! {
     PersonalData => "personal-data", Warning,
         "Personal data (an e-mail address, phone, card or social security number, IBAN, public IP address) in the lesson text.",
         "describe the person or system by role (\"the customer\", \"a payroll clerk\", \"the attacker's address\"); if it must stay, add `<!-- lessons:allow personal-data -->` on the line, allow the domain in lessons.toml, or accept it with `lessons check --write-allowlist`";
+    BlameLanguage => "blame-language", Warning,
+        "Hindsight or blame phrasing (\"should have\", \"careless\", \"human error\" as a cause, a participant as a cause's subject).",
+        "describe what people knew and saw, and what made the action reasonable at the time: hindsight makes decisions look obvious after the event; quote speech in a `>` block, or add `<!-- lessons:allow blame-language -->` on the line (docs/practice.md)";
+    SurfaceCause => "surface-cause", Warning,
+        "A final lesson whose causes are all surface causes (`[practice] surface_categories`).",
+        "ask why the surface cause was possible and not caught, and add that cause in a systemic category (process gap, training need, governance weakness)";
+    ReviewOverdue => "review-overdue", Warning,
+        "A lesson still `draft` or `review` more than `review_within_days` after it recovered.",
+        "hold the review while details are fresh and finish the lesson; the deadline is `[practice] review_within_days`";
     StaleAllow => "stale-allow", Warning,
         "An entry of `.lessons-allow` matches no finding any more.",
         "remove the line from .lessons-allow (or run `lessons check --write-allowlist` again after review)";

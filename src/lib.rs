@@ -21,6 +21,7 @@ pub(crate) mod feedback;
 pub(crate) mod index;
 pub mod lesson;
 pub mod parse;
+pub mod practice;
 pub(crate) mod repo;
 pub(crate) mod report;
 pub mod rules;

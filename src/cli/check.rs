@@ -149,6 +149,9 @@ pub fn run(cli: &Cli, args: &CheckArgs) -> Result<i32, CliError> {
         }
         Err(e) => return Err(e.into()),
     };
+    // `review-overdue` reads today per unfinished lesson: refuse a
+    // malformed LESSONS_TODAY once, here, rather than skip the rule.
+    crate::time::today()?;
     let options = crate::check::Options {
         strict: args.strict,
         keep_source: args.format == Format::Human,

@@ -15,6 +15,7 @@
 //! docs/format.md (its examples are the fixtures' real output);
 //! tests/cli/rule_docs.rs fails until all four agree.
 
+mod blame_language;
 mod config_invalid;
 mod date_order;
 mod duplicate_id;
@@ -30,8 +31,10 @@ mod missing_key;
 mod missing_section;
 mod nul_byte;
 pub(crate) mod personal_data;
+mod review_overdue;
 pub(crate) mod secret;
 pub(crate) mod stale_allow;
+mod surface_cause;
 mod symlink_outside;
 mod timeline_order;
 mod toml_syntax;
@@ -67,6 +70,11 @@ pub fn check_lesson(
     duplicate_section::check(&mut ctx, lesson);
     timeline_order::check(&mut ctx, lesson);
     too_long::check(&mut ctx, lesson);
+    blame_language::check(&mut ctx, lesson);
+    if lesson.front_matter_parsed {
+        surface_cause::check(&mut ctx, lesson);
+        review_overdue::check(&mut ctx, lesson);
+    }
 }
 
 struct Ctx<'c, 'l, 'a> {
@@ -135,6 +143,25 @@ impl<'a> Ctx<'_, '_, 'a> {
 
 fn statuses(list: &[&str]) -> Vec<String> {
     list.iter().map(|s| s.to_string()).collect()
+}
+
+/// Whether an inline `lessons:allow RULE` comment accepts a finding of
+/// `rule` at `offset` (the practice rules; the sensitive-content rules
+/// count what they accept, in their own files).
+fn allows(text: &str, offset: usize, rule: Rule) -> bool {
+    crate::allowlist::allowed_inline(text, offset, rule.name())
+}
+
+/// Whether the first line of the front matter is a comment accepting
+/// `rule` for the whole file (`# lessons:allow blame-language`): a lesson
+/// about blame itself may quote its language throughout.
+fn file_allows(text: &str, lesson: &Lesson, rule: Rule) -> bool {
+    let after = lesson.opening.end.min(text.len());
+    let start = text[after..]
+        .find('\n')
+        .map_or(text.len(), |i| after + i + 1);
+    let line = text[start..].lines().next().unwrap_or("");
+    line.trim_start().starts_with('#') && allows(text, start, rule)
 }
 
 /// `^[a-z0-9]+(-[a-z0-9]+)*$`, without a regex per call.

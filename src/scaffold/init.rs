@@ -64,6 +64,20 @@ allowed_domains = []
 # Kinds the personal-data warning does not look for, among
 # email, phone, card, ssn, iban, ip.
 ignore_kinds = []
+
+[practice]
+# The blameless-review warnings (docs/practice.md). Phrases added to the
+# built-in hindsight and blame list ("should have", "careless", ...):
+blame_phrases = []
+# Cause categories that name what happened, not why: a final lesson whose
+# causes are all here has not looked for the gap behind them.
+surface_categories = {surface}
+# Days after recovery a lesson may stay draft or review.
+review_within_days = {review_within_days}
+# Days after an action is done by which its effect should be checked.
+verify_after_days = {verify_after_days}
+# Practice rules switched off: blame-language, surface-cause, review-overdue.
+rules_off = []
 "#,
         roots = list(&d.roots),
         id_pattern = quote(DEFAULT_ID_PATTERN),
@@ -77,6 +91,9 @@ ignore_kinds = []
         types = long_list(&v.action_types),
         default_tlp = quote(d.sharing.default_tlp.name()),
         comment_max_tlp = quote(d.sharing.comment_max_tlp.name()),
+        surface = list(&d.practice.surface_categories),
+        review_within_days = d.practice.review_within_days,
+        verify_after_days = d.practice.verify_after_days,
     )
 }
 

@@ -10,6 +10,10 @@ pub struct Kb {
 
 /// A fixture's text. `rules/<case>.md` is found in its rule's folder
 /// (`rules/missing-key/missing-key-due.md`).
+/// The `LESSONS_TODAY` every command of a test runs with unless the test
+/// sets its own.
+pub const TESTS_TODAY: &str = "2023-11-10";
+
 pub fn fixture(rel: &str) -> String {
     let path = fixture_path(rel);
     std::fs::read_to_string(&path).unwrap_or_else(|e| panic!("{}: {e}", path.display()))
@@ -128,7 +132,13 @@ impl Kb {
             // `init` looks at how lessons was installed: not this machine's.
             .env("CARGO_HOME", self.path().join(".no-cargo-home"))
             .env("GIT_CONFIG_GLOBAL", "/dev/null")
-            .env("GIT_CONFIG_NOSYSTEM", "1");
+            .env("GIT_CONFIG_NOSYSTEM", "1")
+            // A fixed today, so that date-relative findings do not change
+            // with the day the tests run: `review-overdue` would fire on
+            // every draft fixture. Within two weeks of the oldest draft
+            // fixture (valid/replica-lag.md, 2023-11-02); a test about
+            // dates sets its own.
+            .env("LESSONS_TODAY", TESTS_TODAY);
         cmd
     }
 

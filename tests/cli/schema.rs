@@ -7,7 +7,8 @@ use std::path::Path;
 
 use crate::common::fixture;
 use lessons::config::{
-    CONFIG_KEYS, Config, PERSONAL_DATA_KEYS, SEARCH_KEYS, SHARING_KEYS, VOCABULARY_KEYS,
+    CONFIG_KEYS, Config, PERSONAL_DATA_KEYS, PRACTICE_KEYS, PRACTICE_RULES, SEARCH_KEYS,
+    SHARING_KEYS, VOCABULARY_KEYS,
 };
 use lessons::parse::front_matter::{ACTION_KEYS, CAUSE_KEYS, LESSON_KEYS};
 use serde_json::Value;
@@ -254,6 +255,31 @@ fn the_personal_data_table_matches_the_code() {
     assert_eq!(
         personal["ignore_kinds"]["items"]["enum"],
         serde_json::json!(kinds)
+    );
+}
+
+#[test]
+fn the_practice_table_matches_the_code() {
+    let s = schema("lessons-toml.schema.json");
+    let practice = &s["properties"]["practice"]["properties"];
+    assert_eq!(keys(practice), sorted(PRACTICE_KEYS));
+    let d = Config::default().practice;
+    assert_eq!(
+        practice["surface_categories"]["default"],
+        serde_json::json!(d.surface_categories)
+    );
+    assert_eq!(
+        practice["review_within_days"]["default"],
+        d.review_within_days
+    );
+    assert_eq!(
+        practice["verify_after_days"]["default"],
+        d.verify_after_days
+    );
+    let rules: Vec<&str> = PRACTICE_RULES.iter().map(|r| r.name()).collect();
+    assert_eq!(
+        practice["rules_off"]["items"]["enum"],
+        serde_json::json!(rules)
     );
 }
 

@@ -438,8 +438,15 @@ fn show_prints_timing_causes_and_actions() {
     let doc = kb.json_ok(&["show", "ll-2022-003"]);
     assert_eq!(doc["time_to_detect"], 41 * 60);
     assert_eq!(doc["causes"][0]["key"], "expired-certificate");
-    // Overdue: open or in progress, due before today.
-    let doc = kb.json_ok(&["show", "LL-2024-001"]);
+    // Overdue: open or in progress, due before today (the tests' default
+    // today is 2023; this lesson's actions are due in 2024).
+    let run: crate::common::Run = kb
+        .command(&["show", "LL-2024-001", "--format", "json"])
+        .env("LESSONS_TODAY", "2025-01-01")
+        .output()
+        .unwrap()
+        .into();
+    let doc = run.json();
     let overdue: Vec<bool> = doc["actions"]
         .as_array()
         .unwrap()
@@ -447,7 +454,12 @@ fn show_prints_timing_causes_and_actions() {
         .map(|a| a["overdue"].as_bool().unwrap())
         .collect();
     assert!(overdue.contains(&true), "{doc:#}");
-    assert!(kb.run(&["show", "LL-2024-001"]).stdout.contains("OVERDUE"));
+    let human = kb
+        .command(&["show", "LL-2024-001"])
+        .env("LESSONS_TODAY", "2025-01-01")
+        .output()
+        .unwrap();
+    assert!(String::from_utf8_lossy(&human.stdout).contains("OVERDUE"));
     let missing = kb.run(&["show", "LL-1999-001"]);
     assert_eq!(missing.code, 2);
     assert!(

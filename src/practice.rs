@@ -1,0 +1,159 @@
+//! The blameless-review phrase list: hindsight and blame phrasing that the
+//! `blame-language` rule looks for, compiled once per configuration into
+//! one Aho-Corasick automaton (every phrase found in a single pass over a
+//! text, however many phrases `[practice] blame_phrases` adds).
+//!
+//! The built-in phrases and their sources are documented in
+//! docs/practice.md: the counterfactuals are those S. Dekker names as the
+//! marks of hindsight bias ("The Field Guide to Understanding 'Human
+//! Error'", ch. 2: "they should have", "they could have", "they failed
+//! to", "if only"), the judgemental words his "language of the local
+//! rationality principle" warns against, and "human error" as a cause,
+//! which the same book treats as the start of an investigation.
+
+use std::ops::Range;
+
+use aho_corasick::{AhoCorasick, AhoCorasickBuilder, MatchKind};
+
+/// What a phrase says, which decides where it fires and how the finding
+/// explains itself.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum PhraseKind {
+    /// Hindsight: what people "should" have done, judged from the outcome.
+    Counterfactual,
+    /// A judgement of a person (careless, negligent...).
+    Judgement,
+    /// A label that ends the search for causes ("human error"); fires only
+    /// as a cause summary, since the body may discuss the label itself.
+    CauseLabel,
+}
+
+/// Counterfactuals: the marks of hindsight (Dekker).
+pub const COUNTERFACTUALS: &[&str] = &[
+    "should have",
+    "should've",
+    "shouldn't have",
+    "should not have",
+    "could have",
+    "could've",
+    "ought to have",
+    "failed to",
+    "if only",
+    "didn't bother",
+    "did not bother",
+    "neglected to",
+];
+
+/// Judgements of people.
+pub const JUDGEMENTS: &[&str] = &[
+    "careless",
+    "carelessly",
+    "carelessness",
+    "negligent",
+    "negligence",
+    "sloppy",
+    "incompetent",
+    "incompetence",
+    "stupid mistake",
+    "fault of",
+];
+
+/// Labels that stop an analysis when given as a cause.
+pub const CAUSE_LABELS: &[&str] = &["human error", "operator error", "user error"];
+
+/// The phrases, compiled.
+#[derive(Debug, Clone)]
+pub struct BlamePhrases {
+    automaton: AhoCorasick,
+    kinds: Vec<PhraseKind>,
+}
+
+/// One phrase found in a text, between word boundaries.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct Found {
+    pub span: Range<usize>,
+    pub kind: PhraseKind,
+}
+
+impl BlamePhrases {
+    /// The built-in phrases plus `extra` (from `lessons.toml`; counted as
+    /// judgements, the kind that fires everywhere).
+    pub fn new(extra: &[String]) -> Self {
+        let mut patterns: Vec<String> = Vec::new();
+        let mut kinds = Vec::new();
+        for (list, kind) in [
+            (COUNTERFACTUALS, PhraseKind::Counterfactual),
+            (JUDGEMENTS, PhraseKind::Judgement),
+            (CAUSE_LABELS, PhraseKind::CauseLabel),
+        ] {
+            for p in list {
+                // Typographic apostrophes as well as straight ones.
+                if p.contains('\'') {
+                    patterns.push(p.replace('\'', "\u{2019}"));
+                    kinds.push(kind);
+                }
+                patterns.push((*p).to_string());
+                kinds.push(kind);
+            }
+        }
+        for p in extra {
+            patterns.push(p.clone());
+            kinds.push(PhraseKind::Judgement);
+        }
+        let automaton = AhoCorasickBuilder::new()
+            .ascii_case_insensitive(true)
+            .match_kind(MatchKind::LeftmostLongest)
+            .build(&patterns)
+            .expect("phrases of at most a few hundred bytes always compile");
+        BlamePhrases { automaton, kinds }
+    }
+
+    /// Every phrase in `text` that stands as whole words.
+    pub fn find(&self, text: &str) -> Vec<Found> {
+        let bytes = text.as_bytes();
+        let word = |b: u8| b.is_ascii_alphanumeric() || b == b'_' || b >= 0x80;
+        self.automaton
+            .find_iter(text)
+            .filter(|m| {
+                let before = m.start() == 0 || !word(bytes[m.start() - 1]);
+                // Not inside a longer word ("failed to" in "failed tokens").
+                let after = m.end() == bytes.len() || !word(bytes[m.end()]);
+                before && after
+            })
+            .map(|m| Found {
+                span: m.start()..m.end(),
+                kind: self.kinds[m.pattern().as_usize()],
+            })
+            .collect()
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn whole_words_any_case() {
+        let p = BlamePhrases::new(&[]);
+        let kinds =
+            |t: &str| -> Vec<PhraseKind> { p.find(t).into_iter().map(|f| f.kind).collect() };
+        assert_eq!(
+            kinds("They Should Have paged"),
+            [PhraseKind::Counterfactual]
+        );
+        assert_eq!(kinds("a careless change"), [PhraseKind::Judgement]);
+        assert_eq!(kinds("Carelessness"), [PhraseKind::Judgement]);
+        assert!(kinds("failed tokens, recareless").is_empty());
+        assert_eq!(kinds("Human error"), [PhraseKind::CauseLabel]);
+        assert_eq!(
+            kinds("we shouldn\u{2019}t have"),
+            [PhraseKind::Counterfactual]
+        );
+    }
+
+    #[test]
+    fn extra_phrases_are_added() {
+        let p = BlamePhrases::new(&["dropped the ball".to_string()]);
+        assert_eq!(p.find("ops dropped the ball; sloppy").len(), 2);
+    }
+}
