@@ -41,6 +41,7 @@ pub struct Config {
     pub vocabulary: Vocabulary,
     pub search: SearchConfig,
     pub sharing: SharingConfig,
+    pub practice: PracticeConfig,
     /// `[personal_data]`: e-mail domains that are not personal
     /// (`allowed_domains`: the company's role addresses, with their
     /// subdomains) and kinds not looked for (`ignore_kinds`), as the
@@ -63,6 +64,26 @@ impl Default for SharingConfig {
         SharingConfig {
             default_tlp: Tlp::Amber,
             comment_max_tlp: Tlp::Green,
+        }
+    }
+}
+
+/// `[practice]`: the targets the practice is measured against.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub struct PracticeConfig {
+    /// A review is timely when held within this many days of recovery
+    /// (else of occurrence).
+    pub review_within_days: u32,
+    /// A done action is due a check that it worked this many days after
+    /// its completion (`actions --unverified`).
+    pub verify_after_days: u32,
+}
+
+impl Default for PracticeConfig {
+    fn default() -> Self {
+        PracticeConfig {
+            review_within_days: 14,
+            verify_after_days: 30,
         }
     }
 }
@@ -133,6 +154,7 @@ impl Default for Config {
             },
             search: SearchConfig::default(),
             sharing: SharingConfig::default(),
+            practice: PracticeConfig::default(),
             personal_data: personal::Options::default(),
         }
     }
@@ -165,7 +187,9 @@ pub const CONFIG_KEYS: &[&str] = &[
     "search",
     "sharing",
     "personal_data",
+    "practice",
 ];
+pub const PRACTICE_KEYS: &[&str] = &["review_within_days", "verify_after_days"];
 pub const SHARING_KEYS: &[&str] = &["default_tlp", "comment_max_tlp"];
 pub const PERSONAL_DATA_KEYS: &[&str] = &["allowed_domains", "ignore_kinds"];
 pub const SEARCH_KEYS: &[&str] = &["synonyms", "catch_all_keys"];
@@ -421,6 +445,7 @@ fn read_into(reader: &mut Reader, table: &toml::de::DeTable, config: &mut Config
             }
             "sharing" => read_sharing(reader, value, &mut config.sharing),
             "personal_data" => read_personal_data(reader, value, &mut config.personal_data),
+            "practice" => read_practice(reader, value, &mut config.practice),
             _ => unreachable!("known_entries only returns CONFIG_KEYS"),
         }
     }
@@ -467,6 +492,43 @@ fn read_sharing(
             "default_tlp" => sharing.default_tlp = level,
             "comment_max_tlp" => sharing.comment_max_tlp = level,
             _ => unreachable!("known_entries only returns SHARING_KEYS"),
+        }
+    }
+    reader.prefix = "";
+}
+
+/// `[practice]`: numbers of days, each at least 1.
+fn read_practice(
+    reader: &mut Reader,
+    value: &toml::Spanned<toml::de::DeValue>,
+    practice: &mut PracticeConfig,
+) {
+    let toml::de::DeValue::Table(table) = value.get_ref() else {
+        reader.report(
+            Rule::ConfigInvalid,
+            value.span(),
+            "`practice` must be a table",
+        );
+        return;
+    };
+    reader.prefix = "practice ";
+    for (key, value) in reader.known_entries(table, PRACTICE_KEYS, "[practice]") {
+        let Some(n) = reader.integer(key, value) else {
+            continue;
+        };
+        let Some(days) = u32::try_from(n.value).ok().filter(|&d| (1..=36_500).contains(&d))
+        else {
+            reader.report(
+                Rule::ConfigInvalid,
+                value.span(),
+                format!("`{key}` must be a number of days from 1 to 36500"),
+            );
+            continue;
+        };
+        match key {
+            "review_within_days" => practice.review_within_days = days,
+            "verify_after_days" => practice.verify_after_days = days,
+            _ => unreachable!("known_entries only returns PRACTICE_KEYS"),
         }
     }
     reader.prefix = "";
@@ -559,6 +621,15 @@ fn non_empty(
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    #[test]
+    fn practice_targets() {
+        let c = Config::parse("[practice]\nreview_within_days = 7\n").unwrap();
+        assert_eq!(c.practice.review_within_days, 7);
+        assert_eq!(c.practice.verify_after_days, 30);
+        assert!(Config::parse("[practice]\nverify_after_days = 0\n").is_err());
+        assert!(Config::parse("[practice]\nverify_after_days = \"30\"\n").is_err());
+    }
 
     #[test]
     fn empty_file_is_defaults() {
