@@ -516,7 +516,9 @@ fn read_practice(
         let Some(n) = reader.integer(key, value) else {
             continue;
         };
-        let Some(days) = u32::try_from(n.value).ok().filter(|&d| (1..=36_500).contains(&d))
+        let Some(days) = u32::try_from(n.value)
+            .ok()
+            .filter(|&d| (1..=36_500).contains(&d))
         else {
             reader.report(
                 Rule::ConfigInvalid,

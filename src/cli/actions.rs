@@ -26,6 +26,11 @@ pub struct ActionsArgs {
     #[arg(long)]
     pub overdue: bool,
 
+    /// Only done actions completed more than `[practice] verify_after_days`
+    /// (default 30) days ago that no one has verified yet.
+    #[arg(long)]
+    pub unverified: bool,
+
     /// Only actions of this owner (repeatable; case does not matter).
     #[arg(long, value_name = "O")]
     pub owner: Vec<String>,
@@ -55,11 +60,13 @@ pub fn run(cli: &Cli, args: &ActionsArgs) -> Result<i32, CliError> {
         &args.status,
         crate::search::vocab::ACTION_STATUSES,
     )?;
-    let (_, _index, file) = open_facts(cli)?;
+    let (kb, _index, file) = open_facts(cli)?;
     let facts = file.decode()?;
     let today = crate::time::today()?;
     let filter = ActionFilter {
         overdue: args.overdue,
+        unverified: args.unverified,
+        verify_after_days: kb.config.practice.verify_after_days,
         owners: args.owner.clone(),
         statuses: args.status.clone(),
         as_of: args.as_of,
@@ -70,6 +77,7 @@ pub fn run(cli: &Cli, args: &ActionsArgs) -> Result<i32, CliError> {
         rows: &rows,
         as_of: args.as_of.unwrap_or(today),
         overdue_only: args.overdue,
+        unverified_only: args.unverified,
         max_tlp: args.max_tlp,
     };
     super::emit(&actions, args.format, &super::emit_context(cli))?;

@@ -19,6 +19,7 @@ mod index_cache;
 mod layers;
 mod parser_props;
 mod personal;
+mod practice;
 mod report;
 mod repository;
 mod roots;
