@@ -57,6 +57,11 @@ pub struct ReportArgs {
     #[arg(long, value_name = "LEVEL", value_parser = crate::tlp::Tlp::parse_flag)]
     pub max_tlp: Option<crate::tlp::Tlp>,
 
+    /// Print the progress scorecard instead: the practice figures per
+    /// period (`--period`), each with its change from the previous one.
+    #[arg(long)]
+    pub scorecard: bool,
+
     /// Output format.
     #[arg(long, value_enum, default_value_t = ReportFormat::Table)]
     pub format: ReportFormat,
@@ -71,7 +76,7 @@ pub fn run(cli: &Cli, args: &ReportArgs) -> Result<i32, CliError> {
         &args.status,
         crate::search::vocab::STATUSES,
     )?;
-    let (_, _index, file) = open_facts(cli)?;
+    let (kb, _index, file) = open_facts(cli)?;
     let facts = file.decode()?;
     timings.step("report: read the facts");
     let report = report::build(
@@ -84,10 +89,19 @@ pub fn run(cli: &Cli, args: &ReportArgs) -> Result<i32, CliError> {
             period: args.period,
             statuses: args.status.clone(),
             max_tlp: args.max_tlp,
+            targets: report::Targets {
+                review_within_days: kb.config.practice.review_within_days,
+                least_severe: kb.config.vocabulary.severities.last().cloned(),
+            },
         },
     );
     timings.step("report: compute");
-    super::emit(&report, args.format, &super::emit_context(cli))?;
+    if args.scorecard {
+        let card = crate::emit::scorecard::Scorecard { report: &report };
+        super::emit(&card, args.format, &super::emit_context(cli))?;
+    } else {
+        super::emit(&report, args.format, &super::emit_context(cli))?;
+    }
     timings.step("report: render and write");
     Ok(EXIT_OK)
 }

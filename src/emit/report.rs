@@ -221,6 +221,7 @@ pub fn table(report: &Report) -> String {
             }
         }
     }
+    s.push_str(&super::scorecard::practice_table(report));
     if !report.ineffective_actions.is_empty() {
         let _ = writeln!(
             s,
@@ -336,6 +337,7 @@ pub fn markdown(report: &Report) -> String {
         }
         let _ = writeln!(s);
     }
+    s.push_str(&super::scorecard::practice_markdown(report));
     if !report.ineffective_actions.is_empty() {
         let _ = writeln!(
             s,
@@ -658,6 +660,7 @@ svg {{ max-width: 100%; height: auto; }}
         }
         s.push_str("</tbody>\n</table></div>\n");
     }
+    s.push_str(&super::scorecard::practice_html(report));
     if !report.ineffective_actions.is_empty() {
         let _ = writeln!(
             s,

@@ -9,6 +9,7 @@
 
 mod actions;
 pub mod recurrence;
+pub mod scorecard;
 
 use serde::Serialize;
 
@@ -16,6 +17,7 @@ use crate::index::facts::{Action, Cause, Facts};
 use crate::time::{civil, day_number, day_number_text as day_string, days_from_civil};
 use crate::tlp::Tlp;
 pub use actions::{ActionFilter, ActionRow, actions};
+pub use scorecard::{PeriodFigures, Targets};
 
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize)]
 #[serde(rename_all = "lowercase")]
@@ -122,6 +124,8 @@ pub struct Options {
     pub statuses: Vec<String>,
     /// Only lessons at or below this sharing level (`--max-tlp`).
     pub max_tlp: Option<Tlp>,
+    /// What the practice figures are measured against.
+    pub targets: Targets,
 }
 
 #[derive(Debug, Clone, Serialize)]
@@ -233,6 +237,11 @@ pub struct Report<'a> {
     pub groups: Vec<Group<'a>>,
     pub ineffective_actions: Vec<IneffectiveAction<'a>>,
     pub unaddressed_causes: Vec<UnaddressedCause<'a>>,
+    /// The practice, measured per period (see [`scorecard`]), one entry
+    /// per entry of `periods`.
+    pub practice: Vec<PeriodFigures>,
+    /// `[practice] review_within_days`, which `review_on_time_share` uses.
+    pub review_within_days: u32,
 }
 
 /// The sharing level of an output that includes these lessons: the
@@ -407,6 +416,29 @@ pub fn build<'a>(all: &'a [Facts<'a>], options: &Options) -> Report<'a> {
     for group in &mut groups {
         group.open_actions = pass.open.get(group.name.as_str()).copied().unwrap_or(0);
     }
+    // Each ineffective action once, however many of its keys came back.
+    let mut ineffective: rustc_hash::FxHashMap<u32, usize> = Default::default();
+    let mut seen = rustc_hash::FxHashSet::default();
+    for a in &pass.ineffective {
+        let (_, _, me, index) = a.rank;
+        if seen.insert((me, index)) {
+            *ineffective.entry(me).or_default() += 1;
+        }
+    }
+    let base = first.map(|d| options.period.number(d));
+    let practice = scorecard::figures(
+        &order,
+        &days,
+        &by_key,
+        &periods,
+        |day| {
+            let p = options.period.number(day) - base?;
+            usize::try_from(p).ok()
+        },
+        &ineffective,
+        &options.targets,
+    );
+    timings.step("report: practice figures");
 
     Report {
         tlp: highest_tlp(order.iter().copied()),
@@ -423,6 +455,8 @@ pub fn build<'a>(all: &'a [Facts<'a>], options: &Options) -> Report<'a> {
         groups,
         ineffective_actions: pass.ineffective,
         unaddressed_causes: pass.unaddressed,
+        practice,
+        review_within_days: options.targets.review_within_days,
     }
 }
 
@@ -805,6 +839,7 @@ mod tests {
             period: Period::Year,
             statuses: vec![],
             max_tlp: None,
+            targets: Targets::default(),
         };
         let report = build(&all, &options);
         let a = &report.ineffective_actions[0];
@@ -846,6 +881,7 @@ mod tests {
             period: Period::Year,
             statuses: vec![],
             max_tlp,
+            targets: Targets::default(),
         };
         let everything = build(&all, &options(None));
         assert_eq!((everything.lessons, everything.tlp), (3, Tlp::Red));
