@@ -153,7 +153,7 @@ pub fn practice_table(report: &Report) -> String {
     );
     let _ = writeln!(
         s,
-        "{:<9} {:>7} {:>8} {:>10} {:>8} {:>5} {:>8} {:>10} {:>9}",
+        "{:<9} {:>7} {:>8} {:>7} {:>8} {:>5} {:>8} {:>9} {:>9}",
         "period",
         "lessons",
         "reviewed",
@@ -164,10 +164,12 @@ pub fn practice_table(report: &Report) -> String {
         "ineff.rev",
         "ineff.rec"
     );
-    for f in &report.practice {
+    // A terminal shows the most recent periods; the other formats all.
+    let skip = report.practice.len().saturating_sub(TABLE_PERIODS);
+    for f in &report.practice[skip..] {
         let _ = writeln!(
             s,
-            "{:<9} {:>7} {:>8} {:>10} {:>8} {:>5} {:>8} {:>10} {:>9}",
+            "{:<9} {:>7} {:>8} {:>7} {:>8} {:>5} {:>8} {:>9} {:>9}",
             super::escape::terminal(&f.period),
             f.lessons,
             f.reviewed,
@@ -179,8 +181,18 @@ pub fn practice_table(report: &Report) -> String {
             f.actions_ineffective_by_recurrence
         );
     }
+    if skip > 0 {
+        let _ = writeln!(
+            s,
+            "(the last {TABLE_PERIODS} of {} periods; --format json, csv or html has them all)",
+            report.practice.len()
+        );
+    }
     s
 }
+
+/// How many periods the terminal's per-period section shows.
+const TABLE_PERIODS: usize = 12;
 
 /// The per-period section under the report (Markdown).
 pub fn practice_markdown(report: &Report) -> String {
@@ -260,7 +272,7 @@ impl Scorecard<'_, '_> {
         let f = &r.practice;
         let latest = match f.len() {
             0 => "no lessons".to_string(),
-            1 => format!("{}", f[0].period),
+            1 => f[0].period.clone(),
             n => format!(
                 "{} to {} · changes: {} against {}",
                 f[0].period,
@@ -279,9 +291,14 @@ impl Scorecard<'_, '_> {
             s.push_str("No lessons to measure.\n");
             return s;
         };
+        let cut = if f.len() > 32 {
+            " (the last 32 periods)"
+        } else {
+            ""
+        };
         let _ = writeln!(
             s,
-            "{:<22} {:>9}  {:<12} trend",
+            "{:<22} {:>9}  {:<12} trend{cut}",
             "figure",
             super::escape::terminal(&f[last].period),
             "change"
@@ -293,7 +310,8 @@ impl Scorecard<'_, '_> {
                 m.label,
                 show(m.kind, (m.value)(&f[last])),
                 changes(f, m, last),
-                trend(f, m)
+                // The most recent periods that fit in 80 columns.
+                trend(&f[f.len().saturating_sub(32)..], m)
             );
         }
         s

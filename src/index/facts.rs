@@ -789,8 +789,7 @@ mod tests {
                     completed: Some(-1),
                     addresses: vec!["k", "j"],
                     link: Some("https://example.com"),
-                    verified: Some(1_700_100_000),
-                    effective: Some(false),
+                    ..ActionRecord::default()
                 },
                 ActionRecord::default(),
             ],
@@ -835,18 +834,6 @@ mod tests {
         assert_eq!(a.addresses.iter().collect::<Vec<_>>(), r.addresses);
         assert_eq!(a.addresses.len(), 2);
         assert!(actions[1].addresses.is_empty());
-        assert_eq!(f.reviewed, written.reviewed);
-        let checks: Vec<Verification> = f.verifications.iter().collect();
-        assert_eq!(
-            checks,
-            [
-                Verification {
-                    verified: Some(1_700_100_000),
-                    effective: Some(false)
-                },
-                Verification::default()
-            ]
-        );
         assert_eq!(actions[1].details(), ActionDetails::default());
 
         // Every truncation, and a flipped byte, fails cleanly.
@@ -870,6 +857,44 @@ mod tests {
         let mut damaged = bytes.clone();
         let at = damaged.len() - 3;
         damaged[at] = 0xff;
+        let _ = decode(&damaged);
+    }
+
+    /// Version 4: the reviewed time and each action's verification.
+    #[test]
+    fn reviews_and_verifications_read_back() {
+        let written = FactsRecord {
+            path: "a.md",
+            reviewed: Some(1_700_000_000),
+            actions: vec![
+                ActionRecord {
+                    verified: Some(1_700_100_000),
+                    effective: Some(false),
+                    ..ActionRecord::default()
+                },
+                ActionRecord::default(),
+            ],
+            ..FactsRecord::default()
+        };
+        let bytes = concat(std::iter::once(record(&written).unwrap().as_slice()));
+        let f = decode(&bytes).unwrap()[0];
+        assert_eq!(f.reviewed, written.reviewed);
+        let checks: Vec<Verification> = f.verifications.iter().collect();
+        assert_eq!(
+            checks,
+            [
+                Verification {
+                    verified: Some(1_700_100_000),
+                    effective: Some(false)
+                },
+                Verification::default()
+            ]
+        );
+        // An `effective` byte other than 0 or 1 is damage.
+        let mut damaged = bytes.clone();
+        let at = damaged.len() - 2;
+        assert_eq!(damaged[at], 1);
+        damaged[at] = 7;
         let _ = decode(&damaged);
     }
 

@@ -416,15 +416,6 @@ pub fn build<'a>(all: &'a [Facts<'a>], options: &Options) -> Report<'a> {
     for group in &mut groups {
         group.open_actions = pass.open.get(group.name.as_str()).copied().unwrap_or(0);
     }
-    // Each ineffective action once, however many of its keys came back.
-    let mut ineffective: rustc_hash::FxHashMap<u32, usize> = Default::default();
-    let mut seen = rustc_hash::FxHashSet::default();
-    for a in &pass.ineffective {
-        let (_, _, me, index) = a.rank;
-        if seen.insert((me, index)) {
-            *ineffective.entry(me).or_default() += 1;
-        }
-    }
     let base = first.map(|d| options.period.number(d));
     let practice = scorecard::figures(
         &order,
@@ -435,7 +426,7 @@ pub fn build<'a>(all: &'a [Facts<'a>], options: &Options) -> Report<'a> {
             let p = options.period.number(day) - base?;
             usize::try_from(p).ok()
         },
-        &ineffective,
+        &scorecard::ineffective_per_lesson(&pass.ineffective),
         &options.targets,
     );
     timings.step("report: practice figures");

@@ -89,6 +89,23 @@ fn minutes(seconds: Option<i64>) -> Option<i64> {
     seconds.map(|s| (s + 30).div_euclid(60))
 }
 
+/// How many actions of each lesson (by position in the report's order)
+/// did not prevent a recurrence: each action once, however many of its
+/// keys came back.
+pub(super) fn ineffective_per_lesson(
+    ineffective: &[super::IneffectiveAction<'_>],
+) -> rustc_hash::FxHashMap<u32, usize> {
+    let mut per_lesson: rustc_hash::FxHashMap<u32, usize> = Default::default();
+    let mut seen = rustc_hash::FxHashSet::default();
+    for a in ineffective {
+        let (_, _, me, index) = a.rank;
+        if seen.insert((me, index)) {
+            *per_lesson.entry(me).or_default() += 1;
+        }
+    }
+    per_lesson
+}
+
 /// The figures of each of `periods` (`slot` maps a lesson's day to its
 /// index there). `ineffective` lists, per lesson position in `order`, how
 /// many of its actions did not prevent a recurrence.
