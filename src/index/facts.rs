@@ -890,12 +890,13 @@ mod tests {
                 Verification::default()
             ]
         );
-        // An `effective` byte other than 0 or 1 is damage.
+        // A presence byte other than 0 or 1 (the last action's
+        // `effective`) is damage, not a value.
         let mut damaged = bytes.clone();
-        let at = damaged.len() - 2;
-        assert_eq!(damaged[at], 1);
+        let at = damaged.len() - 1;
+        assert_eq!(damaged[at], 0);
         damaged[at] = 7;
-        let _ = decode(&damaged);
+        assert!(decode(&damaged).is_err());
     }
 
     #[test]

@@ -395,8 +395,16 @@ pub fn build<'a>(all: &'a [Facts<'a>], options: &Options) -> Report<'a> {
     // them side by side.
     let by_key = members(&order, GroupBy::Key);
     timings.step("report: lessons by cause key");
-    let (mut groups, pass) = rayon::join(
-        || groups(&order, &days, &by_key, options, first, periods.len()),
+    let base = first.map(|d| options.period.number(d));
+    let slot = |day: i64| usize::try_from(options.period.number(day) - base?).ok();
+    // The practice figures walk every lesson too: a third task.
+    let ((mut groups, mut practice), pass) = rayon::join(
+        || {
+            rayon::join(
+                || groups(&order, &days, &by_key, options, first, periods.len()),
+                || scorecard::figures(&order, &days, &by_key, &periods, slot, &options.targets),
+            )
+        },
         || {
             let mut keys: Vec<&str> = by_key.keys().copied().collect();
             keys.sort_unstable();
@@ -416,20 +424,9 @@ pub fn build<'a>(all: &'a [Facts<'a>], options: &Options) -> Report<'a> {
     for group in &mut groups {
         group.open_actions = pass.open.get(group.name.as_str()).copied().unwrap_or(0);
     }
-    let base = first.map(|d| options.period.number(d));
-    let practice = scorecard::figures(
-        &order,
-        &days,
-        &by_key,
-        &periods,
-        |day| {
-            let p = options.period.number(day) - base?;
-            usize::try_from(p).ok()
-        },
-        &scorecard::ineffective_per_lesson(&pass.ineffective),
-        &options.targets,
-    );
-    timings.step("report: practice figures");
+    scorecard::add_recurrences(&mut practice, &pass.ineffective, |me| {
+        slot(days[me as usize])
+    });
 
     Report {
         tlp: highest_tlp(order.iter().copied()),

@@ -89,33 +89,34 @@ fn minutes(seconds: Option<i64>) -> Option<i64> {
     seconds.map(|s| (s + 30).div_euclid(60))
 }
 
-/// How many actions of each lesson (by position in the report's order)
-/// did not prevent a recurrence: each action once, however many of its
-/// keys came back.
-pub(super) fn ineffective_per_lesson(
+/// Counts the actions that did not prevent a recurrence in the period of
+/// their lesson (`slot` of its position in the report's order): each
+/// action once, however many of its keys came back.
+pub(super) fn add_recurrences(
+    figures: &mut [PeriodFigures],
     ineffective: &[super::IneffectiveAction<'_>],
-) -> rustc_hash::FxHashMap<u32, usize> {
-    let mut per_lesson: rustc_hash::FxHashMap<u32, usize> = Default::default();
+    slot: impl Fn(u32) -> Option<usize>,
+) {
     let mut seen = rustc_hash::FxHashSet::default();
     for a in ineffective {
         let (_, _, me, index) = a.rank;
-        if seen.insert((me, index)) {
-            *per_lesson.entry(me).or_default() += 1;
+        if seen.insert((me, index))
+            && let Some(fig) = slot(me).and_then(|p| figures.get_mut(p))
+        {
+            fig.actions_ineffective_by_recurrence += 1;
         }
     }
-    per_lesson
 }
 
 /// The figures of each of `periods` (`slot` maps a lesson's day to its
-/// index there). `ineffective` lists, per lesson position in `order`, how
-/// many of its actions did not prevent a recurrence.
+/// index there), but for the actions that did not prevent a recurrence
+/// ([`add_recurrences`], once the pass over actions has found them).
 pub(super) fn figures(
     order: &[&Facts<'_>],
     days: &[i64],
     by_key: &Members<'_>,
     periods: &[String],
     slot: impl Fn(i64) -> Option<usize>,
-    ineffective: &rustc_hash::FxHashMap<u32, usize>,
     targets: &Targets,
 ) -> Vec<PeriodFigures> {
     let mut out: Vec<PeriodFigures> = periods
@@ -186,7 +187,6 @@ pub(super) fn figures(
                 fig.actions_on_time += usize::from(on_time);
             }
         }
-        fig.actions_ineffective_by_recurrence += ineffective.get(&(i as u32)).copied().unwrap_or(0);
     }
     for (p, fig) in out.iter_mut().enumerate() {
         fig.repeat_share = share(repeats[p], fig.lessons);
