@@ -176,8 +176,8 @@ impl Default for Config {
             },
             search: SearchConfig::default(),
             sharing: SharingConfig::default(),
-            personal_data: personal::Options::default(),
             practice: PracticeConfig::default(),
+            personal_data: personal::Options::default(),
         }
     }
 }
@@ -744,6 +744,15 @@ fn non_empty(
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    #[test]
+    fn practice_targets() {
+        let c = Config::parse("[practice]\nreview_within_days = 7\n").unwrap();
+        assert_eq!(c.practice.review_within_days, 7);
+        assert_eq!(c.practice.verify_after_days, 30);
+        assert!(Config::parse("[practice]\nverify_after_days = 0\n").is_err());
+        assert!(Config::parse("[practice]\nverify_after_days = \"30\"\n").is_err());
+    }
 
     #[test]
     fn empty_file_is_defaults() {

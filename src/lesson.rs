@@ -91,6 +91,10 @@ pub struct Action {
     pub due: Option<Sp<Moment>>,
     pub status: Option<Sp<String>>,
     pub completed: Option<Sp<Moment>>,
+    /// When someone checked that the action worked (version 2).
+    pub verified: Option<Sp<Moment>>,
+    /// What that check found (version 2).
+    pub effective: Option<Sp<bool>>,
     pub addresses: Option<Strings>,
     pub link: Option<Sp<String>>,
     /// Keys present with a value of the wrong type (already reported).

@@ -26,6 +26,11 @@ pub struct ActionsArgs {
     #[arg(long)]
     pub overdue: bool,
 
+    /// Only done actions completed more than `[practice] verify_after_days`
+    /// (default 30) days ago that no one has verified yet.
+    #[arg(long)]
+    pub unverified: bool,
+
     /// Only actions of this owner (repeatable; case does not matter).
     #[arg(long, value_name = "O")]
     pub owner: Vec<String>,
@@ -66,6 +71,9 @@ pub fn run(cli: &Cli, args: &ActionsArgs) -> Result<i32, CliError> {
     let today = crate::time::today()?;
     let filter = ActionFilter {
         overdue: args.overdue,
+        unverified: args.unverified,
+        // lessons.toml holds it to 1..=3650.
+        verify_after_days: u32::try_from(kb.config.practice.verify_after_days).unwrap_or(u32::MAX),
         owners: args.owner.clone(),
         statuses: args.status.clone(),
         as_of: args.as_of,
@@ -77,6 +85,7 @@ pub fn run(cli: &Cli, args: &ActionsArgs) -> Result<i32, CliError> {
         rows: &rows,
         as_of: args.as_of.unwrap_or(today),
         overdue_only: args.overdue,
+        unverified_only: args.unverified,
         max_tlp: args.max_tlp,
     };
     super::emit(&actions, args.format, &super::emit_context(cli))?;

@@ -71,6 +71,11 @@ pub struct ReportArgs {
     #[arg(long = "for", value_name = "AUDIENCE", value_parser = super::choice(&Audience::ALL, Audience::name))]
     pub audience: Option<Audience>,
 
+    /// Print the progress scorecard instead: the practice figures per
+    /// period (`--period`), each with its change from the previous one.
+    #[arg(long)]
+    pub scorecard: bool,
+
     /// Output format.
     #[arg(long, value_enum, default_value_t = ReportFormat::Table)]
     pub format: ReportFormat,
@@ -98,6 +103,12 @@ pub fn run(cli: &Cli, args: &ReportArgs) -> Result<i32, CliError> {
         statuses: args.status.clone(),
         max_tlp: args.max_tlp,
         functions: args.function.clone(),
+        targets: report::Targets {
+            // lessons.toml holds it to 1..=3650.
+            review_within_days: u32::try_from(kb.config.practice.review_within_days)
+                .unwrap_or(u32::MAX),
+            least_severe: kb.config.vocabulary.severities.last().cloned(),
+        },
     };
     if let Some(audience) = args.audience {
         let view = report::views::build(&facts, &options, audience, crate::time::today()?);
@@ -108,7 +119,12 @@ pub fn run(cli: &Cli, args: &ReportArgs) -> Result<i32, CliError> {
     }
     let report = report::build(&facts, &options);
     timings.step("report: compute");
-    super::emit(&report, args.format, &super::emit_context(cli))?;
+    if args.scorecard {
+        let card = crate::emit::scorecard::Scorecard { report: &report };
+        super::emit(&card, args.format, &super::emit_context(cli))?;
+    } else {
+        super::emit(&report, args.format, &super::emit_context(cli))?;
+    }
     timings.step("report: render and write");
     Ok(EXIT_OK)
 }

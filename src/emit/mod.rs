@@ -15,6 +15,7 @@ pub mod json;
 pub mod progress;
 pub mod report;
 pub mod sarif;
+pub mod scorecard;
 pub mod show;
 pub mod views;
 

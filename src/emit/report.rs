@@ -221,6 +221,7 @@ pub fn table(report: &Report) -> String {
             }
         }
     }
+    s.push_str(&super::scorecard::practice_table(report));
     if !report.ineffective_actions.is_empty() {
         let _ = writeln!(
             s,
@@ -336,6 +337,7 @@ pub fn markdown(report: &Report) -> String {
         }
         let _ = writeln!(s);
     }
+    s.push_str(&super::scorecard::practice_markdown(report));
     if !report.ineffective_actions.is_empty() {
         let _ = writeln!(
             s,
@@ -658,6 +660,7 @@ svg {{ max-width: 100%; height: auto; }}
         }
         s.push_str("</tbody>\n</table></div>\n");
     }
+    s.push_str(&super::scorecard::practice_html(report));
     if !report.ineffective_actions.is_empty() {
         let _ = writeln!(
             s,
@@ -719,16 +722,19 @@ fn trend_title(report: &Report, trend: &[usize]) -> String {
 
 /// `overdue_only`: listed with `--overdue`, so an empty list says that
 /// nothing is overdue rather than that nothing matched.
+/// `unverified_only` likewise with `--unverified`.
 pub fn actions_table(
     rows: &[ActionRow],
     as_of: jiff::civil::Date,
-    overdue_only: bool,
+    (overdue_only, unverified_only): (bool, bool),
     tlp: &str,
 ) -> String {
     let mut s = String::new();
     let _ = writeln!(s, "{tlp}\n");
     if rows.is_empty() {
-        if overdue_only {
+        if unverified_only {
+            let _ = writeln!(s, "no unverified actions as of {as_of}");
+        } else if overdue_only {
             let _ = writeln!(s, "no overdue actions as of {as_of}");
         } else {
             let _ = writeln!(s, "no actions match");
@@ -737,7 +743,13 @@ pub fn actions_table(
     }
     let _ = writeln!(s, "  due         status       lesson       owner");
     for r in rows {
-        let mark = if r.overdue { "!" } else { " " };
+        let mark = if r.overdue {
+            "!"
+        } else if r.unverified {
+            "?"
+        } else {
+            " "
+        };
         let _ = writeln!(
             s,
             "{mark} {:<10}  {:<11}  {:<11}  {}",
@@ -749,12 +761,19 @@ pub fn actions_table(
         let _ = writeln!(s, "    {}", fit(r.summary, WIDTH - 4));
     }
     let overdue = rows.iter().filter(|r| r.overdue).count();
-    let _ = writeln!(
+    let unverified = rows.iter().filter(|r| r.unverified).count();
+    let _ = write!(
         s,
         "\n{} action{}, {overdue} overdue as of {as_of} (marked !)",
         rows.len(),
         if rows.len() == 1 { "" } else { "s" }
     );
+    // Only said when there are some: the line stays as it was for
+    // knowledge bases that do not verify actions yet.
+    if unverified > 0 {
+        let _ = write!(s, ", {unverified} done but unverified (marked ?)");
+    }
+    s.push('\n');
     s
 }
 
@@ -782,6 +801,8 @@ pub struct Actions<'a> {
     pub as_of: jiff::civil::Date,
     /// Listed with `--overdue`.
     pub overdue_only: bool,
+    /// Listed with `--unverified`.
+    pub unverified_only: bool,
     /// The `--max-tlp` they were listed with.
     pub max_tlp: Option<Tlp>,
 }
@@ -815,6 +836,7 @@ impl super::Emit for Actions<'_> {
                     as_of: String,
                     total: usize,
                     overdue: usize,
+                    unverified: usize,
                     actions: &'a [ActionRow<'a>],
                 }
                 super::write_json(
@@ -824,6 +846,7 @@ impl super::Emit for Actions<'_> {
                         as_of: self.as_of.to_string(),
                         total: self.rows.len(),
                         overdue: self.rows.iter().filter(|r| r.overdue).count(),
+                        unverified: self.rows.iter().filter(|r| r.unverified).count(),
                         actions: self.rows,
                     },
                     out,
@@ -833,7 +856,13 @@ impl super::Emit for Actions<'_> {
                 let (tlp, lessons) = self.tlp();
                 let line = tlp_line(tlp, self.max_tlp, lessons);
                 out.write_all(
-                    actions_table(self.rows, self.as_of, self.overdue_only, &line).as_bytes(),
+                    actions_table(
+                        self.rows,
+                        self.as_of,
+                        (self.overdue_only, self.unverified_only),
+                        &line,
+                    )
+                    .as_bytes(),
                 )
             }
             f => Err(super::unsupported(f)),

@@ -2,7 +2,7 @@
 //! `report` and `actions` never re-read 100,000 files: a compact binary file
 //! per index commit, named in the commit payload like the manifest.
 //!
-//! The file is `lessons-facts 4\n`, then one record per lesson in path
+//! The file is `lessons-facts 5\n`, then one record per lesson in path
 //! order: `[u32 length][u32 path length][path][body]` (little-endian), so
 //! that an update copies unchanged records without decoding them. A body
 //! is, in order: id, status, kind, severity (optional texts); the TLP
@@ -11,7 +11,9 @@
 //! (lists of texts); causes (a list of optional category, optional key); actions
 //! (a list of optional status, optional completed time, addresses, and
 //! the action's details as a length-prefixed blob: optional summary, kind,
-//! owner, due time, link).
+//! owner, due time, link); then, since version 4, the reviewed time and
+//! per action the verified time and `effective` (an optional byte 0 or 1),
+//! in the same order as the actions.
 //!
 //! Numbers are LEB128 varints (times zigzag-encoded seconds since the
 //! epoch, UTC), texts and lists are length-prefixed, and an optional value
@@ -38,6 +40,8 @@ pub struct ActionRecord<'a> {
     pub completed: Option<i64>,
     pub addresses: Vec<&'a str>,
     pub link: Option<&'a str>,
+    pub verified: Option<i64>,
+    pub effective: Option<bool>,
 }
 
 /// One lesson, as reports see it (no free text but action summaries).
@@ -61,6 +65,7 @@ pub struct FactsRecord<'a> {
     pub functions: Vec<&'a str>,
     pub causes: Vec<Cause<'a>>,
     pub actions: Vec<ActionRecord<'a>>,
+    pub reviewed: Option<i64>,
 }
 
 /// One lesson's facts, read back from a facts file without allocating:
@@ -85,6 +90,16 @@ pub struct Facts<'a> {
     pub functions: Strs<'a>,
     pub causes: Causes<'a>,
     pub actions: Actions<'a>,
+    pub reviewed: Option<i64>,
+    /// Each action's verification, in the order of `actions`.
+    pub verifications: Verifications<'a>,
+}
+
+/// When an action was verified and whether it was found to work.
+#[derive(Debug, Clone, Copy, Default, PartialEq, Eq)]
+pub struct Verification {
+    pub verified: Option<i64>,
+    pub effective: Option<bool>,
 }
 
 /// A cause, as written into a facts file and as read back.
@@ -265,6 +280,21 @@ impl<'a> Reader<'a> {
         })
     }
 
+    fn opt_bool(&mut self) -> Option<Option<bool>> {
+        Some(if self.present()? {
+            Some(self.present()?)
+        } else {
+            None
+        })
+    }
+
+    fn verification(&mut self) -> Option<Verification> {
+        Some(Verification {
+            verified: self.opt_time()?,
+            effective: self.opt_bool()?,
+        })
+    }
+
     fn facts(&mut self, path: &'a str) -> Option<Facts<'a>> {
         let facts = Facts {
             path,
@@ -285,6 +315,10 @@ impl<'a> Reader<'a> {
             },
             actions: Actions {
                 raw: self.list(|r| r.action().map(drop))?,
+            },
+            reviewed: self.opt_time()?,
+            verifications: Verifications {
+                raw: self.list(|r| r.verification().map(drop))?,
             },
         };
         self.buf.is_empty().then_some(facts)
@@ -372,6 +406,15 @@ impl Writer<'_> {
             d.opt_str(a.link);
             self.bytes(&details);
         }
+        self.opt_i64(f.reviewed);
+        self.varint(f.actions.len() as u64);
+        for a in &f.actions {
+            self.opt_i64(a.verified);
+            match a.effective {
+                None => self.out.push(0),
+                Some(b) => self.out.extend_from_slice(&[1, u8::from(b)]),
+            }
+        }
     }
 }
 
@@ -421,6 +464,10 @@ lazy_list!(
 lazy_list!(
     /// A lesson's actions.
     Actions, Action<'a>, action
+);
+lazy_list!(
+    /// Each action's verification, in the order of the actions.
+    Verifications, Verification, verification
 );
 
 impl Strs<'_> {
@@ -475,13 +522,16 @@ impl<'a> FactsRecord<'a> {
                     completed: t(a.completed.as_ref()),
                     addresses: texts(&a.addresses),
                     link: text(&a.link),
+                    verified: t(a.verified.as_ref()),
+                    effective: a.effective.as_ref().map(|e| e.value),
                 })
                 .collect(),
+            reviewed: t(lesson.reviewed.as_ref()),
         }
     }
 }
 
-const MAGIC: &[u8] = b"lessons-facts 4\n";
+const MAGIC: &[u8] = b"lessons-facts 5\n";
 
 fn bad(why: &str) -> std::io::Error {
     std::io::Error::new(
@@ -710,6 +760,10 @@ mod tests {
     /// The reader follows postcard's format field for field: everything
     /// written comes back, and a damaged record is an error, not a panic.
     #[test]
+    #[expect(
+        clippy::too_many_lines,
+        reason = "one literal with every field of a record, then its reading back"
+    )]
     fn records_read_back_exactly() {
         let long = "long ".repeat(100);
         let written = FactsRecord {
@@ -746,9 +800,11 @@ mod tests {
                     completed: Some(-1),
                     addresses: vec!["k", "j"],
                     link: Some("https://example.com"),
+                    ..ActionRecord::default()
                 },
                 ActionRecord::default(),
             ],
+            reviewed: Some(1_700_000_000),
         };
         let bytes = concat(std::iter::once(record(&written).unwrap().as_slice()));
         let facts = decode(&bytes).unwrap();
@@ -814,6 +870,45 @@ mod tests {
         let at = damaged.len() - 3;
         damaged[at] = 0xff;
         let _ = decode(&damaged);
+    }
+
+    /// Version 4: the reviewed time and each action's verification.
+    #[test]
+    fn reviews_and_verifications_read_back() {
+        let written = FactsRecord {
+            path: "a.md",
+            reviewed: Some(1_700_000_000),
+            actions: vec![
+                ActionRecord {
+                    verified: Some(1_700_100_000),
+                    effective: Some(false),
+                    ..ActionRecord::default()
+                },
+                ActionRecord::default(),
+            ],
+            ..FactsRecord::default()
+        };
+        let bytes = concat(std::iter::once(record(&written).unwrap().as_slice()));
+        let f = decode(&bytes).unwrap()[0];
+        assert_eq!(f.reviewed, written.reviewed);
+        let checks: Vec<Verification> = f.verifications.iter().collect();
+        assert_eq!(
+            checks,
+            [
+                Verification {
+                    verified: Some(1_700_100_000),
+                    effective: Some(false)
+                },
+                Verification::default()
+            ]
+        );
+        // A presence byte other than 0 or 1 (the last action's
+        // `effective`) is damage, not a value.
+        let mut damaged = bytes.clone();
+        let at = damaged.len() - 1;
+        assert_eq!(damaged[at], 0);
+        damaged[at] = 7;
+        assert!(decode(&damaged).is_err());
     }
 
     #[test]

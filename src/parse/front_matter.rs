@@ -41,6 +41,8 @@ pub const ACTION_KEYS: &[&str] = &[
     "completed",
     "addresses",
     "link",
+    "verified",
+    "effective",
 ];
 
 /// Fills `lesson` from the front matter at byte `base` of the file.
@@ -305,6 +307,8 @@ fn action(reader: &mut Reader, span: std::ops::Range<usize>, table: &DeTable) ->
             "due" => action.due = reader.moment(what, value),
             "status" => action.status = reader.string(what, value),
             "completed" => action.completed = reader.moment(what, value),
+            "verified" => action.verified = reader.moment(what, value),
+            "effective" => action.effective = reader.boolean(what, value),
             "addresses" => action.addresses = reader.strings(what, value),
             "link" => action.link = reader.string(what, value),
             _ => unreachable!("known_entries only returns ACTION_KEYS"),

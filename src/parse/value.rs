@@ -99,6 +99,17 @@ impl<'l, 'a> Reader<'l, 'a> {
         }
     }
 
+    pub fn boolean(&mut self, key: &str, value: &Spanned<DeValue>) -> Option<Sp<bool>> {
+        match value.get_ref() {
+            DeValue::Boolean(b) => Some(Sp::new(*b, self.span(value.span()))),
+            _ => {
+                let what = self.describe(key);
+                self.wrong_type(&what, "a boolean (true or false)", value);
+                None
+            }
+        }
+    }
+
     pub fn integer(&mut self, key: &str, value: &Spanned<DeValue>) -> Option<Sp<i64>> {
         let what = self.describe(key);
         match value.get_ref() {

@@ -2,9 +2,9 @@
 
 use serde::Serialize;
 
-use super::name;
+use super::{name, recurrence};
 use crate::index::facts::Facts;
-use crate::time::day;
+use crate::time::{day, days_from_civil};
 
 /// One action, for `lessons actions`.
 #[derive(Debug, Clone, Serialize)]
@@ -20,7 +20,12 @@ pub struct ActionRow<'a> {
     pub completed: Option<String>,
     pub addresses: crate::index::facts::Strs<'a>,
     pub link: Option<&'a str>,
+    pub verified: Option<String>,
+    pub effective: Option<bool>,
     pub overdue: bool,
+    /// Done, completed more than `verify_after_days` before the day the
+    /// list is judged on, and not verified.
+    pub unverified: bool,
     /// The sharing level of its lesson.
     pub tlp: crate::tlp::Tlp,
 }
@@ -28,6 +33,10 @@ pub struct ActionRow<'a> {
 #[derive(Debug, Clone, Default)]
 pub struct ActionFilter {
     pub overdue: bool,
+    /// Only actions that are [`ActionRow::unverified`].
+    pub unverified: bool,
+    /// `[practice] verify_after_days`.
+    pub verify_after_days: u32,
     /// Owners, compared without regard to case (any of them).
     pub owners: Vec<String>,
     pub statuses: Vec<String>,
@@ -50,9 +59,17 @@ pub fn actions<'a>(
         .filter(|f| filter.max_tlp.is_none_or(|max| f.tlp <= max))
         .filter(|f| super::informs(f, &filter.functions))
         .flat_map(|f| {
-            f.actions.iter().map(move |a| {
+            let checks = f
+                .verifications
+                .iter()
+                .chain(std::iter::repeat(Default::default()));
+            f.actions.iter().zip(checks).map(move |(a, check)| {
                 let details = a.details();
                 let due = details.due.map(day);
+                let unverified = check.verified.is_none()
+                    && recurrence::done_day(&a).is_some_and(|done| {
+                        days_from_civil(as_of) - done > i64::from(filter.verify_after_days)
+                    });
                 ActionRow {
                     lesson: name(f),
                     path: f.path,
@@ -66,11 +83,15 @@ pub fn actions<'a>(
                     completed: a.completed.map(|c| day(c).to_string()),
                     addresses: a.addresses,
                     link: details.link,
+                    verified: check.verified.map(|v| day(v).to_string()),
+                    effective: check.effective,
+                    unverified,
                     tlp: f.tlp,
                 }
             })
         })
         .filter(|r| !filter.overdue || r.overdue)
+        .filter(|r| !filter.unverified || r.unverified)
         .filter(|r| {
             filter.owners.is_empty()
                 || r.owner

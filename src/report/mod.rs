@@ -9,6 +9,7 @@
 
 mod actions;
 pub mod recurrence;
+pub mod scorecard;
 pub mod views;
 
 use serde::Serialize;
@@ -17,6 +18,7 @@ use crate::index::facts::{Action, Cause, Facts};
 use crate::time::{civil, day_number, day_number_text as day_string, days_from_civil};
 use crate::tlp::Tlp;
 pub use actions::{ActionFilter, ActionRow, actions};
+pub use scorecard::{PeriodFigures, Targets};
 
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize)]
 #[serde(rename_all = "lowercase")]
@@ -131,6 +133,8 @@ pub struct Options {
     /// Only lessons that inform one of these business functions
     /// (`--function`; all when empty).
     pub functions: Vec<String>,
+    /// What the practice figures are measured against.
+    pub targets: Targets,
 }
 
 #[derive(Debug, Clone, Serialize)]
@@ -242,6 +246,11 @@ pub struct Report<'a> {
     pub groups: Vec<Group<'a>>,
     pub ineffective_actions: Vec<IneffectiveAction<'a>>,
     pub unaddressed_causes: Vec<UnaddressedCause<'a>>,
+    /// The practice, measured per period (see [`scorecard`]), one entry
+    /// per entry of `periods`.
+    pub practice: Vec<PeriodFigures>,
+    /// `[practice] review_within_days`, which `review_on_time_share` uses.
+    pub review_within_days: u32,
 }
 
 /// The sharing level of an output that includes these lessons: the
@@ -415,8 +424,16 @@ pub fn build<'a>(all: &'a [Facts<'a>], options: &Options) -> Report<'a> {
     // them side by side.
     let by_key = members(&order, GroupBy::Key);
     timings.step("report: lessons by cause key");
-    let (mut groups, pass) = rayon::join(
-        || groups(&order, &days, &by_key, options, first, periods.len()),
+    let base = first.map(|d| options.period.number(d));
+    let slot = |day: i64| usize::try_from(options.period.number(day) - base?).ok();
+    // The practice figures walk every lesson too: a third task.
+    let ((mut groups, mut practice), pass) = rayon::join(
+        || {
+            rayon::join(
+                || groups(&order, &days, &by_key, options, first, periods.len()),
+                || scorecard::figures(&order, &days, &by_key, &periods, slot, &options.targets),
+            )
+        },
         || {
             let mut keys: Vec<&str> = by_key.keys().copied().collect();
             keys.sort_unstable();
@@ -436,6 +453,9 @@ pub fn build<'a>(all: &'a [Facts<'a>], options: &Options) -> Report<'a> {
     for group in &mut groups {
         group.open_actions = pass.open.get(group.name.as_str()).copied().unwrap_or(0);
     }
+    scorecard::add_recurrences(&mut practice, &pass.ineffective, |me| {
+        slot(days[me as usize])
+    });
 
     Report {
         tlp: highest_tlp(order.iter().copied()),
@@ -452,6 +472,8 @@ pub fn build<'a>(all: &'a [Facts<'a>], options: &Options) -> Report<'a> {
         groups,
         ineffective_actions: pass.ineffective,
         unaddressed_causes: pass.unaddressed,
+        practice,
+        review_within_days: options.targets.review_within_days,
     }
 }
 
@@ -835,6 +857,7 @@ mod tests {
             statuses: vec![],
             max_tlp: None,
             functions: vec![],
+            targets: Targets::default(),
         };
         let report = build(&all, &options);
         let a = &report.ineffective_actions[0];
@@ -877,6 +900,7 @@ mod tests {
             statuses: vec![],
             max_tlp,
             functions: vec![],
+            targets: Targets::default(),
         };
         let everything = build(&all, &options(None));
         assert_eq!((everything.lessons, everything.tlp), (3, Tlp::Red));

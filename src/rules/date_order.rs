@@ -1,5 +1,6 @@
 //! `date-order` (error): `occurred` <= `detected` <= `contained` <= `recovered` is broken, or
-//! `reviewed` is before `occurred` (compared in UTC).
+//! `reviewed` is before `occurred`, or an action's `verified` is before its
+//! `completed` (compared in UTC).
 //!
 //! Why: Response times are computed from these dates.
 //!
@@ -54,5 +55,25 @@ pub(super) fn check(ctx: &mut Ctx, lesson: &Lesson) {
         );
         d.label = Some("reviewed before the incident occurred".into());
         d.add_context(occurred.span.clone(), "occurred here");
+    }
+    // An action cannot be found to work before it was done: the date is
+    // a typo, and `actions --unverified` and the report count on it.
+    for action in lesson.actions() {
+        if let (Some(verified), Some(completed)) = (&action.verified, &action.completed)
+            && verified.value.utc < completed.value.utc
+        {
+            let d = ctx.report(
+                Rule::DateOrder,
+                verified.span.clone(),
+                format!(
+                    "action `verified` ({}) is earlier than its `completed` ({})",
+                    ctx.source(&verified.span),
+                    ctx.source(&completed.span)
+                ),
+            );
+            d.label = Some("verified before the action was completed".into());
+            d.help = Some("an action is verified after it is done: check both dates".into());
+            d.add_context(completed.span.clone(), "completed here");
+        }
     }
 }

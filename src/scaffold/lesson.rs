@@ -137,6 +137,9 @@ pub fn lesson_text(config: &Config, new: &NewLesson) -> String {
     s.push_str("# status = \"open\"  # open, in-progress, done, dropped\n");
     s.push_str("# addresses = [\"a-short-stable-slug\"]\n");
     s.push_str("# link = \"https://tracker.example.com/...\"\n");
+    s.push_str("# Once done: completed = YYYY-MM-DD; later, once someone checked it worked:\n");
+    s.push_str("# verified = YYYY-MM-DD\n");
+    s.push_str("# effective = true  # false when the check found it did not work\n");
     s.push_str("+++\n");
     for section in &config.required_sections {
         let _ = writeln!(s, "\n## {section}\n\n<!-- {} -->", prompt(section));

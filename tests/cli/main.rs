@@ -33,3 +33,4 @@ mod security_docs;
 mod shipping;
 mod suppressions;
 mod tlp;
+mod verification;
