@@ -6,8 +6,11 @@
 
 use std::path::{Path, PathBuf};
 
+/// What a target calls with the fuzzer's bytes.
+type Target = fn(&[u8]);
+
 /// Each target of fuzz/Cargo.toml and the function it calls.
-const TARGETS: &[(&str, fn(&[u8]))] = &[
+const TARGETS: &[(&str, Target)] = &[
     ("lesson", lessons::fuzzing::lesson),
     ("query", lessons::fuzzing::query),
     ("facts", lessons::fuzzing::facts),
