@@ -8,6 +8,7 @@ use std::io::Read;
 use rayon::prelude::*;
 
 use crate::allowlist::{self, Allowlist};
+use crate::config::Config;
 use crate::diagnostic::{Diagnostic, Level, LineIndex, Position, Rule, position_in};
 use crate::parse;
 use crate::repo::versions::{BlobReader, LessonVersion};
@@ -200,10 +201,7 @@ pub struct Options {
 
 /// Checks the knowledge base.
 pub fn check(kb: &KnowledgeBase, selection: &Selection, options: Options) -> CheckReport {
-    let Options {
-        strict,
-        keep_source,
-    } = options;
+    let keep_source = options.keep_source;
     let files = list_lessons(kb);
     let mut outcomes: Vec<Outcome> = files
         .into_par_iter()
@@ -236,59 +234,109 @@ pub fn check(kb: &KnowledgeBase, selection: &Selection, options: Options) -> Che
 
     let mut report = CheckReport::default();
     let mut cross = cross.into_iter().peekable();
-    for mut outcome in outcomes {
+    for outcome in outcomes {
         if !selection.contains(&outcome.file.path) {
             continue;
         }
-        report.files_checked += 1;
-        report.allowed += outcome.allowed;
         let mut late = Vec::new();
         while cross.peek().is_some_and(|d| d.path == outcome.file.path) {
             late.extend(cross.next());
         }
-        if !late.is_empty() {
-            // Rare: read the file again to place the cross-file findings
-            // (only parsed files have any) and to show them.
-            let text = match outcome.source.take() {
-                Some(text) => text,
-                None => {
-                    parse::source_text(&read_file(&outcome.file.abs(kb), kb.config.max_file_size))
-                        .into_owned()
-                }
-            };
-            let lines = LineIndex::new(&text);
-            for d in &mut late {
-                d.resolve(&lines);
-            }
-            rules::secret::mask_quotes(&mut late, &text, &outcome.secrets);
-            let text = if outcome.secrets.is_empty() {
-                text
-            } else {
-                crate::sensitive::mask_spans(&text, &outcome.secrets)
-            };
-            outcome.diagnostics.extend(late);
-            outcome.source = keep_source.then_some(text);
-        }
-        if outcome.diagnostics.is_empty() {
-            continue;
-        }
-        for d in &mut outcome.diagnostics {
-            if strict && d.level == Level::Warning {
-                d.level = Level::Error;
-            }
-            match d.level {
-                Level::Error => report.errors += 1,
-                Level::Warning => report.warnings += 1,
-            }
-        }
-        outcome.diagnostics.sort_by_key(|a| (a.start, a.rule));
-        report.files.push(FileReport {
-            path: outcome.file.path,
-            diagnostics: outcome.diagnostics,
-            source: outcome.source,
-            commit: None,
+        add_outcome(&mut report, outcome, late, options, |path| {
+            parse::source_text(&read_file(&kb.root.join(path), kb.config.max_file_size))
+                .into_owned()
         });
     }
+    report
+}
+
+/// Adds one selected file's outcome to the report: its cross-file
+/// findings (`late`) placed and masked, `--strict` applied, the counts.
+/// `reread` gives the text of the file at a path when it was not kept.
+fn add_outcome(
+    report: &mut CheckReport,
+    mut outcome: Outcome,
+    mut late: Vec<Diagnostic>,
+    options: Options,
+    reread: impl FnOnce(&str) -> String,
+) {
+    report.files_checked += 1;
+    report.allowed += outcome.allowed;
+    if !late.is_empty() {
+        // Rare: read the file again to place the cross-file findings
+        // (only parsed files have any) and to show them.
+        let text = match outcome.source.take() {
+            Some(text) => text,
+            None => reread(&outcome.file.path),
+        };
+        let lines = LineIndex::new(&text);
+        for d in &mut late {
+            d.resolve(&lines);
+        }
+        rules::secret::mask_quotes(&mut late, &text, &outcome.secrets);
+        let text = if outcome.secrets.is_empty() {
+            text
+        } else {
+            crate::sensitive::mask_spans(&text, &outcome.secrets)
+        };
+        outcome.diagnostics.extend(late);
+        outcome.source = options.keep_source.then_some(text);
+    }
+    if outcome.diagnostics.is_empty() {
+        return;
+    }
+    for d in &mut outcome.diagnostics {
+        if options.strict && d.level == Level::Warning {
+            d.level = Level::Error;
+        }
+        match d.level {
+            Level::Error => report.errors += 1,
+            Level::Warning => report.warnings += 1,
+        }
+    }
+    outcome.diagnostics.sort_by_key(|a| (a.start, a.rule));
+    report.files.push(FileReport {
+        path: outcome.file.path,
+        diagnostics: outcome.diagnostics,
+        source: outcome.source,
+        commit: None,
+    });
+}
+
+/// The report `check` gives for a knowledge base whose only lesson is
+/// `bytes` at `path`, with `config`: the same per-file checks, the
+/// knowledge-base-wide rules over it, the same assembly. It exists for the
+/// fuzz targets (`crate::fuzzing`), which have no files on disk.
+pub(crate) fn check_alone(
+    config: &Config,
+    path: &str,
+    bytes: &[u8],
+    options: Options,
+) -> CheckReport {
+    let mut found = check_source(config, path, bytes, true);
+    if found.readable && options.keep_source && !found.diagnostics.is_empty() {
+        let text = parse::source_text(bytes);
+        found.source = Some(crate::sensitive::mask_spans(&text, &found.secrets));
+    }
+    let sites: Vec<IdSite> = found.site.take().into_iter().collect();
+    let late = rules::check_knowledge_base(&sites, |_| true);
+    let outcome = Outcome {
+        file: LessonFile {
+            path: path.to_string(),
+            size: bytes.len() as u64,
+            mtime_ns: 0,
+            problem: None,
+        },
+        diagnostics: found.diagnostics,
+        site: None,
+        source: found.source,
+        secrets: found.secrets,
+        allowed: found.allowed,
+    };
+    let mut report = CheckReport::default();
+    add_outcome(&mut report, outcome, late, options, |_| {
+        parse::source_text(bytes).into_owned()
+    });
     report
 }
 
@@ -515,14 +563,20 @@ fn check_bytes(
             );
         }
     }
+    check_source(&kb.config, &file.path, bytes, selected)
+}
+
+/// Checks the bytes of a file that was read: encoding, parse, every
+/// per-file rule, and for a selected file the secrets and personal data.
+fn check_source(config: &Config, path: &str, bytes: &[u8], selected: bool) -> FileCheck {
     let text = match parse::decode(bytes) {
         Ok(text) => text,
         Err(mut d) => {
-            d.path.clone_from(&file.path);
+            d.path = path.to_string();
             return FileCheck::read(vec![*d]);
         }
     };
-    let mut found = check_text(kb, file, text);
+    let mut found = check_text(config, path, text);
     // Findings of unselected files are dropped (they are read for the
     // knowledge-base-wide rules only): no need to look for secrets there.
     if !selected {
@@ -530,8 +584,7 @@ fn check_bytes(
     }
     // Secrets are looked for in the whole text, whether or not it parses.
     let (mut secrets, spans, allowed) = rules::secret::check(text);
-    let (mut personal, personal_allowed) =
-        rules::personal_data::check(text, &kb.config.personal_data);
+    let (mut personal, personal_allowed) = rules::personal_data::check(text, &config.personal_data);
     found.allowed = allowed + personal_allowed;
     if !personal.is_empty() {
         // Personal data found inside a secret is that secret's finding.
@@ -541,14 +594,14 @@ fn check_bytes(
                 .any(|s| s.start < p.span.end && p.span.start < s.end)
         });
         for d in &mut personal {
-            d.path.clone_from(&file.path);
+            d.path = path.to_string();
         }
         found.diagnostics.append(&mut personal);
     }
     if !spans.is_empty() {
         rules::secret::mask_quotes(&mut found.diagnostics, text, &spans);
         for d in &mut secrets {
-            d.path.clone_from(&file.path);
+            d.path = path.to_string();
         }
         found.diagnostics.append(&mut secrets);
         found.secrets = spans;
@@ -557,20 +610,20 @@ fn check_bytes(
 }
 
 /// Parses and checks the text of one file.
-fn check_text(kb: &KnowledgeBase, file: &LessonFile, text: &str) -> FileCheck {
-    let parsed = parse::parse_text(&file.path, text);
+fn check_text(config: &Config, path: &str, text: &str) -> FileCheck {
+    let parsed = parse::parse_text(path, text);
     let mut diagnostics = parsed.diagnostics;
     let Some(lesson) = parsed.lesson else {
         return FileCheck::read(diagnostics);
     };
     let lines = LineIndex::new(text);
     let before = diagnostics.len();
-    rules::check_lesson(&lesson, &kb.config, &lines, &mut diagnostics);
+    rules::check_lesson(&lesson, config, &lines, &mut diagnostics);
     for d in &mut diagnostics[before..] {
-        d.path.clone_from(&file.path);
+        d.path = path.to_string();
     }
     let site = IdSite {
-        path: file.path.clone(),
+        path: path.to_string(),
         id_position: lesson
             .id
             .as_ref()

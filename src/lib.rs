@@ -18,6 +18,8 @@ pub mod config;
 pub mod diagnostic;
 pub(crate) mod emit;
 pub(crate) mod feedback;
+#[doc(hidden)]
+pub mod fuzzing;
 pub(crate) mod index;
 pub mod lesson;
 pub mod parse;

@@ -244,16 +244,17 @@ pub fn color_enabled(choice: ColorChoice, stream: &impl std::io::IsTerminal) -> 
 }
 
 fn report_error(e: &Error, color: bool) {
-    let mut err = std::io::stderr().lock();
+    write_error(e, color, &mut std::io::stderr().lock());
+}
+
+/// Writes the message for a failed command (to stderr, or for the fuzz
+/// targets to a buffer).
+pub(crate) fn write_error(e: &Error, color: bool, err: &mut dyn Write) {
     match e {
         Error::Config(config) => {
             let problems = config.diagnostics.len();
-            let _ = crate::emit::human::render_source(
-                &config.diagnostics,
-                &config.source,
-                color,
-                &mut err,
-            );
+            let _ =
+                crate::emit::human::render_source(&config.diagnostics, &config.source, color, err);
             let _ = writeln!(
                 err,
                 "error: {} has {}; fix it before lessons can be checked",

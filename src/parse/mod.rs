@@ -113,8 +113,9 @@ fn encoding_problem(bytes: &[u8]) -> Result<&str, Diagnostic> {
     if let Some(at) = memchr::memchr(0, bytes) {
         let text = source_text(bytes);
         let lines = LineIndex::new(&text);
-        // The lossy text equals the file up to the first invalid byte.
-        let offset = at;
+        // Spans index the lossy text, where each invalid byte before the
+        // NUL became a three-byte replacement character.
+        let offset = source_text(&bytes[..at]).len();
         return Err(Diagnostic::new(
             Rule::NulByte,
             &lines,
@@ -304,6 +305,20 @@ mod tests {
         let lesson = parsed.lesson.unwrap();
         assert_eq!(lesson.id.unwrap().value, "A-2024-001");
         assert_eq!(lesson.body.sections[0].title, "Summary");
+    }
+
+    /// Found by the `lesson` fuzz target: invalid UTF-8 before a NUL byte
+    /// moved the finding off the NUL (into a replacement character, on an
+    /// earlier line).
+    #[test]
+    fn nul_byte_after_invalid_utf8_points_at_the_nul() {
+        let bytes = b"+++\n\xFF\xFF\xFF\xFF\n\x00\n";
+        let parsed = parse("x.md", bytes);
+        let d = &parsed.diagnostics[0];
+        assert_eq!(d.rule.name(), "nul-byte");
+        assert_eq!((d.start.line, d.start.column), (3, 1));
+        let text = source_text(bytes);
+        assert_eq!(&text[d.span.start..], "\0\n");
     }
 
     #[test]

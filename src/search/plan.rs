@@ -731,13 +731,19 @@ pub fn tokens_query(field: Field, tokens: &[String]) -> Option<Box<dyn Query>> {
     }
 }
 
-/// Plans a user query.
-pub fn plan(index: &SearchIndex, settings: &Settings, text: &str) -> Result<Plan, Error> {
-    let clauses = query::parse(text).map_err(|e| Error::Query {
+/// Parses a user query; a refused one is the library's error, which says
+/// where.
+pub fn parse_query(text: &str) -> Result<Vec<Clause>, Error> {
+    query::parse(text).map_err(|e| Error::Query {
         query: text.to_string(),
         position: e.position.min(text.len()),
         message: e.message,
-    })?;
+    })
+}
+
+/// Plans a user query.
+pub fn plan(index: &SearchIndex, settings: &Settings, text: &str) -> Result<Plan, Error> {
+    let clauses = parse_query(text)?;
     let mut b = Builder {
         index,
         settings,

@@ -1,8 +1,8 @@
 //! The integration tests: one binary (as ripgrep has), so a change relinks
 //! one test executable rather than one per file. Each module drives the
 //! real `lessons` binary against real temporary git repositories, except
-//! `layers` (the layer check over `src/`) and `parser_props` (the parser on
-//! random input).
+//! `layers` (the layer check over `src/`), `parser_props` (the parser on
+//! random input) and `fuzz_corpus` (the committed fuzz inputs, replayed).
 
 mod common;
 
@@ -14,6 +14,7 @@ mod finding;
 mod formats;
 mod functions;
 mod gate;
+mod fuzz_corpus;
 mod history;
 mod hostile_output;
 mod index_cache;
