@@ -180,6 +180,8 @@ fn to_record<'a>(f: &Facts<'a>) -> FactsRecord<'a> {
         recovered: f.recovered,
         systems: f.systems.iter().collect(),
         teams: f.teams.iter().collect(),
+        functions: f.functions.iter().collect(),
+        reviewed: f.reviewed,
         causes: f
             .causes
             .iter()
@@ -191,9 +193,16 @@ fn to_record<'a>(f: &Facts<'a>) -> FactsRecord<'a> {
         actions: f
             .actions
             .iter()
-            .map(|a| {
+            .zip(
+                f.verifications
+                    .iter()
+                    .chain(std::iter::repeat(Default::default())),
+            )
+            .map(|(a, v): (_, crate::index::facts::Verification)| {
                 let d = a.details();
                 ActionRecord {
+                    verified: v.verified,
+                    effective: v.effective,
                     summary: d.summary,
                     kind: d.kind,
                     owner: d.owner,
@@ -218,8 +227,11 @@ fn report_facts(all: &[Facts]) {
             period: report::Period::Quarter,
             statuses: Vec::new(),
             max_tlp: None,
+            functions: Vec::new(),
+            targets: report::Targets::default(),
         };
         let built = report::build(all, &options);
+        let card = emit::scorecard::Scorecard { report: &built };
         for format in [
             Format::Human,
             Format::Json,
@@ -228,6 +240,23 @@ fn report_facts(all: &[Facts]) {
             Format::Html,
         ] {
             render(&built, format, false);
+            render(&card, format, false);
+        }
+        if by == report::GroupBy::ALL[0] {
+            // The views per business function read the same facts.
+            for audience in report::views::Audience::ALL {
+                let view =
+                    report::views::build(all, &options, audience, jiff::civil::date(2025, 6, 30));
+                for format in [
+                    Format::Human,
+                    Format::Json,
+                    Format::Markdown,
+                    Format::Csv,
+                    Format::Html,
+                ] {
+                    render(&view, format, false);
+                }
+            }
         }
     }
     let today = jiff::civil::date(2025, 6, 30);
@@ -240,6 +269,8 @@ fn report_facts(all: &[Facts]) {
         let actions = emit::report::Actions {
             rows: &rows,
             as_of: today,
+            overdue_only: filter.overdue,
+            unverified_only: filter.unverified,
             max_tlp: None,
         };
         render(&actions, Format::Human, false);
