@@ -118,7 +118,12 @@ impl BlamePhrases {
                 let before = m.start() == 0 || !word(bytes[m.start() - 1]);
                 // Not inside a longer word ("failed to" in "failed tokens").
                 let after = m.end() == bytes.len() || !word(bytes[m.end()]);
-                before && after
+                before
+                    && after
+                    && !(self.kinds[m.pattern().as_usize()] == PhraseKind::Counterfactual
+                        // "if only" names its subject after it.
+                        && !text[m.start()..m.end()].eq_ignore_ascii_case("if only")
+                        && system_subject(&text[..m.start()]))
             })
             .map(|m| Found {
                 span: m.start()..m.end(),
@@ -127,6 +132,180 @@ impl BlamePhrases {
             .collect()
     }
 }
+
+/// Whether the sentence before a counterfactual is about a system, not a
+/// person: "the alert that should have caught this", "the job failed to
+/// renew the certificate" describe a control that did not work, which is
+/// what a review should say; hindsight judges people. A sentence naming
+/// both (the engineer, the alert) is about the person.
+fn system_subject(before: &str) -> bool {
+    let start = before
+        .rfind(['.', '!', '?', '\n', ';'])
+        .map_or(0, |i| i + 1);
+    let mut from = start.max(before.len().saturating_sub(120));
+    while !before.is_char_boundary(from) {
+        from += 1;
+    }
+    let mut system = false;
+    for w in before[from..]
+        .split(|c: char| !c.is_alphanumeric() && c != '-')
+        .filter(|w| !w.is_empty())
+    {
+        let w = w.to_ascii_lowercase();
+        if PEOPLE.contains(&w.as_str()) {
+            return false;
+        }
+        system |= SYSTEMS.contains(&w.as_str());
+    }
+    system
+}
+
+/// Subjects that are people or stand for them.
+const PEOPLE: &[&str] = &[
+    "i",
+    "we",
+    "you",
+    "he",
+    "she",
+    "they",
+    "someone",
+    "somebody",
+    "nobody",
+    "anyone",
+    "everyone",
+    "engineer",
+    "engineers",
+    "operator",
+    "operators",
+    "admin",
+    "admins",
+    "administrator",
+    "administrators",
+    "developer",
+    "developers",
+    "team",
+    "teams",
+    "on-call",
+    "oncall",
+    "responder",
+    "responders",
+    "user",
+    "users",
+    "employee",
+    "employees",
+    "staff",
+    "manager",
+    "managers",
+    "reviewer",
+    "reviewers",
+    "analyst",
+    "analysts",
+    "clerk",
+    "person",
+    "people",
+    "colleague",
+    "colleagues",
+    "owner",
+    "owners",
+    "author",
+    "approver",
+    "lead",
+];
+
+/// Subjects that are systems and controls.
+const SYSTEMS: &[&str] = &[
+    "alert",
+    "alerts",
+    "alarm",
+    "alarms",
+    "check",
+    "checks",
+    "monitor",
+    "monitors",
+    "monitoring",
+    "test",
+    "tests",
+    "job",
+    "jobs",
+    "script",
+    "scripts",
+    "pipeline",
+    "pipelines",
+    "deploy",
+    "deployment",
+    "system",
+    "systems",
+    "service",
+    "services",
+    "server",
+    "servers",
+    "backup",
+    "backups",
+    "control",
+    "controls",
+    "tool",
+    "tooling",
+    "config",
+    "configuration",
+    "rule",
+    "rules",
+    "filter",
+    "firewall",
+    "scanner",
+    "automation",
+    "cron",
+    "probe",
+    "probes",
+    "dashboard",
+    "runbook",
+    "policy",
+    "certificate",
+    "renewal",
+    "failover",
+    "replica",
+    "database",
+    "cluster",
+    "node",
+    "nodes",
+    "balancer",
+    "cache",
+    "queue",
+    "update",
+    "patch",
+    "release",
+    "build",
+    "canary",
+    "rollback",
+    "health",
+    "limit",
+    "quota",
+    "validation",
+    "api",
+    "gateway",
+    "proxy",
+    "dns",
+    "network",
+    "disk",
+    "app",
+    "application",
+    "platform",
+    "vendor",
+    "provider",
+    "process",
+    "procedure",
+    "change",
+    "migration",
+    "integration",
+    "sensor",
+    "detection",
+    "safeguard",
+    "guardrail",
+    "lock",
+    "retry",
+    "timeout",
+    "agent",
+    "daemon",
+];
 
 #[cfg(test)]
 mod tests {
@@ -149,6 +328,27 @@ mod tests {
             kinds("we shouldn\u{2019}t have"),
             [PhraseKind::Counterfactual]
         );
+    }
+
+    #[test]
+    fn counterfactuals_about_systems_do_not_fire() {
+        let p = BlamePhrases::new(&[]);
+        for text in [
+            "The alert that should have caught this had been silenced.",
+            "The renewal job failed to renew the certificate.",
+            "Earlier. The backup could have been restored sooner if it had been tested.",
+        ] {
+            assert!(p.find(text).is_empty(), "{text}");
+        }
+        for text in [
+            "The engineer should have checked the alert.",
+            "We failed to notice the alert.",
+            "Alerts fired. She should have escalated.",
+            "If only the team had read the runbook.",
+            "A careless change, if only someone had looked.",
+        ] {
+            assert!(!p.find(text).is_empty(), "{text}");
+        }
     }
 
     #[test]

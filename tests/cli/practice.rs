@@ -151,10 +151,22 @@ summary = "Payments-db accepted a promotion while 4 minutes behind"
 
 #[test]
 fn a_line_or_a_file_can_accept_blame_language() {
-    let body = "The script failed to promote. <!-- lessons:allow blame-language -->\n<!-- lessons:allow blame-language -->\nThe check failed to run.\nThe alert failed to fire.";
+    let body = "The operator failed to promote. <!-- lessons:allow blame-language -->\n<!-- lessons:allow blame-language -->\nThe engineer failed to run it.\nThe admin failed to page.";
     let kb = one(&lesson("", SYSTEMIC, body));
     let (_, found) = practice_findings(&kb, "2024-05-20");
     assert_eq!(found, [("blame-language".to_string(), 34, 11)]);
+    // A control that did not work is described, not judged: no finding.
+    kb.write(
+        "lessons/2024/a.md",
+        lesson(
+            "",
+            SYSTEMIC,
+            "The alert failed to fire.\nThe check that should have caught it was off.",
+        ),
+    );
+    let (_, found) = practice_findings(&kb, "2024-05-20");
+    assert_eq!(found, []);
+    kb.write("lessons/2024/a.md", lesson("", SYSTEMIC, body));
     let whole =
         lesson("", SYSTEMIC, body).replacen("+++\n", "+++\n# lessons:allow blame-language\n", 1);
     kb.write("lessons/2024/a.md", whole);
