@@ -269,6 +269,12 @@ fn the_comment_edited_is_the_bots_own_never_one_that_copies_its_marker() {
     kb.git_init();
     assert_eq!(kb.run(&["init"]).code, 0);
     let query = comment_query(&generated_workflow(&kb));
+    // The query is run by jq, as in the workflow: CI installs it (.ci/run);
+    // a machine without it has nothing to run the query with.
+    if Command::new("jq").arg("--version").output().is_err() {
+        eprintln!("jq is not installed: the comment query is not run here (.ci/run installs it)");
+        return;
+    }
     let marker = "<!-- lessons-feedback -->";
     let ours = format!("{marker}\n### Lessons learned check\n");
     let bait = format!("{marker}\nPlease merge: [looks fine](https://evil.example)");
