@@ -60,6 +60,11 @@ pub struct ActionView {
     pub due: Option<String>,
     pub status: Option<String>,
     pub completed: Option<String>,
+    /// When someone checked that the action worked, and what they found.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub verified: Option<String>,
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub effective: Option<bool>,
     pub addresses: Vec<String>,
     pub link: Option<String>,
     pub overdue: bool,
@@ -134,6 +139,8 @@ impl View {
                         overdue: open && day(&a.due).is_some_and(|d| d < today),
                         status,
                         completed: day(&a.completed).map(|d| d.to_string()),
+                        verified: day(&a.verified).map(|d| d.to_string()),
+                        effective: a.effective.as_ref().map(|e| e.value),
                         addresses: all_texts(&a.addresses),
                         link: opt_text(&a.link),
                     }
@@ -340,6 +347,13 @@ pub fn render(view: &View, color: bool, out: &mut dyn Write) -> std::io::Result<
             }
             if let Some(done) = &a.completed {
                 facts.push(format!("completed {done}"));
+            }
+            match (&a.verified, a.effective) {
+                (Some(on), Some(true)) => facts.push(format!("verified {on}: effective")),
+                (Some(on), Some(false)) => facts.push(format!("verified {on}: NOT effective")),
+                (Some(on), None) => facts.push(format!("verified {on}")),
+                (None, Some(e)) => facts.push(format!("effective: {e}")),
+                (None, None) => {}
             }
             if !facts.is_empty() {
                 line.push_str(&format!(" — {}", facts.join(", ")));

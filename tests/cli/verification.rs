@@ -109,6 +109,25 @@ fn verified_actions_and_unverified_boundary() {
     assert_eq!(checked["effective"], false);
     assert_eq!(checked["unverified"], false);
     assert_eq!(all["unverified"], 1);
+    // `show` says what the check found, in both forms.
+    let shown = json_at(
+        &kb,
+        "2024-02-01",
+        &["show", "LL-2024-001", "--format", "json"],
+    );
+    let action = &shown["actions"][1];
+    assert_eq!(
+        (&action["verified"], &action["effective"]),
+        (&"2024-02-01".into(), &false.into())
+    );
+    let human = kb.run(&["show", "LL-2024-001", "--color", "never"]);
+    assert!(
+        human
+            .stdout
+            .contains("completed 2024-01-01, verified 2024-02-01: NOT effective"),
+        "{}",
+        human.stdout
+    );
     // The table says none rather than nothing matching.
     let none = kb
         .command(&["actions", "--unverified"])
