@@ -527,8 +527,8 @@ fn find_numbers(text: &str, out: &mut Vec<PersonalFinding>) {
     let b = text.as_bytes();
     let mut i = 0;
     while i < b.len() {
-        match b[i..].iter().position(u8::is_ascii_digit) {
-            Some(p) => i += p,
+        match next_digit(b, i) {
+            Some(p) => i = p,
             None => break,
         }
         let (found, next) = at_digit(text, i);
@@ -539,6 +539,32 @@ fn find_numbers(text: &str, out: &mut Vec<PersonalFinding>) {
             i = next;
         }
     }
+}
+
+/// The first ASCII digit of `b` at or after `from`, eight bytes at a time
+/// (a byte-by-byte search was four fifths of the personal-data pass over
+/// 100,000 generated lessons). Per byte `y` of a word, with `x` = `y` & 127,
+/// bit 7 of `(127 + 0x3A) - x` says `x < 0x3A` and bit 7 of
+/// `x + (127 - 0x2F)` says `x > 0x2F`; neither can carry into the next
+/// byte, and `!y` drops bytes of 128 and more, so each flag is exact.
+fn next_digit(b: &[u8], from: usize) -> Option<usize> {
+    const ONES: u64 = 0x0101_0101_0101_0101;
+    const LOW7: u64 = ONES * 127;
+    const HIGH: u64 = ONES * 128;
+    let mut i = from;
+    while let Some(word) = b.get(i..i + 8) {
+        let y = u64::from_le_bytes(word.try_into().unwrap_or([0; 8]));
+        let x = y & LOW7;
+        let flags = (ONES * (127 + 0x3A) - x) & !y & (x + ONES * (127 - 0x2F)) & HIGH;
+        if flags != 0 {
+            return Some(i + (flags.trailing_zeros() / 8) as usize);
+        }
+        i += 8;
+    }
+    b.get(i..)?
+        .iter()
+        .position(u8::is_ascii_digit)
+        .map(|p| i + p)
 }
 
 /// What starts at (or just before) the digit at byte `d`, and where the
@@ -1364,6 +1390,38 @@ fn north_american(text: &str, d: usize) -> Option<Range<usize>> {
 
 #[cfg(test)]
 mod tests {
+
+    #[test]
+    fn next_digit_finds_the_first_digit_of_every_byte_pattern() {
+        let scalar = |b: &[u8], from: usize| {
+            b[from..]
+                .iter()
+                .position(u8::is_ascii_digit)
+                .map(|p| from + p)
+        };
+        // Every byte value at every position of a word and its tail.
+        for len in [1usize, 7, 8, 9, 16, 17] {
+            for at in 0..len {
+                for v in 0..=255u8 {
+                    let mut b = vec![b'a'; len];
+                    b[at] = v;
+                    if at + 1 < len {
+                        b[at + 1] = b'7';
+                    }
+                    for from in [0, at] {
+                        assert_eq!(next_digit(&b, from), scalar(&b, from), "{b:?} from {from}");
+                    }
+                }
+            }
+        }
+        let text = "ünïcode – 2024-03-02 10:39 /ﬁ 0x7f €9";
+        let mut i = 0;
+        while let Some(p) = next_digit(text.as_bytes(), i) {
+            assert_eq!(Some(p), scalar(text.as_bytes(), i));
+            i = p + 1;
+        }
+    }
+
     use super::*;
 
     fn kinds(text: &str) -> Vec<(Kind, &str)> {
