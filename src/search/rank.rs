@@ -93,8 +93,9 @@ pub struct Candidate {
 
 /// What a multi-word concept found only in part counts, at most.
 const PART_CREDIT: f32 = 0.6;
-/// What a concept counts for coverage when the title and body have only a
-/// variant of the word ("billing" for "bill"), not the word as typed.
+/// What a concept counts for coverage when the stored text (title, body,
+/// cause keys, systems, tags, teams) has only a variant of the word
+/// ("billing" for "bill"), not the word as typed.
 const VARIANT_CREDIT: f32 = 0.7;
 /// BM25F parameters. K1 is high because the weighted frequencies add up
 /// over seven fields with weights up to 2.5: it keeps a word written ten
@@ -126,8 +127,10 @@ struct DocMatch {
     part_fields: Vec<Vec<&'static str>>,
     /// Per concept: BM25F's weighted, length-normalized term frequency.
     wtf: Vec<f32>,
-    /// Per concept: the word is in the title or body exactly as typed, not
-    /// only a variant with the same stem ("billing" for "bill").
+    /// Per concept: the word is in the title, body, cause keys, systems,
+    /// tags or teams exactly as typed, not only a variant with the same
+    /// stem ("billing" for "bill"). Cause and action summaries are not
+    /// stored, so a word found only there counts as a variant.
     exact: Vec<bool>,
     /// Per concept: the weight of the strongest field it is in, at most 1:
     /// a word found only among the cause categories is weak evidence.
@@ -500,9 +503,10 @@ fn gather_segment(
     }
 }
 
-/// The words as typed, looked up in the stored title and body of each
-/// candidate (`DocMatch::exact`); returns each concept's typed word, if it
-/// has one to look up.
+/// The words as typed, looked up in the stored title, body, cause keys,
+/// systems, tags and teams of each candidate (`DocMatch::exact`; a word
+/// of a key, `misdirected` in `misdirected-email`, counts); returns each
+/// concept's typed word, if it has one to look up.
 fn mark_exact(
     searcher: &Searcher,
     fields: &Fields,
@@ -523,7 +527,14 @@ fn mark_exact(
                 continue;
             };
             let mut text = String::new();
-            for field in [fields.title, fields.body] {
+            for field in [
+                fields.title,
+                fields.body,
+                fields.cause_key,
+                fields.systems,
+                fields.tags,
+                fields.teams,
+            ] {
                 for v in doc.get_all(field) {
                     if let Some(s) = tantivy::schema::Value::as_str(&v) {
                         text.push_str(&s.to_lowercase());
