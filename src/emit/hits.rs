@@ -256,11 +256,13 @@ fn explain_lines(e: &crate::search::Explain) -> Vec<String> {
         bonuses.push("words together as a phrase".to_string());
     }
     lines.push(format!(
-        "score {:.2} = relevance {:.2} (bm25 {:.2}, bm25f {:.2}) × coverage {:.2} ({:.0}% of the query) × proximity {:.2} × title {:.2}{}",
+        "score {:.2} = relevance {:.2} (bm25 {:.2}, bm25f {:.2}{}) × coverage {:.2} ({:.0}% of the query) × proximity {:.2} × title {:.2}{}",
         e.score,
         e.base,
         e.bm25,
         e.bm25f,
+        e.bm25_whole
+            .map_or(String::new(), |w| format!(", whole lesson {w:.2}")),
         e.factors.coverage,
         e.coverage * 100.0,
         e.factors.proximity,

@@ -3,15 +3,19 @@
 //! where and how often, and scores:
 //!
 //! relevance = 50 × (bm25 / best bm25 + bm25f / best bm25f)
+//!   (queries of six concepts or more: 50 × (that / 100 + whole-lesson
+//!   BM25 / best), the field-aware and the whole-lesson estimates alike)
 //! final = relevance × (0.15 + 0.85 × coverage²) × (1 + 0.6 × proximity)
 //!              × (1 + 0.3 × title share)
 //!
 //! BM25F sums a word's weighted, length-normalized frequencies over the
 //! fields before saturating them once, so a common word spread over many
-//! fields does not outweigh a rare one. Coverage rewards more of the
-//! words, rarer words counting more; proximity, the words close together;
-//! A pasted exact
-//! title ranks its lesson first.
+//! fields does not outweigh a rare one. Whole-lesson BM25 reads the text
+//! fields as one text, without field weights, and saturates early: with
+//! many query words, a lesson that has more of them, a few times each,
+//! gains on one that repeats a single word in every field. Coverage
+//! rewards more of the words, rarer words counting more; proximity, the
+//! words close together. A pasted exact title ranks its lesson first.
 
 use std::collections::HashMap;
 
@@ -32,8 +36,14 @@ pub struct Explain {
     /// BM25F over the candidate's fields: term frequencies weighted by
     /// field and length-normalized, summed, then saturated once per word.
     pub bm25f: f32,
-    /// The two, each scaled to the best candidate's (0 to 100), averaged:
-    /// what the factors multiply.
+    /// BM25 of the lesson's text fields read as one text (no field
+    /// weights, k1 = 1.2, b = 0.75); only for queries of
+    /// [`WHOLE_MIN_CONCEPTS`] concepts or more, where it is part of `base`.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub bm25_whole: Option<f32>,
+    /// The two, each scaled to the best candidate's (0 to 100), averaged
+    /// (with `bm25_whole`, that average and `bm25_whole` scaled the same
+    /// way, averaged): what the factors multiply.
     pub base: f32,
     /// Share of the query's meaning the lesson contains: the idf-weighted
     /// fraction of concepts matched (0 to 1).
@@ -83,14 +93,25 @@ pub struct Candidate {
 
 /// What a multi-word concept found only in part counts, at most.
 const PART_CREDIT: f32 = 0.6;
-/// What a concept counts for coverage when the title and body have only a
-/// variant of the word ("billing" for "bill"), not the word as typed.
+/// What a concept counts for coverage when the stored text (title, body,
+/// cause keys, systems, tags, teams) has only a variant of the word
+/// ("billing" for "bill"), not the word as typed.
 const VARIANT_CREDIT: f32 = 0.7;
 /// BM25F parameters. K1 is high because the weighted frequencies add up
 /// over seven fields with weights up to 2.5: it keeps a word written ten
 /// times apart from one written twice.
 const K1: f32 = 10.0;
 const B: f32 = 0.75;
+/// Whole-lesson BM25: textbook parameters (the frequencies are not
+/// weighted, so they need no high K1).
+const WHOLE_K1: f32 = 1.2;
+/// From this many concepts (words with some lesson, synonym groups
+/// counted once), whole-lesson BM25 is a third relevance estimate. A
+/// long query reads like a description, and a lesson that shares more of
+/// its words is likelier the one meant than a lesson that is about one
+/// of them; measured, it helps queries of six concepts and more and
+/// costs shorter ones (docs/benchmarks.md).
+pub const WHOLE_MIN_CONCEPTS: usize = 6;
 
 /// Per-document facts gathered from the postings.
 #[derive(Default, Clone)]
@@ -106,14 +127,21 @@ struct DocMatch {
     part_fields: Vec<Vec<&'static str>>,
     /// Per concept: BM25F's weighted, length-normalized term frequency.
     wtf: Vec<f32>,
-    /// Per concept: the word is in the title or body exactly as typed, not
-    /// only a variant with the same stem ("billing" for "bill").
+    /// Per concept: the word is in the title, body, cause keys, systems,
+    /// tags or teams exactly as typed, not only a variant with the same
+    /// stem ("billing" for "bill"). Cause and action summaries are not
+    /// stored, so a word found only there counts as a variant.
     exact: Vec<bool>,
     /// Per concept: the weight of the strongest field it is in, at most 1:
     /// a word found only among the cause categories is weak evidence.
     best_field: Vec<f32>,
     /// Per positional field: (position, concept).
     positions: HashMap<&'static str, Vec<(u32, usize)>>,
+    /// Per concept: occurrences in all text fields but the categories,
+    /// times the form's weight (a synonym 0.7), not the field's.
+    tf: Vec<f32>,
+    /// Length of those fields together, in tokens.
+    len: f32,
 }
 
 fn idf(docs: u64, df: u64) -> f32 {
@@ -187,17 +215,30 @@ pub fn rerank(
     let avg_len = average_lengths(searcher, fields);
     let mut matches = gather(searcher, fields, concepts, &candidates, &avg_len);
     let typed = mark_exact(searcher, fields, concepts, &candidates, &mut matches);
+    let live = idfs.iter().filter(|i| **i > 0.0).count();
+    let avg_whole = (live >= WHOLE_MIN_CONCEPTS).then(|| {
+        avg_len
+            .iter()
+            .filter(|(name, _)| **name != "category")
+            .map(|(_, len)| *len)
+            .sum::<f32>()
+    });
     let mut out: Vec<(Candidate, Explain)> = candidates
         .into_iter()
         .map(|c| {
-            let explain = explain(&c, &matches[&c.addr], concepts, &idfs, &typed);
+            let m = &matches[&c.addr];
+            let mut explain = explain(&c, m, concepts, &idfs, &typed);
+            explain.bm25_whole = avg_whole.map(|avg| whole_bm25(m, &idfs, avg));
             (c, explain)
         })
         .collect();
     // The two relevance estimates, each scaled to its best candidate, mixed.
     let best_bm25 = out.iter().map(|(_, e)| e.bm25).fold(0.0f32, f32::max);
     let best_bm25f = out.iter().map(|(_, e)| e.bm25f).fold(0.0f32, f32::max);
-    let alpha = 0.5;
+    let best_whole = out
+        .iter()
+        .filter_map(|(_, e)| e.bm25_whole)
+        .fold(0.0f32, f32::max);
     for (_, e) in &mut out {
         let a = if best_bm25 > 0.0 {
             e.bm25 / best_bm25
@@ -209,7 +250,19 @@ pub fn rerank(
         } else {
             0.0
         };
-        e.base = 100.0 * (alpha * a + (1.0 - alpha) * b);
+        e.base = match e.bm25_whole {
+            Some(w) => {
+                let w = if best_whole > 0.0 {
+                    w / best_whole
+                } else {
+                    0.0
+                };
+                // The field-aware estimate (the two above) and the
+                // whole-lesson one weigh the same.
+                100.0 * ((a + b) / 2.0 + w) / 2.0
+            }
+            None => 100.0 * (a + b) / 2.0,
+        };
         e.score = e.base * e.factors.coverage * e.factors.proximity * e.factors.title;
     }
     // A pasted title puts its lesson first.
@@ -220,6 +273,16 @@ pub fn rerank(
         }
     }
     out
+}
+
+/// BM25 of the candidate's text fields read as one text: per concept, its
+/// occurrences anywhere, saturated once against the lesson's whole length.
+fn whole_bm25(m: &DocMatch, idfs: &[f32], avg_len: f32) -> f32 {
+    let norm = 1.0 - B + B * m.len / avg_len.max(1.0);
+    m.tf.iter()
+        .zip(idfs)
+        .map(|(tf, idf)| idf * tf * (WHOLE_K1 + 1.0) / (tf + WHOLE_K1 * norm))
+        .sum()
 }
 
 /// Average length of each text field, for BM25F's length normalization.
@@ -268,6 +331,8 @@ fn gather(
                 best_field: vec![0.0; n],
                 exact: vec![false; n],
                 positions: HashMap::new(),
+                tf: vec![0.0; n],
+                len: 0.0,
             },
         );
     }
@@ -305,6 +370,16 @@ fn gather_segment(
         .into_iter()
         .filter_map(|(field, name, _)| Some((name, segment.get_fieldnorms_reader(field).ok()?)))
         .collect();
+    for &doc in docs {
+        let m = matches
+            .get_mut(&DocAddress::new(segment_ord, doc))
+            .expect("every candidate has an entry");
+        m.len = norms
+            .iter()
+            .filter(|(name, _)| **name != "category")
+            .map(|(_, n)| n.fieldnorm(doc) as f32)
+            .sum();
+    }
     for (ci, concept) in concepts.iter().enumerate() {
         let forms = concept
             .alts
@@ -364,6 +439,9 @@ fn gather_segment(
                     let len = norms.get(name).map_or(1.0, |n| n.fieldnorm(doc) as f32);
                     let norm = 1.0 - B + B * len / avg_len.get(name).copied().unwrap_or(1.0);
                     m.wtf[ci] += alt.weight * boost * positions.len() as f32 / norm;
+                    if name != "category" {
+                        m.tf[ci] += alt.weight * positions.len() as f32;
+                    }
                     if let Some(p) = part {
                         m.parts[ci] |= 1 << p.min(63);
                         if !m.part_fields[ci].contains(&name) {
@@ -425,9 +503,10 @@ fn gather_segment(
     }
 }
 
-/// The words as typed, looked up in the stored title and body of each
-/// candidate (`DocMatch::exact`); returns each concept's typed word, if it
-/// has one to look up.
+/// The words as typed, looked up in the stored title, body, cause keys,
+/// systems, tags and teams of each candidate (`DocMatch::exact`; a word
+/// of a key, `misdirected` in `misdirected-email`, counts); returns each
+/// concept's typed word, if it has one to look up.
 fn mark_exact(
     searcher: &Searcher,
     fields: &Fields,
@@ -448,7 +527,14 @@ fn mark_exact(
                 continue;
             };
             let mut text = String::new();
-            for field in [fields.title, fields.body] {
+            for field in [
+                fields.title,
+                fields.body,
+                fields.cause_key,
+                fields.systems,
+                fields.tags,
+                fields.teams,
+            ] {
                 for v in doc.get_all(field) {
                     if let Some(s) = tantivy::schema::Value::as_str(&v) {
                         text.push_str(&s.to_lowercase());
@@ -554,6 +640,7 @@ fn explain(
     Explain {
         bm25: c.bm25,
         bm25f,
+        bm25_whole: None,
         base: 0.0,
         coverage,
         proximity,

@@ -461,6 +461,119 @@ fn explain_says_which_words_matched_where_and_the_score_parts() {
 }
 
 #[test]
+fn a_long_query_also_ranks_by_whole_lesson_bm25() {
+    let mut lessons = vec![
+        (
+            "many",
+            lesson(
+                "LL-2024-001",
+                "Partner traffic blocked for an hour",
+                &[("configuration-error", "bad-setting")],
+                &["api"],
+                "A new rule was pushed to every region at once, and partner traffic stopped.",
+            ),
+        ),
+        (
+            "one",
+            lesson(
+                "LL-2024-002",
+                "Firewall firmware crash",
+                &[("software-defect", "firewall-firmware")],
+                &["firewall"],
+                "The firewall crashed after a firmware update. The firewall vendor sent a fix; the firewall was replaced in one region.",
+            ),
+        ),
+    ];
+    for (i, text) in [
+        "Every deploy was pushed once a day; nothing unusual.",
+        "The rule was pushed once to every server.",
+        "Every alert fired once.",
+        "Logs were pushed every hour, once per region.",
+        "A rule change went to every team once.",
+    ]
+    .iter()
+    .enumerate()
+    {
+        lessons.push((
+            ["common-0", "common-1", "common-2", "common-3", "common-4"][i],
+            lesson(
+                &format!("LL-2022-{:03}", 10 + i),
+                &format!("Weekly review {i}"),
+                &[("process-gap", &format!("review-{i}"))],
+                &["intranet"],
+                text,
+            ),
+        ));
+    }
+    let kb = kb_plus_filler(lessons);
+    // Six concepts: the lesson with five of the words, once each, outranks
+    // the one that repeats one of them in its title, key, system and body,
+    // although that one is ahead on both field-weighted estimates.
+    let long = "firewall rule pushed to every region at once";
+    let doc = kb.json_ok(&["search", long, "--explain"]);
+    let found = ids(&doc);
+    let at = |id: &str| found.iter().position(|f| f == id).unwrap();
+    assert!(at("LL-2024-001") < at("LL-2024-002"), "{found:?}");
+    let explain = |id: &str| &doc["hits"][at(id)]["explain"];
+    let (many, one) = (explain("LL-2024-001"), explain("LL-2024-002"));
+    for estimate in ["bm25", "bm25f"] {
+        assert!(
+            many[estimate].as_f64() < one[estimate].as_f64(),
+            "{estimate}: {many:#} {one:#}"
+        );
+    }
+    assert!(
+        many["bm25_whole"].as_f64() > one["bm25_whole"].as_f64(),
+        "{many:#} {one:#}"
+    );
+    let run = kb.run(&["search", long, "--explain"]);
+    assert!(run.stdout.contains("whole lesson "), "{}", run.stdout);
+    // Five concepts: no whole-lesson estimate.
+    let doc = kb.json_ok(&["search", "firewall rule pushed every region", "--explain"]);
+    assert!(
+        doc["hits"][0]["explain"].get("bm25_whole").is_none(),
+        "{doc:#}"
+    );
+}
+
+#[test]
+fn a_word_of_a_cause_key_counts_as_the_word_typed() {
+    let kb = kb_plus_filler(vec![
+        (
+            "key",
+            lesson(
+                "LL-2024-001",
+                "Payslips sent to the wrong people",
+                &[("human-error", "misdirected-email")],
+                &["payroll"],
+                "An email with payslips went to the wrong list.",
+            ),
+        ),
+        (
+            "variant",
+            lesson(
+                "LL-2024-002",
+                "Invoices sent to the wrong customers",
+                &[("human-error", "wrong-recipient")],
+                &["invoicing"],
+                "The email was misdirecting invoices for a week.",
+            ),
+        ),
+    ]);
+    let doc = kb.json_ok(&["search", "misdirected email", "--explain"]);
+    let found = ids(&doc);
+    let coverage = |id: &str| {
+        let at = found.iter().position(|f| f == id).unwrap();
+        doc["hits"][at]["explain"]["coverage"].as_f64().unwrap()
+    };
+    // In the key as typed: all of the query.
+    assert!(coverage("LL-2024-001") > 0.99, "{doc:#}");
+    // Only a variant with the same stem: less.
+    assert!(coverage("LL-2024-002") < 0.99, "{doc:#}");
+    assert_eq!(found[0], "LL-2024-001", "{found:?}");
+}
+
+#[test]
 fn similar_prefers_a_rare_shared_cause_to_a_common_one() {
     let phishing_text = "A phishing email imitated the payroll portal; an employee entered credentials and the attacker changed bank details.";
     let mut lessons = vec![
