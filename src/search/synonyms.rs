@@ -100,6 +100,9 @@ pub const BUILT_IN: &[&[&str]] = &[
     &["pr", "pull request", "merge request"],
     &["laptop", "notebook computer"],
     &["outage", "downtime", "outages"],
+    // How write-ups name unplanned cloud spending: "the AWS bill", "cloud
+    // costs", "the spend alert".
+    &["bill", "cost", "spend"],
     &["pg", "postgres", "postgresql"],
     &["mysql", "mariadb"],
     &["s3", "object storage"],

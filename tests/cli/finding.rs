@@ -305,6 +305,16 @@ fn synonyms_built_in_and_from_lessons_toml() {
             ),
         ),
         (
+            "gpu",
+            lesson(
+                "LL-2024-011",
+                "GPU instances left running for seven weeks",
+                &[("process-gap", "idle-resources")],
+                &["ml-experiments"],
+                "The cloud spend tripled before the monthly cost review saw it.",
+            ),
+        ),
+        (
             "marsupial",
             lesson(
                 "LL-2024-010",
@@ -317,6 +327,14 @@ fn synonyms_built_in_and_from_lessons_toml() {
     ]);
     assert_eq!(kb.search_ids("db failover", &[])[0], "LL-2024-007");
     assert_eq!(kb.search_ids("k8s oom", &[])[0], "LL-2024-008");
+    // "bill" also searches "cost" and "spend".
+    let doc = kb.json_ok(&["search", "cloud bill", "--explain"]);
+    assert_eq!(doc["hits"][0]["id"], "LL-2024-011", "{doc:#}");
+    let matched = doc["hits"][0]["explain"]["matched"].as_array().unwrap();
+    assert!(
+        matched.iter().any(|m| m["via"] == "spend" || m["via"] == "cost"),
+        "{matched:?}"
+    );
     assert_eq!(
         kb.search_ids("load balancer health check", &[])[0],
         "LL-2024-009"
