@@ -400,6 +400,19 @@ pub(crate) fn counted<'a>(all: &'a [Facts<'a>], options: &Options) -> Vec<&'a Fa
 
 /// Builds the report from every lesson's facts.
 pub fn build<'a>(all: &'a [Facts<'a>], options: &Options) -> Report<'a> {
+    build_parts(all, options, true)
+}
+
+/// The report with only what `report --scorecard` shows: the practice
+/// figures and the counts and level around them. Its `groups`,
+/// `ineffective_actions` and `unaddressed_causes` are left empty (the
+/// actions that did not prevent a recurrence are counted, not listed).
+pub fn build_practice<'a>(all: &'a [Facts<'a>], options: &Options) -> Report<'a> {
+    build_parts(all, options, false)
+}
+
+/// The report, with its groups and lists when `full`.
+fn build_parts<'a>(all: &'a [Facts<'a>], options: &Options, full: bool) -> Report<'a> {
     let mut timings = crate::timing::Timings::new();
     // The lessons counted, in time order: groups and recurrence lists are
     // then built in order, with no sorting per group.
@@ -430,32 +443,49 @@ pub fn build<'a>(all: &'a [Facts<'a>], options: &Options) -> Report<'a> {
     let ((mut groups, mut practice), pass) = rayon::join(
         || {
             rayon::join(
-                || groups(&order, &days, &by_key, options, first, periods.len()),
+                || {
+                    if full {
+                        groups(&order, &days, &by_key, options, first, periods.len())
+                    } else {
+                        Vec::new()
+                    }
+                },
                 || scorecard::figures(&order, &days, &by_key, &periods, slot, &options.targets),
             )
         },
         || {
             let mut keys: Vec<&str> = by_key.keys().copied().collect();
             keys.sort_unstable();
+            // Only a listed action needs its key's rank and lesson names.
             let names: Names = keys
                 .iter()
                 .enumerate()
+                .filter(|_| full)
                 .map(|(rank, &key)| {
                     let list = &by_key[key];
                     let all = list.iter().map(|&i| name(order[i as usize])).collect();
                     (key, (rank as u32, all))
                 })
                 .collect();
-            actions_pass(&order, &days, &by_key, &names, options.by)
+            let at = Context {
+                days: &days,
+                by_key: &by_key,
+                names: &names,
+                full,
+            };
+            actions_pass(&order, &at, options.by)
         },
     );
     timings.step("report: groups and actions");
     for group in &mut groups {
         group.open_actions = pass.open.get(group.name.as_str()).copied().unwrap_or(0);
     }
-    scorecard::add_recurrences(&mut practice, &pass.ineffective, |me| {
-        slot(days[me as usize])
-    });
+    let recurred = pass
+        .ineffective
+        .iter()
+        .map(|a| (a.rank.2, a.rank.3))
+        .chain(pass.recurred.iter().copied());
+    scorecard::add_recurrences(&mut practice, recurred, |me| slot(days[me as usize]));
 
     Report {
         tlp: highest_tlp(order.iter().copied()),
@@ -587,6 +617,10 @@ struct Pass<'a> {
     /// Cause keys that no action of their lesson addresses, in the order
     /// the lessons occurred.
     unaddressed: Vec<UnaddressedCause<'a>>,
+    /// When the actions are counted, not listed: each done action whose
+    /// addressed cause came back, as its lesson's place in time and its
+    /// place in the lesson (once per key that came back).
+    recurred: Vec<(u32, u32)>,
     /// Scratch space reused from lesson to lesson: a lesson's causes,
     /// whether each is addressed.
     causes: Vec<(Cause<'a>, bool)>,
@@ -602,6 +636,7 @@ impl<'a> Pass<'a> {
             open: Default::default(),
             ineffective: Vec::with_capacity(passes.iter().map(|p| p.ineffective.len()).sum()),
             unaddressed: Vec::with_capacity(passes.iter().map(|p| p.unaddressed.len()).sum()),
+            recurred: Vec::with_capacity(passes.iter().map(|p| p.recurred.len()).sum()),
             ..Pass::default()
         };
         for pass in passes {
@@ -610,6 +645,7 @@ impl<'a> Pass<'a> {
             }
             all.ineffective.extend(pass.ineffective);
             all.unaddressed.extend(pass.unaddressed);
+            all.recurred.extend(pass.recurred);
         }
         all
     }
@@ -686,7 +722,7 @@ impl<'a> Pass<'a> {
             });
         }
         let mut seen = smallset::Seen::default();
-        for &(cause, addressed) in &causes {
+        for &(cause, addressed) in causes.iter().filter(|_| at.full) {
             let Some(key) = cause.key else { continue };
             if !seen.insert(key) || addressed {
                 continue;
@@ -712,7 +748,7 @@ impl<'a> Pass<'a> {
         completed: i64,
         at: &Context<'a, '_>,
     ) {
-        let (Some(list), Some((rank, all))) = (at.by_key.get(key), at.names.get(key)) else {
+        let Some(list) = at.by_key.get(key) else {
             return;
         };
         // The first lesson of a later day (see `recurrence::recurs_after`).
@@ -727,6 +763,13 @@ impl<'a> Pass<'a> {
         if recurrences == 0 {
             return;
         }
+        if !at.full {
+            self.recurred.push((me, index));
+            return;
+        }
+        let Some((rank, all)) = at.names.get(key) else {
+            return;
+        };
         self.ineffective.push(IneffectiveAction {
             lesson: name(f),
             action: action.details().summary.unwrap_or(""),
@@ -748,16 +791,13 @@ struct Context<'a, 'c> {
     days: &'c [i64],
     by_key: &'c Members<'a>,
     names: &'c Names<'a>,
+    /// Whether to list what it finds (else count: see
+    /// [`build_practice`]).
+    full: bool,
 }
 
 /// Walks every action once, in parallel chunks of lessons.
-fn actions_pass<'a>(
-    order: &[&'a Facts<'a>],
-    days: &[i64],
-    by_key: &Members<'a>,
-    names: &Names<'a>,
-    by: GroupBy,
-) -> Pass<'a> {
+fn actions_pass<'a>(order: &[&'a Facts<'a>], at: &Context<'a, '_>, by: GroupBy) -> Pass<'a> {
     use rayon::prelude::*;
     const CHUNK: usize = 4096;
     let passes: Vec<Pass> = order
@@ -766,12 +806,7 @@ fn actions_pass<'a>(
         .map(|(c, chunk)| {
             let mut pass = Pass::default();
             for (i, f) in chunk.iter().enumerate() {
-                let at = Context {
-                    days,
-                    by_key,
-                    names,
-                };
-                pass.lesson((c * CHUNK + i) as u32, f, &at, by);
+                pass.lesson((c * CHUNK + i) as u32, f, at, by);
             }
             pass
         })
@@ -912,6 +947,18 @@ mod tests {
         assert!(amber.groups.is_empty());
         let clear = build(&all, &options(Some(Tlp::Clear)));
         assert_eq!((clear.lessons, clear.tlp), (0, Tlp::Clear));
+        // The scorecard's build counts what the full one lists.
+        let practice = build_practice(&all, &options(None));
+        assert_eq!(practice.practice, everything.practice);
+        assert_eq!(
+            practice
+                .practice
+                .iter()
+                .map(|p| p.actions_ineffective_by_recurrence)
+                .sum::<usize>(),
+            1
+        );
+        assert!(practice.groups.is_empty() && practice.ineffective_actions.is_empty());
     }
 
     #[test]

@@ -89,17 +89,17 @@ fn minutes(seconds: Option<i64>) -> Option<i64> {
     seconds.map(|s| (s + 30).div_euclid(60))
 }
 
-/// Counts the actions that did not prevent a recurrence in the period of
-/// their lesson (`slot` of its position in the report's order): each
-/// action once, however many of its keys came back.
+/// Counts the actions that did not prevent a recurrence (each its
+/// lesson's position in the report's order and its own in the lesson) in
+/// the period of their lesson (`slot` of that position): each action once,
+/// however many of its keys came back.
 pub(super) fn add_recurrences(
     figures: &mut [PeriodFigures],
-    ineffective: &[super::IneffectiveAction<'_>],
+    ineffective: impl Iterator<Item = (u32, u32)>,
     slot: impl Fn(u32) -> Option<usize>,
 ) {
     let mut seen = rustc_hash::FxHashSet::default();
-    for a in ineffective {
-        let (_, _, me, index) = a.rank;
+    for (me, index) in ineffective {
         if seen.insert((me, index))
             && let Some(fig) = slot(me).and_then(|p| figures.get_mut(p))
         {
