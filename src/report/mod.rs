@@ -264,17 +264,28 @@ pub(crate) fn name<'a>(f: &Facts<'a>) -> &'a str {
     f.id.unwrap_or(f.path)
 }
 
+/// The middle value (of an even count, the mean of the two middle ones,
+/// rounded toward zero). Selected, not sorted: the groups' and periods'
+/// lists add up to hundreds of thousands of values. `values` is reordered.
 fn median(values: &mut [i64]) -> Option<i64> {
+    let (below, above) = middle(values)?;
+    Some(match below {
+        None => above,
+        Some(below) => ((i128::from(below) + i128::from(above)) / 2) as i64,
+    })
+}
+
+/// The value at the middle of `values` as if sorted and, for an even
+/// count, the one just below it.
+fn middle(values: &mut [i64]) -> Option<(Option<i64>, i64)> {
     if values.is_empty() {
         return None;
     }
-    values.sort_unstable();
     let mid = values.len() / 2;
-    Some(if values.len() % 2 == 1 {
-        values[mid]
-    } else {
-        ((i128::from(values[mid - 1]) + i128::from(values[mid])) / 2) as i64
-    })
+    let even = values.len() % 2 == 0;
+    let (left, &mut above, _) = values.select_nth_unstable(mid);
+    let below = even.then(|| left.iter().copied().max().unwrap_or(above));
+    Some((below, above))
 }
 
 /// Calls `each` once per group of `f` (a lesson counts once per group
@@ -299,12 +310,26 @@ fn each_key<'a>(f: &Facts<'a>, by: GroupBy, mut each: impl FnMut(&'a str)) {
 }
 
 /// A set of texts that stays a short array until it grows: most lessons
-/// have a handful of causes and systems, and a hostile one thousands.
+/// have a handful of causes and systems, and a hostile one thousands. The
+/// array is inline: one is made per lesson and per action, and allocating
+/// each was hundreds of thousands of allocations per report.
 mod smallset {
-    #[derive(Default)]
+    const FEW: usize = 16;
+
     pub struct Seen<'a> {
-        few: Vec<&'a str>,
+        few: [&'a str; FEW],
+        len: usize,
         many: Option<rustc_hash::FxHashSet<&'a str>>,
+    }
+
+    impl Default for Seen<'_> {
+        fn default() -> Self {
+            Seen {
+                few: [""; FEW],
+                len: 0,
+                many: None,
+            }
+        }
     }
 
     impl<'a> Seen<'a> {
@@ -313,14 +338,30 @@ mod smallset {
             if let Some(many) = &mut self.many {
                 return many.insert(key);
             }
-            if self.few.contains(&key) {
+            if self.few[..self.len].contains(&key) {
                 return false;
             }
-            self.few.push(key);
-            if self.few.len() > 16 {
-                self.many = Some(self.few.drain(..).collect());
+            if self.len == FEW {
+                let mut many: rustc_hash::FxHashSet<&'a str> = self.few.iter().copied().collect();
+                many.insert(key);
+                self.many = Some(many);
+            } else {
+                self.few[self.len] = key;
+                self.len += 1;
             }
             true
+        }
+    }
+
+    #[cfg(test)]
+    mod tests {
+        #[test]
+        fn a_set_past_its_array() {
+            let keys: Vec<String> = (0..40).map(|i| format!("k{}", i % 20)).collect();
+            let mut seen = super::Seen::default();
+            let new: Vec<bool> = keys.iter().map(|k| seen.insert(k)).collect();
+            assert_eq!(new.iter().filter(|&&n| n).count(), 20);
+            assert!(new[..20].iter().all(|&n| n) && new[20..].iter().all(|&n| !n));
         }
     }
 }
@@ -966,5 +1007,18 @@ mod tests {
         assert_eq!(median(&mut []), None);
         assert_eq!(median(&mut [5, 1, 3]), Some(3));
         assert_eq!(median(&mut [4, 1, 3, 2]), Some(2));
+        assert_eq!(median(&mut [7]), Some(7));
+        assert_eq!(median(&mut [9, -3]), Some(3));
+        assert_eq!(median(&mut [5, 5, 1, 5, 9, 5]), Some(5));
+        assert_eq!(median(&mut [i64::MAX, i64::MAX - 2]), Some(i64::MAX - 1));
+        // As sorting would give, on lists with repeats.
+        let mut x: Vec<i64> = (0..1001).map(|i| (i * 7919) % 97).collect();
+        let mut sorted = x.clone();
+        sorted.sort_unstable();
+        assert_eq!(median(&mut x), Some(sorted[500]));
+        x.push(1000);
+        sorted.push(1000);
+        sorted.sort_unstable();
+        assert_eq!(median(&mut x), Some((sorted[500] + sorted[501]) / 2));
     }
 }

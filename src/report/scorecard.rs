@@ -72,15 +72,10 @@ fn share(part: usize, whole: usize) -> Option<f64> {
 
 /// The median of whole days, halves kept (3 and 4 days make 3.5).
 fn median_days(values: &mut [i64]) -> Option<f64> {
-    if values.is_empty() {
-        return None;
-    }
-    values.sort_unstable();
-    let mid = values.len() / 2;
-    Some(if values.len() % 2 == 1 {
-        values[mid] as f64
-    } else {
-        (values[mid - 1] as f64 + values[mid] as f64) / 2.0
+    let (below, above) = super::middle(values)?;
+    Some(match below {
+        None => above as f64,
+        Some(below) => (below as f64 + above as f64) / 2.0,
     })
 }
 
