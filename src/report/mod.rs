@@ -480,19 +480,13 @@ fn build_parts<'a>(all: &'a [Facts<'a>], options: &Options, full: bool) -> Repor
     timings.step("report: lessons by cause key");
     let base = first.map(|d| options.period.number(d));
     let slot = |day: i64| usize::try_from(options.period.number(day) - base?).ok();
-    // The practice figures walk every lesson too: a third task.
-    let ((mut groups, mut practice), pass) = rayon::join(
+    let (mut groups, mut pass) = rayon::join(
         || {
-            rayon::join(
-                || {
-                    if full {
-                        groups(&order, &days, &by_key, options, first, periods.len())
-                    } else {
-                        Vec::new()
-                    }
-                },
-                || scorecard::figures(&order, &days, &by_key, &periods, slot, &options.targets),
-            )
+            if full {
+                groups(&order, &days, &by_key, options, first, periods.len())
+            } else {
+                Vec::new()
+            }
         },
         || {
             let mut keys: Vec<&str> = by_key.keys().copied().collect();
@@ -513,6 +507,10 @@ fn build_parts<'a>(all: &'a [Facts<'a>], options: &Options, full: bool) -> Repor
                 by_key: &by_key,
                 names: &names,
                 full,
+                period: options.period,
+                base,
+                periods: periods.len(),
+                targets: &options.targets,
             };
             actions_pass(&order, &at, options.by)
         },
@@ -526,6 +524,7 @@ fn build_parts<'a>(all: &'a [Facts<'a>], options: &Options, full: bool) -> Repor
         .iter()
         .map(|a| (a.rank.2, a.rank.3))
         .chain(pass.recurred.iter().copied());
+    let mut practice = std::mem::take(&mut pass.tally).finish(&periods);
     scorecard::add_recurrences(&mut practice, recurred, |me| slot(days[me as usize]));
 
     Report {
@@ -667,6 +666,8 @@ struct Pass<'a> {
     causes: Vec<(Cause<'a>, bool)>,
     /// The categories an action addresses.
     categories: Vec<&'a str>,
+    /// The practice figures of the lessons walked.
+    tally: scorecard::Tally,
 }
 
 impl<'a> Pass<'a> {
@@ -680,7 +681,16 @@ impl<'a> Pass<'a> {
             recurred: Vec::with_capacity(passes.iter().map(|p| p.recurred.len()).sum()),
             ..Pass::default()
         };
+        let mut passes = passes.into_iter();
+        if let Some(first) = passes.next() {
+            all.tally = first.tally;
+            all.open = first.open;
+            all.ineffective.extend(first.ineffective);
+            all.unaddressed.extend(first.unaddressed);
+            all.recurred.extend(first.recurred);
+        }
         for pass in passes {
+            all.tally.add(pass.tally);
             for (group, n) in pass.open {
                 *all.open.entry(group).or_default() += n;
             }
@@ -697,6 +707,21 @@ impl<'a> Pass<'a> {
         let mut categories = std::mem::take(&mut self.categories);
         causes.clear();
         causes.extend(f.causes.iter().map(|c| (c, false)));
+        // The practice figures of the lesson, while it is in the cache.
+        let day = at.days[me as usize];
+        if let Some(p) = at
+            .base
+            .and_then(|base| usize::try_from(at.period.number(day) - base).ok())
+        {
+            // A known cause: its key's first lesson is of an earlier day.
+            let repeat = causes.iter().filter_map(|(c, _)| c.key).any(|key| {
+                at.by_key
+                    .get(key)
+                    .and_then(|list| list.first())
+                    .is_some_and(|&first| at.days[first as usize] < day)
+            });
+            self.tally.lesson(f, p, repeat, at.targets);
+        }
         // A hostile lesson may have thousands of causes: look them up by
         // key through a map then, not by a scan per address.
         let by_key: Option<rustc_hash::FxHashMap<&str, Vec<usize>>> =
@@ -835,6 +860,12 @@ struct Context<'a, 'c> {
     /// Whether to list what it finds (else count: see
     /// [`build_practice`]).
     full: bool,
+    /// The periods of the practice figures: a lesson's is the number of
+    /// its period less `base`'s (the first lesson's), below `periods`.
+    period: Period,
+    base: Option<i64>,
+    periods: usize,
+    targets: &'c Targets,
 }
 
 /// Walks every action once, in parallel chunks of lessons.
@@ -845,7 +876,10 @@ fn actions_pass<'a>(order: &[&'a Facts<'a>], at: &Context<'a, '_>, by: GroupBy) 
         .par_chunks(CHUNK)
         .enumerate()
         .map(|(c, chunk)| {
-            let mut pass = Pass::default();
+            let mut pass = Pass {
+                tally: scorecard::Tally::new(at.periods),
+                ..Pass::default()
+            };
             for (i, f) in chunk.iter().enumerate() {
                 pass.lesson((c * CHUNK + i) as u32, f, at, by);
             }

@@ -8,7 +8,7 @@
 
 use serde::Serialize;
 
-use super::{Members, median};
+use super::median;
 use crate::index::facts::Facts;
 use crate::time::day_number;
 
@@ -103,48 +103,50 @@ pub(super) fn add_recurrences(
     }
 }
 
-/// The figures of each of `periods` (`slot` maps a lesson's day to its
-/// index there), but for the actions that did not prevent a recurrence
-/// ([`add_recurrences`], once the pass over actions has found them).
-pub(super) fn figures(
-    order: &[&Facts<'_>],
-    days: &[i64],
-    by_key: &Members<'_>,
-    periods: &[String],
-    slot: impl Fn(i64) -> Option<usize>,
-    targets: &Targets,
-) -> Vec<PeriodFigures> {
-    let mut out: Vec<PeriodFigures> = periods
-        .iter()
-        .map(|p| PeriodFigures {
-            period: p.clone(),
-            ..PeriodFigures::default()
-        })
-        .collect();
-    // Per period: detect, contain, recover seconds; review days.
-    let mut deltas: Vec<[Vec<i64>; 3]> = vec![Default::default(); periods.len()];
-    let mut reviews: Vec<Vec<i64>> = vec![Vec::new(); periods.len()];
-    let mut repeats = vec![0usize; periods.len()];
-    let least = targets.least_severe.as_deref();
-    for (i, f) in order.iter().enumerate() {
-        let day = days[i];
-        let Some(p) = slot(day) else { continue };
-        let fig = &mut out[p];
+/// The figures of each period, lesson by lesson: one per chunk of the
+/// pass over actions, which walks every lesson once (a walk of its own
+/// over 100,000 lessons cost as much again in cache misses), then added
+/// together ([`Tally::add`]) and finished ([`Tally::finish`]). The actions
+/// that did not prevent a recurrence are counted once the pass has found
+/// them ([`add_recurrences`]).
+#[derive(Debug, Clone, Default)]
+pub(super) struct Tally {
+    /// Per period: the counts (no period names yet).
+    counts: Vec<PeriodFigures>,
+    /// Per period: detect, contain, recover seconds.
+    deltas: Vec<[Vec<i64>; 3]>,
+    /// Per period: days to review.
+    reviews: Vec<Vec<i64>>,
+    /// Per period: lessons with a known cause.
+    repeats: Vec<usize>,
+}
+
+impl Tally {
+    pub(super) fn new(periods: usize) -> Tally {
+        Tally {
+            counts: vec![PeriodFigures::default(); periods],
+            deltas: vec![Default::default(); periods],
+            reviews: vec![Vec::new(); periods],
+            repeats: vec![0; periods],
+        }
+    }
+
+    /// One lesson of period `p`; `repeat` when one of its cause keys was
+    /// first seen in a lesson of an earlier day.
+    pub(super) fn lesson(&mut self, f: &Facts<'_>, p: usize, repeat: bool, targets: &Targets) {
+        let Some(fig) = self.counts.get_mut(p) else {
+            return;
+        };
+        let least = targets.least_severe.as_deref();
         fig.lessons += 1;
         fig.near_misses += usize::from(f.kind == Some("near-miss"));
         fig.low_severity += usize::from(least.is_some() && f.severity == least);
-        // A known cause: its key's first lesson is of an earlier day.
-        let repeat = f.causes.iter().filter_map(|c| c.key).any(|key| {
-            by_key
-                .get(key)
-                .and_then(|list| list.first())
-                .is_some_and(|&first| days[first as usize] < day)
-        });
-        repeats[p] += usize::from(repeat);
+        self.repeats[p] += usize::from(repeat);
         if let Some(occurred) = f.occurred {
-            for (list, time) in deltas[p]
-                .iter_mut()
-                .zip([f.detected, f.contained, f.recovered])
+            for (list, time) in
+                self.deltas[p]
+                    .iter_mut()
+                    .zip([f.detected, f.contained, f.recovered])
             {
                 if let Some(t) = time
                     && t >= occurred
@@ -155,7 +157,7 @@ pub(super) fn figures(
             if let Some(reviewed) = f.reviewed {
                 let from = f.recovered.filter(|&r| r >= occurred).unwrap_or(occurred);
                 let wait = (day_number(reviewed) - day_number(from)).max(0);
-                reviews[p].push(wait);
+                self.reviews[p].push(wait);
                 fig.reviewed += 1;
                 fig.reviewed_on_time += usize::from(wait <= i64::from(targets.review_within_days));
             }
@@ -183,16 +185,50 @@ pub(super) fn figures(
             }
         }
     }
-    for (p, fig) in out.iter_mut().enumerate() {
-        fig.repeat_share = share(repeats[p], fig.lessons);
-        fig.review_on_time_share = share(fig.reviewed_on_time, fig.reviewed);
-        let [detect, contain, recover] = &mut deltas[p];
-        fig.median_detect_minutes = minutes(median(detect));
-        fig.median_contain_minutes = minutes(median(contain));
-        fig.median_recover_minutes = minutes(median(recover));
-        fig.median_review_days = median_days(&mut reviews[p]);
+
+    /// The tally of the lessons that follow in time (a later chunk).
+    pub(super) fn add(&mut self, later: Tally) {
+        for (mine, theirs) in self.counts.iter_mut().zip(later.counts) {
+            // Every count `lesson` makes (the rest are set by `finish` and
+            // `add_recurrences`).
+            mine.lessons += theirs.lessons;
+            mine.near_misses += theirs.near_misses;
+            mine.low_severity += theirs.low_severity;
+            mine.reviewed += theirs.reviewed;
+            mine.reviewed_on_time += theirs.reviewed_on_time;
+            mine.actions_done += theirs.actions_done;
+            mine.actions_verified += theirs.actions_verified;
+            mine.actions_ineffective_by_review += theirs.actions_ineffective_by_review;
+            mine.actions_due += theirs.actions_due;
+            mine.actions_on_time += theirs.actions_on_time;
+        }
+        for (mine, theirs) in self.deltas.iter_mut().zip(later.deltas) {
+            for (m, t) in mine.iter_mut().zip(theirs) {
+                m.extend(t);
+            }
+        }
+        for (mine, theirs) in self.reviews.iter_mut().zip(later.reviews) {
+            mine.extend(theirs);
+        }
+        for (mine, theirs) in self.repeats.iter_mut().zip(later.repeats) {
+            *mine += theirs;
+        }
     }
-    out
+
+    /// The figures of each of `periods` (this tally's, in order).
+    pub(super) fn finish(mut self, periods: &[String]) -> Vec<PeriodFigures> {
+        for (p, fig) in self.counts.iter_mut().enumerate() {
+            fig.period.clone_from(&periods[p]);
+            fig.repeat_share = share(self.repeats[p], fig.lessons);
+            fig.review_on_time_share = share(fig.reviewed_on_time, fig.reviewed);
+            let [detect, contain, recover] = &mut self.deltas[p];
+            fig.median_detect_minutes = minutes(median(detect));
+            fig.median_contain_minutes = minutes(median(contain));
+            fig.median_recover_minutes = minutes(median(recover));
+            fig.median_review_days = median_days(&mut self.reviews[p]);
+        }
+        self.counts
+    }
 }
 
 #[cfg(test)]
