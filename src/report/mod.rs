@@ -373,29 +373,110 @@ type Members<'a> = rustc_hash::FxHashMap<&'a str, Vec<u32>>;
 /// order.
 type Names<'a> = rustc_hash::FxHashMap<&'a str, (u32, std::sync::Arc<[&'a str]>)>;
 
-fn members<'a>(order: &[&Facts<'a>], by: GroupBy) -> Members<'a> {
+/// What a group shows of its lessons, gathered as they are walked in time
+/// order (each group walking its own lessons afterwards visited 100,000
+/// lessons scattered in memory again).
+#[derive(Default)]
+struct Gathered<'a> {
+    /// Their names, in time order.
+    names: Vec<&'a str>,
+    /// Their systems (of a lesson with more than [`MAX_SYSTEMS_LISTED`],
+    /// its first ones alphabetically: only those can be listed).
+    systems: rustc_hash::FxHashSet<&'a str>,
+    /// Seconds from `occurred` to detected, contained, recovered.
+    deltas: [Vec<i64>; 3],
+}
+
+impl<'a> Gathered<'a> {
+    fn lesson(&mut self, f: &Facts<'a>, systems: &[&'a str]) {
+        self.names.push(name(f));
+        if systems.is_empty() {
+            self.systems.extend(f.systems.iter());
+        } else {
+            self.systems.extend(systems.iter().copied());
+        }
+        if let Some(occurred) = f.occurred {
+            for (list, time) in self
+                .deltas
+                .iter_mut()
+                .zip([f.detected, f.contained, f.recovered])
+            {
+                if let Some(t) = time
+                    && t >= occurred
+                {
+                    list.push(t - occurred);
+                }
+            }
+        }
+    }
+
+    /// What the lessons that follow in time gathered.
+    fn extend(&mut self, later: Gathered<'a>) {
+        self.names.extend(later.names);
+        self.systems.extend(later.systems);
+        for (mine, theirs) in self.deltas.iter_mut().zip(later.deltas) {
+            mine.extend(theirs);
+        }
+    }
+}
+
+/// Each group's lessons, as positions in `order`, and, when `gather`,
+/// what the report shows of them ([`Gathered`]), in one walk in parallel
+/// chunks.
+fn members<'a>(
+    order: &[&Facts<'a>],
+    by: GroupBy,
+    gather: bool,
+) -> (Members<'a>, rustc_hash::FxHashMap<&'a str, Gathered<'a>>) {
     use rayon::prelude::*;
+    type Part<'a> = rustc_hash::FxHashMap<&'a str, (Vec<u32>, Gathered<'a>)>;
     const CHUNK: usize = 8192;
-    let parts: Vec<Members> = order
+    let parts: Vec<Part> = order
         .par_chunks(CHUNK)
         .enumerate()
         .map(|(c, chunk)| {
-            let mut members = Members::default();
+            let mut part = Part::default();
+            // A lesson with hundreds of systems (in every group of `--by
+            // system`) is sorted once, here.
+            let mut first = Vec::new();
             for (i, f) in chunk.iter().enumerate() {
                 let at = (c * CHUNK + i) as u32;
-                each_key(f, by, |key| members.entry(key).or_default().push(at));
+                first.clear();
+                if gather && f.systems.len() > MAX_SYSTEMS_LISTED {
+                    first.extend(f.systems.iter());
+                    first.sort_unstable();
+                    first.dedup();
+                    first.truncate(MAX_SYSTEMS_LISTED);
+                }
+                each_key(f, by, |key| {
+                    let (list, gathered) = part.entry(key).or_default();
+                    list.push(at);
+                    if gather {
+                        gathered.lesson(f, &first);
+                    }
+                });
             }
-            members
+            part
         })
         .collect();
     // Chunk by chunk, so each list stays in order.
-    let mut members = Members::default();
+    let mut all = Part::default();
     for part in parts {
-        for (key, list) in part {
-            members.entry(key).or_default().extend(list);
+        for (key, (list, gathered)) in part {
+            let (mine, mine_gathered) = all.entry(key).or_default();
+            mine.extend(list);
+            mine_gathered.extend(gathered);
         }
     }
-    members
+    let mut members = Members::default();
+    let mut shown = rustc_hash::FxHashMap::default();
+    for (key, (list, gathered)) in all {
+        members.insert(key, list);
+        if gather {
+            shown.insert(key, gathered);
+        }
+    }
+    (members, shown)
 }
 
 /// Whether a lesson informs one of `functions` (any lesson when empty);
@@ -476,14 +557,22 @@ fn build_parts<'a>(all: &'a [Facts<'a>], options: &Options, full: bool) -> Repor
     timings.step("report: lessons in time order");
     // Groups and the pass over actions are independent: two cores compute
     // them side by side.
-    let by_key = members(&order, GroupBy::Key);
+    // With `--by key`, the groups are gathered in the same walk.
+    let (by_key, mut gathered) = members(&order, GroupBy::Key, full && options.by == GroupBy::Key);
     timings.step("report: lessons by cause key");
     let base = first.map(|d| options.period.number(d));
     let slot = |day: i64| usize::try_from(options.period.number(day) - base?).ok();
     let (mut groups, mut pass) = rayon::join(
         || {
             if full {
-                groups(&order, &days, &by_key, options, first, periods.len())
+                groups(
+                    &order,
+                    &days,
+                    (&by_key, std::mem::take(&mut gathered)),
+                    options,
+                    first,
+                    periods.len(),
+                )
             } else {
                 Vec::new()
             }
@@ -547,75 +636,48 @@ fn build_parts<'a>(all: &'a [Facts<'a>], options: &Options, full: bool) -> Repor
     }
 }
 
+/// The groups of `options.by`: with `--by key`, from `by_key` and what
+/// was gathered with it; else gathered here.
 fn groups<'a>(
     order: &[&'a Facts<'a>],
     days: &[i64],
-    by_key: &Members<'a>,
+    (by_key, gathered): (&Members<'a>, rustc_hash::FxHashMap<&'a str, Gathered<'a>>),
     options: &Options,
     first: Option<i64>,
     periods: usize,
 ) -> Vec<Group<'a>> {
     let other;
-    let members = if options.by == GroupBy::Key {
-        by_key
+    let (members, gathered) = if options.by == GroupBy::Key {
+        (by_key, gathered)
     } else {
-        other = members(order, options.by);
-        &other
+        let (members, gathered) = members(order, options.by, true);
+        other = members;
+        (&other, gathered)
     };
     let period_of = |n: i64| options.period.number(n);
     let base = first.map(period_of);
-    // A group lists the first systems of its lessons alphabetically: those
-    // are among the first of each lesson, so a lesson with hundreds of
-    // systems (in every group of `--by system`) is sorted once, here.
-    let many_systems: rustc_hash::FxHashMap<u32, Vec<&'a str>> = order
-        .iter()
-        .enumerate()
-        .filter(|(_, f)| f.systems.len() > MAX_SYSTEMS_LISTED)
-        .map(|(i, f)| {
-            let mut first: Vec<&str> = f.systems.iter().collect();
-            first.sort_unstable();
-            first.dedup();
-            first.truncate(MAX_SYSTEMS_LISTED);
-            (i as u32, first)
-        })
-        .collect();
     use rayon::prelude::*;
-    let mut groups: Vec<Group> = members
-        .par_iter()
-        .filter(|(_, ms)| ms.len() >= options.min_count.max(1))
-        .map(|(&group, ms)| {
-            // One visit per lesson: they are scattered in memory.
-            let mut systems = rustc_hash::FxHashSet::default();
+    let mut groups: Vec<Group> = gathered
+        .into_par_iter()
+        .filter_map(|(group, shown)| {
+            let ms = members.get(group)?;
+            (ms.len() >= options.min_count.max(1)).then_some((group, ms, shown))
+        })
+        .map(|(group, ms, shown)| {
             let mut trend = vec![0; periods];
-            let mut lessons = Vec::with_capacity(ms.len());
-            let mut deltas: [Vec<i64>; 3] = Default::default();
-            for &i in ms {
-                let f = order[i as usize];
-                lessons.push(name(f));
-                match many_systems.get(&i) {
-                    Some(first) => systems.extend(first.iter().copied()),
-                    None => systems.extend(f.systems.iter()),
-                }
-                if let Some(base) = base {
+            if let Some(base) = base {
+                for &i in ms {
                     let p = period_of(days[i as usize]) - base;
                     if let Some(slot) = usize::try_from(p).ok().and_then(|p| trend.get_mut(p)) {
                         *slot += 1;
                     }
                 }
-                if let Some(occurred) = f.occurred {
-                    for (list, time) in
-                        deltas
-                            .iter_mut()
-                            .zip([f.detected, f.contained, f.recovered])
-                    {
-                        if let Some(t) = time
-                            && t >= occurred
-                        {
-                            list.push(t - occurred);
-                        }
-                    }
-                }
             }
+            let Gathered {
+                names: lessons,
+                systems,
+                mut deltas,
+            } = shown;
             let mut systems: Vec<&str> = systems.into_iter().collect();
             systems.sort_unstable();
             systems.truncate(MAX_SYSTEMS_LISTED);
