@@ -520,7 +520,9 @@ pub fn informs(f: &Facts, functions: &[String]) -> bool {
 pub(crate) fn counted<'a>(all: &'a [Facts<'a>], options: &Options) -> Vec<&'a Facts<'a>> {
     let since = options.since.map(days_from_civil);
     let until = options.until.map(days_from_civil);
-    let mut order: Vec<&'a Facts<'a>> = all
+    // Sorted with each lesson's time beside it: comparing times then reads
+    // no lesson (two lessons' memory per comparison was a sort's cost).
+    let mut keyed: Vec<(i64, &'a Facts<'a>)> = all
         .iter()
         .filter(|f| {
             let Some(occurred) = f.occurred else {
@@ -535,14 +537,16 @@ pub(crate) fn counted<'a>(all: &'a [Facts<'a>], options: &Options) -> Vec<&'a Fa
                         .is_some_and(|s| options.statuses.iter().any(|w| w == s)))
                 && informs(f, &options.functions)
         })
+        .map(|f| (f.occurred.unwrap_or_default(), f))
         .collect();
     {
         use rayon::slice::ParallelSliceMut;
-        order.par_sort_unstable_by(|a, b| {
-            (a.occurred, a.id, a.path).cmp(&(b.occurred, b.id, b.path))
+        // By time, then id, then path (every lesson counted has a time).
+        keyed.par_sort_unstable_by(|(at, a), (bt, b)| {
+            at.cmp(bt).then_with(|| (a.id, a.path).cmp(&(b.id, b.path)))
         });
     }
-    order
+    keyed.into_iter().map(|(_, f)| f).collect()
 }
 
 /// Builds the report from every lesson's facts.
@@ -580,13 +584,34 @@ fn build_parts<'a>(all: &'a [Facts<'a>], options: &Options, full: bool) -> Repor
     };
 
     timings.step("report: lessons in time order");
-    // Groups and the pass over actions are independent: two cores compute
-    // them side by side.
     // With `--by key`, the groups are gathered in the same walk.
     let (by_key, mut gathered) = members(&order, GroupBy::Key, full && options.by == GroupBy::Key);
+    // Each key's rank and lesson names: only a listed action needs them
+    // (the names copied from what was gathered, when it was).
+    let names: Names = if full {
+        let mut keys: Vec<&str> = by_key.keys().copied().collect();
+        keys.sort_unstable();
+        keys.iter()
+            .enumerate()
+            .map(|(rank, &key)| {
+                let all = match gathered.get(key) {
+                    Some(shown) => shown.names.as_slice().into(),
+                    None => by_key[key]
+                        .iter()
+                        .map(|&i| name(order[i as usize]))
+                        .collect(),
+                };
+                (key, (rank as u32, all))
+            })
+            .collect()
+    } else {
+        Names::default()
+    };
     timings.step("report: lessons by cause key");
     let base = first.map(|d| options.period.number(d));
     let slot = |day: i64| usize::try_from(options.period.number(day) - base?).ok();
+    // Groups and the pass over actions are independent: two cores compute
+    // them side by side.
     let (mut groups, mut pass) = rayon::join(
         || {
             if full {
@@ -603,19 +628,6 @@ fn build_parts<'a>(all: &'a [Facts<'a>], options: &Options, full: bool) -> Repor
             }
         },
         || {
-            let mut keys: Vec<&str> = by_key.keys().copied().collect();
-            keys.sort_unstable();
-            // Only a listed action needs its key's rank and lesson names.
-            let names: Names = keys
-                .iter()
-                .enumerate()
-                .filter(|_| full)
-                .map(|(rank, &key)| {
-                    let list = &by_key[key];
-                    let all = list.iter().map(|&i| name(order[i as usize])).collect();
-                    (key, (rank as u32, all))
-                })
-                .collect();
             let at = Context {
                 days: &days,
                 by_key: &by_key,
