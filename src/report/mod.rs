@@ -282,7 +282,7 @@ fn middle(values: &mut [i64]) -> Option<(Option<i64>, i64)> {
         return None;
     }
     let mid = values.len() / 2;
-    let even = values.len() % 2 == 0;
+    let even = values.len().is_multiple_of(2);
     let (left, &mut above, _) = values.select_nth_unstable(mid);
     let below = even.then(|| left.iter().copied().max().unwrap_or(above));
     Some((below, above))
