@@ -5,11 +5,13 @@
 # Usage: bench/report.sh [N] [WORKDIR]   (as check.sh; default N=100000)
 #
 # Measures, with hyperfine (BENCH_RUNS, default 10):
-#   report (table), report --format json, actions --overdue --as-of,
+#   report (table), report --format json, report --scorecard --format json,
+#   report --for leadership --format json, actions --overdue --as-of,
 #   and, as the floor, `lessons index` with nothing to do (the freshness
 #   check every command pays);
 # and the peak RSS of `report --format json`.
-# Targets (issue): report at most 250 ms at 100,000; peak memory <= 500 MB.
+# Targets (issues #11, #12): report and report --scorecard at most 250 ms at
+# 100,000; peak memory <= 500 MB.
 
 . "$(dirname "${BASH_SOURCE[0]}")/lib.sh"
 
@@ -20,13 +22,15 @@ eval "$(L) index" >&2
 BENCH_TAG=report bench_compare \
     report "$(L) report > /dev/null" \
     report-json "$(L) report --format json > /dev/null" \
+    scorecard "$(L) report --scorecard --format json > /dev/null" \
+    leadership "$(L) report --for leadership --format json > /dev/null" \
     actions "$(L) actions --overdue --as-of 2026-11-27 > /dev/null" \
     fresh "$(L) index > /dev/null"
 bench_peak_rss report-json "$(L) report --format json > '$BENCH_RESULTS/report.json'"
 {
     echo
     echo "== lessons report benchmark: N=$BENCH_N"
-    for name in report report-json actions fresh; do
+    for name in report report-json scorecard leadership actions fresh; do
         printf '%-40s %8.1f ms ± %6.1f  (min %.1f)\n' "$name" \
             "$(awk "BEGIN{print ${BENCH_MEAN[$name]}*1000}")" \
             "$(awk "BEGIN{print ${BENCH_STDDEV[$name]}*1000}")" \

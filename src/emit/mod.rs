@@ -65,8 +65,13 @@ pub(crate) fn unsupported(format: Format) -> std::io::Error {
 /// Pretty JSON and a final newline, streamed (a report at 100,000 lessons
 /// is tens of megabytes).
 pub fn write_json(value: &impl serde::Serialize, out: &mut dyn Write) -> std::io::Result<()> {
-    serde_json::to_writer_pretty(&mut *out, value).map_err(std::io::Error::from)?;
-    out.write_all(b"\n")
+    // The pretty printer makes a write per quote, comma and indentation: to
+    // a buffer of a known type those are inlined copies, where each was a
+    // call through `dyn Write` (a report's JSON is millions of them).
+    let mut buffered = std::io::BufWriter::with_capacity(1 << 16, out);
+    serde_json::to_writer_pretty(&mut buffered, value).map_err(std::io::Error::from)?;
+    buffered.write_all(b"\n")?;
+    buffered.flush()
 }
 
 /// Joins a knowledge-base-relative path onto the path of the knowledge base

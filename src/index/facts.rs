@@ -2,7 +2,7 @@
 //! `report` and `actions` never re-read 100,000 files: a compact binary file
 //! per index commit, named in the commit payload like the manifest.
 //!
-//! The file is `lessons-facts 5\n`, then one record per lesson in path
+//! The file is `lessons-facts 6\n`, then one record per lesson in path
 //! order: `[u32 length][u32 path length][path][body]` (little-endian), so
 //! that an update copies unchanged records without decoding them. A body
 //! is, in order: id, status, kind, severity (optional texts); the TLP
@@ -15,11 +15,16 @@
 //! per action the verified time and `effective` (an optional byte 0 or 1),
 //! in the same order as the actions.
 //!
-//! Numbers are LEB128 varints (times zigzag-encoded seconds since the
-//! epoch, UTC), texts and lists are length-prefixed, and an optional value
-//! is a `0` byte or a `1` byte then the value. Reports walk 100,000 of
-//! these per run: what they need is read in place, and the details, which
-//! they rarely show, are skipped until asked for.
+//! Numbers are varints of six bits a byte, least significant first, with
+//! `0x40` on every byte but the last (times zigzag-encoded seconds since
+//! the epoch, UTC); texts and lists are length-prefixed, and an optional
+//! value is a `0` byte or a `1` byte then the value. Every byte of a body
+//! that is not text is ASCII (format 6; LEB128 before), so a body is
+//! UTF-8 as a whole: it is checked once, and each text is then a slice of
+//! it at two character boundaries (checking each of 2.5 million texts at
+//! 100,000 lessons cost more than the rest of reading them). Reports walk
+//! 100,000 of these per run: what they need is read in place, and the
+//! details, which they rarely show, are skipped until asked for.
 
 use std::path::Path;
 
@@ -115,7 +120,7 @@ pub struct Action<'a> {
     pub status: Option<&'a str>,
     pub completed: Option<i64>,
     pub addresses: Strs<'a>,
-    details: &'a [u8],
+    details: &'a str,
 }
 
 /// What an action says, beyond what reports compute with.
@@ -129,13 +134,10 @@ pub struct ActionDetails<'a> {
 }
 
 impl<'a> Action<'a> {
-    /// The details, checked as they are read (they were skipped when the
-    /// record was: a damaged blob reads as no details).
+    /// The details, read as asked for (they were skipped when the record
+    /// was: a damaged blob reads as no details).
     pub fn details(&self) -> ActionDetails<'a> {
-        let mut r = Reader {
-            buf: self.details,
-            checked: false,
-        };
+        let mut r = Reader::new(self.details);
         let mut read = || {
             Some(ActionDetails {
                 summary: r.opt_str()?,
@@ -149,78 +151,92 @@ impl<'a> Action<'a> {
     }
 }
 
-/// Reads the format above in place.
+/// Reads the format above in place, from a body checked as UTF-8 once.
 #[derive(Debug, Clone, Copy, Default)]
 struct Reader<'a> {
-    buf: &'a [u8],
-    /// Whether these bytes were read through once already, so their text
-    /// is known to be UTF-8 (see [`Reader::str`]).
-    checked: bool,
+    text: &'a str,
+    /// Where the next value starts in `text`.
+    at: usize,
 }
 
 impl<'a> Reader<'a> {
+    fn new(text: &'a str) -> Reader<'a> {
+        Reader { text, at: 0 }
+    }
+
+    #[inline]
+    fn byte(&mut self) -> Option<u8> {
+        let byte = *self.text.as_bytes().get(self.at)?;
+        self.at += 1;
+        Some(byte)
+    }
+
+    /// Inlined for its one-byte case (lengths, counts, most times are
+    /// not): reports read tens of millions of these, and the call was a
+    /// seventh of a report's time.
+    #[inline]
     fn varint(&mut self) -> Option<u64> {
+        match self.text.as_bytes().get(self.at) {
+            Some(&byte) if byte < 0x40 => {
+                self.at += 1;
+                Some(u64::from(byte))
+            }
+            _ => self.long_varint(),
+        }
+    }
+
+    #[inline(never)]
+    fn long_varint(&mut self) -> Option<u64> {
         let mut value = 0u64;
-        for i in 0..10 {
-            let (&byte, rest) = self.buf.split_first()?;
-            self.buf = rest;
-            value |= u64::from(byte & 0x7f) << (7 * i);
-            if byte & 0x80 == 0 {
+        for i in 0..11 {
+            let byte = self.byte()?;
+            if byte >= 0x80 {
+                return None;
+            }
+            value |= u64::from(byte & 0x3f) << (6 * i);
+            if byte & 0x40 == 0 {
                 return Some(value);
             }
         }
         None
     }
 
+    #[inline]
     fn len(&mut self) -> Option<usize> {
         usize::try_from(self.varint()?).ok()
     }
 
+    #[inline]
     fn i64(&mut self) -> Option<i64> {
         let z = self.varint()?;
         Some((z >> 1) as i64 ^ -((z & 1) as i64))
     }
 
-    fn bytes(&mut self) -> Option<&'a [u8]> {
-        let len = self.len()?;
-        if len > self.buf.len() {
-            return None;
-        }
-        let (bytes, rest) = self.buf.split_at(len);
-        self.buf = rest;
-        Some(bytes)
-    }
-
+    /// The text of the next `len` bytes (at character boundaries, or the
+    /// record is damaged).
+    #[inline]
     fn str(&mut self) -> Option<&'a str> {
-        let text = self.bytes()?;
-        if self.checked {
-            // SAFETY: a checked reader only walks the bytes of a lazy list,
-            // which `Reader::list` read through with `checked: false`, so
-            // this same text passed `from_utf8` then; the bytes are behind a
-            // shared borrow (of a read-only map nothing writes to), so they
-            // have not changed. Validating again cost a sixth of a report.
-            Some(unsafe { std::str::from_utf8_unchecked(text) })
-        } else {
-            std::str::from_utf8(text).ok()
-        }
+        let len = self.len()?;
+        let end = self.at.checked_add(len)?;
+        let text = self.text.get(self.at..end)?;
+        self.at = end;
+        Some(text)
     }
 
     fn tlp(&mut self) -> Option<Tlp> {
-        let (&code, rest) = self.buf.split_first()?;
-        self.buf = rest;
-        Tlp::from_code(code)
+        Tlp::from_code(self.byte()?)
     }
 
+    #[inline]
     fn present(&mut self) -> Option<bool> {
-        let (&tag, rest) = self.buf.split_first()?;
-        self.buf = rest;
-        match tag {
+        match self.byte()? {
             0 => Some(false),
             1 => Some(true),
             _ => None,
         }
     }
 
+    #[inline]
     fn opt_str(&mut self) -> Option<Option<&'a str>> {
         Some(if self.present()? {
             Some(self.str()?)
@@ -229,6 +245,7 @@ impl<'a> Reader<'a> {
         })
     }
 
+    #[inline]
     fn opt_i64(&mut self) -> Option<Option<i64>> {
         Some(if self.present()? {
             Some(self.i64()?)
@@ -239,6 +256,7 @@ impl<'a> Reader<'a> {
 
     /// A time, which TOML limits to the years 0000 to 9999: anything else
     /// is damage, and would overflow the arithmetic on times.
+    #[inline]
     fn opt_time(&mut self) -> Option<Option<i64>> {
         const FIRST: i64 = -62_167_219_200; // 0000-01-01T00:00:00Z
         const LAST: i64 = 253_402_300_799; // 9999-12-31T23:59:59Z
@@ -248,15 +266,15 @@ impl<'a> Reader<'a> {
         }
     }
 
-    /// A list whose items `item` reads (checking them): its bytes, count
+    /// A list whose items `item` reads (checking them): its text, count
     /// included, for a lazy list to walk again.
-    fn list(&mut self, mut item: impl FnMut(&mut Self) -> Option<()>) -> Option<&'a [u8]> {
-        let start = self.buf;
+    fn list(&mut self, mut item: impl FnMut(&mut Self) -> Option<()>) -> Option<&'a str> {
+        let start = self.at;
         let n = self.len()?;
         for _ in 0..n {
             item(self)?;
         }
-        Some(&start[..start.len() - self.buf.len()])
+        self.text.get(start..self.at)
     }
 
     fn strs(&mut self) -> Option<Strs<'a>> {
@@ -264,6 +282,7 @@ impl<'a> Reader<'a> {
         Some(Strs { raw })
     }
 
+    #[inline]
     fn cause(&mut self) -> Option<Cause<'a>> {
         Some(Cause {
             category: self.opt_str()?,
@@ -271,15 +290,17 @@ impl<'a> Reader<'a> {
         })
     }
 
+    #[inline]
     fn action(&mut self) -> Option<Action<'a>> {
         Some(Action {
             status: self.opt_str()?,
             completed: self.opt_time()?,
             addresses: self.strs()?,
-            details: self.bytes()?,
+            details: self.str()?,
         })
     }
 
+    #[inline]
     fn opt_bool(&mut self) -> Option<Option<bool>> {
         Some(if self.present()? {
             Some(self.present()?)
@@ -288,6 +309,7 @@ impl<'a> Reader<'a> {
         })
     }
 
+    #[inline]
     fn verification(&mut self) -> Option<Verification> {
         Some(Verification {
             verified: self.opt_time()?,
@@ -321,7 +343,7 @@ impl<'a> Reader<'a> {
                 raw: self.list(|r| r.verification().map(drop))?,
             },
         };
-        self.buf.is_empty().then_some(facts)
+        (self.at == self.text.len()).then_some(facts)
     }
 }
 
@@ -332,9 +354,9 @@ struct Writer<'o> {
 
 impl Writer<'_> {
     fn varint(&mut self, mut v: u64) {
-        while v >= 0x80 {
-            self.out.push((v as u8) | 0x80);
-            v >>= 7;
+        while v >= 0x40 {
+            self.out.push((v as u8 & 0x3f) | 0x40);
+            v >>= 6;
         }
         self.out.push(v as u8);
     }
@@ -425,15 +447,12 @@ macro_rules! lazy_list {
         $(#[$doc])*
         #[derive(Debug, Clone, Copy, Default)]
         pub struct $name<'a> {
-            raw: &'a [u8],
+            raw: &'a str,
         }
 
         impl<'a> $name<'a> {
             fn reader(&self) -> (usize, Reader<'a>) {
-                let mut reader = Reader {
-                    buf: self.raw,
-                    checked: true,
-                };
+                let mut reader = Reader::new(self.raw);
                 (reader.len().unwrap_or(0), reader)
             }
 
@@ -531,7 +550,7 @@ impl<'a> FactsRecord<'a> {
     }
 }
 
-const MAGIC: &[u8] = b"lessons-facts 5\n";
+const MAGIC: &[u8] = b"lessons-facts 6\n";
 
 fn bad(why: &str) -> std::io::Error {
     std::io::Error::new(
@@ -592,6 +611,19 @@ fn records(bytes: &[u8]) -> impl Iterator<Item = std::io::Result<Record<'_>>> {
             }
         }
     })
+}
+
+/// How many records a facts file's bytes hold, going by their lengths
+/// alone (for a damaged file, a guess).
+fn count(bytes: &[u8]) -> usize {
+    let mut rest = bytes.strip_prefix(MAGIC).unwrap_or_default();
+    let mut n = 0;
+    while let Some(&[a, b, c, d]) = rest.get(..4) {
+        let len = u32::from_le_bytes([a, b, c, d]) as usize;
+        rest = rest.get(4 + len..).unwrap_or_default();
+        n += 1;
+    }
+    n
 }
 
 /// One lesson's record, encoded: a full build encodes as it reads, so it
@@ -725,19 +757,22 @@ impl FactsFile {
 /// The records of a facts file's bytes, decoded.
 pub fn decode(bytes: &[u8]) -> std::io::Result<Vec<Facts<'_>>> {
     use rayon::prelude::*;
-    let records: Vec<Record> = records(bytes).collect::<std::io::Result<_>>()?;
+    // Counted first (a walk over the record lengths) and allocated once:
+    // growing the list copied it at each doubling. (A record takes more
+    // than 12 bytes: a damaged file's count cannot ask for more.)
+    let mut list: Vec<(&str, &[u8])> = Vec::with_capacity(count(bytes).min(bytes.len() / 12));
+    for record in records(bytes) {
+        let (path, _, body) = record?;
+        list.push((path, body));
+    }
+    let records = list;
     // Checking every record (so that walking one later cannot fail) is
-    // worth sharing between cores.
+    // worth sharing between cores: each body is checked as UTF-8 once, as
+    // a whole, then read.
     // (Collecting `Result`s would gather pieces and copy them together.)
     let decoded: Vec<Option<Facts>> = records
         .par_iter()
-        .map(|(path, _, body)| {
-            Reader {
-                buf: body,
-                checked: false,
-            }
-            .facts(path)
-        })
+        .map(|&(path, body)| Reader::new(std::str::from_utf8(body).ok()?).facts(path))
         .collect();
     if let Some(i) = decoded.iter().position(Option::is_none) {
         return Err(bad(&format!("undecodable record for {}", records[i].0)));

@@ -8,7 +8,7 @@ use tantivy::tokenizer::{LowerCaser, RawTokenizer, TextAnalyzer};
 
 /// Bumped whenever the schema or what is indexed changes: an index of
 /// another version is rebuilt.
-pub const SCHEMA_VERSION: u32 = 16;
+pub const SCHEMA_VERSION: u32 = 17;
 
 /// Stemmed English text (Tantivy's built-in `en_stem`).
 const TEXT_TOKENIZER: &str = "en_stem";

@@ -54,6 +54,8 @@ pub fn actions<'a>(
     today: jiff::civil::Date,
 ) -> Vec<ActionRow<'a>> {
     let as_of = filter.as_of.unwrap_or(today);
+    // Each action is judged on what it holds before its row is made: a row
+    // writes out its dates, and most actions are filtered away.
     let mut rows: Vec<ActionRow> = all
         .iter()
         .filter(|f| filter.max_tlp.is_none_or(|max| f.tlp <= max))
@@ -63,22 +65,32 @@ pub fn actions<'a>(
                 .verifications
                 .iter()
                 .chain(std::iter::repeat(Default::default()));
-            f.actions.iter().zip(checks).map(move |(a, check)| {
+            f.actions.iter().zip(checks).filter_map(move |(a, check)| {
                 let details = a.details();
                 let due = details.due.map(day);
+                let overdue =
+                    crate::lesson::is_open_action(a.status) && due.is_some_and(|d| d < as_of);
                 let unverified = check.verified.is_none()
                     && recurrence::done_day(&a).is_some_and(|done| {
                         days_from_civil(as_of) - done > i64::from(filter.verify_after_days)
                     });
-                ActionRow {
+                let wanted = (!filter.overdue || overdue)
+                    && (!filter.unverified || unverified)
+                    && (filter.owners.is_empty()
+                        || details.owner.is_some_and(|o| {
+                            filter.owners.iter().any(|w| w.eq_ignore_ascii_case(o))
+                        }))
+                    && (filter.statuses.is_empty()
+                        || a.status
+                            .is_some_and(|s| filter.statuses.iter().any(|w| w == s)));
+                wanted.then(|| ActionRow {
                     lesson: name(f),
                     path: f.path,
                     summary: details.summary.unwrap_or_default(),
                     kind: details.kind,
                     owner: details.owner,
                     due: due.map(|d| d.to_string()),
-                    overdue: crate::lesson::is_open_action(a.status)
-                        && due.is_some_and(|d| d < as_of),
+                    overdue,
                     status: a.status,
                     completed: a.completed.map(|c| day(c).to_string()),
                     addresses: a.addresses,
@@ -87,22 +99,8 @@ pub fn actions<'a>(
                     effective: check.effective,
                     unverified,
                     tlp: f.tlp,
-                }
+                })
             })
-        })
-        .filter(|r| !filter.overdue || r.overdue)
-        .filter(|r| !filter.unverified || r.unverified)
-        .filter(|r| {
-            filter.owners.is_empty()
-                || r.owner
-                    .as_ref()
-                    .is_some_and(|o| filter.owners.iter().any(|w| w.eq_ignore_ascii_case(o)))
-        })
-        .filter(|r| {
-            filter.statuses.is_empty()
-                || r.status
-                    .as_ref()
-                    .is_some_and(|s| filter.statuses.iter().any(|w| w == s))
         })
         .collect();
     rows.sort_by(|a, b| {

@@ -264,17 +264,28 @@ pub(crate) fn name<'a>(f: &Facts<'a>) -> &'a str {
     f.id.unwrap_or(f.path)
 }
 
+/// The middle value (of an even count, the mean of the two middle ones,
+/// rounded toward zero). Selected, not sorted: the groups' and periods'
+/// lists add up to hundreds of thousands of values. `values` is reordered.
 fn median(values: &mut [i64]) -> Option<i64> {
+    let (below, above) = middle(values)?;
+    Some(match below {
+        None => above,
+        Some(below) => ((i128::from(below) + i128::from(above)) / 2) as i64,
+    })
+}
+
+/// The value at the middle of `values` as if sorted and, for an even
+/// count, the one just below it.
+fn middle(values: &mut [i64]) -> Option<(Option<i64>, i64)> {
     if values.is_empty() {
         return None;
     }
-    values.sort_unstable();
     let mid = values.len() / 2;
-    Some(if values.len() % 2 == 1 {
-        values[mid]
-    } else {
-        ((i128::from(values[mid - 1]) + i128::from(values[mid])) / 2) as i64
-    })
+    let even = values.len().is_multiple_of(2);
+    let (left, &mut above, _) = values.select_nth_unstable(mid);
+    let below = even.then(|| left.iter().copied().max().unwrap_or(above));
+    Some((below, above))
 }
 
 /// Calls `each` once per group of `f` (a lesson counts once per group
@@ -299,12 +310,26 @@ fn each_key<'a>(f: &Facts<'a>, by: GroupBy, mut each: impl FnMut(&'a str)) {
 }
 
 /// A set of texts that stays a short array until it grows: most lessons
-/// have a handful of causes and systems, and a hostile one thousands.
+/// have a handful of causes and systems, and a hostile one thousands. The
+/// array is inline: one is made per lesson and per action, and allocating
+/// each was hundreds of thousands of allocations per report.
 mod smallset {
-    #[derive(Default)]
+    const FEW: usize = 16;
+
     pub struct Seen<'a> {
-        few: Vec<&'a str>,
+        few: [&'a str; FEW],
+        len: usize,
         many: Option<rustc_hash::FxHashSet<&'a str>>,
+    }
+
+    impl Default for Seen<'_> {
+        fn default() -> Self {
+            Seen {
+                few: [""; FEW],
+                len: 0,
+                many: None,
+            }
+        }
     }
 
     impl<'a> Seen<'a> {
@@ -313,14 +338,30 @@ mod smallset {
             if let Some(many) = &mut self.many {
                 return many.insert(key);
             }
-            if self.few.contains(&key) {
+            if self.few[..self.len].contains(&key) {
                 return false;
             }
-            self.few.push(key);
-            if self.few.len() > 16 {
-                self.many = Some(self.few.drain(..).collect());
+            if self.len == FEW {
+                let mut many: rustc_hash::FxHashSet<&'a str> = self.few.iter().copied().collect();
+                many.insert(key);
+                self.many = Some(many);
+            } else {
+                self.few[self.len] = key;
+                self.len += 1;
             }
             true
+        }
+    }
+
+    #[cfg(test)]
+    mod tests {
+        #[test]
+        fn a_set_past_its_array() {
+            let keys: Vec<String> = (0..40).map(|i| format!("k{}", i % 20)).collect();
+            let mut seen = super::Seen::default();
+            let new: Vec<bool> = keys.iter().map(|k| seen.insert(k)).collect();
+            assert_eq!(new.iter().filter(|&&n| n).count(), 20);
+            assert!(new[..20].iter().all(|&n| n) && new[20..].iter().all(|&n| !n));
         }
     }
 }
@@ -332,29 +373,135 @@ type Members<'a> = rustc_hash::FxHashMap<&'a str, Vec<u32>>;
 /// order.
 type Names<'a> = rustc_hash::FxHashMap<&'a str, (u32, std::sync::Arc<[&'a str]>)>;
 
-fn members<'a>(order: &[&Facts<'a>], by: GroupBy) -> Members<'a> {
+/// What a group shows of its lessons, gathered as they are walked in time
+/// order (each group walking its own lessons afterwards visited 100,000
+/// lessons scattered in memory again).
+#[derive(Default)]
+struct Gathered<'a> {
+    /// Their names, in time order.
+    names: Vec<&'a str>,
+    /// Their systems (of a lesson with more than [`MAX_SYSTEMS_LISTED`],
+    /// its first ones alphabetically: only those can be listed).
+    systems: rustc_hash::FxHashSet<&'a str>,
+    /// Seconds from `occurred` to detected, contained, recovered.
+    deltas: [Vec<i64>; 3],
+}
+
+impl<'a> Gathered<'a> {
+    fn lesson(&mut self, f: &Facts<'a>, systems: &[&'a str]) {
+        self.names.push(name(f));
+        if systems.is_empty() {
+            self.systems.extend(f.systems.iter());
+        } else {
+            self.systems.extend(systems.iter().copied());
+        }
+        if let Some(occurred) = f.occurred {
+            for (list, time) in self
+                .deltas
+                .iter_mut()
+                .zip([f.detected, f.contained, f.recovered])
+            {
+                if let Some(t) = time
+                    && t >= occurred
+                {
+                    list.push(t - occurred);
+                }
+            }
+        }
+    }
+
+    /// What the lessons that follow in time gathered.
+    fn extend(&mut self, later: Gathered<'a>) {
+        self.names.extend(later.names);
+        self.systems.extend(later.systems);
+        for (mine, theirs) in self.deltas.iter_mut().zip(later.deltas) {
+            mine.extend(theirs);
+        }
+    }
+}
+
+/// Each group's lessons, as positions in `order`, and, when `gather`,
+/// what the report shows of them ([`Gathered`]), in one walk in parallel
+/// chunks.
+fn members<'a>(
+    order: &[&Facts<'a>],
+    by: GroupBy,
+    gather: bool,
+) -> (Members<'a>, rustc_hash::FxHashMap<&'a str, Gathered<'a>>) {
     use rayon::prelude::*;
+    type Part<'a> = rustc_hash::FxHashMap<&'a str, (Vec<u32>, Gathered<'a>)>;
     const CHUNK: usize = 8192;
-    let parts: Vec<Members> = order
+    let parts: Vec<Part> = order
         .par_chunks(CHUNK)
         .enumerate()
         .map(|(c, chunk)| {
-            let mut members = Members::default();
+            let mut part = Part::default();
+            // A lesson with hundreds of systems (in every group of `--by
+            // system`) is sorted once, here.
+            let mut first = Vec::new();
             for (i, f) in chunk.iter().enumerate() {
                 let at = (c * CHUNK + i) as u32;
-                each_key(f, by, |key| members.entry(key).or_default().push(at));
+                first.clear();
+                if gather && f.systems.len() > MAX_SYSTEMS_LISTED {
+                    first.extend(f.systems.iter());
+                    first.sort_unstable();
+                    first.dedup();
+                    first.truncate(MAX_SYSTEMS_LISTED);
+                }
+                each_key(f, by, |key| {
+                    let (list, gathered) = part.entry(key).or_default();
+                    list.push(at);
+                    if gather {
+                        gathered.lesson(f, &first);
+                    }
+                });
             }
-            members
+            part
         })
         .collect();
-    // Chunk by chunk, so each list stays in order.
-    let mut members = Members::default();
-    for part in parts {
-        for (key, list) in part {
-            members.entry(key).or_default().extend(list);
+    // Chunk by chunk, so each list stays in order; each list is sized once
+    // (growing them as chunks came cost a tenth of the walk).
+    let mut sizes: rustc_hash::FxHashMap<&str, (usize, usize, [usize; 3])> = Default::default();
+    for part in &parts {
+        for (&key, (list, gathered)) in part {
+            let size = sizes.entry(key).or_default();
+            size.0 += list.len();
+            size.1 += gathered.names.len();
+            for (n, d) in size.2.iter_mut().zip(&gathered.deltas) {
+                *n += d.len();
+            }
         }
     }
-    members
+    let mut all = Part::default();
+    for part in parts {
+        for (key, (mut list, mut gathered)) in part {
+            match all.entry(key) {
+                std::collections::hash_map::Entry::Occupied(mut mine) => {
+                    let (mine, mine_gathered) = mine.get_mut();
+                    mine.extend(list);
+                    mine_gathered.extend(gathered);
+                }
+                std::collections::hash_map::Entry::Vacant(slot) => {
+                    let (lists, names, deltas) = sizes[key];
+                    list.reserve_exact(lists - list.len());
+                    gathered.names.reserve_exact(names - gathered.names.len());
+                    for (d, n) in gathered.deltas.iter_mut().zip(deltas) {
+                        d.reserve_exact(n - d.len());
+                    }
+                    slot.insert((list, gathered));
+                }
+            }
+        }
+    }
+    let mut members = Members::default();
+    let mut shown = rustc_hash::FxHashMap::default();
+    for (key, (list, gathered)) in all {
+        members.insert(key, list);
+        if gather {
+            shown.insert(key, gathered);
+        }
+    }
+    (members, shown)
 }
 
 /// Whether a lesson informs one of `functions` (any lesson when empty);
@@ -373,7 +520,9 @@ pub fn informs(f: &Facts, functions: &[String]) -> bool {
 pub(crate) fn counted<'a>(all: &'a [Facts<'a>], options: &Options) -> Vec<&'a Facts<'a>> {
     let since = options.since.map(days_from_civil);
     let until = options.until.map(days_from_civil);
-    let mut order: Vec<&'a Facts<'a>> = all
+    // Sorted with each lesson's time beside it: comparing times then reads
+    // no lesson (two lessons' memory per comparison was a sort's cost).
+    let mut keyed: Vec<(i64, &'a Facts<'a>)> = all
         .iter()
         .filter(|f| {
             let Some(occurred) = f.occurred else {
@@ -388,18 +537,33 @@ pub(crate) fn counted<'a>(all: &'a [Facts<'a>], options: &Options) -> Vec<&'a Fa
                         .is_some_and(|s| options.statuses.iter().any(|w| w == s)))
                 && informs(f, &options.functions)
         })
+        .map(|f| (f.occurred.unwrap_or_default(), f))
         .collect();
     {
         use rayon::slice::ParallelSliceMut;
-        order.par_sort_unstable_by(|a, b| {
-            (a.occurred, a.id, a.path).cmp(&(b.occurred, b.id, b.path))
+        // By time, then id, then path (every lesson counted has a time).
+        keyed.par_sort_unstable_by(|(at, a), (bt, b)| {
+            at.cmp(bt).then_with(|| (a.id, a.path).cmp(&(b.id, b.path)))
         });
     }
-    order
+    keyed.into_iter().map(|(_, f)| f).collect()
 }
 
 /// Builds the report from every lesson's facts.
 pub fn build<'a>(all: &'a [Facts<'a>], options: &Options) -> Report<'a> {
+    build_parts(all, options, true)
+}
+
+/// The report with only what `report --scorecard` shows: the practice
+/// figures and the counts and level around them. Its `groups`,
+/// `ineffective_actions` and `unaddressed_causes` are left empty (the
+/// actions that did not prevent a recurrence are counted, not listed).
+pub fn build_practice<'a>(all: &'a [Facts<'a>], options: &Options) -> Report<'a> {
+    build_parts(all, options, false)
+}
+
+/// The report, with its groups and lists when `full`.
+fn build_parts<'a>(all: &'a [Facts<'a>], options: &Options, full: bool) -> Report<'a> {
     let mut timings = crate::timing::Timings::new();
     // The lessons counted, in time order: groups and recurrence lists are
     // then built in order, with no sorting per group.
@@ -420,42 +584,74 @@ pub fn build<'a>(all: &'a [Facts<'a>], options: &Options) -> Report<'a> {
     };
 
     timings.step("report: lessons in time order");
-    // Groups and the pass over actions are independent: two cores compute
-    // them side by side.
-    let by_key = members(&order, GroupBy::Key);
+    // With `--by key`, the groups are gathered in the same walk.
+    let (by_key, mut gathered) = members(&order, GroupBy::Key, full && options.by == GroupBy::Key);
+    // Each key's rank and lesson names: only a listed action needs them
+    // (the names copied from what was gathered, when it was).
+    let names: Names = if full {
+        let mut keys: Vec<&str> = by_key.keys().copied().collect();
+        keys.sort_unstable();
+        keys.iter()
+            .enumerate()
+            .map(|(rank, &key)| {
+                let all = match gathered.get(key) {
+                    Some(shown) => shown.names.as_slice().into(),
+                    None => by_key[key]
+                        .iter()
+                        .map(|&i| name(order[i as usize]))
+                        .collect(),
+                };
+                (key, (rank as u32, all))
+            })
+            .collect()
+    } else {
+        Names::default()
+    };
     timings.step("report: lessons by cause key");
     let base = first.map(|d| options.period.number(d));
     let slot = |day: i64| usize::try_from(options.period.number(day) - base?).ok();
-    // The practice figures walk every lesson too: a third task.
-    let ((mut groups, mut practice), pass) = rayon::join(
+    // Groups and the pass over actions are independent: two cores compute
+    // them side by side.
+    let (mut groups, mut pass) = rayon::join(
         || {
-            rayon::join(
-                || groups(&order, &days, &by_key, options, first, periods.len()),
-                || scorecard::figures(&order, &days, &by_key, &periods, slot, &options.targets),
-            )
+            if full {
+                groups(
+                    &order,
+                    &days,
+                    (&by_key, std::mem::take(&mut gathered)),
+                    options,
+                    first,
+                    periods.len(),
+                )
+            } else {
+                Vec::new()
+            }
         },
         || {
-            let mut keys: Vec<&str> = by_key.keys().copied().collect();
-            keys.sort_unstable();
-            let names: Names = keys
-                .iter()
-                .enumerate()
-                .map(|(rank, &key)| {
-                    let list = &by_key[key];
-                    let all = list.iter().map(|&i| name(order[i as usize])).collect();
-                    (key, (rank as u32, all))
-                })
-                .collect();
-            actions_pass(&order, &days, &by_key, &names, options.by)
+            let at = Context {
+                days: &days,
+                by_key: &by_key,
+                names: &names,
+                full,
+                period: options.period,
+                base,
+                periods: periods.len(),
+                targets: &options.targets,
+            };
+            actions_pass(&order, &at, options.by)
         },
     );
     timings.step("report: groups and actions");
     for group in &mut groups {
         group.open_actions = pass.open.get(group.name.as_str()).copied().unwrap_or(0);
     }
-    scorecard::add_recurrences(&mut practice, &pass.ineffective, |me| {
-        slot(days[me as usize])
-    });
+    let recurred = pass
+        .ineffective
+        .iter()
+        .map(|a| (a.rank.2, a.rank.3))
+        .chain(pass.recurred.iter().copied());
+    let mut practice = std::mem::take(&mut pass.tally).finish(&periods);
+    scorecard::add_recurrences(&mut practice, recurred, |me| slot(days[me as usize]));
 
     Report {
         tlp: highest_tlp(order.iter().copied()),
@@ -477,75 +673,48 @@ pub fn build<'a>(all: &'a [Facts<'a>], options: &Options) -> Report<'a> {
     }
 }
 
+/// The groups of `options.by`: with `--by key`, from `by_key` and what
+/// was gathered with it; else gathered here.
 fn groups<'a>(
     order: &[&'a Facts<'a>],
     days: &[i64],
-    by_key: &Members<'a>,
+    (by_key, gathered): (&Members<'a>, rustc_hash::FxHashMap<&'a str, Gathered<'a>>),
     options: &Options,
     first: Option<i64>,
     periods: usize,
 ) -> Vec<Group<'a>> {
     let other;
-    let members = if options.by == GroupBy::Key {
-        by_key
+    let (members, gathered) = if options.by == GroupBy::Key {
+        (by_key, gathered)
     } else {
-        other = members(order, options.by);
-        &other
+        let (members, gathered) = members(order, options.by, true);
+        other = members;
+        (&other, gathered)
     };
     let period_of = |n: i64| options.period.number(n);
     let base = first.map(period_of);
-    // A group lists the first systems of its lessons alphabetically: those
-    // are among the first of each lesson, so a lesson with hundreds of
-    // systems (in every group of `--by system`) is sorted once, here.
-    let many_systems: rustc_hash::FxHashMap<u32, Vec<&'a str>> = order
-        .iter()
-        .enumerate()
-        .filter(|(_, f)| f.systems.len() > MAX_SYSTEMS_LISTED)
-        .map(|(i, f)| {
-            let mut first: Vec<&str> = f.systems.iter().collect();
-            first.sort_unstable();
-            first.dedup();
-            first.truncate(MAX_SYSTEMS_LISTED);
-            (i as u32, first)
-        })
-        .collect();
     use rayon::prelude::*;
-    let mut groups: Vec<Group> = members
-        .par_iter()
-        .filter(|(_, ms)| ms.len() >= options.min_count.max(1))
-        .map(|(&group, ms)| {
-            // One visit per lesson: they are scattered in memory.
-            let mut systems = rustc_hash::FxHashSet::default();
+    let mut groups: Vec<Group> = gathered
+        .into_par_iter()
+        .filter_map(|(group, shown)| {
+            let ms = members.get(group)?;
+            (ms.len() >= options.min_count.max(1)).then_some((group, ms, shown))
+        })
+        .map(|(group, ms, shown)| {
             let mut trend = vec![0; periods];
-            let mut lessons = Vec::with_capacity(ms.len());
-            let mut deltas: [Vec<i64>; 3] = Default::default();
-            for &i in ms {
-                let f = order[i as usize];
-                lessons.push(name(f));
-                match many_systems.get(&i) {
-                    Some(first) => systems.extend(first.iter().copied()),
-                    None => systems.extend(f.systems.iter()),
-                }
-                if let Some(base) = base {
+            if let Some(base) = base {
+                for &i in ms {
                     let p = period_of(days[i as usize]) - base;
                     if let Some(slot) = usize::try_from(p).ok().and_then(|p| trend.get_mut(p)) {
                         *slot += 1;
                     }
                 }
-                if let Some(occurred) = f.occurred {
-                    for (list, time) in
-                        deltas
-                            .iter_mut()
-                            .zip([f.detected, f.contained, f.recovered])
-                    {
-                        if let Some(t) = time
-                            && t >= occurred
-                        {
-                            list.push(t - occurred);
-                        }
-                    }
-                }
             }
+            let Gathered {
+                names: lessons,
+                systems,
+                mut deltas,
+            } = shown;
             let mut systems: Vec<&str> = systems.into_iter().collect();
             systems.sort_unstable();
             systems.truncate(MAX_SYSTEMS_LISTED);
@@ -587,11 +756,17 @@ struct Pass<'a> {
     /// Cause keys that no action of their lesson addresses, in the order
     /// the lessons occurred.
     unaddressed: Vec<UnaddressedCause<'a>>,
+    /// When the actions are counted, not listed: each done action whose
+    /// addressed cause came back, as its lesson's place in time and its
+    /// place in the lesson (once per key that came back).
+    recurred: Vec<(u32, u32)>,
     /// Scratch space reused from lesson to lesson: a lesson's causes,
     /// whether each is addressed.
     causes: Vec<(Cause<'a>, bool)>,
     /// The categories an action addresses.
     categories: Vec<&'a str>,
+    /// The practice figures of the lessons walked.
+    tally: scorecard::Tally,
 }
 
 impl<'a> Pass<'a> {
@@ -602,14 +777,25 @@ impl<'a> Pass<'a> {
             open: Default::default(),
             ineffective: Vec::with_capacity(passes.iter().map(|p| p.ineffective.len()).sum()),
             unaddressed: Vec::with_capacity(passes.iter().map(|p| p.unaddressed.len()).sum()),
+            recurred: Vec::with_capacity(passes.iter().map(|p| p.recurred.len()).sum()),
             ..Pass::default()
         };
+        let mut passes = passes.into_iter();
+        if let Some(first) = passes.next() {
+            all.tally = first.tally;
+            all.open = first.open;
+            all.ineffective.extend(first.ineffective);
+            all.unaddressed.extend(first.unaddressed);
+            all.recurred.extend(first.recurred);
+        }
         for pass in passes {
+            all.tally.add(pass.tally);
             for (group, n) in pass.open {
                 *all.open.entry(group).or_default() += n;
             }
             all.ineffective.extend(pass.ineffective);
             all.unaddressed.extend(pass.unaddressed);
+            all.recurred.extend(pass.recurred);
         }
         all
     }
@@ -620,6 +806,21 @@ impl<'a> Pass<'a> {
         let mut categories = std::mem::take(&mut self.categories);
         causes.clear();
         causes.extend(f.causes.iter().map(|c| (c, false)));
+        // The practice figures of the lesson, while it is in the cache.
+        let day = at.days[me as usize];
+        if let Some(p) = at
+            .base
+            .and_then(|base| usize::try_from(at.period.number(day) - base).ok())
+        {
+            // A known cause: its key's first lesson is of an earlier day.
+            let repeat = causes.iter().filter_map(|(c, _)| c.key).any(|key| {
+                at.by_key
+                    .get(key)
+                    .and_then(|list| list.first())
+                    .is_some_and(|&first| at.days[first as usize] < day)
+            });
+            self.tally.lesson(f, p, repeat, at.targets);
+        }
         // A hostile lesson may have thousands of causes: look them up by
         // key through a map then, not by a scan per address.
         let by_key: Option<rustc_hash::FxHashMap<&str, Vec<usize>>> =
@@ -686,7 +887,7 @@ impl<'a> Pass<'a> {
             });
         }
         let mut seen = smallset::Seen::default();
-        for &(cause, addressed) in &causes {
+        for &(cause, addressed) in causes.iter().filter(|_| at.full) {
             let Some(key) = cause.key else { continue };
             if !seen.insert(key) || addressed {
                 continue;
@@ -712,7 +913,7 @@ impl<'a> Pass<'a> {
         completed: i64,
         at: &Context<'a, '_>,
     ) {
-        let (Some(list), Some((rank, all))) = (at.by_key.get(key), at.names.get(key)) else {
+        let Some(list) = at.by_key.get(key) else {
             return;
         };
         // The first lesson of a later day (see `recurrence::recurs_after`).
@@ -727,6 +928,13 @@ impl<'a> Pass<'a> {
         if recurrences == 0 {
             return;
         }
+        if !at.full {
+            self.recurred.push((me, index));
+            return;
+        }
+        let Some((rank, all)) = at.names.get(key) else {
+            return;
+        };
         self.ineffective.push(IneffectiveAction {
             lesson: name(f),
             action: action.details().summary.unwrap_or(""),
@@ -748,30 +956,31 @@ struct Context<'a, 'c> {
     days: &'c [i64],
     by_key: &'c Members<'a>,
     names: &'c Names<'a>,
+    /// Whether to list what it finds (else count: see
+    /// [`build_practice`]).
+    full: bool,
+    /// The periods of the practice figures: a lesson's is the number of
+    /// its period less `base`'s (the first lesson's), below `periods`.
+    period: Period,
+    base: Option<i64>,
+    periods: usize,
+    targets: &'c Targets,
 }
 
 /// Walks every action once, in parallel chunks of lessons.
-fn actions_pass<'a>(
-    order: &[&'a Facts<'a>],
-    days: &[i64],
-    by_key: &Members<'a>,
-    names: &Names<'a>,
-    by: GroupBy,
-) -> Pass<'a> {
+fn actions_pass<'a>(order: &[&'a Facts<'a>], at: &Context<'a, '_>, by: GroupBy) -> Pass<'a> {
     use rayon::prelude::*;
     const CHUNK: usize = 4096;
     let passes: Vec<Pass> = order
         .par_chunks(CHUNK)
         .enumerate()
         .map(|(c, chunk)| {
-            let mut pass = Pass::default();
+            let mut pass = Pass {
+                tally: scorecard::Tally::new(at.periods),
+                ..Pass::default()
+            };
             for (i, f) in chunk.iter().enumerate() {
-                let at = Context {
-                    days,
-                    by_key,
-                    names,
-                };
-                pass.lesson((c * CHUNK + i) as u32, f, &at, by);
+                pass.lesson((c * CHUNK + i) as u32, f, at, by);
             }
             pass
         })
@@ -912,6 +1121,18 @@ mod tests {
         assert!(amber.groups.is_empty());
         let clear = build(&all, &options(Some(Tlp::Clear)));
         assert_eq!((clear.lessons, clear.tlp), (0, Tlp::Clear));
+        // The scorecard's build counts what the full one lists.
+        let practice = build_practice(&all, &options(None));
+        assert_eq!(practice.practice, everything.practice);
+        assert_eq!(
+            practice
+                .practice
+                .iter()
+                .map(|p| p.actions_ineffective_by_recurrence)
+                .sum::<usize>(),
+            1
+        );
+        assert!(practice.groups.is_empty() && practice.ineffective_actions.is_empty());
     }
 
     #[test]
@@ -919,5 +1140,18 @@ mod tests {
         assert_eq!(median(&mut []), None);
         assert_eq!(median(&mut [5, 1, 3]), Some(3));
         assert_eq!(median(&mut [4, 1, 3, 2]), Some(2));
+        assert_eq!(median(&mut [7]), Some(7));
+        assert_eq!(median(&mut [9, -3]), Some(3));
+        assert_eq!(median(&mut [5, 5, 1, 5, 9, 5]), Some(5));
+        assert_eq!(median(&mut [i64::MAX, i64::MAX - 2]), Some(i64::MAX - 1));
+        // As sorting would give, on lists with repeats.
+        let mut x: Vec<i64> = (0..1001).map(|i| (i * 7919) % 97).collect();
+        let mut sorted = x.clone();
+        sorted.sort_unstable();
+        assert_eq!(median(&mut x), Some(sorted[500]));
+        x.push(1000);
+        sorted.push(1000);
+        sorted.sort_unstable();
+        assert_eq!(median(&mut x), Some((sorted[500] + sorted[501]) / 2));
     }
 }

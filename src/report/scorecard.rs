@@ -8,7 +8,7 @@
 
 use serde::Serialize;
 
-use super::{Members, median};
+use super::median;
 use crate::index::facts::Facts;
 use crate::time::day_number;
 
@@ -72,15 +72,10 @@ fn share(part: usize, whole: usize) -> Option<f64> {
 
 /// The median of whole days, halves kept (3 and 4 days make 3.5).
 fn median_days(values: &mut [i64]) -> Option<f64> {
-    if values.is_empty() {
-        return None;
-    }
-    values.sort_unstable();
-    let mid = values.len() / 2;
-    Some(if values.len() % 2 == 1 {
-        values[mid] as f64
-    } else {
-        (values[mid - 1] as f64 + values[mid] as f64) / 2.0
+    let (below, above) = super::middle(values)?;
+    Some(match below {
+        None => above as f64,
+        Some(below) => (below as f64 + above as f64) / 2.0,
     })
 }
 
@@ -89,17 +84,17 @@ fn minutes(seconds: Option<i64>) -> Option<i64> {
     seconds.map(|s| (s + 30).div_euclid(60))
 }
 
-/// Counts the actions that did not prevent a recurrence in the period of
-/// their lesson (`slot` of its position in the report's order): each
-/// action once, however many of its keys came back.
+/// Counts the actions that did not prevent a recurrence (each its
+/// lesson's position in the report's order and its own in the lesson) in
+/// the period of their lesson (`slot` of that position): each action once,
+/// however many of its keys came back.
 pub(super) fn add_recurrences(
     figures: &mut [PeriodFigures],
-    ineffective: &[super::IneffectiveAction<'_>],
+    ineffective: impl Iterator<Item = (u32, u32)>,
     slot: impl Fn(u32) -> Option<usize>,
 ) {
     let mut seen = rustc_hash::FxHashSet::default();
-    for a in ineffective {
-        let (_, _, me, index) = a.rank;
+    for (me, index) in ineffective {
         if seen.insert((me, index))
             && let Some(fig) = slot(me).and_then(|p| figures.get_mut(p))
         {
@@ -108,46 +103,117 @@ pub(super) fn add_recurrences(
     }
 }
 
-/// The figures of each of `periods` (`slot` maps a lesson's day to its
-/// index there), but for the actions that did not prevent a recurrence
-/// ([`add_recurrences`], once the pass over actions has found them).
-pub(super) fn figures(
-    order: &[&Facts<'_>],
-    days: &[i64],
-    by_key: &Members<'_>,
-    periods: &[String],
-    slot: impl Fn(i64) -> Option<usize>,
-    targets: &Targets,
-) -> Vec<PeriodFigures> {
-    let mut out: Vec<PeriodFigures> = periods
-        .iter()
-        .map(|p| PeriodFigures {
-            period: p.clone(),
-            ..PeriodFigures::default()
-        })
-        .collect();
-    // Per period: detect, contain, recover seconds; review days.
-    let mut deltas: Vec<[Vec<i64>; 3]> = vec![Default::default(); periods.len()];
-    let mut reviews: Vec<Vec<i64>> = vec![Vec::new(); periods.len()];
-    let mut repeats = vec![0usize; periods.len()];
-    let least = targets.least_severe.as_deref();
-    for (i, f) in order.iter().enumerate() {
-        let day = days[i];
-        let Some(p) = slot(day) else { continue };
-        let fig = &mut out[p];
+/// The figures of each period, lesson by lesson: one per chunk of the
+/// pass over actions, which walks every lesson once (a walk of its own
+/// over 100,000 lessons cost as much again in cache misses), then added
+/// together ([`Tally::add`]) and finished ([`Tally::finish`]). The actions
+/// that did not prevent a recurrence are counted once the pass has found
+/// them ([`add_recurrences`]).
+///
+/// A chunk's lessons are consecutive in time, so a tally holds only the
+/// periods from its first lesson's to its last's: lessons from the year 1
+/// to 9999 by month are 120,000 periods, which each chunk would otherwise
+/// hold in full.
+#[derive(Debug, Clone, Default)]
+pub(super) struct Tally {
+    /// How many periods there are.
+    periods: usize,
+    /// The period of `slots[0]`.
+    first: usize,
+    slots: Vec<Slot>,
+}
+
+/// The counts a tally makes of a period (those of [`PeriodFigures`]).
+#[derive(Debug, Clone, Copy, Default)]
+struct Counts {
+    lessons: usize,
+    near_misses: usize,
+    low_severity: usize,
+    reviewed: usize,
+    reviewed_on_time: usize,
+    actions_done: usize,
+    actions_verified: usize,
+    actions_ineffective_by_review: usize,
+    actions_due: usize,
+    actions_on_time: usize,
+}
+
+/// One period's share of a tally.
+#[derive(Debug, Clone, Default)]
+struct Slot {
+    counts: Counts,
+    /// Detect, contain, recover seconds.
+    deltas: [Vec<i64>; 3],
+    /// Days to review.
+    reviews: Vec<i64>,
+    /// Lessons with a known cause.
+    repeats: usize,
+}
+
+impl Slot {
+    /// The slot of the lessons that follow in time (another chunk's).
+    fn add(&mut self, later: Slot) {
+        let (mine, theirs) = (&mut self.counts, later.counts);
+        mine.lessons += theirs.lessons;
+        mine.near_misses += theirs.near_misses;
+        mine.low_severity += theirs.low_severity;
+        mine.reviewed += theirs.reviewed;
+        mine.reviewed_on_time += theirs.reviewed_on_time;
+        mine.actions_done += theirs.actions_done;
+        mine.actions_verified += theirs.actions_verified;
+        mine.actions_ineffective_by_review += theirs.actions_ineffective_by_review;
+        mine.actions_due += theirs.actions_due;
+        mine.actions_on_time += theirs.actions_on_time;
+        for (m, t) in self.deltas.iter_mut().zip(later.deltas) {
+            m.extend(t);
+        }
+        self.reviews.extend(later.reviews);
+        self.repeats += later.repeats;
+    }
+}
+
+impl Tally {
+    pub(super) fn new(periods: usize) -> Tally {
+        Tally {
+            periods,
+            ..Tally::default()
+        }
+    }
+
+    /// The slot of period `p` (below `periods`), made as needed.
+    fn slot(&mut self, p: usize) -> &mut Slot {
+        if self.slots.is_empty() {
+            self.first = p;
+        }
+        if p < self.first {
+            let before = self.first - p;
+            self.slots
+                .splice(0..0, std::iter::repeat_with(Slot::default).take(before));
+            self.first = p;
+        }
+        let i = p - self.first;
+        if i >= self.slots.len() {
+            self.slots.resize_with(i + 1, Slot::default);
+        }
+        &mut self.slots[i]
+    }
+
+    /// One lesson of period `p`; `repeat` when one of its cause keys was
+    /// first seen in a lesson of an earlier day.
+    pub(super) fn lesson(&mut self, f: &Facts<'_>, p: usize, repeat: bool, targets: &Targets) {
+        if p >= self.periods {
+            return;
+        }
+        let slot = self.slot(p);
+        let fig = &mut slot.counts;
+        let least = targets.least_severe.as_deref();
         fig.lessons += 1;
         fig.near_misses += usize::from(f.kind == Some("near-miss"));
         fig.low_severity += usize::from(least.is_some() && f.severity == least);
-        // A known cause: its key's first lesson is of an earlier day.
-        let repeat = f.causes.iter().filter_map(|c| c.key).any(|key| {
-            by_key
-                .get(key)
-                .and_then(|list| list.first())
-                .is_some_and(|&first| days[first as usize] < day)
-        });
-        repeats[p] += usize::from(repeat);
+        slot.repeats += usize::from(repeat);
         if let Some(occurred) = f.occurred {
-            for (list, time) in deltas[p]
+            for (list, time) in slot
+                .deltas
                 .iter_mut()
                 .zip([f.detected, f.contained, f.recovered])
             {
@@ -160,7 +226,7 @@ pub(super) fn figures(
             if let Some(reviewed) = f.reviewed {
                 let from = f.recovered.filter(|&r| r >= occurred).unwrap_or(occurred);
                 let wait = (day_number(reviewed) - day_number(from)).max(0);
-                reviews[p].push(wait);
+                slot.reviews.push(wait);
                 fig.reviewed += 1;
                 fig.reviewed_on_time += usize::from(wait <= i64::from(targets.review_within_days));
             }
@@ -188,21 +254,113 @@ pub(super) fn figures(
             }
         }
     }
-    for (p, fig) in out.iter_mut().enumerate() {
-        fig.repeat_share = share(repeats[p], fig.lessons);
-        fig.review_on_time_share = share(fig.reviewed_on_time, fig.reviewed);
-        let [detect, contain, recover] = &mut deltas[p];
-        fig.median_detect_minutes = minutes(median(detect));
-        fig.median_contain_minutes = minutes(median(contain));
-        fig.median_recover_minutes = minutes(median(recover));
-        fig.median_review_days = median_days(&mut reviews[p]);
+
+    /// The tally of the lessons that follow in time (a later chunk).
+    pub(super) fn add(&mut self, later: Tally) {
+        for (i, slot) in later.slots.into_iter().enumerate() {
+            self.slot(later.first + i).add(slot);
+        }
     }
-    out
+
+    /// The figures of each of `periods`.
+    pub(super) fn finish(self, periods: &[String]) -> Vec<PeriodFigures> {
+        let mut out: Vec<PeriodFigures> = periods
+            .iter()
+            .map(|p| PeriodFigures {
+                period: p.clone(),
+                ..PeriodFigures::default()
+            })
+            .collect();
+        for (i, mut slot) in self.slots.into_iter().enumerate() {
+            let Some(fig) = out.get_mut(self.first + i) else {
+                continue;
+            };
+            let c = slot.counts;
+            fig.lessons = c.lessons;
+            fig.near_misses = c.near_misses;
+            fig.low_severity = c.low_severity;
+            fig.reviewed = c.reviewed;
+            fig.reviewed_on_time = c.reviewed_on_time;
+            fig.actions_done = c.actions_done;
+            fig.actions_verified = c.actions_verified;
+            fig.actions_ineffective_by_review = c.actions_ineffective_by_review;
+            fig.actions_due = c.actions_due;
+            fig.actions_on_time = c.actions_on_time;
+            fig.repeat_share = share(slot.repeats, fig.lessons);
+            fig.review_on_time_share = share(fig.reviewed_on_time, fig.reviewed);
+            let [detect, contain, recover] = &mut slot.deltas;
+            fig.median_detect_minutes = minutes(median(detect));
+            fig.median_contain_minutes = minutes(median(contain));
+            fig.median_recover_minutes = minutes(median(recover));
+            fig.median_review_days = median_days(&mut slot.reviews);
+        }
+        out
+    }
 }
 
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    /// Tallies of chunks, added in any order, make the tally of all: each
+    /// holds only its own periods.
+    #[test]
+    fn tallies_add_up() {
+        use crate::index::facts::{ActionRecord, FactsRecord, concat, decode, record};
+        let records: Vec<FactsRecord> = (0..6)
+            .map(|i| FactsRecord {
+                path: ["a", "b", "c", "d", "e", "f"][i],
+                occurred: Some(i as i64 * 86_400 * 40),
+                detected: Some(i as i64 * 86_400 * 40 + 60 * i as i64),
+                reviewed: Some(i as i64 * 86_400 * 41),
+                kind: (i % 2 == 0).then_some("near-miss"),
+                actions: vec![ActionRecord {
+                    status: Some("done"),
+                    due: Some(i as i64 * 86_400 * 40),
+                    completed: Some(i as i64 * 86_400 * 40),
+                    ..ActionRecord::default()
+                }],
+                ..FactsRecord::default()
+            })
+            .collect();
+        let encoded: Vec<Vec<u8>> = records.iter().map(|r| record(r).unwrap()).collect();
+        let bytes = concat(encoded.iter().map(Vec::as_slice));
+        let all = decode(&bytes).unwrap();
+        let periods: Vec<String> = (0..8).map(|p| format!("p{p}")).collect();
+        let targets = Targets {
+            review_within_days: 3,
+            least_severe: None,
+        };
+        let mut whole = Tally::new(periods.len());
+        let (mut early, mut late) = (Tally::new(periods.len()), Tally::new(periods.len()));
+        for (i, f) in all.iter().enumerate() {
+            whole.lesson(f, i + 1, i % 3 == 0, &targets);
+            let part = if i < 3 { &mut early } else { &mut late };
+            part.lesson(f, i + 1, i % 3 == 0, &targets);
+        }
+        // Beyond the last period: not counted.
+        whole.lesson(&all[0], 8, false, &targets);
+        late.add(early);
+        let (whole, added) = (whole.finish(&periods), late.finish(&periods));
+        assert_eq!(whole, added);
+        assert_eq!(
+            whole[0],
+            PeriodFigures {
+                period: "p0".into(),
+                ..PeriodFigures::default()
+            }
+        );
+        assert_eq!(
+            (
+                whole[1].lessons,
+                whole[1].near_misses,
+                whole[1].actions_on_time
+            ),
+            (1, 1, 1)
+        );
+        assert_eq!(whole[2].median_detect_minutes, Some(1));
+        assert_eq!(whole.iter().map(|p| p.lessons).sum::<usize>(), 6);
+    }
 
     #[test]
     fn shares_and_medians() {

@@ -209,19 +209,26 @@ pub fn build<'a>(
     let mut causes: Vec<ViewCause<'a>> = Vec::new();
     // Where each key is in `causes`: a large knowledge base has thousands.
     let mut at: rustc_hash::FxHashMap<&'a str, usize> = Default::default();
+    // Each cause's last day, beside `causes`: written out once per key at
+    // the end rather than once per lesson.
+    let mut last: Vec<i64> = Vec::new();
     let mut actions: Vec<ViewAction<'a>> = Vec::new();
     for &f in &order {
-        let (cause_at, action_at) = scope(f, audience);
-        if !whole(f, audience) && cause_at.is_empty() && action_at.is_empty() {
-            continue;
-        }
+        // A lesson the view takes in whole has all its causes and actions
+        // in it: no lists to build (every lesson, for leadership).
+        let scoped = (!whole(f, audience)).then(|| scope(f, audience));
+        let (cause_at, action_at) = match &scoped {
+            Some((causes, actions)) if causes.is_empty() && actions.is_empty() => continue,
+            Some((causes, actions)) => (Some(causes.as_slice()), Some(actions.as_slice())),
+            None => (None, None),
+        };
         included.push(f);
-        add_causes(&mut causes, &mut at, f, &cause_at);
+        add_causes(&mut causes, &mut last, &mut at, f, cause_at);
         for (i, a) in f.actions.iter().enumerate() {
             let open = crate::lesson::is_open_action(a.status);
             let wanted = match audience {
                 Audience::Leadership => open && matches!(f.severity, Some("high" | "critical")),
-                _ => action_at.contains(&i),
+                _ => action_at.is_none_or(|at| at.contains(&i)),
             };
             if !wanted {
                 continue;
@@ -240,6 +247,9 @@ pub fn build<'a>(
                 overdue: open && due.is_some_and(|x| x < today),
             });
         }
+    }
+    for (cause, &day) in causes.iter_mut().zip(&last) {
+        cause.last_occurred = day_string(day);
     }
     rank(&mut causes, audience, options.min_count);
     actions.sort_by(|a, b| {
@@ -269,28 +279,30 @@ pub fn build<'a>(
     }
 }
 
-/// Counts a lesson's causes of the view (the indexes `at`) under their
-/// keys, once per key; lessons come in time order.
+/// Counts a lesson's causes of the view (the indexes `at`, every one when
+/// `None`) under their keys, once per key; lessons come in time order, and
+/// `last` keeps each cause's last day.
 fn add_causes<'a>(
     causes: &mut Vec<ViewCause<'a>>,
+    last: &mut Vec<i64>,
     index: &mut rustc_hash::FxHashMap<&'a str, usize>,
     f: &'a Facts<'a>,
-    at: &[usize],
+    at: Option<&[usize]>,
 ) {
-    let mut seen: Vec<&str> = Vec::new();
+    let occurred = day_number(f.occurred.unwrap_or_default());
+    let mut seen = super::smallset::Seen::default();
     for (i, c) in f.causes.iter().enumerate() {
         let Some(key) = c.key else { continue };
-        if !at.contains(&i) || seen.contains(&key) {
+        if !at.is_none_or(|at| at.contains(&i)) || !seen.insert(key) {
             continue;
         }
-        seen.push(key);
-        let occurred = day_string(day_number(f.occurred.unwrap_or_default()));
-        match index.get(key).map(|&n| &mut causes[n]) {
-            Some(v) => {
+        match index.get(key).copied() {
+            Some(n) => {
+                let v = &mut causes[n];
                 v.count += 1;
                 v.weight += severity_weight(f.severity);
                 v.lessons.push(name(f));
-                v.last_occurred = occurred;
+                last[n] = occurred;
             }
             None => {
                 index.insert(key, causes.len());
@@ -300,8 +312,10 @@ fn add_causes<'a>(
                     count: 1,
                     weight: severity_weight(f.severity),
                     lessons: vec![name(f)],
-                    last_occurred: occurred,
+                    // Written out by the caller, from `last`.
+                    last_occurred: String::new(),
                 });
+                last.push(occurred);
             }
         }
     }
@@ -339,12 +353,13 @@ fn trend(lessons: &[&Facts], period: Period) -> Vec<PeriodRow> {
     let (Some(first), Some(last)) = (lessons.first(), lessons.last()) else {
         return Vec::new();
     };
-    let date = |f: &Facts| {
-        let (y, m, d) = civil(day_number(f.occurred.unwrap_or_default()));
+    let day_of = |f: &Facts| day_number(f.occurred.unwrap_or_default());
+    let date = |n: i64| {
+        let (y, m, d) = civil(n);
         jiff::civil::Date::new(y as i16, m as i8, d as i8).unwrap_or_default()
     };
     let mut rows: Vec<PeriodRow> = period
-        .range(date(first), date(last))
+        .range(date(day_of(first)), date(day_of(last)))
         .into_iter()
         .map(|p| PeriodRow {
             period: p,
@@ -356,13 +371,20 @@ fn trend(lessons: &[&Facts], period: Period) -> Vec<PeriodRow> {
         .collect();
     let mut detect: Vec<Vec<i64>> = vec![Vec::new(); rows.len()];
     let mut recover: Vec<Vec<i64>> = vec![Vec::new(); rows.len()];
+    // The rows are every period from the first lesson's, in order: a
+    // lesson's row is its period's number less the first's (formatting
+    // and finding its name cost a string per lesson).
+    let base = period.number(day_of(first));
     // Each key's first day: a lesson repeats a key first seen on an
     // earlier day.
     let mut first_day: rustc_hash::FxHashMap<&str, i64> = Default::default();
     for f in lessons {
         let occurred = f.occurred.unwrap_or_default();
         let today = day_number(occurred);
-        let Some(at) = rows.iter().position(|r| r.period == period.of(date(f))) else {
+        let Some(at) = usize::try_from(period.number(today) - base)
+            .ok()
+            .filter(|&at| at < rows.len())
+        else {
             continue;
         };
         rows[at].lessons += 1;
