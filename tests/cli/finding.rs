@@ -332,7 +332,9 @@ fn synonyms_built_in_and_from_lessons_toml() {
     assert_eq!(doc["hits"][0]["id"], "LL-2024-011", "{doc:#}");
     let matched = doc["hits"][0]["explain"]["matched"].as_array().unwrap();
     assert!(
-        matched.iter().any(|m| m["via"] == "spend" || m["via"] == "cost"),
+        matched
+            .iter()
+            .any(|m| m["via"] == "spend" || m["via"] == "cost"),
         "{matched:?}"
     );
     assert_eq!(
