@@ -133,9 +133,12 @@ fn commit(
                 .map_err(|e| IndexError::write("cannot write the report facts", e))?;
             facts::hash(bytes)
         }
-        FactsOut::Splice(old, changes) => {
-            facts::splice_to_file(old, changes, &dir.join(&facts_name))
+        FactsOut::Splice(old, changes, old_hash) => {
+            facts::splice_to_file(old, changes, &dir.join(&facts_name), old_hash)
                 .map_err(|e| IndexError::write("cannot write the report facts", e))?
+                .ok_or_else(|| {
+                    IndexError::FactsDamaged("they do not match their checksum".to_string())
+                })?
         }
     };
     let (words_name, words_hash) = match words {
@@ -185,7 +188,9 @@ fn commit(
 /// changes spliced in as it is written.
 enum FactsOut<'a> {
     Bytes(&'a [u8]),
-    Splice(&'a [u8], &'a BTreeMap<String, Option<Vec<u8>>>),
+    /// The old file, the changes, and the hash the old file must have
+    /// (checked as it is copied).
+    Splice(&'a [u8], &'a BTreeMap<String, Option<Vec<u8>>>, &'a str),
 }
 
 /// The word list of a commit: the previous one kept (with its hash), or a
@@ -250,13 +255,9 @@ pub(super) fn update(
         let old_facts_map =
             mapped::Mapped::open(&generation.dir.join(&generation.payload.facts))
                 .map_err(|e| IndexError::FactsDamaged(format!("they are unreadable ({e})")))?;
+        // Unchanged records are copied as bytes: the splice checks the old
+        // file's hash as it copies, and copies nothing damaged.
         let old_facts = old_facts_map.bytes();
-        // Unchanged records are copied as bytes: never copy damaged ones.
-        if facts::hash(old_facts) != generation.payload.facts_hash {
-            return Err(IndexError::FactsDamaged(
-                "they do not match their checksum".to_string(),
-            ));
-        }
         let mut writer: IndexWriter = generation
             .index
             .writer_with_num_threads(1, UPDATE_MEMORY)
@@ -345,7 +346,7 @@ pub(super) fn update(
             &mut writer,
             &generation.dir,
             &manifest_text,
-            FactsOut::Splice(old_facts, &fact_changes),
+            FactsOut::Splice(old_facts, &fact_changes, &generation.payload.facts_hash),
             words_change,
             head,
             config,

@@ -551,6 +551,51 @@ fn damaged_or_missing_facts_are_rebuilt_not_trusted() {
     assert_eq!(kb.json_ok(&["report"]), good);
 }
 
+/// An update copies the unchanged records of the old facts file as bytes:
+/// damage is caught (when the files are opened, or as they are copied: see
+/// `facts::splice_to_file`) and the index rebuilt, never carried on.
+#[test]
+fn an_update_over_damaged_facts_rebuilds() {
+    let kb = Kb::example();
+    kb.json_ok(&["index"]);
+    for how in ["flip", "truncate"] {
+        let file = facts_file(&kb);
+        let mut bytes = std::fs::read(&file).unwrap();
+        match how {
+            // Inside an action's details: every record still reads, only
+            // the hash tells.
+            "flip" => {
+                let at = bytes.len() - 40;
+                bytes[at] ^= 0x20;
+            }
+            _ => bytes.truncate(bytes.len() - 7),
+        }
+        std::fs::write(&file, &bytes).unwrap();
+        // One lesson edited: `index` splices the old facts.
+        let lesson = std::fs::read_dir(kb.path().join("lessons"))
+            .unwrap()
+            .flat_map(|d| std::fs::read_dir(d.unwrap().path()).unwrap())
+            .map(|e| e.unwrap().path())
+            .find(|p| p.extension().is_some_and(|x| x == "md"))
+            .unwrap();
+        let mut text = std::fs::read_to_string(&lesson).unwrap();
+        text.push_str(&format!("\nEdited after the damage ({how}).\n"));
+        std::fs::write(&lesson, text).unwrap();
+        let run = kb.run(&["index", "--format", "json"]);
+        assert_eq!(run.code, 0, "{how}: {}", run.stderr);
+        assert!(
+            run.stderr.contains("report facts are damaged"),
+            "{how}: {}",
+            run.stderr
+        );
+        assert_eq!(run.json()["lessons"], 38, "{how}");
+        // Sound again: the next command has nothing to say.
+        let run = kb.run(&["report", "--format", "json"]);
+        assert_eq!(run.code, 0, "{how}: {}", run.stderr);
+        assert!(run.stderr.is_empty(), "{how}: {}", run.stderr);
+    }
+}
+
 #[test]
 fn a_lesson_with_thousands_of_systems_counts_each_once() {
     let kb = Kb::new();
