@@ -844,7 +844,7 @@ impl Detector {
                 // "token" in it).
                 if assigned
                     && (memchr::memchr2(b'=', b':', line.as_bytes()).is_none()
-                        || !has_assigned_value(line.as_bytes()))
+                        || !has_assigned_value(line))
                 {
                     continue;
                 }
@@ -911,30 +911,30 @@ impl Detector {
 
 /// Whether `line` has what every rule of `ASSIGNED` needs after its
 /// name: an operator (each of `=` `:` `>` `|` `,` ends one), at most five
-/// quotes or spaces, then a value of at least 8 bytes with no space, quote,
-/// `;` or `,`. Most prose with "key" or "token" and a colon fails this
+/// quotes or white-space characters, then a value of at least 8 bytes with
+/// no white space, quote, `;` or `,`. Most prose with "key" or "token" and a colon fails this
 /// ("Key takeaway: the ...", "10:39"), so the expressions, a fifth of the
 /// detector's time, run on far fewer lines. Every rule's value is at
 /// least 8 characters of that class, so no secret is missed.
-fn has_assigned_value(line: &[u8]) -> bool {
-    let stop = |b: u8| b.is_ascii_whitespace() || matches!(b, b'\'' | b'"' | b'`' | b';' | b',');
-    line.iter().enumerate().any(|(at, &b)| {
-        if !matches!(b, b'=' | b':' | b'>' | b'|' | b',') {
-            return false;
-        }
-        let rest = &line[at + 1..];
-        let skip = rest
-            .iter()
-            .take(5)
-            .take_while(|&&c| c.is_ascii_whitespace() || matches!(c, b'\'' | b'"' | b'`'))
-            .count();
-        rest[skip..]
-            .iter()
-            .take(8)
-            .take_while(|&&c| !stop(c))
-            .count()
-            == 8
-    })
+fn has_assigned_value(line: &str) -> bool {
+    // By character, as the expressions read: their `\s` is Unicode white
+    // space (a no-break space pasted after a colon).
+    let quote = |c: char| matches!(c, '\'' | '"' | '`');
+    let stop = |c: char| c.is_whitespace() || quote(c) || matches!(c, ';' | ',');
+    line.match_indices(['=', ':', '>', '|', ','])
+        .any(|(at, op)| {
+            let rest = &line[at + op.len()..];
+            let start = rest
+                .char_indices()
+                .take(5)
+                .find(|&(_, c)| !(c.is_whitespace() || quote(c)))
+                .map_or_else(
+                    || rest.char_indices().nth(5).map_or(rest.len(), |(i, _)| i),
+                    |(i, _)| i,
+                );
+            let value = &rest[start..];
+            value.find(stop).unwrap_or(value.len()) >= 8
+        })
 }
 
 /// Rules whose pattern is a name, then `=` or `:`, then the value.
@@ -1129,8 +1129,13 @@ mod tests {
             "auth_token,  `12345678`",
             "x || ABCDEFGH",
             "key=\" = 'abcdefghij",
+            // Unicode white space, as the expressions' `\s` reads it.
+            "password:\u{a0}\"Xk29fLq8Zr7Tn3Vw\"",
+            "password =\u{0b} Xk29fLq8Zr7Tn3Vw",
+            "db_password:\u{2003}'Xk29fLq8Zr7Tn3Vw'",
+            "token = 'é2345678'",
         ] {
-            assert!(has_assigned_value(yes.as_bytes()), "{yes}");
+            assert!(has_assigned_value(yes), "{yes:?}");
         }
         for no in [
             "Key takeaway: the team paged",
@@ -1139,8 +1144,20 @@ mod tests {
             "token = short",
             "password = ab;cdefghij",
             "the secret, rotated",
+            "token:      abcdefghij",
         ] {
-            assert!(!has_assigned_value(no.as_bytes()), "{no}");
+            assert!(!has_assigned_value(no), "{no:?}");
+        }
+        // And the detector finds what the expression finds behind them.
+        for pasted in [
+            "password:\u{a0}\"Xk29fLq8Zr7Tn3Vw\"",
+            "password=\u{a0} Xk29fLq8Zr7Tn3Vw",
+            "password =\u{0b} Xk29fLq8Zr7Tn3Vw",
+            "db_password:\u{2003}'Xk29fLq8Zr7Tn3Vw'",
+        ] {
+            let found = detector().find(pasted);
+            assert_eq!(found.len(), 1, "{pasted:?}");
+            assert_eq!(&pasted[found[0].span.clone()], "Xk29fLq8Zr7Tn3Vw");
         }
     }
 
