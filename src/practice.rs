@@ -66,14 +66,56 @@ pub const CAUSE_LABELS: &[&str] = &["human error", "operator error", "user error
 /// The phrases, compiled.
 #[derive(Debug, Clone)]
 pub struct BlamePhrases {
-    automaton: AhoCorasick,
-    /// The same phrases lowercased, for a vectorised (Teddy) search of the
-    /// lowercased text: measured over 100,000 generated lessons, about
-    /// twice as fast as the case-insensitive automaton, which finds no
-    /// prefilter for phrases starting with common letters. `None` where
-    /// the CPU has no such search or the list is too long for it.
-    packed: Option<packed::Searcher>,
+    searcher: Searcher,
     kinds: Vec<PhraseKind>,
+}
+
+/// How the phrases are searched for.
+#[derive(Debug, Clone)]
+enum Searcher {
+    /// The phrases lowercased, searched for in the lowercased text with a
+    /// vectorised (Teddy) search: measured over 100,000 generated lessons,
+    /// about twice as fast as the case-insensitive automaton, which finds
+    /// no prefilter for phrases starting with common letters.
+    Packed(packed::Searcher),
+    /// Where the CPU has no such search or the list is too long for it.
+    Automaton(AhoCorasick),
+}
+
+/// The phrases to search for (built-in, typographic-apostrophe variants,
+/// then `extra`), each with its kind.
+fn patterns(extra: &[String]) -> (Vec<String>, Vec<PhraseKind>) {
+    let mut patterns: Vec<String> = Vec::new();
+    let mut kinds = Vec::new();
+    for (list, kind) in [
+        (COUNTERFACTUALS, PhraseKind::Counterfactual),
+        (JUDGEMENTS, PhraseKind::Judgement),
+        (CAUSE_LABELS, PhraseKind::CauseLabel),
+    ] {
+        for p in list {
+            // Typographic apostrophes as well as straight ones.
+            if p.contains('\'') {
+                patterns.push(p.replace('\'', "\u{2019}"));
+                kinds.push(kind);
+            }
+            patterns.push((*p).to_string());
+            kinds.push(kind);
+        }
+    }
+    for p in extra {
+        patterns.push(p.clone());
+        kinds.push(PhraseKind::Judgement);
+    }
+    (patterns, kinds)
+}
+
+/// The case-insensitive automaton of `patterns`.
+fn automaton(patterns: &[String]) -> AhoCorasick {
+    AhoCorasickBuilder::new()
+        .ascii_case_insensitive(true)
+        .match_kind(MatchKind::LeftmostLongest)
+        .build(patterns)
+        .expect("phrases of at most a few hundred bytes always compile")
 }
 
 /// One phrase found in a text, between word boundaries.
@@ -87,53 +129,30 @@ impl BlamePhrases {
     /// The built-in phrases plus `extra` (from `lessons.toml`; counted as
     /// judgements, the kind that fires everywhere).
     pub fn new(extra: &[String]) -> Self {
-        let mut patterns: Vec<String> = Vec::new();
-        let mut kinds = Vec::new();
-        for (list, kind) in [
-            (COUNTERFACTUALS, PhraseKind::Counterfactual),
-            (JUDGEMENTS, PhraseKind::Judgement),
-            (CAUSE_LABELS, PhraseKind::CauseLabel),
-        ] {
-            for p in list {
-                // Typographic apostrophes as well as straight ones.
-                if p.contains('\'') {
-                    patterns.push(p.replace('\'', "\u{2019}"));
-                    kinds.push(kind);
-                }
-                patterns.push((*p).to_string());
-                kinds.push(kind);
-            }
-        }
-        for p in extra {
-            patterns.push(p.clone());
-            kinds.push(PhraseKind::Judgement);
-        }
-        let automaton = AhoCorasickBuilder::new()
-            .ascii_case_insensitive(true)
-            .match_kind(MatchKind::LeftmostLongest)
-            .build(&patterns)
-            .expect("phrases of at most a few hundred bytes always compile");
-        let packed = packed::Config::new()
+        let (patterns, kinds) = patterns(extra);
+        let searcher = packed::Config::new()
             .match_kind(packed::MatchKind::LeftmostLongest)
             .builder()
             .extend(patterns.iter().map(|p| p.to_ascii_lowercase()))
-            .build();
-        BlamePhrases {
-            automaton,
-            packed,
-            kinds,
-        }
+            .build()
+            .map_or_else(
+                || Searcher::Automaton(automaton(&patterns)),
+                Searcher::Packed,
+            );
+        BlamePhrases { searcher, kinds }
     }
 
     /// Every phrase in `text` (any ASCII case), leftmost-longest, as
     /// (pattern, byte range).
     fn matches(&self, text: &str) -> Vec<(usize, Range<usize>)> {
-        let Some(packed) = &self.packed else {
-            return self
-                .automaton
-                .find_iter(text)
-                .map(|m| (m.pattern().as_usize(), m.range()))
-                .collect();
+        let packed = match &self.searcher {
+            Searcher::Packed(packed) => packed,
+            Searcher::Automaton(automaton) => {
+                return automaton
+                    .find_iter(text)
+                    .map(|m| (m.pattern().as_usize(), m.range()))
+                    .collect();
+            }
         };
         thread_local! {
             static LOWER: RefCell<Vec<u8>> = const { RefCell::new(Vec::new()) };
@@ -356,19 +375,20 @@ mod tests {
     /// case-insensitive automaton finds.
     #[test]
     fn packed_search_matches_the_automaton() {
-        let p = BlamePhrases::new(&["Cowboy Deploy".to_string()]);
+        let extra = ["Cowboy Deploy".to_string()];
+        let p = BlamePhrases::new(&extra);
         assert!(
-            p.packed.is_some() || !cfg!(target_arch = "x86_64"),
+            matches!(p.searcher, Searcher::Packed(_)) || !cfg!(target_arch = "x86_64"),
             "x86-64 has the vectorised search"
         );
         let text = "They SHOULD HAVE paged; he shouldn\u{2019}t have. If Only the \
             Human Error... a cowboy deploy, COWBOY DEPLOY, should haveN, \
             failed to failed tokens Could Have could have been; négligent careless";
-        let by_automaton: Vec<(usize, Range<usize>)> = p
-            .automaton
-            .find_iter(text)
-            .map(|m| (m.pattern().as_usize(), m.range()))
-            .collect();
+        let fallback = BlamePhrases {
+            searcher: Searcher::Automaton(automaton(&patterns(&extra).0)),
+            kinds: p.kinds.clone(),
+        };
+        let by_automaton = fallback.matches(text);
         assert!(by_automaton.len() >= 8, "{by_automaton:?}");
         assert_eq!(p.matches(text), by_automaton);
     }
