@@ -562,19 +562,16 @@ fn read_practice(
                 for name in list.value {
                     match PRACTICE_RULES.iter().find(|r| r.name() == name.value) {
                         Some(rule) => practice.rules_off.push(*rule),
-                        None => {
-                            let d = reader.report(
-                                Rule::ConfigInvalid,
-                                name.span.clone(),
-                                format!(
-                                    "\"{}\" is not a practice rule that can be switched off: one of {}",
-                                    name.value,
-                                    names.join(", ")
-                                ),
-                            );
-                            d.help = crate::diagnostic::suggest(&name.value, names.iter().copied())
-                                .map(|n| format!("did you mean \"{n}\"?"));
-                        }
+                        None => reader.not_one_of(
+                            Rule::ConfigInvalid,
+                            name.span.clone(),
+                            format!(
+                                "\"{}\" is not a practice rule that can be switched off",
+                                name.value
+                            ),
+                            &name.value,
+                            names.iter().copied(),
+                        ),
                     }
                 }
             }
@@ -597,17 +594,16 @@ fn check_surface_categories(
         if known.contains(&item.value) {
             continue;
         }
-        let d = reader.report(
+        reader.not_one_of(
             Rule::ConfigInvalid,
             item.span.clone(),
             format!(
-                "`surface_categories` item \"{}\" is not a cause category: one of {}",
-                item.value,
-                known.join(", ")
+                "`surface_categories` item \"{}\" is not a cause category",
+                item.value
             ),
+            &item.value,
+            known.iter().map(String::as_str),
         );
-        d.help = crate::diagnostic::suggest(&item.value, known.iter().map(String::as_str))
-            .map(|n| format!("did you mean \"{n}\"?"));
     }
 }
 
@@ -701,19 +697,13 @@ fn read_personal_data(
                 for kind in list.value {
                     match personal::Kind::from_name(&kind.value) {
                         Some(k) => config.disabled.push(k),
-                        None => {
-                            let d = reader.report(
-                                Rule::ConfigInvalid,
-                                kind.span.clone(),
-                                format!(
-                                    "\"{}\" is not a kind of personal data: one of {}",
-                                    kind.value,
-                                    names.join(", ")
-                                ),
-                            );
-                            d.help = crate::diagnostic::suggest(&kind.value, names.iter().copied())
-                                .map(|n| format!("did you mean \"{n}\"?"));
-                        }
+                        None => reader.not_one_of(
+                            Rule::ConfigInvalid,
+                            kind.span.clone(),
+                            format!("\"{}\" is not a kind of personal data", kind.value),
+                            &kind.value,
+                            names.iter().copied(),
+                        ),
                     }
                 }
             }

@@ -60,6 +60,21 @@ impl<'l, 'a> Reader<'l, 'a> {
         self.diagnostics.last_mut().expect("just pushed")
     }
 
+    /// A value outside its list: `lead` (what the value is not), the list,
+    /// and the nearest name as a suggestion.
+    pub fn not_one_of<'k>(
+        &mut self,
+        rule: Rule,
+        span: Range<usize>,
+        lead: String,
+        value: &str,
+        known: impl Iterator<Item = &'k str> + Clone,
+    ) {
+        let list: Vec<&str> = known.clone().collect();
+        let d = self.report(rule, span, format!("{lead}: one of {}", list.join(", ")));
+        d.help = suggest(value, known).map(|n| format!("did you mean \"{n}\"?"));
+    }
+
     fn wrong_type(&mut self, what: &str, expected: &str, value: &Spanned<DeValue>) {
         let found = type_name(value.get_ref());
         let rule = self.type_rule;
