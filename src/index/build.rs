@@ -11,7 +11,7 @@ use tantivy::{Index, IndexWriter, ReloadPolicy, Term};
 
 use super::cache::{self, Generation, Payload};
 use super::error::{IndexError, RebuildReason};
-use super::fresh::plan;
+use super::fresh::Plan;
 use super::manifest::{self, Entry, GitMeta, Manifest};
 use super::schema::{self, Fields, SCHEMA_VERSION};
 use super::{Event, Observer, SearchIndex, SyncStats, document, facts, mapped, words};
@@ -119,6 +119,7 @@ fn commit(
     words: Words<'_>,
     head: Option<String>,
     config: &str,
+    timings: &mut Timings,
 ) -> Result<Payload, IndexError> {
     let stamp = SystemTime::now()
         .duration_since(UNIX_EPOCH)
@@ -127,6 +128,7 @@ fn commit(
     let facts_name = format!("facts-{stamp}.bin");
     manifest::write_text(&dir.join(&name), manifest_text)
         .map_err(|e| IndexError::write("cannot write the index manifest", e))?;
+    timings.step("commit: write the manifest");
     let facts_hash = match facts_out {
         FactsOut::Bytes(bytes) => {
             facts::write_bytes(&dir.join(&facts_name), bytes)
@@ -141,6 +143,7 @@ fn commit(
                 })?
         }
     };
+    timings.step("commit: write the facts");
     let (words_name, words_hash) = match words {
         Words::Keep(name, hash) => (name.to_string(), hash.map(str::to_string)),
         Words::New(bytes) => {
@@ -165,10 +168,12 @@ fn commit(
     let mut prepared = writer
         .prepare_commit()
         .map_err(|e| IndexError::write("cannot commit the index", e))?;
+    timings.step("commit: prepare the index commit");
     prepared.set_payload(&json);
     prepared
         .commit()
         .map_err(|e| IndexError::write("cannot commit the index", e))?;
+    timings.step("commit: commit the index");
     // Earlier manifests and facts are no longer named by any commit.
     if let Ok(entries) = std::fs::read_dir(dir) {
         for entry in entries.flatten() {
@@ -200,8 +205,9 @@ enum Words<'a> {
     New(&'a [u8]),
 }
 
-/// Brings `generation` up to date with the files and history: only what
-/// changed is read again.
+/// Brings `generation` up to date with the files and history, as `plan`
+/// (made from this generation and `files`) says: only what changed is read
+/// again.
 #[expect(
     clippy::too_many_lines,
     reason = "the update's phases share the writer, the plan and the old generation's borrowed files"
@@ -209,14 +215,11 @@ enum Words<'a> {
 pub(super) fn update(
     kb: &KnowledgeBase,
     mut generation: Generation,
+    plan: Plan<'_>,
     files: &[LessonFile],
     head: Option<String>,
     config: &str,
 ) -> Result<SearchIndex, IndexError> {
-    let plan = generation
-        .manifest()
-        .and_then(|m| plan(m, files, head.as_ref(), generation.payload.head.as_ref()))
-        .map_err(IndexError::Unusable)?;
     let mut timings = Timings::new();
     let fields = generation.fields;
     let mut stats = SyncStats::default();
@@ -350,6 +353,7 @@ pub(super) fn update(
             words_change,
             head,
             config,
+            &mut timings,
         )?;
         timings.step("update: commit");
         drop(writer);
@@ -470,6 +474,7 @@ pub(super) fn rebuild(
         Words::New(&words_bytes),
         head,
         config,
+        &mut Timings::new(),
     )?;
     writer
         .wait_merging_threads()

@@ -25,7 +25,7 @@ use crate::repo::KnowledgeBase;
 /// How long a second process waits for the one updating the index.
 const LOCK_WAIT: Duration = Duration::from_secs(30);
 
-#[derive(Debug, Serialize, Deserialize)]
+#[derive(Debug, PartialEq, Serialize, Deserialize)]
 pub(super) struct Payload {
     pub(super) schema: u32,
     pub(super) manifest: String,
@@ -135,6 +135,22 @@ impl Generation {
             manifest,
             facts,
         })
+    }
+
+    /// Whether this is still the cache's current generation at the commit
+    /// it was opened at: then what was read of it before taking the lock
+    /// (its verification, its plan) still holds, and is not done again.
+    pub(super) fn is_current(&self, cache: &Path) -> bool {
+        let named = std::fs::read_to_string(cache.join("current"))
+            .is_ok_and(|name| cache.join(name.trim()) == self.dir);
+        // Every commit names new manifest and facts files.
+        named
+            && self.index.load_metas().ok().is_some_and(|meta| {
+                meta.payload
+                    .as_deref()
+                    .and_then(|p| serde_json::from_str::<Payload>(p).ok())
+                    .is_some_and(|p| p == self.payload)
+            })
     }
 
     pub(super) fn manifest(&self) -> Result<&str, RebuildReason> {

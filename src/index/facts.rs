@@ -716,47 +716,68 @@ enum Spliced {
     Write(std::io::Error),
 }
 
-/// The spliced file, chunk by chunk: unchanged records as they are,
-/// changed ones replaced, removed ones left out, new ones in path order.
-/// `seen` gets the old file's bytes in order (its magic line, then every
-/// record, kept or not), which together are the whole old file.
+/// The spliced file, chunk by chunk: unchanged records as they are (each
+/// run of them one chunk, so a one-lesson update hashes and writes a few
+/// large slices rather than a small one per lesson), changed ones
+/// replaced, removed ones left out, new ones in path order. `seen` gets the
+/// old file's bytes in order (its magic line, then every record, kept or
+/// not), which together are the whole old file.
 fn splice_into(
     bytes: &[u8],
     changes: &std::collections::BTreeMap<String, Option<Vec<u8>>>,
     seen: &mut dyn FnMut(&[u8]),
     out: &mut dyn FnMut(&[u8]) -> std::io::Result<()>,
 ) -> Result<(), Spliced> {
-    let mut out = |chunk: &[u8]| out(chunk).map_err(Spliced::Write);
+    // The current run of unchanged old bytes, passed on when a change
+    // interrupts it.
+    let mut run = 0..0;
+    let flush = |run: &mut std::ops::Range<usize>,
+                 seen: &mut dyn FnMut(&[u8]),
+                 out: &mut dyn FnMut(&[u8]) -> std::io::Result<()>| {
+        let chunk = &bytes[std::mem::replace(run, 0..0)];
+        if chunk.is_empty() {
+            return Ok(());
+        }
+        seen(chunk);
+        out(chunk).map_err(Spliced::Write)
+    };
     if bytes.starts_with(MAGIC) {
-        seen(MAGIC);
+        run = 0..MAGIC.len();
+    } else {
+        out(MAGIC).map_err(Spliced::Write)?;
     }
-    out(MAGIC)?;
     let mut pending = changes.iter().peekable();
     for record in records(bytes) {
         let (path, raw, _) = record.map_err(|_| Spliced::Old)?;
-        seen(raw);
+        // Records are consecutive slices of `bytes`.
+        let at = raw.as_ptr() as usize - bytes.as_ptr() as usize;
         while let Some((p, change)) = pending.peek() {
             if p.as_str() >= path {
                 break;
             }
             if let Some(r) = change {
-                out(r)?;
+                flush(&mut run, seen, out)?;
+                out(r).map_err(Spliced::Write)?;
             }
             pending.next();
         }
         match pending.peek() {
             Some((p, change)) if p.as_str() == path => {
+                flush(&mut run, seen, out)?;
+                seen(raw);
                 if let Some(r) = change {
-                    out(r)?;
+                    out(r).map_err(Spliced::Write)?;
                 }
                 pending.next();
             }
-            _ => out(raw)?,
+            _ if run.is_empty() => run = at..at + raw.len(),
+            _ => run.end = at + raw.len(),
         }
     }
+    flush(&mut run, seen, out)?;
     for (_, change) in pending {
         if let Some(r) = change {
-            out(r)?;
+            out(r).map_err(Spliced::Write)?;
         }
     }
     Ok(())
@@ -1032,6 +1053,62 @@ mod tests {
         assert_eq!(damaged[at], 0);
         damaged[at] = 7;
         assert!(decode(&damaged).is_err());
+    }
+
+    #[test]
+    fn a_splice_equals_the_records_written_whole() {
+        // Many change patterns (runs cut at the start, the end, several
+        // times, removals of absent paths), against the file built whole
+        // from the expected records; `seen` must be the whole old file.
+        let mut state = 7_u64;
+        let mut next = |n: u64| {
+            state = state
+                .wrapping_mul(6_364_136_223_846_793_005)
+                .wrapping_add(1);
+            (state >> 33) % n
+        };
+        let name = |i: u64| format!("l{i:03}.md");
+        for round in 0..200 {
+            let old: Vec<u64> = (0..40).filter(|_| next(4) != 0).collect();
+            let bytes = concat(
+                old.iter()
+                    .map(|&i| record(&facts(&name(i), "old")).unwrap())
+                    .collect::<Vec<_>>()
+                    .iter()
+                    .map(Vec::as_slice),
+            );
+            let mut changes = std::collections::BTreeMap::new();
+            for _ in 0..next(6) {
+                let i = next(42);
+                let change = (next(3) != 0).then(|| record(&facts(&name(i), "new")).unwrap());
+                changes.insert(name(i), change);
+            }
+            let mut expected: std::collections::BTreeMap<String, Vec<u8>> = old
+                .iter()
+                .map(|&i| (name(i), record(&facts(&name(i), "old")).unwrap()))
+                .collect();
+            for (path, change) in &changes {
+                match change {
+                    Some(r) => expected.insert(path.clone(), r.clone()),
+                    None => expected.remove(path),
+                };
+            }
+            let whole = concat(expected.values().map(Vec::as_slice));
+            let mut seen = Vec::new();
+            let mut out = Vec::new();
+            let walked = splice_into(
+                &bytes,
+                &changes,
+                &mut |c| seen.extend_from_slice(c),
+                &mut |c| {
+                    out.extend_from_slice(c);
+                    Ok(())
+                },
+            );
+            assert!(walked.is_ok(), "round {round}");
+            assert_eq!(out, whole, "round {round}: {changes:?}");
+            assert_eq!(seen, bytes, "round {round}");
+        }
     }
 
     #[test]

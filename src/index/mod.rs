@@ -231,6 +231,8 @@ fn open_in(
     let config = config_hash(kb, boundary);
     timings.step("read git HEAD");
     let mut reason = options.rebuild.then_some(RebuildReason::Requested);
+    // A stale generation and what changed, kept for the update.
+    let mut opened = None;
     if reason.is_none() {
         // The common case takes no lock: nothing changed.
         match Generation::open(&cache) {
@@ -244,15 +246,19 @@ fn open_in(
             }
             Ok(generation) => {
                 timings.step("open the index, read the manifest");
-                let fresh = generation
+                let planned = generation
                     .manifest()
-                    .and_then(|m| plan(m, &files, head.as_ref(), generation.payload.head.as_ref()))
-                    .is_ok_and(|p| p.is_empty());
+                    .and_then(|m| plan(m, &files, head.as_ref(), generation.payload.head.as_ref()));
                 timings.step("compare with the manifest");
-                if fresh {
-                    let index = ready(generation, SyncStats::default());
-                    timings.step("open a reader");
-                    return index;
+                match planned {
+                    Ok(p) if p.is_empty() => {
+                        let index = ready(generation, SyncStats::default());
+                        timings.step("open a reader");
+                        return index;
+                    }
+                    Ok(p) => opened = Some((generation, p)),
+                    // Opened again under the lock, which rebuilds.
+                    Err(_) => {}
                 }
             }
             Err(why) => reason = Some(why),
@@ -260,28 +266,47 @@ fn open_in(
     }
     let _lock = cache::lock(&cache, observer)?;
     cache::remove_leftovers(&cache);
-    // Another process may have done the work while we waited.
-    let generation = if options.rebuild {
+    timings.step("take the lock");
+    // Another process may have done the work while we waited; if not, the
+    // generation and plan read before the lock stand.
+    let planned = if options.rebuild {
         None
+    } else if let Some(kept) = opened.filter(|(g, _)| g.is_current(&cache)) {
+        Some(Ok(kept))
     } else {
-        Generation::open(&cache).ok().filter(|g| {
-            g.payload.config == config && head_follows(kb, head.as_ref(), g.payload.head.as_ref())
-        })
+        Generation::open(&cache)
+            .ok()
+            .filter(|g| {
+                g.payload.config == config
+                    && head_follows(kb, head.as_ref(), g.payload.head.as_ref())
+            })
+            .map(|g| {
+                g.manifest()
+                    .and_then(|m| plan(m, &files, head.as_ref(), g.payload.head.as_ref()))
+                    .map(|p| (g, p))
+            })
     };
-    match generation {
-        Some(generation) => match build::update(kb, generation, &files, head.clone(), &config) {
-            // A damaged manifest or facts file: the files are the truth.
-            Err(IndexError::Busy { seconds, lock }) => Err(IndexError::Busy { seconds, lock }),
-            Err(e) => {
-                let why = match e {
-                    IndexError::Unusable(why) => why,
-                    e => RebuildReason::UpdateFailed(e.to_string()),
-                };
-                observer.event(Event::Rebuilding(&why));
-                build::rebuild(kb, &cache, &files, head, why, observer, &config)
+    timings.step("check the index is still current");
+    match planned {
+        Some(Ok((generation, plan))) => {
+            match build::update(kb, generation, plan, &files, head.clone(), &config) {
+                // A damaged manifest or facts file: the files are the truth.
+                Err(IndexError::Busy { seconds, lock }) => Err(IndexError::Busy { seconds, lock }),
+                Err(e) => {
+                    let why = match e {
+                        IndexError::Unusable(why) => why,
+                        e => RebuildReason::UpdateFailed(e.to_string()),
+                    };
+                    observer.event(Event::Rebuilding(&why));
+                    build::rebuild(kb, &cache, &files, head, why, observer, &config)
+                }
+                result => result,
             }
-            result => result,
-        },
+        }
+        Some(Err(why)) => {
+            observer.event(Event::Rebuilding(&why));
+            build::rebuild(kb, &cache, &files, head, why, observer, &config)
+        }
         None => {
             let why = reason.unwrap_or(RebuildReason::Unreadable {
                 what: "the index is unreadable",
