@@ -119,7 +119,6 @@ fn commit(
     words: Words<'_>,
     head: Option<String>,
     config: &str,
-    timings: &mut Timings,
 ) -> Result<Payload, IndexError> {
     let stamp = SystemTime::now()
         .duration_since(UNIX_EPOCH)
@@ -128,7 +127,6 @@ fn commit(
     let facts_name = format!("facts-{stamp}.bin");
     manifest::write_text(&dir.join(&name), manifest_text)
         .map_err(|e| IndexError::write("cannot write the index manifest", e))?;
-    timings.step("commit: write the manifest");
     let facts_hash = match facts_out {
         FactsOut::Bytes(bytes) => {
             facts::write_bytes(&dir.join(&facts_name), bytes)
@@ -143,7 +141,6 @@ fn commit(
                 })?
         }
     };
-    timings.step("commit: write the facts");
     let (words_name, words_hash) = match words {
         Words::Keep(name, hash) => (name.to_string(), hash.map(str::to_string)),
         Words::New(bytes) => {
@@ -168,12 +165,10 @@ fn commit(
     let mut prepared = writer
         .prepare_commit()
         .map_err(|e| IndexError::write("cannot commit the index", e))?;
-    timings.step("commit: prepare the index commit");
     prepared.set_payload(&json);
     prepared
         .commit()
         .map_err(|e| IndexError::write("cannot commit the index", e))?;
-    timings.step("commit: commit the index");
     // Earlier manifests and facts are no longer named by any commit.
     if let Ok(entries) = std::fs::read_dir(dir) {
         for entry in entries.flatten() {
@@ -353,7 +348,6 @@ pub(super) fn update(
             words_change,
             head,
             config,
-            &mut timings,
         )?;
         timings.step("update: commit");
         drop(writer);
@@ -474,7 +468,6 @@ pub(super) fn rebuild(
         Words::New(&words_bytes),
         head,
         config,
-        &mut Timings::new(),
     )?;
     writer
         .wait_merging_threads()
