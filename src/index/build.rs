@@ -111,10 +111,14 @@ fn merge_git(old: Option<&GitMeta>, new: Option<&GitMeta>) -> GitMeta {
     meta
 }
 
+/// Writes a commit's side files and commits the index with a payload naming
+/// them. The manifest, the facts and Tantivy's segment are written at the
+/// same time: an update of a large knowledge base spends most of its
+/// commit copying the first two.
 fn commit(
     writer: &mut IndexWriter,
     dir: &Path,
-    manifest_text: &str,
+    manifest_out: ManifestOut<'_>,
     facts_out: FactsOut<'_>,
     words: Words<'_>,
     head: Option<String>,
@@ -125,22 +129,48 @@ fn commit(
         .map_or(0, |d| d.as_nanos());
     let name = format!("manifest-{stamp}.tsv");
     let facts_name = format!("facts-{stamp}.bin");
-    manifest::write_text(&dir.join(&name), manifest_text)
-        .map_err(|e| IndexError::write("cannot write the index manifest", e))?;
-    let facts_hash = match facts_out {
-        FactsOut::Bytes(bytes) => {
-            facts::write_bytes(&dir.join(&facts_name), bytes)
-                .map_err(|e| IndexError::write("cannot write the report facts", e))?;
-            facts::hash(bytes)
-        }
-        FactsOut::Splice(old, changes, old_hash) => {
-            facts::splice_to_file(old, changes, &dir.join(&facts_name), old_hash)
-                .map_err(|e| IndexError::write("cannot write the report facts", e))?
-                .ok_or_else(|| {
-                    IndexError::FactsDamaged("they do not match their checksum".to_string())
-                })?
+    let write_manifest = || -> Result<String, IndexError> {
+        let spliced;
+        let text = match manifest_out {
+            ManifestOut::Text(text) => text,
+            ManifestOut::Splice(old, changes) => {
+                spliced = manifest::splice(old, changes).map_err(manifest_unreadable)?;
+                &spliced
+            }
+        };
+        manifest::write_text(&dir.join(&name), text)
+            .map_err(|e| IndexError::write("cannot write the index manifest", e))?;
+        Ok(facts::hash(text.as_bytes()))
+    };
+    let write_facts = || -> Result<String, IndexError> {
+        match facts_out {
+            FactsOut::Bytes(bytes) => {
+                facts::write_bytes(&dir.join(&facts_name), bytes)
+                    .map_err(|e| IndexError::write("cannot write the report facts", e))?;
+                Ok(facts::hash(bytes))
+            }
+            FactsOut::Splice(old, changes, old_hash) => {
+                facts::splice_to_file(old, changes, &dir.join(&facts_name), old_hash)
+                    .map_err(|e| IndexError::write("cannot write the report facts", e))?
+                    .ok_or_else(|| {
+                        IndexError::FactsDamaged("they do not match their checksum".to_string())
+                    })
+            }
         }
     };
+    let (manifest_hash, facts_hash, prepared) = std::thread::scope(|scope| {
+        let manifest_job = scope.spawn(write_manifest);
+        let facts_job = scope.spawn(write_facts);
+        let prepared = writer
+            .prepare_commit()
+            .map_err(|e| IndexError::write("cannot commit the index", e));
+        let joined = |job: std::thread::ScopedJoinHandle<'_, Result<String, IndexError>>| {
+            job.join()
+                .unwrap_or_else(|panic| std::panic::resume_unwind(panic))
+        };
+        (joined(manifest_job), joined(facts_job), prepared)
+    });
+    let (manifest_hash, facts_hash, mut prepared) = (manifest_hash?, facts_hash?, prepared?);
     let (words_name, words_hash) = match words {
         Words::Keep(name, hash) => (name.to_string(), hash.map(str::to_string)),
         Words::New(bytes) => {
@@ -153,7 +183,7 @@ fn commit(
     let payload = Payload {
         schema: SCHEMA_VERSION,
         manifest: name.clone(),
-        manifest_hash: Some(facts::hash(manifest_text.as_bytes())),
+        manifest_hash: Some(manifest_hash),
         facts: facts_name.clone(),
         facts_hash,
         words: words_name.clone(),
@@ -162,9 +192,6 @@ fn commit(
         config: config.to_string(),
     };
     let json = serde_json::to_string(&payload).expect("plain data serializes");
-    let mut prepared = writer
-        .prepare_commit()
-        .map_err(|e| IndexError::write("cannot commit the index", e))?;
     prepared.set_payload(&json);
     prepared
         .commit()
@@ -182,6 +209,13 @@ fn commit(
         }
     }
     Ok(payload)
+}
+
+/// The manifest of a commit: its text, or the previous one with changes
+/// spliced in.
+enum ManifestOut<'a> {
+    Text(&'a str),
+    Splice(&'a str, &'a BTreeMap<String, Option<Entry>>),
 }
 
 /// The report facts of a commit: built whole, or the previous file with
@@ -315,12 +349,6 @@ pub(super) fn update(
             }
         }
         timings.step("update: read and index the changed files");
-        let manifest_text = manifest::splice(
-            generation.manifest().map_err(IndexError::Unusable)?,
-            &entry_changes,
-        )
-        .map_err(manifest_unreadable)?;
-        timings.step("update: splice the manifest and facts");
         // A word list that cannot be read is rebuilt from the changed
         // files alone rather than failing the update: it only serves typo
         // correction, and the next full build restores it.
@@ -343,13 +371,16 @@ pub(super) fn update(
         let payload = commit(
             &mut writer,
             &generation.dir,
-            &manifest_text,
+            ManifestOut::Splice(
+                generation.manifest().map_err(IndexError::Unusable)?,
+                &entry_changes,
+            ),
             FactsOut::Splice(old_facts, &fact_changes, &generation.payload.facts_hash),
             words_change,
             head,
             config,
         )?;
-        timings.step("update: commit");
+        timings.step("update: commit (manifest, facts, segment)");
         drop(writer);
         generation.payload = payload;
     }
@@ -463,7 +494,7 @@ pub(super) fn rebuild(
     let payload = commit(
         &mut writer,
         &dir,
-        &manifest.to_text(),
+        ManifestOut::Text(&manifest.to_text()),
         FactsOut::Bytes(&facts_bytes),
         Words::New(&words_bytes),
         head,
