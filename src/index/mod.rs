@@ -217,7 +217,13 @@ fn open_in(
     std::fs::create_dir_all(&cache)
         .map_err(|e| IndexError::write(format!("cannot create {}", cache.display()), e))?;
     timings.step("locate the cache");
-    let mut files = repo::list_lessons(kb);
+    // The current generation is opened (and its young files verified)
+    // while the files are listed: each is a large share of a command on a
+    // fresh index, and the listing leaves a core idle at times.
+    let (mut files, current) = rayon::join(
+        || repo::list_lessons(kb),
+        || (!options.rebuild).then(|| Generation::open(&cache)),
+    );
     // A folder that cannot be read holds no lesson to index (`check`
     // reports it).
     files.retain(|f| {
@@ -226,16 +232,16 @@ fn open_in(
             Some(repo::FileProblem::UnreadableFolder(_))
         )
     });
-    timings.step("scan files (readdir + fstatat)");
+    timings.step("scan files (readdir + fstatat), open the index");
     let (head, boundary) = history::head(kb);
     let config = config_hash(kb, boundary);
     timings.step("read git HEAD");
     let mut reason = options.rebuild.then_some(RebuildReason::Requested);
     // A stale generation and what changed, kept for the update.
     let mut opened = None;
-    if reason.is_none() {
+    if let Some(current) = current {
         // The common case takes no lock: nothing changed.
-        match Generation::open(&cache) {
+        match current {
             Ok(generation) if generation.payload.config != config => {
                 reason = Some(stamp_change(&generation.payload.config, &config));
             }
@@ -245,7 +251,6 @@ fn open_in(
                 reason = Some(RebuildReason::HeadNotDescendant);
             }
             Ok(generation) => {
-                timings.step("open the index, read the manifest");
                 let planned = generation
                     .manifest()
                     .and_then(|m| plan(m, &files, head.as_ref(), generation.payload.head.as_ref()));
