@@ -24,13 +24,51 @@ fn needs_escape(c: char) -> bool {
     stand_in(c).is_some()
 }
 
+/// Whether `s` holds a character [`stand_in`] replaces, other than the
+/// ASCII controls in `kept`: read as UTF-8 bytes, since most text has none
+/// and `check` asks this of every lesson with a finding (decoding each
+/// character cost 4% of a large run). The bytes of [`stand_in`]'s ranges:
+/// C0 and DEL are one byte, C1 (U+0080-U+009F) is `C2 80..9F`, the
+/// embedding and override marks (U+202A-U+202E) are `E2 80 AA..AE`, the
+/// isolates (U+2066-U+2069) `E2 81 A6..A9`.
+fn has_stand_in(s: &str, kept: &[u8]) -> bool {
+    let b = s.as_bytes();
+    let at = |i: usize| match b[i] {
+        0x00..=0x1f => !kept.contains(&b[i]),
+        0x7f => true,
+        0xc2 => matches!(b.get(i + 1), Some(0x80..=0x9f)),
+        0xe2 => matches!(
+            (b.get(i + 1), b.get(i + 2)),
+            (Some(0x80), Some(0xaa..=0xae)) | (Some(0x81), Some(0xa6..=0xa9))
+        ),
+        _ => false,
+    };
+    // Eight bytes at a time: only a word with a byte below 0x20 or from
+    // 0x7F up (a line break, a multi-byte character) is looked at byte by
+    // byte. (A byte below `n` sets its high bit in `x - n` where `x` had
+    // none; one from 0x7F up has it set in `x` or `x + 1`.)
+    const ONES: u64 = 0x0101_0101_0101_0101;
+    const HIGH: u64 = 0x8080_8080_8080_8080;
+    let mut i = 0;
+    while let Some(word) = b.get(i..i + 8) {
+        let x = u64::from_le_bytes(word.try_into().unwrap_or_default());
+        let below = x.wrapping_sub(ONES * 0x20) & !x & HIGH;
+        let above = (x | x.wrapping_add(ONES)) & HIGH;
+        if below | above != 0 && (i..i + 8).any(at) {
+            return true;
+        }
+        i += 8;
+    }
+    (i..b.len()).any(at)
+}
+
 /// One line of lesson text (a title, an owner, a file name) for a
 /// terminal: every control character shown as a visible stand-in, so that
 /// a lesson cannot move the cursor, clear the screen, plant a hyperlink
 /// (OSC 8) or start a new line; a tab is a space. One character for one,
 /// so columns still line up.
 pub fn terminal(s: &str) -> Cow<'_, str> {
-    if !s.chars().any(needs_escape) {
+    if !has_stand_in(s, b"") {
         return Cow::Borrowed(s);
     }
     Cow::Owned(
@@ -48,7 +86,7 @@ pub fn terminal(s: &str) -> Cow<'_, str> {
 /// character (a lone carriage return too, which would overwrite the line)
 /// shown as in [`terminal`].
 pub fn terminal_block(s: &str) -> Cow<'_, str> {
-    if !s.chars().any(|c| c != '\n' && c != '\t' && needs_escape(c)) {
+    if !has_stand_in(s, b"\n\t") {
         return Cow::Borrowed(s);
     }
     let mut out = String::with_capacity(s.len() + 8);
@@ -70,7 +108,7 @@ pub fn terminal_block(s: &str) -> Cow<'_, str> {
 /// offsets in the result, for the findings' spans.
 pub fn terminal_source(s: &str) -> (Cow<'_, str>, SpanMap) {
     let keep = |c: char| matches!(c, '\n' | '\r' | '\t') || !needs_escape(c);
-    if s.chars().all(keep) {
+    if !has_stand_in(s, b"\n\r\t") {
         return (Cow::Borrowed(s), SpanMap::default());
     }
     let mut out = String::with_capacity(s.len() + 16);
@@ -116,10 +154,7 @@ impl SpanMap {
 /// Control characters as visible stand-ins in text for a format that
 /// escapes line breaks itself (Markdown, HTML, workflow commands).
 fn visible(s: &str) -> Cow<'_, str> {
-    if !s
-        .chars()
-        .any(|c| !matches!(c, '\r' | '\n') && needs_escape(c))
-    {
+    if !has_stand_in(s, b"\r\n") {
         return Cow::Borrowed(s);
     }
     Cow::Owned(
@@ -256,6 +291,42 @@ mod tests {
         assert!(matches!(terminal("plain"), Cow::Borrowed(_)));
         assert_eq!(github_data("a\x1b[31m\n"), "a␛[31m%0A");
         assert_eq!(html("\x1b]8;;x\x07"), "␛]8;;x␇");
+    }
+
+    #[test]
+    fn the_byte_test_agrees_with_the_characters() {
+        let kept_sets: [&[u8]; 4] = [b"", b"\n\t", b"\n\r\t", b"\r\n"];
+        let by_chars = |s: &str, kept: &[u8]| {
+            s.chars()
+                .any(|c| needs_escape(c) && !(c.is_ascii() && kept.contains(&(c as u8))))
+        };
+        // Every character of the first planes' interesting part, alone and
+        // between neighbours whose UTF-8 shares lead bytes with the ranges.
+        let chars = (0..0x3000_u32)
+            .chain(0xfff0..0x10000)
+            .chain([0x1f600, 0x10ffff])
+            .filter_map(char::from_u32);
+        for c in chars {
+            for text in [
+                c.to_string(),
+                format!("\u{a0}{c}\u{2014}"),
+                format!("\u{2019}{c}\u{80}"),
+                format!("{c}\u{e2}\u{2065}"),
+                // Across the eight-byte words, before and after a line break.
+                format!("{}{c}\ntail text", "x".repeat(5)),
+                format!("{}{c}{}", "x".repeat(7), "y".repeat(9)),
+                format!("{}\n{c}", "x".repeat(13)),
+                format!("{}{c}", "x".repeat(16)),
+            ] {
+                for kept in kept_sets {
+                    assert_eq!(
+                        has_stand_in(&text, kept),
+                        by_chars(&text, kept),
+                        "{text:?} keeping {kept:?}"
+                    );
+                }
+            }
+        }
     }
 
     #[test]
