@@ -144,10 +144,9 @@ fn commit(
     };
     let write_facts = || -> Result<String, IndexError> {
         match facts_out {
-            FactsOut::Bytes(bytes) => {
-                facts::write_bytes(&dir.join(&facts_name), bytes)
-                    .map_err(|e| IndexError::write("cannot write the report facts", e))?;
-                Ok(facts::hash(bytes))
+            FactsOut::Records(records) => {
+                facts::write_records(&dir.join(&facts_name), records.iter().copied())
+                    .map_err(|e| IndexError::write("cannot write the report facts", e))
             }
             FactsOut::Splice(old, changes, old_hash) => {
                 facts::splice_to_file(old, changes, &dir.join(&facts_name), old_hash)
@@ -218,10 +217,10 @@ enum ManifestOut<'a> {
     Splice(&'a str, &'a BTreeMap<String, Option<Entry>>),
 }
 
-/// The report facts of a commit: built whole, or the previous file with
-/// changes spliced in as it is written.
+/// The report facts of a commit: every record (sorted by path), or the
+/// previous file with changes spliced in as it is written.
 enum FactsOut<'a> {
-    Bytes(&'a [u8]),
+    Records(Vec<&'a [u8]>),
     /// The old file, the changes, and the hash the old file must have
     /// (checked as it is copied).
     Splice(&'a [u8], &'a BTreeMap<String, Option<Vec<u8>>>, &'a str),
@@ -483,11 +482,13 @@ pub(super) fn rebuild(
         );
     observer.event(Event::Finished);
     entries.sort_unstable_by(|a, b| a.0.cmp(&b.0));
-    let facts_bytes = facts::concat(entries.iter().filter_map(|(_, _, r)| r.as_deref()));
     let mut manifest = Manifest::default();
-    for (path, entry, _) in entries {
+    let mut owned = Vec::with_capacity(entries.len());
+    for (path, entry, record) in entries {
         manifest.entries.insert(path, entry);
+        owned.push(record);
     }
+    let records = owned.iter().filter_map(|r| r.as_deref()).collect();
     let words_bytes = words::build(&word_counts)
         .map_err(|e| IndexError::write("cannot build the word list", e))?;
     drop(word_counts);
@@ -495,7 +496,7 @@ pub(super) fn rebuild(
         &mut writer,
         &dir,
         ManifestOut::Text(&manifest.to_text()),
-        FactsOut::Bytes(&facts_bytes),
+        FactsOut::Records(records),
         Words::New(&words_bytes),
         head,
         config,
