@@ -16,8 +16,25 @@ pub fn render(report: &CheckReport, color: bool, out: &mut dyn Write) -> std::io
     } else {
         Renderer::plain()
     };
-    for file in &report.files {
-        render_file(file, &renderer, out)?;
+    // Rendering excerpts is most of the work (a large knowledge base has
+    // tens of thousands of findings): files are rendered on every core, a
+    // batch at a time so that output starts early, and written in order.
+    use rayon::prelude::*;
+    for batch in report.files.chunks(1024) {
+        let rendered: Vec<Vec<u8>> = batch
+            .par_chunks(32)
+            .map(|files| {
+                let mut buf = Vec::new();
+                for file in files {
+                    // Writing to memory cannot fail.
+                    let _ = render_file(file, &renderer, &mut buf);
+                }
+                buf
+            })
+            .collect();
+        for buf in rendered {
+            out.write_all(&buf)?;
+        }
     }
     writeln!(out, "{}", summary(report))
 }

@@ -36,6 +36,37 @@ fn human() {
     insta::assert_snapshot!(run.stdout);
 }
 
+/// Files are rendered in parallel batches: the human output still lists
+/// them in path order, as JSON does, however many there are.
+#[test]
+fn human_output_keeps_path_order_across_batches() {
+    let kb = Kb::new();
+    for i in 0..150 {
+        kb.write(
+            &format!("lessons/2024/l{i:03}.md"),
+            fixture("rules/date-order.md").replace("LL-2024-001", &format!("LL-2024-{i:03}")),
+        );
+    }
+    let (_, doc) = kb.check_json(&[]);
+    let mut from_json: Vec<String> = doc["diagnostics"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .map(|d| d["path"].as_str().unwrap().to_string())
+        .collect();
+    from_json.dedup();
+    assert_eq!(from_json.len(), 150, "{doc}");
+    let run = kb.run(&["check"]);
+    let mut from_human: Vec<String> = run
+        .stdout
+        .lines()
+        .filter_map(|l| l.trim_start().strip_prefix("--> "))
+        .map(|l| l.split(':').next().unwrap().to_string())
+        .collect();
+    from_human.dedup();
+    assert_eq!(from_human, from_json);
+}
+
 #[test]
 fn human_colour_can_be_forced_and_no_color_is_respected() {
     let kb = kb();
