@@ -24,37 +24,36 @@ pub(super) fn check(ctx: &mut Ctx, lesson: &Lesson) {
         let earlier = chain[..i]
             .iter()
             .rev()
-            .filter_map(|(n, v)| v.as_ref().map(|v| (n, v)))
+            .filter_map(|(n, v)| v.as_ref().map(|v| (*n, v)))
             .find(|(_, v)| value.value.utc < v.value.utc);
-        if let Some((before_name, before)) = earlier {
-            let d = ctx.report(
-                Rule::DateOrder,
-                value.span.clone(),
-                format!(
-                    "`{name}` ({}) is earlier than `{before_name}` ({})",
-                    ctx.source(&value.span),
-                    ctx.source(&before.span)
-                ),
+        if let Some(before) = earlier {
+            out_of_order(
+                ctx,
+                (name, value),
+                before,
+                Wording {
+                    subject: "",
+                    label: format!("{name} before it was {}", before.0),
+                    help: Some(
+                        "the order is occurred <= detected <= contained <= recovered; check the time zones (times without an offset are UTC)",
+                    ),
+                },
             );
-            d.label = Some(format!("{name} before it was {before_name}"));
-            d.help = Some("the order is occurred <= detected <= contained <= recovered; check the time zones (times without an offset are UTC)".to_string());
-            d.add_context(before.span.clone(), format!("{before_name} here"));
         }
     }
     if let (Some(reviewed), Some(occurred)) = (&lesson.reviewed, &lesson.occurred)
         && reviewed.value.utc < occurred.value.utc
     {
-        let d = ctx.report(
-            Rule::DateOrder,
-            reviewed.span.clone(),
-            format!(
-                "`reviewed` ({}) is earlier than `occurred` ({})",
-                ctx.source(&reviewed.span),
-                ctx.source(&occurred.span)
-            ),
+        out_of_order(
+            ctx,
+            ("reviewed", reviewed),
+            ("occurred", occurred),
+            Wording {
+                subject: "",
+                label: "reviewed before the incident occurred".into(),
+                help: None,
+            },
         );
-        d.label = Some("reviewed before the incident occurred".into());
-        d.add_context(occurred.span.clone(), "occurred here");
     }
     // An action cannot be found to work before it was done: the date is
     // a typo, and `actions --unverified` and the report count on it.
@@ -62,18 +61,53 @@ pub(super) fn check(ctx: &mut Ctx, lesson: &Lesson) {
         if let (Some(verified), Some(completed)) = (&action.verified, &action.completed)
             && verified.value.utc < completed.value.utc
         {
-            let d = ctx.report(
-                Rule::DateOrder,
-                verified.span.clone(),
-                format!(
-                    "action `verified` ({}) is earlier than its `completed` ({})",
-                    ctx.source(&verified.span),
-                    ctx.source(&completed.span)
-                ),
+            out_of_order(
+                ctx,
+                ("verified", verified),
+                ("completed", completed),
+                Wording {
+                    subject: "action ",
+                    label: "verified before the action was completed".into(),
+                    help: Some("an action is verified after it is done: check both dates"),
+                },
             );
-            d.label = Some("verified before the action was completed".into());
-            d.help = Some("an action is verified after it is done: check both dates".into());
-            d.add_context(completed.span.clone(), "completed here");
         }
     }
+}
+
+/// How a finding of [`out_of_order`] reads beyond the two dates: what the
+/// dates belong to (`"action "` reads "action `verified` ... earlier than
+/// its `completed`"), the caret's label, the hint.
+struct Wording {
+    subject: &'static str,
+    label: String,
+    help: Option<&'static str>,
+}
+
+/// A finding on `later`, dated before `earlier` (each with its key): both
+/// quoted as written, `earlier` shown as context.
+fn out_of_order(
+    ctx: &mut Ctx,
+    (later_name, later): (&str, &Sp<Moment>),
+    (earlier_name, earlier): (&str, &Sp<Moment>),
+    wording: Wording,
+) {
+    let its = if wording.subject.is_empty() {
+        ""
+    } else {
+        "its "
+    };
+    let d = ctx.report(
+        Rule::DateOrder,
+        later.span.clone(),
+        format!(
+            "{}`{later_name}` ({}) is earlier than {its}`{earlier_name}` ({})",
+            wording.subject,
+            ctx.source(&later.span),
+            ctx.source(&earlier.span)
+        ),
+    );
+    d.label = Some(wording.label);
+    d.help = wording.help.map(str::to_string);
+    d.add_context(earlier.span.clone(), format!("{earlier_name} here"));
 }

@@ -315,6 +315,12 @@ fn dates_compare_in_utc() {
         "date-order",
         "00:00 on the day is before 09:58"
     );
+    let d = &doc["diagnostics"][0];
+    assert_eq!(
+        d["message"],
+        "`reviewed` (2024-03-12) is earlier than `occurred` (2024-03-12T09:58:00Z)"
+    );
+    assert!(d.get("help").is_none_or(|h| h.is_null()), "{d}");
 }
 
 #[test]

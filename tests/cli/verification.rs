@@ -189,6 +189,20 @@ fn bad_verification_values() {
     ] {
         assert!(got.contains(&want), "{want:?} not in {got:?}");
     }
+    let order = doc["diagnostics"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .find(|d| d["rule"] == "date-order")
+        .unwrap();
+    assert_eq!(
+        order["message"],
+        "action `verified` (2024-01-09) is earlier than its `completed` (2024-01-10)"
+    );
+    assert_eq!(
+        order["help"],
+        "an action is verified after it is done: check both dates"
+    );
 }
 
 /// Three lessons over three quarters, the middle one empty; every figure
