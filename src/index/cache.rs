@@ -25,7 +25,7 @@ use crate::repo::KnowledgeBase;
 /// How long a second process waits for the one updating the index.
 const LOCK_WAIT: Duration = Duration::from_secs(30);
 
-#[derive(Debug, PartialEq, Serialize, Deserialize)]
+#[derive(Debug, Serialize, Deserialize)]
 pub(super) struct Payload {
     pub(super) schema: u32,
     pub(super) manifest: String,
@@ -91,6 +91,23 @@ pub(super) struct Generation {
     pub(super) manifest: mapped::Mapped,
     /// The report facts, opened (not read) with the generation.
     pub(super) facts: std::fs::File,
+    /// Tantivy's `meta.json` and `.managed.json` as they were read before
+    /// the index was opened (see [`Generation::is_current`]).
+    tantivy_state: u64,
+}
+
+/// A hash of what Tantivy keeps about a generation's commits and files:
+/// every commit, merge or segment write by any process changes it.
+fn tantivy_state(dir: &Path) -> u64 {
+    let mut hasher = xxhash_rust::xxh3::Xxh3::new();
+    for name in ["meta.json", ".managed.json"] {
+        // A file that cannot be read hashes as empty; it differs from the
+        // file once it can be read.
+        let bytes = std::fs::read(dir.join("tantivy").join(name)).unwrap_or_default();
+        hasher.update(&(bytes.len() as u64).to_le_bytes());
+        hasher.update(&bytes);
+    }
+    hasher.digest()
 }
 
 impl Generation {
@@ -98,6 +115,9 @@ impl Generation {
         let name =
             std::fs::read_to_string(cache.join("current")).map_err(|_| RebuildReason::NoIndex)?;
         let dir = cache.join(name.trim());
+        // Read first: a change after this makes the generation look stale
+        // (opened again), never current when it is not.
+        let tantivy_state = tantivy_state(&dir);
         let folder = directory::Folder::open(&dir.join("tantivy"))
             .map_err(|e| RebuildReason::unreadable("the index cannot be opened", e))?;
         let index = Index::open(folder)
@@ -134,23 +154,19 @@ impl Generation {
             payload,
             manifest,
             facts,
+            tantivy_state,
         })
     }
 
-    /// Whether this is still the cache's current generation at the commit
-    /// it was opened at: then what was read of it before taking the lock
-    /// (its verification, its plan) still holds, and is not done again.
+    /// Whether this is still the cache's current generation, unchanged
+    /// since it was opened: then what was read of it before taking the
+    /// lock (its verification, its plan, the `Index` and its list of
+    /// files) still holds, and is not read again. Another process's
+    /// commit, merge or abandoned write changes Tantivy's files.
     pub(super) fn is_current(&self, cache: &Path) -> bool {
-        let named = std::fs::read_to_string(cache.join("current"))
-            .is_ok_and(|name| cache.join(name.trim()) == self.dir);
-        // Every commit names new manifest and facts files.
-        named
-            && self.index.load_metas().ok().is_some_and(|meta| {
-                meta.payload
-                    .as_deref()
-                    .and_then(|p| serde_json::from_str::<Payload>(p).ok())
-                    .is_some_and(|p| p == self.payload)
-            })
+        std::fs::read_to_string(cache.join("current"))
+            .is_ok_and(|name| cache.join(name.trim()) == self.dir)
+            && tantivy_state(&self.dir) == self.tantivy_state
     }
 
     pub(super) fn manifest(&self) -> Result<&str, RebuildReason> {

@@ -39,7 +39,7 @@ use crate::timing::Timings;
 use cache::Generation;
 pub use cache::cache_dir;
 pub use error::{IndexError, RebuildReason};
-use fresh::{config_hash, head_follows, plan, stamp_change};
+use fresh::{Plan, config_hash, head_follows, plan, stamp_change};
 pub use guard::catch;
 use schema::Fields;
 
@@ -190,10 +190,15 @@ pub fn open(
 }
 
 /// A generation as it is, ready to search.
-fn ready(generation: Generation, mut stats: SyncStats) -> Result<SearchIndex, IndexError> {
+fn ready(generation: Generation, stats: SyncStats) -> Result<SearchIndex, IndexError> {
     let reader = generation.reader().map_err(IndexError::Unusable)?;
+    Ok(ready_with(generation, reader, stats))
+}
+
+/// [`ready`] with its reader open.
+fn ready_with(generation: Generation, reader: IndexReader, mut stats: SyncStats) -> SearchIndex {
     stats.lessons = reader.searcher().num_docs() as usize;
-    Ok(SearchIndex {
+    SearchIndex {
         words_path: generation.dir.join(&generation.payload.words),
         words: Default::default(),
         facts_file: generation.facts,
@@ -202,7 +207,64 @@ fn ready(generation: Generation, mut stats: SyncStats) -> Result<SearchIndex, In
         reader,
         fields: generation.fields,
         stats,
-    })
+    }
+}
+
+/// What the current generation, opened without the lock, says.
+enum Look<'f> {
+    /// It is up to date: ready to search.
+    Fresh(SearchIndex),
+    /// It is behind the files or the history: what to update.
+    Stale(Generation, Plan<'f>),
+    /// It must be rebuilt, for this reason.
+    Rebuild(RebuildReason),
+    /// Nothing to go on (another process replaced it, or its manifest is
+    /// unreadable): look again under the lock.
+    Unknown,
+}
+
+/// Compares the `current` generation with the files and the history
+/// (HEAD, the `lessons.toml` stamp).
+fn look<'f>(
+    kb: &KnowledgeBase,
+    cache: &Path,
+    current: Result<Generation, RebuildReason>,
+    files: &'f [repo::LessonFile],
+    (head, config): (Option<&String>, &str),
+) -> Result<Look<'f>, IndexError> {
+    let generation = match current {
+        Ok(generation) => generation,
+        Err(why) => return Ok(Look::Rebuild(why)),
+    };
+    if generation.payload.config != config {
+        return Ok(Look::Rebuild(stamp_change(
+            &generation.payload.config,
+            config,
+        )));
+    }
+    if !head_follows(kb, head, generation.payload.head.as_ref()) {
+        return Ok(Look::Rebuild(RebuildReason::HeadNotDescendant));
+    }
+    let planned = generation
+        .manifest()
+        .and_then(|m| plan(m, files, head, generation.payload.head.as_ref()));
+    match planned {
+        Ok(p) if p.is_empty() => match generation.reader() {
+            Ok(reader) => Ok(Look::Fresh(ready_with(
+                generation,
+                reader,
+                SyncStats::default(),
+            ))),
+            Err(why) if generation.is_current(cache) => Err(IndexError::Unusable(why)),
+            // Another process replaced the generation since it was opened
+            // (a rebuild removes the old folder): the new one is opened
+            // under the lock.
+            Err(_) => Ok(Look::Unknown),
+        },
+        Ok(p) => Ok(Look::Stale(generation, p)),
+        // Opened again under the lock, which rebuilds.
+        Err(_) => Ok(Look::Unknown),
+    }
 }
 
 /// Opens the index kept in `cache`, bringing it up to date first.
@@ -241,33 +303,16 @@ fn open_in(
     let mut opened = None;
     if let Some(current) = current {
         // The common case takes no lock: nothing changed.
-        match current {
-            Ok(generation) if generation.payload.config != config => {
-                reason = Some(stamp_change(&generation.payload.config, &config));
+        match look(kb, &cache, current, &files, (head.as_ref(), &config))? {
+            Look::Fresh(index) => {
+                timings.step("compare with the manifest, open a reader");
+                return Ok(index);
             }
-            Ok(generation)
-                if !head_follows(kb, head.as_ref(), generation.payload.head.as_ref()) =>
-            {
-                reason = Some(RebuildReason::HeadNotDescendant);
-            }
-            Ok(generation) => {
-                let planned = generation
-                    .manifest()
-                    .and_then(|m| plan(m, &files, head.as_ref(), generation.payload.head.as_ref()));
-                timings.step("compare with the manifest");
-                match planned {
-                    Ok(p) if p.is_empty() => {
-                        let index = ready(generation, SyncStats::default());
-                        timings.step("open a reader");
-                        return index;
-                    }
-                    Ok(p) => opened = Some((generation, p)),
-                    // Opened again under the lock, which rebuilds.
-                    Err(_) => {}
-                }
-            }
-            Err(why) => reason = Some(why),
+            Look::Stale(generation, plan) => opened = Some((generation, plan)),
+            Look::Rebuild(why) => reason = Some(why),
+            Look::Unknown => {}
         }
+        timings.step("compare with the manifest");
     }
     let _lock = cache::lock(&cache, observer)?;
     cache::remove_leftovers(&cache);
@@ -322,5 +367,87 @@ fn open_in(
             }
             build::rebuild(kb, &cache, &files, head, why, observer, &config)
         }
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    struct Quiet;
+    impl Observer for Quiet {
+        fn event(&self, _: Event<'_>) {}
+    }
+
+    /// A knowledge base of one lesson in a temporary git repository (the
+    /// cache goes into its `.git`).
+    fn kb() -> (tempfile::TempDir, KnowledgeBase, PathBuf, String) {
+        let dir = tempfile::tempdir().unwrap();
+        let root = dir.path();
+        let git = std::process::Command::new("git")
+            .args(["init", "-q"])
+            .current_dir(root)
+            .status()
+            .unwrap();
+        assert!(git.success());
+        let lesson = root.join("lessons/2024/a.md");
+        std::fs::create_dir_all(lesson.parent().unwrap()).unwrap();
+        let text = std::fs::read_to_string(
+            Path::new(env!("CARGO_MANIFEST_DIR")).join("tests/fixtures/valid/payments-failover.md"),
+        )
+        .unwrap();
+        std::fs::write(&lesson, &text).unwrap();
+        let kb = KnowledgeBase::open(Some(root), root).unwrap();
+        assert!(cache_dir(&kb).starts_with(root));
+        (dir, kb, lesson, text)
+    }
+
+    const KEEP: Options = Options { rebuild: false };
+
+    /// A generation another process updated since it was opened is not
+    /// current: its plan is not reused under the lock.
+    #[test]
+    fn a_generation_updated_meanwhile_is_not_current() {
+        let (_dir, kb, lesson, text) = kb();
+        let cache = cache_dir(&kb);
+        open(&kb, &KEEP, &Quiet).unwrap();
+        let before = Generation::open(&cache).unwrap();
+        assert!(before.is_current(&cache));
+        std::fs::write(&lesson, format!("{text}\nThe wombat runbook.\n")).unwrap();
+        assert_eq!(open(&kb, &KEEP, &Quiet).unwrap().stats.updated, 1);
+        assert!(!before.is_current(&cache));
+    }
+
+    /// A generation opened without the lock and then replaced by another
+    /// process's rebuild (which removes its folder) is looked at again
+    /// under the lock, not taken for damage (which would rebuild once
+    /// more, with a note).
+    #[test]
+    fn a_generation_replaced_meanwhile_is_not_damage() {
+        let (_dir, kb, _, _) = kb();
+        let cache = cache_dir(&kb);
+        open(&kb, &KEEP, &Quiet).unwrap();
+        // Once the lesson and the index files are older than the settling
+        // time, an update records the lesson as settled and opening the
+        // generation verifies nothing it has seen: its segment files are
+        // then opened by the reader, not before.
+        std::thread::sleep(std::time::Duration::from_millis(2100));
+        open(&kb, &KEEP, &Quiet).unwrap();
+        let replaced = Generation::open(&cache).unwrap();
+        open(&kb, &Options { rebuild: true }, &Quiet).unwrap();
+        assert!(!replaced.is_current(&cache));
+        assert!(!replaced.dir.exists());
+        let files = repo::list_lessons(&kb);
+        let (head, boundary) = history::head(&kb);
+        let config = config_hash(&kb, boundary);
+        let looked = look(&kb, &cache, Ok(replaced), &files, (head.as_ref(), &config));
+        let what = match looked {
+            Ok(Look::Unknown) => "looked at again".to_string(),
+            Ok(Look::Fresh(_)) => "fresh".to_string(),
+            Ok(Look::Stale(..)) => "stale".to_string(),
+            Ok(Look::Rebuild(why)) => format!("rebuild: {why}"),
+            Err(e) => format!("error: {e}"),
+        };
+        assert_eq!(what, "looked at again");
     }
 }
