@@ -750,6 +750,13 @@ pub struct Detector {
     /// and those of every keyword inside it (the search does not report
     /// matches inside a longer one).
     keyword_rules: Vec<Vec<usize>>,
+    /// Per rule: its keywords count only in capitals (`UPPERCASE_KEYWORD`),
+    /// it spans lines (`MULTI_LINE`), it needs an assigned value
+    /// (`ASSIGNED`). Looked up once here: the keyword pass asks for each
+    /// of millions of matches in a large knowledge base.
+    uppercase: Vec<bool>,
+    multi_line: Vec<bool>,
+    assigned: Vec<bool>,
     placeholders: Vec<Regex>,
 }
 
@@ -783,9 +790,13 @@ impl Detector {
             .match_kind(aho_corasick::MatchKind::LeftmostLongest)
             .build(&patterns)
             .unwrap_or_else(|e| panic!("secret keywords: {e}"));
+        let flag = |list: &[&str]| RULES.iter().map(|r| list.contains(&r.id)).collect();
         Detector {
             keywords,
             keyword_rules,
+            uppercase: flag(UPPERCASE_KEYWORD),
+            multi_line: flag(MULTI_LINE),
+            assigned: flag(ASSIGNED),
             rules: RULES.iter().map(|r| (r, OnceLock::new())).collect(),
             placeholders: PLACEHOLDERS
                 .iter()
@@ -803,22 +814,22 @@ impl Detector {
         let mut windows: Vec<Vec<Range<usize>>> = vec![Vec::new(); self.rules.len()];
         let lower = text.to_ascii_lowercase();
         for m in self.keywords.find_iter(&lower) {
+            // The match's line, found once for all the rules it stands for.
+            let start = memchr::memrchr(b'\n', &text.as_bytes()[..m.start()]).map_or(0, |i| i + 1);
+            let line_end = memchr::memchr(b'\n', &text.as_bytes()[m.end()..])
+                .map_or(text.len(), |i| m.end() + i);
             for &rule in &self.keyword_rules[m.pattern().as_usize()] {
-                let id = self.rules[rule].0.id;
-                if UPPERCASE_KEYWORD.contains(&id)
+                if self.uppercase[rule]
                     && !text.as_bytes()[m.range()]
                         .iter()
                         .all(|b| !b.is_ascii_lowercase())
                 {
                     continue;
                 }
-                let start =
-                    memchr::memrchr(b'\n', &text.as_bytes()[..m.start()]).map_or(0, |i| i + 1);
-                let end = if MULTI_LINE.contains(&self.rules[rule].0.id) {
+                let end = if self.multi_line[rule] {
                     text.len()
                 } else {
-                    memchr::memchr(b'\n', &text.as_bytes()[m.end()..])
-                        .map_or(text.len(), |i| m.end() + i)
+                    line_end
                 };
                 let list = &mut windows[rule];
                 match list.last_mut() {
@@ -836,7 +847,7 @@ impl Detector {
             let re = re.get_or_init(|| {
                 Regex::new(rule.regex).unwrap_or_else(|e| panic!("secret rule {}: {e}", rule.id))
             });
-            let assigned = ASSIGNED.contains(&rule.id);
+            let assigned = self.assigned[i];
             for window in &windows[i] {
                 let line = &text[window.clone()];
                 // These rules need a value assigned to a name: a line with
