@@ -387,6 +387,22 @@ struct Gathered<'a> {
     deltas: [Vec<i64>; 3],
 }
 
+/// Adds a lesson's seconds from `occurred` to detected, contained and
+/// recovered to the three lists (a time before `occurred` is left out).
+fn push_response_times(deltas: &mut [Vec<i64>; 3], f: &Facts) {
+    let Some(occurred) = f.occurred else { return };
+    for (list, time) in deltas
+        .iter_mut()
+        .zip([f.detected, f.contained, f.recovered])
+    {
+        if let Some(t) = time
+            && t >= occurred
+        {
+            list.push(t - occurred);
+        }
+    }
+}
+
 impl<'a> Gathered<'a> {
     fn lesson(&mut self, f: &Facts<'a>, systems: &[&'a str]) {
         self.names.push(name(f));
@@ -395,19 +411,7 @@ impl<'a> Gathered<'a> {
         } else {
             self.systems.extend(systems.iter().copied());
         }
-        if let Some(occurred) = f.occurred {
-            for (list, time) in self
-                .deltas
-                .iter_mut()
-                .zip([f.detected, f.contained, f.recovered])
-            {
-                if let Some(t) = time
-                    && t >= occurred
-                {
-                    list.push(t - occurred);
-                }
-            }
-        }
+        push_response_times(&mut self.deltas, f);
     }
 
     /// What the lessons that follow in time gathered.

@@ -211,25 +211,13 @@ impl Tally {
         fig.near_misses += usize::from(f.kind == Some("near-miss"));
         fig.low_severity += usize::from(least.is_some() && f.severity == least);
         slot.repeats += usize::from(repeat);
-        if let Some(occurred) = f.occurred {
-            for (list, time) in slot
-                .deltas
-                .iter_mut()
-                .zip([f.detected, f.contained, f.recovered])
-            {
-                if let Some(t) = time
-                    && t >= occurred
-                {
-                    list.push(t - occurred);
-                }
-            }
-            if let Some(reviewed) = f.reviewed {
-                let from = f.recovered.filter(|&r| r >= occurred).unwrap_or(occurred);
-                let wait = (day_number(reviewed) - day_number(from)).max(0);
-                slot.reviews.push(wait);
-                fig.reviewed += 1;
-                fig.reviewed_on_time += usize::from(wait <= i64::from(targets.review_within_days));
-            }
+        super::push_response_times(&mut slot.deltas, f);
+        if let (Some(occurred), Some(reviewed)) = (f.occurred, f.reviewed) {
+            let from = f.recovered.filter(|&r| r >= occurred).unwrap_or(occurred);
+            let wait = (day_number(reviewed) - day_number(from)).max(0);
+            slot.reviews.push(wait);
+            fig.reviewed += 1;
+            fig.reviewed_on_time += usize::from(wait <= i64::from(targets.review_within_days));
         }
         let checks = f
             .verifications

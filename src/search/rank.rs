@@ -219,7 +219,7 @@ pub fn rerank(
     let avg_whole = (live >= WHOLE_MIN_CONCEPTS).then(|| {
         avg_len
             .iter()
-            .filter(|(name, _)| **name != "category")
+            .filter(|(name, _)| in_whole(name))
             .map(|(_, len)| *len)
             .sum::<f32>()
     });
@@ -273,6 +273,12 @@ pub fn rerank(
         }
     }
     out
+}
+
+/// Whether a field is part of the whole lesson's text: every text field
+/// but the cause categories (a fixed vocabulary, not prose).
+fn in_whole(field: &str) -> bool {
+    field != "category"
 }
 
 /// BM25 of the candidate's text fields read as one text: per concept, its
@@ -376,7 +382,7 @@ fn gather_segment(
             .expect("every candidate has an entry");
         m.len = norms
             .iter()
-            .filter(|(name, _)| **name != "category")
+            .filter(|(name, _)| in_whole(name))
             .map(|(_, n)| n.fieldnorm(doc) as f32)
             .sum();
     }
@@ -439,7 +445,7 @@ fn gather_segment(
                     let len = norms.get(name).map_or(1.0, |n| n.fieldnorm(doc) as f32);
                     let norm = 1.0 - B + B * len / avg_len.get(name).copied().unwrap_or(1.0);
                     m.wtf[ci] += alt.weight * boost * positions.len() as f32 / norm;
-                    if name != "category" {
+                    if in_whole(name) {
                         m.tf[ci] += alt.weight * positions.len() as f32;
                     }
                     if let Some(p) = part {
