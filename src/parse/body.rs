@@ -3,6 +3,7 @@
 //! pulldown-cmark's offset iterator gives CommonMark structure (a `## ` in a
 //! code block is not a heading) with byte ranges we shift to file offsets.
 
+use std::borrow::Cow;
 use std::ops::Range;
 
 use pulldown_cmark::{Event, HeadingLevel, Options, Parser, Tag, TagEnd};
@@ -21,8 +22,53 @@ pub fn read(
 ) -> Body {
     let base = span.start;
     let body = &text[span.clone()];
-    let mut sections: Vec<Section> = Vec::new();
-    let mut timeline = Vec::new();
+    // Most bodies are plain (paragraphs, `##` headings, `- ` items, fenced
+    // code): read by lines; CommonMark reads the others.
+    let marks = super::plain_body::marks(body).unwrap_or_else(|| marks(body));
+    let mut sections: Vec<Section> = Vec::with_capacity(marks.headings.len());
+    for (range, title) in marks.headings {
+        if let Some(last) = sections.last_mut() {
+            last.content.end = base + range.start;
+        }
+        sections.push(Section {
+            title: title.into_owned(),
+            content: base + range.end..base + body.len(),
+            heading: base + range.start..base + range.end,
+        });
+    }
+    let mut timeline = Vec::with_capacity(marks.items.len());
+    for (start, text) in marks.items {
+        timeline_item(base + start, &text, &mut timeline, lines, diagnostics);
+    }
+    Body {
+        span,
+        sections,
+        timeline,
+        words: count_words(&without_comments(body)),
+    }
+}
+
+/// What the rules need of a body's structure: its top-level level-2
+/// headings and the first text of each `Timeline` list item. Offsets are
+/// relative to the body.
+#[derive(Debug, Default, PartialEq)]
+pub(super) struct Marks<'b> {
+    /// Each heading's line (trailing white space left out) and its title,
+    /// trimmed.
+    pub headings: Vec<(Range<usize>, Cow<'b, str>)>,
+    /// Each `Timeline` item's first text (at least its first line, or
+    /// 40 bytes) and where it starts.
+    pub items: Vec<(usize, Cow<'b, str>)>,
+}
+
+/// The section whose list items are timeline entries (`## Timeline`).
+pub(super) fn is_timeline(title: &str) -> bool {
+    title.eq_ignore_ascii_case(TIMELINE)
+}
+
+/// The marks of any body, by pulldown-cmark's offset iterator.
+pub(super) fn marks(body: &str) -> Marks<'_> {
+    let mut marks = Marks::default();
     let mut heading: Option<(Range<usize>, String)> = None;
     let mut in_timeline = false;
     let mut item = PendingItem::default();
@@ -43,26 +89,20 @@ pub fn read(
                 level: HeadingLevel::H2,
                 ..
             }) if nesting == 0 => {
-                item.finish(&mut timeline, lines, diagnostics);
+                item.finish(&mut marks);
                 heading = Some((range, String::new()));
             }
             Event::End(TagEnd::Heading(HeadingLevel::H2)) if heading.is_some() => {
                 if let Some((range, title)) = heading.take() {
                     let title = title.trim().to_string();
-                    in_timeline = title.eq_ignore_ascii_case(TIMELINE);
-                    if let Some(last) = sections.last_mut() {
-                        last.content.end = base + range.start;
-                    }
-                    let heading_span = base + range.start..base + trim_end(body, range).end;
-                    sections.push(Section {
-                        title,
-                        content: heading_span.end..base + body.len(),
-                        heading: heading_span,
-                    });
+                    in_timeline = is_timeline(&title);
+                    marks
+                        .headings
+                        .push((trim_end(body, range), Cow::Owned(title)));
                 }
             }
             Event::Start(Tag::Item) if in_timeline => {
-                item.finish(&mut timeline, lines, diagnostics);
+                item.finish(&mut marks);
                 item.begin();
             }
             Event::Text(t) | Event::Code(t) => {
@@ -72,12 +112,12 @@ pub fn read(
                     if item.start == usize::MAX {
                         // Inline code's range includes its backtick.
                         let tick = usize::from(body[range.clone()].starts_with('`'));
-                        item.start = base + range.start + tick;
+                        item.start = range.start + tick;
                     }
                     item.text.push_str(&t);
                     // A stamp is at most ~30 characters: stop reading early.
                     if item.text.len() >= 40 {
-                        item.finish(&mut timeline, lines, diagnostics);
+                        item.finish(&mut marks);
                     }
                 }
             }
@@ -87,18 +127,13 @@ pub fn read(
             | Event::End(TagEnd::Item)
                 if item.pending =>
             {
-                item.finish(&mut timeline, lines, diagnostics);
+                item.finish(&mut marks);
             }
             _ => {}
         }
     }
-    item.finish(&mut timeline, lines, diagnostics);
-    Body {
-        span,
-        sections,
-        timeline,
-        words: count_words(&without_comments(body)),
-    }
+    item.finish(&mut marks);
+    marks
 }
 
 /// The text with HTML comments (`<!-- ... -->`) blanked out, line breaks
@@ -156,36 +191,44 @@ impl PendingItem {
         self.start = usize::MAX;
     }
 
-    /// Records the item just read if it starts with a date.
-    fn finish(
-        &mut self,
-        timeline: &mut Vec<TimelineItem>,
-        lines: &LineIndex,
-        diagnostics: &mut Vec<Diagnostic>,
-    ) {
+    /// Records the item just read, if it had text.
+    fn finish(&mut self, marks: &mut Marks) {
         if !std::mem::take(&mut self.pending) || self.start == usize::MAX {
             return;
         }
-        let (text, start) = (&self.text, self.start);
-        match parse_timeline_stamp(text) {
-            Some(Ok((at, len))) => timeline.push(TimelineItem {
-                at,
-                span: start..start + len,
-            }),
-            Some(Err(len)) => diagnostics.push(
-                Diagnostic::new(
-                    Rule::InvalidValue,
-                    lines,
-                    start..start + len,
-                    format!("timeline date `{}` is not a valid date or time", &text[..len]),
-                )
-                .with_label("not a valid date")
-                .with_help(
-                    "write timeline dates as YYYY-MM-DD, optionally followed by HH:MM and Z or an offset",
-                ),
+        marks
+            .items
+            .push((self.start, Cow::Owned(std::mem::take(&mut self.text))));
+    }
+}
+
+/// A timeline item whose first text `text` starts at file offset `start`:
+/// recorded if it starts with a date, reported if the date is impossible.
+fn timeline_item(
+    start: usize,
+    text: &str,
+    timeline: &mut Vec<TimelineItem>,
+    lines: &LineIndex,
+    diagnostics: &mut Vec<Diagnostic>,
+) {
+    match parse_timeline_stamp(text) {
+        Some(Ok((at, len))) => timeline.push(TimelineItem {
+            at,
+            span: start..start + len,
+        }),
+        Some(Err(len)) => diagnostics.push(
+            Diagnostic::new(
+                Rule::InvalidValue,
+                lines,
+                start..start + len,
+                format!("timeline date `{}` is not a valid date or time", &text[..len]),
+            )
+            .with_label("not a valid date")
+            .with_help(
+                "write timeline dates as YYYY-MM-DD, optionally followed by HH:MM and Z or an offset",
             ),
-            None => {}
-        }
+        ),
+        None => {}
     }
 }
 

@@ -5,6 +5,7 @@
 mod body;
 pub use body::without_comments;
 pub mod front_matter;
+mod plain_body;
 mod plain_toml;
 pub(crate) mod strict;
 pub mod value;
