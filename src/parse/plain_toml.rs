@@ -230,15 +230,15 @@ impl<'i> Reader<'i> {
                     return None;
                 }
                 self.at += 1;
-                loop {
-                    match *self.b.get(self.at)? {
-                        c if c == quote => break,
-                        b'\\' if quote == b'"' => return None,
-                        b'\t' => {}
-                        0..=0x1F | 0x7F => return None,
-                        _ => {}
-                    }
-                    self.at += 1;
+                let len = self.b[self.at..].iter().position(|&c| {
+                    c == quote
+                        || (c == b'\\' && quote == b'"')
+                        || (c < 0x20 && c != b'\t')
+                        || c == 0x7F
+                })?;
+                self.at += len;
+                if self.b[self.at] != quote {
+                    return None;
                 }
                 self.at += 1;
                 DeValue::String(Cow::Borrowed(&self.text[start + 1..self.at - 1]))
@@ -284,7 +284,10 @@ impl<'i> Reader<'i> {
                 }
                 let token = &self.text[start..self.at];
                 if is_usual_datetime(token.as_bytes()) {
-                    DeValue::Datetime(token.parse().ok()?)
+                    DeValue::Datetime(match plain_datetime(token.as_bytes()) {
+                        Some(datetime) => datetime,
+                        None => token.parse().ok()?,
+                    })
                 } else if is_plain_integer(token.as_bytes()) {
                     // An integer's fields are the parser's own: it reads
                     // the digits (a few, as in `cost_eur = 128294`).
@@ -304,6 +307,60 @@ impl<'i> Reader<'i> {
         }
         Some(Spanned::new(start..self.at, value))
     }
+}
+
+/// A datetime of the usual forms (`is_usual_datetime`) without a
+/// fraction, built directly when every field is plainly in range (a day
+/// up to 28); `None` leaves the rest to `toml_datetime`'s parser, which
+/// knows month lengths and leap years.
+fn plain_datetime(t: &[u8]) -> Option<toml::value::Datetime> {
+    use toml::value::{Date, Datetime, Offset, Time};
+    let n = |at: usize| u16::from(t[at] - b'0') * 10 + u16::from(t[at + 1] - b'0');
+    let (month, day) = (n(5) as u8, n(8) as u8);
+    if !(1..=12).contains(&month) || !(1..=28).contains(&day) {
+        return None;
+    }
+    let date = Some(Date {
+        year: n(0) * 100 + n(2),
+        month,
+        day,
+    });
+    if t.len() == 10 {
+        return Some(Datetime {
+            date,
+            time: None,
+            offset: None,
+        });
+    }
+    let (hour, minute, second) = (n(11) as u8, n(14) as u8, n(17) as u8);
+    if hour > 23 || minute > 59 || second > 59 {
+        return None;
+    }
+    let offset = match &t[19..] {
+        [] => None,
+        [b'Z'] => Some(Offset::Z),
+        [sign @ (b'+' | b'-'), ..] if t.len() == 25 => {
+            let (h, m) = (n(20), n(23));
+            if h > 23 || m > 59 {
+                return None;
+            }
+            let minutes = (h * 60 + m) as i16;
+            Some(Offset::Custom {
+                minutes: if *sign == b'-' { -minutes } else { minutes },
+            })
+        }
+        _ => return None,
+    };
+    Some(Datetime {
+        date,
+        time: Some(Time {
+            hour,
+            minute,
+            second: Some(second),
+            nanosecond: None,
+        }),
+        offset,
+    })
 }
 
 /// Decimal digits, no sign, no `_`, no leading zero: the integers lessons
@@ -481,6 +538,46 @@ due = 2019-04-13
         }
     }
 
+    /// Every date and datetime built directly equals `toml_datetime`'s.
+    #[test]
+    fn plain_datetimes_are_the_parsers() {
+        let mut built = 0;
+        for (year, month, day) in [
+            (2024, 0, 1),
+            (2024, 1, 0),
+            (2024, 2, 28),
+            (2023, 2, 28),
+            (1, 12, 28),
+            (9999, 13, 28),
+            (2024, 6, 15),
+        ] {
+            for time in [
+                "",
+                "T00:00:00",
+                " 23:59:59",
+                "T24:00:00",
+                "T12:60:00",
+                "T12:00:60",
+                "T05:06:07",
+            ] {
+                for offset in [
+                    "", "Z", "+00:00", "-00:00", "+23:59", "-05:30", "+24:00", "+05:60",
+                ] {
+                    if time.is_empty() && !offset.is_empty() {
+                        continue;
+                    }
+                    let text = format!("{year:04}-{month:02}-{day:02}{time}{offset}");
+                    assert!(is_usual_datetime(text.as_bytes()), "{text}");
+                    if let Some(plain) = plain_datetime(text.as_bytes()) {
+                        assert_eq!(Some(plain), text.parse().ok(), "{text}");
+                        built += 1;
+                    }
+                }
+            }
+        }
+        assert!(built >= 70, "{built}");
+    }
+
     /// Pieces of front matter, valid and not, joined at random: whatever
     /// the plain reader accepts, the TOML parser must read to the same tree.
     const PIECES: &[&str] = &[
@@ -510,6 +607,17 @@ due = 2019-04-13
         "n = 99999999999999999999",
         "n = 123abc",
         "d = 2024-01-01 00:00:00Z",
+        "d = 2024-12-28T23:59:59-23:59",
+        "d = 2024-01-28T00:00:00+00:00",
+        "d = 2024-01-28T00:00:00-00:00",
+        "d = 2023-02-29",
+        "d = 2024-02-29",
+        "d = 2024-04-31",
+        "d = 2024-01-01T00:00:00+24:00",
+        "d = 2024-01-01T00:60:00Z",
+        "d = 2024-01-01T23:59:60",
+        "d = 9999-12-31T23:59:59.999999999Z",
+        "d = 0001-01-01 00:00:00+01:30",
         "d = 2024-01-01 ",
         "d = 2024-01-01 00:00",
         "d = 2024-01-01 x",

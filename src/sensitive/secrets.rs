@@ -757,6 +757,8 @@ pub struct Detector {
     uppercase: Vec<bool>,
     multi_line: Vec<bool>,
     assigned: Vec<bool>,
+    /// Per rule: its pattern needs an `@` on the line (`NEEDS_AT`).
+    needs_at: Vec<bool>,
     placeholders: Vec<Regex>,
 }
 
@@ -797,6 +799,7 @@ impl Detector {
             uppercase: flag(UPPERCASE_KEYWORD),
             multi_line: flag(MULTI_LINE),
             assigned: flag(ASSIGNED),
+            needs_at: flag(NEEDS_AT),
             rules: RULES.iter().map(|r| (r, OnceLock::new())).collect(),
             placeholders: PLACEHOLDERS
                 .iter()
@@ -848,8 +851,14 @@ impl Detector {
                 Regex::new(rule.regex).unwrap_or_else(|e| panic!("secret rule {}: {e}", rule.id))
             });
             let assigned = self.assigned[i];
+            let needs_at = self.needs_at[i];
             for window in &windows[i] {
                 let line = &text[window.clone()];
+                // A password in a URL comes before an `@`: most lines with
+                // `://` are links without one (`link = "https://..."`).
+                if needs_at && memchr::memchr(b'@', line.as_bytes()).is_none() {
+                    continue;
+                }
                 // These rules need a value assigned to a name: a line with
                 // no `=` or `:` cannot match (most prose with "key" or
                 // "token" in it).
@@ -947,6 +956,11 @@ fn has_assigned_value(line: &str) -> bool {
             value.find(stop).unwrap_or(value.len()) >= 8
         })
 }
+
+/// Rules whose pattern is `scheme://user:password@host`: a line without
+/// an `@` cannot match (the pattern's classes exclude white space, so the
+/// `@` is on the line).
+const NEEDS_AT: &[&str] = &["connection-string-password", "url-password"];
 
 /// Rules whose pattern is a name, then `=` or `:`, then the value.
 const ASSIGNED: &[&str] = &[
@@ -1073,6 +1087,22 @@ pub fn detector() -> &'static Detector {
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    /// The per-rule lists name rules of the table; `NEEDS_AT` only rules
+    /// whose pattern has an `@` outside any class.
+    #[test]
+    fn the_rule_lists_name_rules() {
+        for list in [UPPERCASE_KEYWORD, MULTI_LINE, ASSIGNED, NEEDS_AT, GENERIC] {
+            for id in list {
+                assert!(RULES.iter().any(|r| r.id == *id), "{id} is not a rule");
+            }
+        }
+        for id in NEEDS_AT {
+            let rule = RULES.iter().find(|r| r.id == *id).expect("a rule");
+            assert!(rule.regex.contains(")@["), "{id}: {}", rule.regex);
+            assert!(rule.examples.iter().all(|e| e.contains('@')), "{id}");
+        }
+    }
 
     /// Each rule finds every one of its examples, under its own id.
     #[test]
