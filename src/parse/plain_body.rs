@@ -27,11 +27,14 @@ pub(super) fn marks(body: &str) -> Option<Marks<'_>> {
     let mut in_timeline = false;
     // The open fence: its character and length.
     let mut fence: Option<(u8, usize)> = None;
-    let mut offset = 0;
-    for raw in body.split_inclusive('\n') {
-        let start = offset;
-        offset += raw.len();
-        let line = raw.strip_suffix('\n').unwrap_or(raw);
+    let mut next = 0;
+    while next < body.len() {
+        let start = next;
+        // The memchr crate's search: the standard library's was 2% of a
+        // check's instructions here.
+        let end = memchr::memchr(b'\n', &b[start..]).map_or(body.len(), |i| start + i);
+        next = end + 1;
+        let line = &body[start..end];
         let line = line.strip_suffix('\r').unwrap_or(line);
         if let Some((c, n)) = fence {
             if closes(line.as_bytes(), c, n) {
