@@ -743,13 +743,9 @@ pub struct Detector {
     /// appear (most rules never fire in a knowledge base; compiling all
     /// of them would cost every `check` run).
     rules: Vec<(&'static SecretRule, OnceLock<Regex>)>,
-    /// Every rule's keywords in one automaton: one pass over a text says
-    /// which rules can match it.
-    keywords: aho_corasick::AhoCorasick,
-    /// For each keyword of `keywords`, the rules it stands for: its own,
-    /// and those of every keyword inside it (the search does not report
-    /// matches inside a longer one).
-    keyword_rules: Vec<Vec<usize>>,
+    /// Every rule's keywords, in a few searches over the text: together
+    /// they say which lines each rule can match on.
+    passes: Vec<KeywordPass>,
     /// Per rule: its keywords count only in capitals (`UPPERCASE_KEYWORD`),
     /// it spans lines (`MULTI_LINE`), it needs an assigned value
     /// (`ASSIGNED`). Looked up once here: the keyword pass asks for each
@@ -762,40 +758,102 @@ pub struct Detector {
     placeholders: Vec<Regex>,
 }
 
+/// One search for some of the keywords, and the rules each stands for.
+///
+/// Why several: one automaton of every keyword searched the lowercased
+/// text at about 450 MB/s (a DFA step per byte: common short words such as
+/// `sk` and `api` left its SIMD prefilter nothing to skip). The keywords of
+/// the rules that need an assigned value, the other alphabetic ones, and
+/// the ones with a digit or punctuation each make a set the prefilter
+/// handles (1.7, 3.3 and 1.4 GB/s on the benchmark corpus), and the short
+/// ones (`://`, `q~`, Twilio's capital `SK`) are plain substring searches:
+/// about 580 MB/s in all (docs/benchmarks.md).
+struct KeywordPass {
+    search: Search,
+    /// For each keyword of the search, the rules it stands for.
+    rules: Vec<Vec<usize>>,
+}
+
+enum Search {
+    /// Several keywords, leftmost-longest and without overlaps, in the
+    /// lowercased text.
+    Automaton(aho_corasick::AhoCorasick),
+    /// One keyword in the lowercased text.
+    Literal(memchr::memmem::Finder<'static>),
+    /// One keyword of a rule that counts it only in capitals, in capitals
+    /// in the text as written (`SK`: "sk" is in "task" and "risk").
+    Capitals(memchr::memmem::Finder<'static>),
+}
+
 impl Detector {
     fn new() -> Detector {
-        let mut patterns: Vec<&str> = RULES
-            .iter()
-            .flat_map(|r| r.keywords.iter().copied())
-            .collect();
-        patterns.sort_unstable();
-        patterns.dedup();
-        let keyword_rules: Vec<Vec<usize>> = patterns
-            .iter()
-            .map(|p| {
-                RULES
-                    .iter()
-                    .enumerate()
-                    .filter(|(_, r)| r.keywords.iter().any(|k| p.contains(k)))
-                    .map(|(i, _)| i)
-                    .collect()
-            })
-            .collect();
-        // Leftmost-longest, without overlaps, on the lowercased text: a
-        // match stands for the keywords inside it (above). A keyword that
-        // starts inside an earlier match and ends after it is not seen
-        // (`sk` then `k_live` in `sk_live`); the table's keywords are
-        // chosen so that each rule still has one the search reports (the
-        // examples test this). An overlapping search was about 25% slower
-        // (2.85 s against 2.29 s over 100,000 lessons, one core).
-        let keywords = aho_corasick::AhoCorasick::builder()
-            .match_kind(aho_corasick::MatchKind::LeftmostLongest)
-            .build(&patterns)
-            .unwrap_or_else(|e| panic!("secret keywords: {e}"));
+        let flag = |id: &str, list: &[&str]| list.contains(&id);
+        // Which search each keyword belongs to.
+        let mut sets: [Vec<&str>; 3] = Default::default();
+        let mut single: Vec<(&str, bool)> = Vec::new();
+        for rule in RULES {
+            for &k in rule.keywords {
+                if flag(rule.id, UPPERCASE_KEYWORD) {
+                    single.push((k, true));
+                } else if k.len() < 3 || k == "://" {
+                    single.push((k, false));
+                } else if flag(rule.id, ASSIGNED) {
+                    sets[0].push(k);
+                } else if k.bytes().all(|b| b.is_ascii_lowercase()) {
+                    sets[1].push(k);
+                } else {
+                    sets[2].push(k);
+                }
+            }
+        }
+        // For each keyword, the rules it stands for: its own, and those of
+        // every keyword inside it (a search does not report matches
+        // inside a longer one of its own set).
+        let stands_for = |p: &str| -> Vec<usize> {
+            RULES
+                .iter()
+                .enumerate()
+                .filter(|(_, r)| r.keywords.iter().any(|k| p.contains(k)))
+                .map(|(i, _)| i)
+                .collect()
+        };
+        let mut passes = Vec::new();
+        for mut patterns in sets {
+            patterns.sort_unstable();
+            patterns.dedup();
+            // Leftmost-longest, without overlaps, on the lowercased text:
+            // a match stands for the keywords inside it (above). A keyword
+            // that starts inside an earlier match of its set and ends
+            // after it is not seen (`sk` then `k_live` in `sk_live`); the
+            // table's keywords are chosen so that each rule still has one
+            // the search reports (the examples test this).
+            let automaton = aho_corasick::AhoCorasick::builder()
+                .match_kind(aho_corasick::MatchKind::LeftmostLongest)
+                .build(&patterns)
+                .unwrap_or_else(|e| panic!("secret keywords: {e}"));
+            passes.push(KeywordPass {
+                rules: patterns.iter().map(|p| stands_for(p)).collect(),
+                search: Search::Automaton(automaton),
+            });
+        }
+        single.sort_unstable();
+        single.dedup();
+        for (k, capitals) in single {
+            let search = if capitals {
+                Search::Capitals(
+                    memchr::memmem::Finder::new(k.to_ascii_uppercase().as_bytes()).into_owned(),
+                )
+            } else {
+                Search::Literal(memchr::memmem::Finder::new(k.as_bytes()).into_owned())
+            };
+            passes.push(KeywordPass {
+                rules: vec![stands_for(k)],
+                search,
+            });
+        }
         let flag = |list: &[&str]| RULES.iter().map(|r| list.contains(&r.id)).collect();
         Detector {
-            keywords,
-            keyword_rules,
+            passes,
             uppercase: flag(UPPERCASE_KEYWORD),
             multi_line: flag(MULTI_LINE),
             assigned: flag(ASSIGNED),
@@ -808,39 +866,73 @@ impl Detector {
         }
     }
 
-    /// Every secret in `text`, in order of position; where rules overlap,
-    /// the most specific one.
-    pub fn find(&self, text: &str) -> Vec<SecretFinding> {
-        // One pass for every keyword: for each rule, the lines that hold
-        // one of its keywords. Only those lines are searched (a private
-        // key block, which spans lines, from its first line on).
+    /// For each rule, the lines that hold one of its keywords, in order:
+    /// only those lines are searched (a private key block, which spans
+    /// lines, from its first line on).
+    fn windows(&self, text: &str) -> Vec<Vec<Range<usize>>> {
         let mut windows: Vec<Vec<Range<usize>>> = vec![Vec::new(); self.rules.len()];
         let lower = text.to_ascii_lowercase();
-        for m in self.keywords.find_iter(&lower) {
-            // The match's line, found once for all the rules it stands for.
-            let start = memchr::memrchr(b'\n', &text.as_bytes()[..m.start()]).map_or(0, |i| i + 1);
-            let line_end = memchr::memchr(b'\n', &text.as_bytes()[m.end()..])
-                .map_or(text.len(), |i| m.end() + i);
-            for &rule in &self.keyword_rules[m.pattern().as_usize()] {
-                if self.uppercase[rule]
-                    && !text.as_bytes()[m.range()]
-                        .iter()
-                        .all(|b| !b.is_ascii_lowercase())
-                {
-                    continue;
+        for pass in &self.passes {
+            let mut add = |pattern: usize, m: Range<usize>| {
+                // The match's line, found once for all the rules it stands for.
+                let start =
+                    memchr::memrchr(b'\n', &text.as_bytes()[..m.start]).map_or(0, |i| i + 1);
+                let line_end = memchr::memchr(b'\n', &text.as_bytes()[m.end..])
+                    .map_or(text.len(), |i| m.end + i);
+                for &rule in &pass.rules[pattern] {
+                    if self.uppercase[rule]
+                        && !text.as_bytes()[m.clone()]
+                            .iter()
+                            .all(|b| !b.is_ascii_lowercase())
+                    {
+                        continue;
+                    }
+                    let end = if self.multi_line[rule] {
+                        text.len()
+                    } else {
+                        line_end
+                    };
+                    windows[rule].push(start..end);
                 }
-                let end = if self.multi_line[rule] {
-                    text.len()
-                } else {
-                    line_end
-                };
-                let list = &mut windows[rule];
-                match list.last_mut() {
-                    Some(last) if last.end >= start => last.end = last.end.max(end),
-                    _ => list.push(start..end),
+            };
+            match &pass.search {
+                Search::Automaton(automaton) => {
+                    for m in automaton.find_iter(&lower) {
+                        add(m.pattern().as_usize(), m.range());
+                    }
+                }
+                Search::Literal(finder) => {
+                    for at in finder.find_iter(lower.as_bytes()) {
+                        add(0, at..at + finder.needle().len());
+                    }
+                }
+                Search::Capitals(finder) => {
+                    for at in finder.find_iter(text.as_bytes()) {
+                        add(0, at..at + finder.needle().len());
+                    }
                 }
             }
         }
+        // A rule's lines come from several searches: in order, and the
+        // lines of a rule searched once (a window is a line or more).
+        for list in windows.iter_mut().filter(|l| l.len() > 1) {
+            list.sort_unstable_by_key(|w| w.start);
+            let mut merged: Vec<Range<usize>> = Vec::with_capacity(list.len());
+            for w in list.drain(..) {
+                match merged.last_mut() {
+                    Some(last) if last.end >= w.start => last.end = last.end.max(w.end),
+                    _ => merged.push(w),
+                }
+            }
+            *list = merged;
+        }
+        windows
+    }
+
+    /// Every secret in `text`, in order of position; where rules overlap,
+    /// the most specific one.
+    pub fn find(&self, text: &str) -> Vec<SecretFinding> {
+        let windows = self.windows(text);
         let mut found: Vec<SecretFinding> = Vec::new();
         for (i, (rule, re)) in self.rules.iter().enumerate() {
             if windows[i].is_empty() {
@@ -1102,6 +1194,21 @@ mod tests {
             assert!(rule.regex.contains(")@["), "{id}: {}", rule.regex);
             assert!(rule.examples.iter().all(|e| e.contains('@')), "{id}");
         }
+    }
+
+    /// A rule whose keywords are in different searches gets its lines in
+    /// order, each once.
+    #[test]
+    fn a_rules_lines_from_several_searches_are_in_order_and_merged() {
+        let d = detector();
+        let rule = RULES
+            .iter()
+            .position(|r| r.id == "atlassian-api-token")
+            .expect("a rule");
+        // `atatt3` is searched with the keywords that have a digit, `jira`
+        // with the alphabetic ones, after it.
+        let text = "ATATT3 here\njira there\nJira and atatt3 together\n";
+        assert_eq!(d.windows(text)[rule], vec![0..11, 12..22, 23..47]);
     }
 
     /// Each rule finds every one of its examples, under its own id.
