@@ -61,7 +61,7 @@ pub(super) fn check(ctx: &mut Ctx, lesson: &Lesson) {
         }
     }
     if let Some(status) = &lesson.status {
-        ctx.vocabulary("status", status, &statuses(LESSON_STATUSES), None);
+        ctx.vocabulary("status", status, LESSON_STATUSES, None);
     }
     if let Some(kind) = &lesson.kind {
         ctx.vocabulary("kind", kind, &voc.kinds, Some("kinds"));
@@ -103,7 +103,7 @@ pub(super) fn check(ctx: &mut Ctx, lesson: &Lesson) {
         ("related", &lesson.related),
     ] {
         for item in list.iter().flat_map(|l| &l.value) {
-            ctx.not_blank(&format!("an item of `{key}`"), item);
+            ctx.not_blank(|| format!("an item of `{key}`"), item);
         }
     }
     for function in lesson.functions.iter().flat_map(|l| &l.value) {
@@ -130,7 +130,7 @@ pub(super) fn check(ctx: &mut Ctx, lesson: &Lesson) {
             d.help = Some(format!("write it as \"{}\"", crate::text::slug(&key.value)));
         }
         if let Some(summary) = &cause.summary {
-            ctx.not_blank("the cause summary", summary);
+            ctx.not_blank(|| "the cause summary".into(), summary);
         }
     }
     for action in lesson.actions() {
@@ -138,13 +138,13 @@ pub(super) fn check(ctx: &mut Ctx, lesson: &Lesson) {
             ctx.vocabulary("action type", kind, &voc.action_types, Some("action_types"));
         }
         if let Some(status) = &action.status {
-            ctx.vocabulary("action status", status, &statuses(ACTION_STATUSES), None);
+            ctx.vocabulary("action status", status, ACTION_STATUSES, None);
         }
         if let Some(summary) = &action.summary {
-            ctx.not_blank("the action summary", summary);
+            ctx.not_blank(|| "the action summary".into(), summary);
         }
         if let Some(owner) = &action.owner {
-            ctx.not_blank("the action owner", owner);
+            ctx.not_blank(|| "the action owner".into(), owner);
         }
     }
 }

@@ -101,18 +101,22 @@ impl<'a> Ctx<'_, '_, 'a> {
     }
 
     /// `invalid-value` when `value` is not in `allowed`, with a suggestion.
-    fn vocabulary(
+    fn vocabulary<S: AsRef<str>>(
         &mut self,
         what: &str,
         value: &Sp<String>,
-        allowed: &[String],
+        allowed: &[S],
         config_key: Option<&str>,
     ) {
-        if allowed.iter().any(|a| a == &value.value) {
+        if allowed.iter().any(|a| a.as_ref() == value.value) {
             return;
         }
-        let list = allowed.join(", ");
-        let help = match suggest(&value.value, allowed.iter().map(String::as_str)) {
+        let list = allowed
+            .iter()
+            .map(AsRef::as_ref)
+            .collect::<Vec<&str>>()
+            .join(", ");
+        let help = match suggest(&value.value, allowed.iter().map(AsRef::as_ref)) {
             Some(s) => format!("did you mean \"{s}\"?"),
             None => format!("use one of: {list}"),
         };
@@ -129,20 +133,18 @@ impl<'a> Ctx<'_, '_, 'a> {
         d.help = Some(help);
     }
 
-    fn not_blank(&mut self, what: &str, value: &Sp<String>) {
+    /// `invalid-value` when `value` is blank; `what` names it (built only
+    /// then: this runs for every item of every list).
+    fn not_blank(&mut self, what: impl FnOnce() -> String, value: &Sp<String>) {
         if value.value.trim().is_empty() {
             self.report(
                 Rule::InvalidValue,
                 value.span.clone(),
-                format!("{what} is empty"),
+                format!("{} is empty", what()),
             )
             .label = Some("expected text".into());
         }
     }
-}
-
-fn statuses(list: &[&str]) -> Vec<String> {
-    list.iter().map(|s| s.to_string()).collect()
 }
 
 /// Whether an inline `lessons:allow RULE` comment accepts a finding of
