@@ -940,7 +940,8 @@ impl Detector {
             }
             // The table is ours and tested: a bad pattern is a bug.
             let re = re.get_or_init(|| {
-                Regex::new(rule.regex).unwrap_or_else(|e| panic!("secret rule {}: {e}", rule.id))
+                Regex::new(&searched_pattern(rule))
+                    .unwrap_or_else(|e| panic!("secret rule {}: {e}", rule.id))
             });
             let assigned = self.assigned[i];
             let needs_at = self.needs_at[i];
@@ -1047,6 +1048,32 @@ fn has_assigned_value(line: &str) -> bool {
             let value = &rest[start..];
             value.find(stop).unwrap_or(value.len()) >= 8
         })
+}
+
+/// gitleaks' patterns for a name assigned a value open with a lazy run of
+/// name characters before the keyword (`my_api_key = ...` matches from
+/// `my_`). In a search for the leftmost match, that run moves only where
+/// a match starts: the first position where the rest matches is the same
+/// with or without it, and so are the match's end and its groups. The
+/// detector uses only the secret's group, so it searches these patterns
+/// without the run, which is most of what the capture search walked over.
+/// Only for rules whose secret group is a group of the whole pattern (not
+/// one alternative of several); a test compares both forms.
+const LAZY_PREFIX: &str = "(?i)[0-9A-Za-z_.-]{0,50}?";
+const LAZY_PREFIX_DROPPED: &[&str] = &[
+    "heroku-api-key",
+    "mailgun-private-api-token",
+    "mailchimp-api-key",
+    "telegram-bot-api-token",
+    "generic-api-key",
+];
+
+/// The pattern the detector searches for `rule` (see `LAZY_PREFIX`).
+fn searched_pattern(rule: &SecretRule) -> std::borrow::Cow<'static, str> {
+    match rule.regex.strip_prefix(LAZY_PREFIX) {
+        Some(rest) if LAZY_PREFIX_DROPPED.contains(&rule.id) => format!("(?i){rest}").into(),
+        _ => rule.regex.into(),
+    }
 }
 
 /// Rules whose pattern is `scheme://user:password@host`: a line without
@@ -1193,6 +1220,45 @@ mod tests {
             let rule = RULES.iter().find(|r| r.id == *id).expect("a rule");
             assert!(rule.regex.contains(")@["), "{id}: {}", rule.regex);
             assert!(rule.examples.iter().all(|e| e.contains('@')), "{id}");
+        }
+    }
+
+    /// Without its lazy leading run, a pattern finds the same secrets at
+    /// the same places and ends its matches at the same places, on every
+    /// example, near-miss and prose line of the table.
+    #[test]
+    fn a_dropped_lazy_prefix_changes_no_secret() {
+        let texts: Vec<String> = RULES
+            .iter()
+            .flat_map(|r| r.examples.iter().chain(r.near_misses))
+            .map(|t| (*t).to_string())
+            .chain([
+                "my_api_key = 'Zx8q2LmN4pR7tV9wYb3c'".to_string(),
+                "prefix_prefix_prefix_prefix_prefix_prefix_prefix_prefix_token: Zx8q2LmN4pR7tV9wYb3c".to_string(),
+                "key = \"escalation-path-unknown\", auth_token=Zx8q2LmN4pR7tV9wYb3c; x.api.key => \"Aa1Bb2Cc3Dd4Ee5\"".to_string(),
+                "HEROKU_API_KEY=d6287c61-e395-555f-b8f4-df40483d06d9 heroku_key: 01234567-89ab-cdef-0123-456789abcdef".to_string(),
+            ])
+            .collect();
+        for id in LAZY_PREFIX_DROPPED {
+            let rule = RULES.iter().find(|r| r.id == *id).expect("a rule");
+            assert!(rule.regex.starts_with(LAZY_PREFIX), "{id}");
+            assert_ne!(rule.secret_group, 0, "{id}");
+            let whole = Regex::new(rule.regex).expect("pattern");
+            let searched = Regex::new(&searched_pattern(rule)).expect("pattern");
+            assert_ne!(whole.as_str(), searched.as_str(), "{id}");
+            let found = |re: &Regex, text: &str| -> Vec<_> {
+                re.captures_iter(text)
+                    .map(|c| {
+                        (
+                            c.get(0).map(|m| m.end()),
+                            c.get(rule.secret_group).map(|m| m.range()),
+                        )
+                    })
+                    .collect()
+            };
+            for text in &texts {
+                assert_eq!(found(&whole, text), found(&searched, text), "{id}: {text}");
+            }
         }
     }
 
