@@ -23,6 +23,11 @@ pub(super) fn marks(body: &str) -> Option<Marks<'_>> {
     if memchr::memchr_iter(b'\r', b).any(|at| b.get(at + 1) != Some(&b'\n')) {
         return None;
     }
+    // pulldown-cmark takes a vertical tab or a form feed for white space
+    // in places (after `##`, at the end of a line, as an item's content).
+    if memchr::memchr2(0x0B, 0x0C, b).is_some() {
+        return None;
+    }
     let mut marks = Marks::default();
     let mut in_timeline = false;
     // The open fence: its character and length.
@@ -58,12 +63,14 @@ pub(super) fn marks(body: &str) -> Option<Marks<'_>> {
                 if level != 2 {
                     continue;
                 }
-                let title = line[level..].trim_matches([' ', '\t']);
+                // Trimmed as `body::marks` trims what pulldown-cmark gives
+                // (Unicode white space: a no-break space after a title).
+                let title = line[level..].trim();
                 if title.is_empty() || title.ends_with('#') || has_markup(title) {
                     return None;
                 }
                 in_timeline = is_timeline(title);
-                let end = start + line.trim_end_matches([' ', '\t']).len();
+                let end = start + line.trim_end().len();
                 marks.headings.push((start..end, Cow::Borrowed(title)));
             }
             b'-' => {
@@ -172,6 +179,14 @@ mod tests {
         assert_eq!(agrees(BODY), Some(true));
         assert_eq!(agrees(&BODY.replace('\n', "\r\n")), Some(true));
         assert_eq!(agrees(""), Some(true));
+        // Found by review: titles trimmed of Unicode white space.
+        for text in [
+            "## Timeline\u{a0}\n- 2019-01-01 x\n",
+            "## \u{3000}Summary\n",
+            "## Title\u{2028}\n",
+        ] {
+            assert_eq!(agrees(text), Some(true), "{text:?}");
+        }
         let m = marks(BODY).expect("plain");
         assert_eq!(m.headings.len(), 4);
         assert_eq!(m.items.len(), 4);
@@ -209,6 +224,9 @@ mod tests {
             "``two",
             "``` a`b",
             "a\rb",
+            "##\u{b}Timeline\n- 2019-01-01 x",
+            "## Timeline\n- 2019-01-01 a\u{c}",
+            "## Timeline\nPara\n- \u{c}",
         ] {
             assert_eq!(marks(text).map(|_| ()), None, "{text:?}");
         }
@@ -258,6 +276,12 @@ mod tests {
         "\u{c}form feed",
         "\u{a0}## no-break space",
         "- ## heading in item",
+        "## Timeline\u{a0}",
+        "## \u{3000}Summary",
+        "##\u{b}Timeline",
+        "- 2019-01-01 a\u{c}",
+        "- \u{c}",
+        "- 2019-01-01 b\u{a0}",
     ];
 
     proptest::proptest! {
