@@ -8,18 +8,12 @@ use lessons::diagnostic::LineIndex;
 fn main() {
     let dir = std::path::PathBuf::from(std::env::args().nth(1).expect("a knowledge base folder"));
     let config = lessons::config::Config::load(&dir).expect("lessons.toml");
-    let mut paths = Vec::new();
-    let mut stack = vec![dir.clone()];
-    while let Some(d) = stack.pop() {
-        for e in std::fs::read_dir(&d).unwrap().flatten() {
-            let p = e.path();
-            if p.is_dir() {
-                stack.push(p);
-            } else if p.extension().is_some_and(|x| x == "md") {
-                paths.push(p);
-            }
-        }
-    }
+    let paths: Vec<std::path::PathBuf> = walkdir::WalkDir::new(&dir)
+        .into_iter()
+        .flatten()
+        .map(walkdir::DirEntry::into_path)
+        .filter(|p| p.extension().is_some_and(|x| x == "md"))
+        .collect();
     let mut t = [Duration::ZERO; 6];
     let names = ["read", "decode", "parse", "rules", "secrets", "personal"];
     let mut bytes = 0;

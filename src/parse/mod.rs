@@ -288,6 +288,42 @@ fn split(text: &str, lines: &LineIndex) -> Result<Split, Box<Diagnostic>> {
     Err(Box::new(d))
 }
 
+/// What the plain readers' tests share: the example lessons split at their
+/// `+++` lines, and random documents joined from pieces.
+#[cfg(test)]
+pub(crate) mod examples {
+    /// Each lesson of `docs/example`: its path, front matter and body.
+    pub fn lessons() -> Vec<(String, String, String)> {
+        let root = std::path::Path::new(env!("CARGO_MANIFEST_DIR")).join("docs/example/lessons");
+        let mut out = Vec::new();
+        for entry in walkdir::WalkDir::new(&root) {
+            let entry = entry.expect("docs/example/lessons");
+            if entry.path().extension().is_none_or(|e| e != "md") {
+                continue;
+            }
+            let text = std::fs::read_to_string(entry.path()).expect("lesson");
+            let Some(rest) = text.strip_prefix("+++\n") else {
+                continue;
+            };
+            let end = rest.find("\n+++\n").expect("closing +++");
+            out.push((
+                entry.path().display().to_string(),
+                rest[..end + 1].to_string(),
+                rest[end + 5..].to_string(),
+            ));
+        }
+        out
+    }
+
+    /// The pieces picked, each ended by LF or (when its flag is set) CRLF.
+    pub fn joined(pieces: &[&str], picks: &[(usize, bool)]) -> String {
+        picks
+            .iter()
+            .map(|&(i, crlf)| format!("{}{}", pieces[i], if crlf { "\r\n" } else { "\n" }))
+            .collect()
+    }
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;

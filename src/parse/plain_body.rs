@@ -290,32 +290,18 @@ mod tests {
         fn whatever_the_plain_reader_accepts_pulldown_cmark_reads_the_same(
             picks in proptest::collection::vec((0..PIECES.len(), proptest::bool::ANY), 0..16)
         ) {
-            let text: String = picks
-                .iter()
-                .map(|&(i, crlf)| format!("{}{}", PIECES[i], if crlf { "\r\n" } else { "\n" }))
-                .collect();
+            let text = crate::parse::examples::joined(PIECES, &picks);
             proptest::prop_assert_ne!(agrees(&text), Some(false), "{:?}", text);
         }
     }
 
     #[test]
     fn the_example_bodies_are_read_without_pulldown_cmark() {
-        let examples =
-            std::path::Path::new(env!("CARGO_MANIFEST_DIR")).join("docs/example/lessons");
         let (mut plain, mut all) = (0, 0);
-        for entry in walkdir::WalkDir::new(&examples) {
-            let entry = entry.expect("docs/example/lessons");
-            if entry.path().extension().is_none_or(|e| e != "md") {
-                continue;
-            }
-            let text = std::fs::read_to_string(entry.path()).expect("lesson");
-            let Some(at) = text[3..].find("\n+++\n") else {
-                continue;
-            };
-            let body = &text[3 + at + 5..];
+        for (path, _, body) in crate::parse::examples::lessons() {
             all += 1;
-            if let Some(same) = agrees(body) {
-                assert!(same, "{}", entry.path().display());
+            if let Some(same) = agrees(&body) {
+                assert!(same, "{path}");
                 plain += 1;
             }
         }

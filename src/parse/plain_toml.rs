@@ -647,30 +647,16 @@ due = 2019-04-13
         fn whatever_the_plain_reader_accepts_the_toml_parser_reads_the_same(
             picks in proptest::collection::vec((0..PIECES.len(), proptest::bool::ANY), 0..12)
         ) {
-            let text: String = picks
-                .iter()
-                .map(|&(i, crlf)| format!("{}{}", PIECES[i], if crlf { "\r\n" } else { "\n" }))
-                .collect();
+            let text = crate::parse::examples::joined(PIECES, &picks);
             proptest::prop_assert_ne!(agrees(&text), Some(false), "{:?}", text);
         }
     }
 
     #[test]
     fn the_examples_are_read_without_the_toml_parser() {
-        let examples =
-            std::path::Path::new(env!("CARGO_MANIFEST_DIR")).join("docs/example/lessons");
         let mut read = 0;
-        for entry in walkdir::WalkDir::new(&examples) {
-            let entry = entry.expect("docs/example/lessons");
-            if entry.path().extension().is_none_or(|e| e != "md") {
-                continue;
-            }
-            let text = std::fs::read_to_string(entry.path()).expect("lesson");
-            let Some(rest) = text.strip_prefix("+++\n") else {
-                continue;
-            };
-            let toml = &rest[..rest.find("\n+++").expect("closing +++") + 1];
-            assert_eq!(agrees(toml), Some(true), "{toml}");
+        for (path, toml, _) in crate::parse::examples::lessons() {
+            assert_eq!(agrees(&toml), Some(true), "{path}: {toml}");
             read += 1;
         }
         assert!(read >= 5, "{read} examples");

@@ -787,17 +787,19 @@ enum Search {
 
 impl Detector {
     fn new() -> Detector {
-        let flag = |id: &str, list: &[&str]| list.contains(&id);
+        let flag =
+            |list: &[&str]| -> Vec<bool> { RULES.iter().map(|r| list.contains(&r.id)).collect() };
+        let (uppercase, assigned) = (flag(UPPERCASE_KEYWORD), flag(ASSIGNED));
         // Which search each keyword belongs to.
         let mut sets: [Vec<&str>; 3] = Default::default();
         let mut single: Vec<(&str, bool)> = Vec::new();
-        for rule in RULES {
+        for (i, rule) in RULES.iter().enumerate() {
             for &k in rule.keywords {
-                if flag(rule.id, UPPERCASE_KEYWORD) {
+                if uppercase[i] {
                     single.push((k, true));
                 } else if k.len() < 3 || k == "://" {
                     single.push((k, false));
-                } else if flag(rule.id, ASSIGNED) {
+                } else if assigned[i] {
                     sets[0].push(k);
                 } else if k.bytes().all(|b| b.is_ascii_lowercase()) {
                     sets[1].push(k);
@@ -851,12 +853,11 @@ impl Detector {
                 search,
             });
         }
-        let flag = |list: &[&str]| RULES.iter().map(|r| list.contains(&r.id)).collect();
         Detector {
             passes,
-            uppercase: flag(UPPERCASE_KEYWORD),
+            uppercase,
             multi_line: flag(MULTI_LINE),
-            assigned: flag(ASSIGNED),
+            assigned,
             needs_at: flag(NEEDS_AT),
             rules: RULES.iter().map(|r| (r, OnceLock::new())).collect(),
             placeholders: PLACEHOLDERS
