@@ -3,7 +3,6 @@
 //! findings of the selected files. A bad file never stops the run.
 
 use std::collections::{BTreeSet, HashSet};
-use std::io::Read;
 
 use rayon::prelude::*;
 
@@ -12,7 +11,7 @@ use crate::config::Config;
 use crate::diagnostic::{Diagnostic, Level, LineIndex, Position, Rule, position_in};
 use crate::parse;
 use crate::repo::versions::{BlobReader, LessonVersion};
-use crate::repo::{FileProblem, KnowledgeBase, LessonFile, list_lessons, read_file};
+use crate::repo::{FileProblem, Folder, KnowledgeBase, LessonFile, read_file, walk_lessons};
 use crate::rules::{self, IdSite};
 
 /// Which lessons to report on. Knowledge-base-wide rules always read all.
@@ -73,6 +72,23 @@ pub struct HistoryStats {
 }
 
 impl CheckReport {
+    /// Counts one checked file and the findings accepted inline in it.
+    fn count_file(&mut self, allowed: usize) {
+        self.files_checked += 1;
+        self.allowed += allowed;
+    }
+
+    /// Adds the report of a file with findings (counted before).
+    fn push_file(&mut self, file: FileReport) {
+        for d in &file.diagnostics {
+            match d.level {
+                Level::Error => self.errors += 1,
+                Level::Warning => self.warnings += 1,
+            }
+        }
+        self.files.push(file);
+    }
+
     pub fn diagnostics(&self) -> impl Iterator<Item = &Diagnostic> {
         self.files.iter().flat_map(|f| &f.diagnostics)
     }
@@ -152,6 +168,8 @@ struct Outcome {
     source: Option<String>,
     secrets: Vec<std::ops::Range<usize>>,
     allowed: usize,
+    /// Findings of the rules across files, placed here before settling.
+    late: Vec<Diagnostic>,
 }
 
 /// What checking one file found.
@@ -202,66 +220,78 @@ pub struct Options {
 /// Checks the knowledge base.
 pub fn check(kb: &KnowledgeBase, selection: &Selection, options: Options) -> CheckReport {
     let keep_source = options.keep_source;
-    let files = list_lessons(kb);
-    let mut outcomes: Vec<Outcome> = files
-        .into_par_iter()
-        .map(|file| {
-            let selected = selection.contains(&file.path);
-            let FileCheck {
-                diagnostics,
-                site,
-                source,
-                secrets,
-                allowed,
-                ..
-            } = check_file(kb, &file, selected, selected && keep_source);
-            Outcome {
-                // Findings of unselected files are never shown: drop them early.
-                diagnostics: if selected { diagnostics } else { Vec::new() },
-                file,
-                site,
-                source,
-                secrets,
-                allowed,
-            }
-        })
-        .collect();
+    let mut timings = crate::timing::Timings::new();
+    // Each file is read and checked as the walk finds it (no size or
+    // change time needed).
+    let mut outcomes: Vec<Outcome> = walk_lessons(kb, false, |file, folder| {
+        let selected = selection.contains(&file.path);
+        let mut found = check_file(kb, file, folder, selected, selected && keep_source);
+        // Findings of unselected files are never shown: drop them early.
+        if !selected {
+            found.diagnostics = Vec::new();
+        }
+        found
+    })
+    .into_iter()
+    .map(|(file, found)| Outcome {
+        file,
+        diagnostics: found.diagnostics,
+        site: found.site,
+        source: found.source,
+        secrets: found.secrets,
+        allowed: found.allowed,
+        late: Vec::new(),
+    })
+    .collect();
+    timings.step("check: walk, read and check each file");
 
-    let sites: Vec<IdSite> = outcomes.iter_mut().filter_map(|o| o.site.take()).collect();
+    let sites: Vec<&IdSite> = outcomes.iter().filter_map(|o| o.site.as_ref()).collect();
     let mut cross = rules::check_knowledge_base(&sites, |path| selection.contains(path));
     drop(sites);
     cross.sort_by(|a, b| a.path.cmp(&b.path));
+    timings.step("check: rules across files");
 
+    // Each selected outcome with its cross-file findings (both in path
+    // order), then settled on every core: most outcomes hold nothing to
+    // report and are freed there.
     let mut report = CheckReport::default();
     let mut cross = cross.into_iter().peekable();
-    for outcome in outcomes {
-        if !selection.contains(&outcome.file.path) {
-            continue;
-        }
-        let mut late = Vec::new();
+    for outcome in &mut outcomes {
         while cross.peek().is_some_and(|d| d.path == outcome.file.path) {
-            late.extend(cross.next());
+            outcome.late.extend(cross.next());
         }
-        add_outcome(&mut report, outcome, late, options, |path| {
-            parse::source_text(&read_file(&kb.root.join(path), kb.config.max_file_size))
-                .into_owned()
-        });
+        if selection.contains(&outcome.file.path) {
+            report.count_file(outcome.allowed);
+        }
     }
+    let files: Vec<FileReport> = outcomes
+        .into_par_iter()
+        .filter(|outcome| selection.contains(&outcome.file.path))
+        .filter_map(|mut outcome| {
+            let late = std::mem::take(&mut outcome.late);
+            settle(outcome, late, options, |path| {
+                parse::source_text(&read_file(&kb.root.join(path), kb.config.max_file_size))
+                    .into_owned()
+            })
+        })
+        .collect();
+    for file in files {
+        report.push_file(file);
+    }
+    timings.step("check: the report");
     report
 }
 
-/// Adds one selected file's outcome to the report: its cross-file
-/// findings (`late`) placed and masked, `--strict` applied, the counts.
-/// `reread` gives the text of the file at a path when it was not kept.
-fn add_outcome(
-    report: &mut CheckReport,
+/// One selected file's outcome as the report shows it, if it has
+/// findings: its cross-file findings (`late`) placed and masked,
+/// `--strict` applied. `reread` gives the text of the file at a path when
+/// it was not kept.
+fn settle(
     mut outcome: Outcome,
     mut late: Vec<Diagnostic>,
     options: Options,
     reread: impl FnOnce(&str) -> String,
-) {
-    report.files_checked += 1;
-    report.allowed += outcome.allowed;
+) -> Option<FileReport> {
     if !late.is_empty() {
         // Rare: read the file again to place the cross-file findings
         // (only parsed files have any) and to show them.
@@ -283,24 +313,21 @@ fn add_outcome(
         outcome.source = options.keep_source.then_some(text);
     }
     if outcome.diagnostics.is_empty() {
-        return;
+        return None;
     }
-    for d in &mut outcome.diagnostics {
-        if options.strict && d.level == Level::Warning {
+    if options.strict {
+        for d in &mut outcome.diagnostics {
             d.level = Level::Error;
-        }
-        match d.level {
-            Level::Error => report.errors += 1,
-            Level::Warning => report.warnings += 1,
         }
     }
     outcome.diagnostics.sort_by_key(|a| (a.start, a.rule));
-    report.files.push(FileReport {
+    let file = FileReport {
         path: outcome.file.path,
         diagnostics: outcome.diagnostics,
         source: outcome.source,
         commit: None,
-    });
+    };
+    Some(file)
 }
 
 /// The report `check` gives for a knowledge base whose only lesson is
@@ -318,8 +345,8 @@ pub(crate) fn check_alone(
         let text = parse::source_text(bytes);
         found.source = Some(crate::sensitive::mask_spans(&text, &found.secrets));
     }
-    let sites: Vec<IdSite> = found.site.take().into_iter().collect();
-    let late = rules::check_knowledge_base(&sites, |_| true);
+    let site = found.site.take();
+    let late = rules::check_knowledge_base(&site.iter().collect::<Vec<_>>(), |_| true);
     let outcome = Outcome {
         file: LessonFile {
             path: path.to_string(),
@@ -332,11 +359,15 @@ pub(crate) fn check_alone(
         source: found.source,
         secrets: found.secrets,
         allowed: found.allowed,
+        late: Vec::new(),
     };
     let mut report = CheckReport::default();
-    add_outcome(&mut report, outcome, late, options, |_| {
+    report.count_file(outcome.allowed);
+    if let Some(file) = settle(outcome, late, options, |_| {
         parse::source_text(bytes).into_owned()
-    });
+    }) {
+        report.push_file(file);
+    }
     report
 }
 
@@ -455,7 +486,13 @@ and ask everyone to clone again (docs/security.md#secrets-in-history)";
 
 /// Reads, parses and checks one file; keeps its text when `keep` and
 /// something was found.
-fn check_file(kb: &KnowledgeBase, file: &LessonFile, selected: bool, keep: bool) -> FileCheck {
+fn check_file(
+    kb: &KnowledgeBase,
+    file: &LessonFile,
+    folder: &Folder,
+    selected: bool,
+    keep: bool,
+) -> FileCheck {
     let whole = |rule: Rule, message: String, help: Option<&str>| {
         let mut d = Diagnostic::whole_file(rule, &file.path, message);
         d.help = help.map(str::to_string);
@@ -514,7 +551,7 @@ fn check_file(kb: &KnowledgeBase, file: &LessonFile, selected: bool, keep: bool)
         None => {}
     }
     READ_BUFFER.with_borrow_mut(|bytes| {
-        let mut found = check_bytes(kb, file, bytes, selected);
+        let mut found = check_bytes(kb, file, folder, bytes, selected);
         if found.readable && keep && !found.diagnostics.is_empty() {
             // Secrets are masked in the text shown, as in the findings.
             let text = parse::source_text(bytes);
@@ -532,6 +569,7 @@ thread_local! {
 fn check_bytes(
     kb: &KnowledgeBase,
     file: &LessonFile,
+    folder: &Folder,
     bytes: &mut Vec<u8>,
     selected: bool,
 ) -> FileCheck {
@@ -540,7 +578,10 @@ fn check_bytes(
         d.help = help.map(str::to_string);
         FileCheck::unread(vec![d])
     };
-    match read_limited(&file.abs(kb), kb.config.max_file_size, bytes) {
+    // Every file the walk lists is named in UTF-8 (the others are
+    // reported as such), its name the path's last part.
+    let name = file.path.rsplit('/').next().unwrap_or(&file.path);
+    match folder.read_limited(name, kb.config.max_file_size, bytes) {
         Ok(None) => {}
         Ok(Some(size)) => {
             return whole(
@@ -635,21 +676,4 @@ fn check_text(config: &Config, path: &str, text: &str) -> FileCheck {
         site: Some(site),
         ..FileCheck::read(diagnostics)
     }
-}
-
-/// Reads the file into `buf`; `Ok(Some(size))` when it is over `limit`.
-/// No `fstat`: the read itself stops one byte past the limit.
-fn read_limited(
-    path: &std::path::Path,
-    limit: u64,
-    buf: &mut Vec<u8>,
-) -> std::io::Result<Option<u64>> {
-    buf.clear();
-    let f = std::fs::File::open(path)?;
-    (&f).take(limit + 1).read_to_end(buf)?;
-    if buf.len() as u64 > limit {
-        let size = f.metadata().map_or(buf.len() as u64, |m| m.len());
-        return Ok(Some(size));
-    }
-    Ok(None)
 }

@@ -175,7 +175,6 @@ pub fn run(cli: &Cli, args: &CheckArgs) -> Result<i32, CliError> {
         allowlist
     };
     report.apply_allowlist(&allowlist, &selection, args.strict);
-
     emit_report(cli, args, &report, &kb.path_in_repository())?;
     Ok(if report.errors > 0 {
         EXIT_FINDINGS
@@ -192,11 +191,13 @@ fn emit_report(
     // Where the knowledge base sits in its git work tree.
     prefix: &str,
 ) -> Result<(), CliError> {
+    let mut timings = crate::timing::Timings::new();
     let cx = emit::Context {
         prefix: prefix.to_string(),
         ..super::emit_context(cli)
     };
     super::emit(report, args.format, &cx)?;
+    timings.step("check: write the output");
     if args.format == Format::Github
         && let Some(path) = std::env::var_os("GITHUB_STEP_SUMMARY").filter(|p| !p.is_empty())
     {

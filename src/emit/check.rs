@@ -13,7 +13,7 @@ impl super::Emit for CheckReport {
     ) -> std::io::Result<()> {
         match format {
             super::Format::Human => super::human::render(self, cx.color, out),
-            super::Format::Json => out.write_all(super::json::render(self).as_bytes()),
+            super::Format::Json => super::json::write(self, out),
             super::Format::Sarif => {
                 out.write_all(super::sarif::render(self, &cx.prefix).as_bytes())
             }

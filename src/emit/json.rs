@@ -65,7 +65,8 @@ impl<'a> From<&'a Diagnostic> for JsonDiagnostic<'a> {
     }
 }
 
-pub fn render(report: &CheckReport) -> String {
+/// Writes the report as the contract's JSON document.
+pub fn write(report: &CheckReport, out: &mut dyn std::io::Write) -> std::io::Result<()> {
     let doc = Document {
         files_checked: report.files_checked,
         errors: report.errors,
@@ -77,18 +78,64 @@ pub fn render(report: &CheckReport) -> String {
             versions: h.versions,
             shallow: h.shallow,
         }),
-        diagnostics: report
-            .files
-            .iter()
-            .flat_map(|f| {
-                f.diagnostics.iter().map(|d| JsonDiagnostic {
-                    commit: f.commit.as_deref(),
-                    ..JsonDiagnostic::from(d)
-                })
-            })
-            .collect(),
+        diagnostics: Vec::new(),
     };
-    let mut out = serde_json::to_string_pretty(&doc).expect("plain data serializes");
-    out.push('\n');
-    out
+    let diagnostics: Vec<(&Diagnostic, Option<&str>)> = report
+        .files
+        .iter()
+        .flat_map(|f| f.diagnostics.iter().map(|d| (d, f.commit.as_deref())))
+        .collect();
+    let head = serde_json::to_string_pretty(&doc).expect("plain data serializes");
+    // The document ends with its empty list, `"diagnostics": []` and `}`
+    // (the list is the last field).
+    let open = match head.strip_suffix("[]\n}") {
+        Some(open) if !diagnostics.is_empty() => open,
+        Some(_) => return writeln!(out, "{head}"),
+        // Not the layout expected: the whole document in one piece.
+        None => {
+            let doc = Document {
+                diagnostics: diagnostics
+                    .iter()
+                    .map(|&(d, commit)| JsonDiagnostic {
+                        commit,
+                        ..JsonDiagnostic::from(d)
+                    })
+                    .collect(),
+                ..doc
+            };
+            let whole = serde_json::to_string_pretty(&doc).expect("plain data serializes");
+            return writeln!(out, "{whole}");
+        }
+    };
+    // Each diagnostic is laid out on every core (a large knowledge base
+    // has tens of thousands), indented as in the whole document, and
+    // written as it comes.
+    use rayon::prelude::*;
+    let items: Vec<String> = diagnostics
+        .par_iter()
+        .map(|&(d, commit)| {
+            let item = JsonDiagnostic {
+                commit,
+                ..JsonDiagnostic::from(d)
+            };
+            let text = serde_json::to_string_pretty(&item).expect("plain data serializes");
+            // A JSON string holds no raw line break: every line break is
+            // the layout's.
+            let mut out = String::with_capacity(text.len() + 64);
+            for (i, line) in text.split('\n').enumerate() {
+                out.push_str(if i == 0 { "    " } else { "\n    " });
+                out.push_str(line);
+            }
+            out
+        })
+        .collect();
+    out.write_all(open.as_bytes())?;
+    out.write_all(b"[\n")?;
+    for (i, item) in items.iter().enumerate() {
+        if i > 0 {
+            out.write_all(b",\n")?;
+        }
+        out.write_all(item.as_bytes())?;
+    }
+    out.write_all(b"\n  ]\n}\n")
 }

@@ -296,8 +296,14 @@ pub fn escape_name(name: &std::ffi::OsStr) -> String {
 /// Calls `each` with the name and kind of every entry of a folder. On Unix
 /// the names are not copied and files are looked at relative to the
 /// folder: this loop runs once per lesson on every command.
+/// `stat`: whether a regular file's size and change time are wanted
+/// (the index compares them; `check` reads the files and needs neither).
 #[cfg(unix)]
-fn folder_entries(dir: &Path, mut each: impl FnMut(Name, Kind)) -> std::io::Result<()> {
+fn folder_entries(
+    dir: &Path,
+    stat: bool,
+    mut each: impl FnMut(Name, Kind),
+) -> std::io::Result<Folder> {
     use rustix::fs::{AtFlags, CWD, Dir, FileType, Mode, OFlags};
     let fd = rustix::fs::openat(
         CWD,
@@ -329,6 +335,7 @@ fn folder_entries(dir: &Path, mut each: impl FnMut(Name, Kind)) -> std::io::Resu
             Err(_) => Name::Invalid(std::os::unix::ffi::OsStrExt::from_bytes(raw.to_bytes())),
         };
         let kind = match entry.file_type() {
+            FileType::RegularFile if !stat => Kind::File(None),
             FileType::RegularFile | FileType::Unknown => {
                 match rustix::fs::statat(&fd, entry.file_name(), AtFlags::SYMLINK_NOFOLLOW) {
                     Ok(st) => kind_of(FileType::from_raw_mode(st.st_mode), Some(&st)),
@@ -343,11 +350,15 @@ fn folder_entries(dir: &Path, mut each: impl FnMut(Name, Kind)) -> std::io::Resu
         };
         each(name, kind);
     }
-    Ok(())
+    Ok(Folder { fd: Some(fd) })
 }
 
 #[cfg(not(unix))]
-fn folder_entries(dir: &Path, mut each: impl FnMut(Name, Kind)) -> std::io::Result<()> {
+fn folder_entries(
+    dir: &Path,
+    _stat: bool,
+    mut each: impl FnMut(Name, Kind),
+) -> std::io::Result<Folder> {
     let entries = std::fs::read_dir(dir)?;
     for entry in entries.flatten() {
         let raw = entry.file_name();
@@ -369,27 +380,93 @@ fn folder_entries(dir: &Path, mut each: impl FnMut(Name, Kind)) -> std::io::Resu
         };
         each(name, kind);
     }
-    Ok(())
+    Ok(Folder {
+        path: Some(dir.to_path_buf()),
+    })
 }
 
-/// Each folder's files, gathered once at the end: concatenating up the
+/// A folder of the walk, whose files are read by name: on Unix relative
+/// to the open folder, with no lookup of the whole path per file.
+pub struct Folder {
+    /// `None` for a folder that could not be opened.
+    #[cfg(unix)]
+    fd: Option<rustix::fd::OwnedFd>,
+    #[cfg(not(unix))]
+    path: Option<PathBuf>,
+}
+
+impl Folder {
+    fn none() -> Folder {
+        #[cfg(unix)]
+        return Folder { fd: None };
+        #[cfg(not(unix))]
+        return Folder { path: None };
+    }
+
+    /// Reads the file `name` of this folder into `buf` (cleared first),
+    /// at most `limit` bytes: `Some(size)` when the file is larger, and
+    /// then `buf` holds only its start.
+    pub fn read_limited(
+        &self,
+        name: &str,
+        limit: u64,
+        buf: &mut Vec<u8>,
+    ) -> std::io::Result<Option<u64>> {
+        use std::io::Read;
+        buf.clear();
+        let unreadable = || std::io::Error::other("its folder cannot be read");
+        #[cfg(unix)]
+        let file = std::fs::File::from(rustix::fs::openat(
+            self.fd.as_ref().ok_or_else(unreadable)?,
+            name,
+            rustix::fs::OFlags::RDONLY | rustix::fs::OFlags::CLOEXEC,
+            rustix::fs::Mode::empty(),
+        )?);
+        #[cfg(not(unix))]
+        let file = std::fs::File::open(self.path.as_ref().ok_or_else(unreadable)?.join(name))?;
+        (&file).take(limit.saturating_add(1)).read_to_end(buf)?;
+        if buf.len() as u64 > limit {
+            let size = file.metadata().map_or(buf.len() as u64, |m| m.len());
+            return Ok(Some(size));
+        }
+        Ok(None)
+    }
+}
+
+/// The work of a walk, gathered once at the end: concatenating up the
 /// recursion would copy every entry once per level.
-type Chunks = std::sync::Mutex<Vec<Vec<LessonFile>>>;
+type Chunks<T> = std::sync::Mutex<Vec<Vec<(LessonFile, T)>>>;
+
+/// What a walk does: whether it looks at each file's size and change
+/// time, and what it does with each file.
+struct Walk<'s, F> {
+    kb: &'s KnowledgeBase,
+    stat: bool,
+    each: &'s F,
+}
+
+/// Files of a folder handled by one task: a folder of thousands of
+/// lessons still keeps every core busy.
+const FILES_PER_TASK: usize = 64;
 
 /// One folder of [`list_lessons`]' walk; its subfolders in parallel.
 /// `named`: `rel` is the folder's real path (every name on it is
 /// UTF-8); below a folder whose name is not, no file can be read by
 /// its shown path.
-fn visit<'s>(
+fn visit<'s, T, F>(
     scope: &rayon::Scope<'s>,
-    kb: &'s KnowledgeBase,
+    walk: &'s Walk<'s, F>,
     dir: PathBuf,
     rel: String,
     named: bool,
-    chunks: &'s Chunks,
-) {
+    chunks: &'s Chunks<T>,
+) where
+    T: Send + 's,
+    F: Fn(&LessonFile, &Folder) -> T + Sync,
+{
+    let kb = walk.kb;
     let mut out = Vec::new();
-    let opened = folder_entries(&dir, |name, kind| {
+    let opened = folder_entries(&dir, walk.stat, |name, kind| {
         let (raw, name, named) = match name {
             Name::Utf8(name) => (
                 std::ffi::OsStr::new(name),
@@ -409,7 +486,7 @@ fn visit<'s>(
         path.push_str(&name);
         if let Kind::Folder = kind {
             let sub = dir.join(raw);
-            scope.spawn(move |scope| visit(scope, kb, sub, path, named, chunks));
+            scope.spawn(move |scope| visit(scope, walk, sub, path, named, chunks));
             return;
         }
         if !is_lesson_name(&name) {
@@ -447,19 +524,44 @@ fn visit<'s>(
             problem: problem.map(Box::new),
         });
     });
-    if let Err(e) = opened {
-        out.push(LessonFile {
-            // A root of "." is the knowledge base's own folder.
-            path: if rel.is_empty() { ".".to_string() } else { rel },
-            size: 0,
-            mtime_ns: 0,
-            problem: Some(Box::new(FileProblem::UnreadableFolder(e.to_string()))),
-        });
+    let folder = match opened {
+        Ok(folder) => folder,
+        Err(e) => {
+            out.push(LessonFile {
+                // A root of "." is the knowledge base's own folder.
+                path: if rel.is_empty() { ".".to_string() } else { rel },
+                size: 0,
+                mtime_ns: 0,
+                problem: Some(Box::new(FileProblem::UnreadableFolder(e.to_string()))),
+            });
+            // Only the folder's own problem is listed: no file to read.
+            Folder::none()
+        }
+    };
+    if out.is_empty() {
+        return;
     }
-    if !out.is_empty() {
-        out.sort_unstable_by(|a, b| a.path.cmp(&b.path));
-        chunks.lock().unwrap_or_else(|e| e.into_inner()).push(out);
+    out.sort_unstable_by(|a, b| a.path.cmp(&b.path));
+    // The files are handled here and in tasks of their own, while the
+    // walk goes on.
+    let handle = move |files: Vec<LessonFile>| {
+        let done: Vec<(LessonFile, T)> = files
+            .into_iter()
+            .map(|file| {
+                let value = (walk.each)(&file, &folder);
+                (file, value)
+            })
+            .collect();
+        chunks.lock().unwrap_or_else(|e| e.into_inner()).push(done);
+    };
+    let handle = Arc::new(handle);
+    while out.len() > FILES_PER_TASK {
+        let rest = out.split_off(FILES_PER_TASK);
+        let first = std::mem::replace(&mut out, rest);
+        let handle = Arc::clone(&handle);
+        scope.spawn(move |_| handle(first));
     }
+    handle(out);
 }
 
 /// Every lesson file under the roots with its size and modification time,
@@ -468,8 +570,29 @@ fn visit<'s>(
 /// whole cost of checking that the index is fresh. A folder that cannot be
 /// read is listed (with its problem), so that `check` reports it.
 pub fn list_lessons(kb: &KnowledgeBase) -> Vec<LessonFile> {
+    walk_lessons(kb, true, |_, _| ())
+        .into_iter()
+        .map(|(file, ())| file)
+        .collect()
+}
+
+/// Every lesson file under the roots, as [`list_lessons`] finds them
+/// (with their size and change time when `stat`), each with what `each`
+/// made of it, in path order. `each` runs on every core while the walk
+/// goes on, and reads the file through its [`Folder`]: `check` reads and
+/// checks every lesson in the one walk.
+pub fn walk_lessons<T, F>(kb: &KnowledgeBase, stat: bool, each: F) -> Vec<(LessonFile, T)>
+where
+    T: Send,
+    F: Fn(&LessonFile, &Folder) -> T + Sync,
+{
     use std::sync::Mutex;
-    let chunks: Chunks = Mutex::new(Vec::new());
+    let chunks: Chunks<T> = Mutex::new(Vec::new());
+    let walk = Walk {
+        kb,
+        stat,
+        each: &each,
+    };
     rayon::scope(|scope| {
         for root in &kb.config.roots {
             let dir = kb.root.join(root);
@@ -478,26 +601,26 @@ pub fn list_lessons(kb: &KnowledgeBase) -> Vec<LessonFile> {
                 continue;
             }
             if let Some(rel) = kb.relative(&dir) {
-                let chunks = &chunks;
-                scope.spawn(move |scope| visit(scope, kb, dir, rel, true, chunks));
+                let (walk, chunks) = (&walk, &chunks);
+                scope.spawn(move |scope| visit(scope, walk, dir, rel, true, chunks));
             }
         }
     });
-    // Each folder's files are sorted: ordering the folders by their first
+    // Each chunk's files are sorted: ordering the chunks by their first
     // file usually gives the whole list in path order, checked in one pass
     // (files beside subfolders can interleave; then sort it all).
     let mut chunks = chunks.into_inner().unwrap_or_else(|e| e.into_inner());
-    chunks.sort_unstable_by(|a, b| a[0].path.cmp(&b[0].path));
+    chunks.sort_unstable_by(|a, b| a[0].0.path.cmp(&b[0].0.path));
     let mut out = Vec::with_capacity(chunks.iter().map(Vec::len).sum());
     for chunk in chunks {
         out.extend(chunk);
     }
-    if !out.is_sorted_by(|a, b| a.path <= b.path) {
+    if !out.is_sorted_by(|a, b| a.0.path <= b.0.path) {
         use rayon::slice::ParallelSliceMut;
-        out.par_sort_unstable_by(|a, b| a.path.cmp(&b.path));
+        out.par_sort_unstable_by(|a, b| a.0.path.cmp(&b.0.path));
     }
     // Roots may overlap.
-    out.dedup_by(|a, b| a.path == b.path);
+    out.dedup_by(|a, b| a.0.path == b.0.path);
     out
 }
 
@@ -543,4 +666,63 @@ pub fn read_file(path: &std::path::Path, limit: u64) -> Vec<u8> {
         let _ = std::io::Read::read_to_end(&mut std::io::Read::take(f, limit), &mut buf);
     }
     buf
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    /// A folder of more files than one task takes, files beside
+    /// subfolders whose names sort between them: the walk lists each
+    /// lesson once, in path order, and reads each through its folder.
+    #[test]
+    fn walk_reads_every_lesson_once_in_path_order() {
+        let dir = tempfile::tempdir().unwrap();
+        let lessons = dir.path().join("lessons");
+        let mut expected = Vec::new();
+        for i in 0..(FILES_PER_TASK * 3 + 5) {
+            let name = format!("b-{i:04}.md");
+            std::fs::create_dir_all(&lessons).unwrap();
+            std::fs::write(lessons.join(&name), format!("lesson {name}")).unwrap();
+            expected.push(format!("lessons/{name}"));
+        }
+        for sub in ["a", "b-0001x", "c"] {
+            std::fs::create_dir_all(lessons.join(sub)).unwrap();
+            std::fs::write(lessons.join(sub).join("x.md"), format!("lesson {sub}/x.md")).unwrap();
+            expected.push(format!("lessons/{sub}/x.md"));
+        }
+        std::fs::write(lessons.join("notes.txt"), "not a lesson").unwrap();
+        expected.sort();
+        let located = KnowledgeBase::locate(Some(dir.path()), dir.path()).unwrap();
+        let kb = KnowledgeBase::new(located, Config::default());
+        let walked = walk_lessons(&kb, false, |file, folder| {
+            let mut buf = Vec::new();
+            let name = file.path.rsplit('/').next().unwrap();
+            assert_eq!(folder.read_limited(name, 1 << 20, &mut buf).unwrap(), None);
+            String::from_utf8(buf).unwrap()
+        });
+        let paths: Vec<&str> = walked.iter().map(|(f, _)| f.path.as_str()).collect();
+        assert_eq!(paths, expected);
+        // Each file read from its own folder (three are named x.md).
+        for (file, text) in &walked {
+            let rel = file.path.strip_prefix("lessons/").unwrap();
+            assert_eq!(text, &format!("lesson {rel}"));
+        }
+        // The listing is the same walk, with sizes.
+        let listed = list_lessons(&kb);
+        assert_eq!(
+            listed.iter().map(|f| f.path.as_str()).collect::<Vec<_>>(),
+            expected
+        );
+        assert!(listed.iter().all(|f| f.size > 0));
+        // A file over the limit: its size.
+        let (file, _) = &walked[0];
+        let name = file.path.rsplit('/').next().unwrap();
+        let folder_of = walk_lessons(&kb, false, |f, folder| {
+            (f.path == file.path).then(|| folder.read_limited(name, 3, &mut Vec::new()).unwrap())
+        });
+        let big = folder_of.iter().find_map(|(_, r)| *r).unwrap();
+        let rel = file.path.strip_prefix("lessons/").unwrap();
+        assert_eq!(big, Some(format!("lesson {rel}").len() as u64));
+    }
 }

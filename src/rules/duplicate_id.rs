@@ -11,12 +11,12 @@
 use super::*;
 
 pub(super) fn check<'s>(
-    sites: &'s [IdSite],
+    sites: &[&'s IdSite],
     report_on: &impl Fn(&str) -> bool,
-    first: &mut HashMap<&'s str, &'s IdSite>,
+    first: &mut Ids<'s>,
     out: &mut Vec<Diagnostic>,
 ) {
-    for site in sites {
+    for &site in sites {
         let Some(id) = &site.id else { continue };
         match first.get(id.value.as_str()) {
             None => {

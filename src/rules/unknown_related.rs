@@ -11,12 +11,12 @@
 use super::*;
 
 pub(super) fn check(
-    sites: &[IdSite],
+    sites: &[&IdSite],
     report_on: &impl Fn(&str) -> bool,
-    first: &HashMap<&str, &IdSite>,
+    first: &Ids,
     out: &mut Vec<Diagnostic>,
 ) {
-    for site in sites {
+    for &site in sites {
         if site.related.is_empty() || !report_on(&site.path) {
             continue;
         }
