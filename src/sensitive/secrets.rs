@@ -1031,8 +1031,34 @@ impl Detector {
 /// detector's time, run on far fewer lines. Every rule's value is at
 /// least 8 characters of that class, so no secret is missed.
 fn has_assigned_value(line: &str) -> bool {
-    // By character, as the expressions read: their `\s` is Unicode white
-    // space (a no-break space pasted after a colon).
+    if line.is_ascii() {
+        has_assigned_value_ascii(line.as_bytes())
+    } else {
+        has_assigned_value_chars(line)
+    }
+}
+
+/// [`has_assigned_value`] on a line of ASCII, by byte: the usual line,
+/// without decoding characters (char by char, this test cost about as
+/// much as the expressions it spares).
+fn has_assigned_value_ascii(line: &[u8]) -> bool {
+    // `char::is_white_space` on ASCII: tab to carriage return, and space.
+    let blank = |c: u8| matches!(c, b'\t'..=b'\r' | b' ' | b'\'' | b'"' | b'`');
+    let stop = |c: u8| matches!(c, b'\t'..=b'\r' | b' ' | b'\'' | b'"' | b'`' | b';' | b',');
+    line.iter().enumerate().any(|(at, &op)| {
+        if !matches!(op, b'=' | b':' | b'>' | b'|' | b',') {
+            return false;
+        }
+        let rest = &line[at + 1..];
+        let start = rest.iter().take(5).take_while(|&&c| blank(c)).count();
+        let value = &rest[start..];
+        value.iter().position(|&c| stop(c)).unwrap_or(value.len()) >= 8
+    })
+}
+
+/// [`has_assigned_value`] by character, as the expressions read: their
+/// `\s` is Unicode white space (a no-break space pasted after a colon).
+fn has_assigned_value_chars(line: &str) -> bool {
     let quote = |c: char| matches!(c, '\'' | '"' | '`');
     let stop = |c: char| c.is_whitespace() || quote(c) || matches!(c, ';' | ',');
     line.match_indices(['=', ':', '>', '|', ','])
@@ -1345,6 +1371,27 @@ mod tests {
         let front = "key = \"k8s-upgrade-2024\"\nkey = \"Legacy_Cruft\"\n\
             id = \"LL-2024-001\"\naddresses = [\"no-failover-runbook\"]\n";
         assert_eq!(detector().find(front), vec![]);
+    }
+
+    proptest::proptest! {
+        /// The byte test of an ASCII line is the character test.
+        #[test]
+        fn an_assigned_value_by_byte_is_by_character(
+            pieces in proptest::collection::vec(
+                proptest::sample::select(vec![
+                    "=", ":", ">", "|", ",", ";", " ", "  ", "\t", "\x0b", "\x0c", "\r",
+                    "'", "\"", "`", "ab", "abcdefg", "abcdefgh", "x1-_.", "key",
+                ]),
+                0..16,
+            )
+        ) {
+            let line = pieces.concat();
+            proptest::prop_assert_eq!(
+                has_assigned_value_ascii(line.as_bytes()),
+                has_assigned_value_chars(&line),
+                "{:?}", line
+            );
+        }
     }
 
     #[test]
