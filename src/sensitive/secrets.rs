@@ -765,12 +765,16 @@ pub struct Detector {
 ///
 /// Why several: one automaton of every keyword searched the lowercased
 /// text at about 450 MB/s (a DFA step per byte: common short words such as
-/// `sk` and `api` left its SIMD prefilter nothing to skip). The keywords of
-/// the rules that need an assigned value, the other alphabetic ones, and
-/// the ones with a digit or punctuation each make a set the prefilter
-/// handles (1.7, 3.3 and 1.4 GB/s on the benchmark corpus), and the short
-/// ones (`://`, `q~`, Twilio's capital `SK`) are plain substring searches:
-/// about 580 MB/s in all (docs/benchmarks.md).
+/// `sk` and `api` left its SIMD prefilter nothing to skip). The SIMD
+/// search (Teddy) looks for the first bytes of its keywords, as many as
+/// the shortest has: three-byte keywords (`api`, `key`) among longer ones
+/// made it stop on most words of prose. So the keywords of four bytes or
+/// more of the rules that need an assigned value make one set, the other
+/// keywords of four bytes or more another, and the shorter ones (`api`,
+/// `key`, `pwd`, `eyj`, `a3t`, `sg.`, `://`, `q~`) a third; Twilio's
+/// capital `SK` is a plain substring search. Over the 10,000-lesson
+/// benchmark corpus the searches took 0.044 s, against 0.073 s for the
+/// sets by kind before (docs/benchmarks.md).
 struct KeywordPass {
     search: Search,
     /// For each keyword of the search, the rules it stands for.
@@ -781,11 +785,9 @@ enum Search {
     /// Several keywords, leftmost-longest and without overlaps, in the
     /// lowercased text.
     Automaton(aho_corasick::AhoCorasick),
-    /// One keyword in the lowercased text.
-    Literal(memchr::memmem::Finder<'static>),
     /// One keyword of a rule that counts it only in capitals, in capitals
     /// in the text as written (`SK`: "sk" is in "task" and "risk").
-    Capitals(memchr::memmem::Finder<'static>),
+    Capitals(Box<memchr::memmem::Finder<'static>>),
 }
 
 impl Detector {
@@ -795,19 +797,17 @@ impl Detector {
         let (uppercase, assigned) = (flag(UPPERCASE_KEYWORD), flag(ASSIGNED));
         // Which search each keyword belongs to.
         let mut sets: [Vec<&str>; 3] = Default::default();
-        let mut single: Vec<(&str, bool)> = Vec::new();
+        let mut capitals: Vec<&str> = Vec::new();
         for (i, rule) in RULES.iter().enumerate() {
             for &k in rule.keywords {
                 if uppercase[i] {
-                    single.push((k, true));
-                } else if k.len() < 3 || k == "://" {
-                    single.push((k, false));
+                    capitals.push(k);
+                } else if k.len() < 4 {
+                    sets[2].push(k);
                 } else if assigned[i] {
                     sets[0].push(k);
-                } else if k.bytes().all(|b| b.is_ascii_lowercase()) {
-                    sets[1].push(k);
                 } else {
-                    sets[2].push(k);
+                    sets[1].push(k);
                 }
             }
         }
@@ -841,19 +841,15 @@ impl Detector {
                 search: Search::Automaton(automaton),
             });
         }
-        single.sort_unstable();
-        single.dedup();
-        for (k, capitals) in single {
-            let search = if capitals {
-                Search::Capitals(
-                    memchr::memmem::Finder::new(k.to_ascii_uppercase().as_bytes()).into_owned(),
-                )
-            } else {
-                Search::Literal(memchr::memmem::Finder::new(k.as_bytes()).into_owned())
-            };
+        capitals.sort_unstable();
+        capitals.dedup();
+        for k in capitals {
+            let upper = k.to_ascii_uppercase();
             passes.push(KeywordPass {
                 rules: vec![stands_for(k)],
-                search,
+                search: Search::Capitals(Box::new(
+                    memchr::memmem::Finder::new(upper.as_bytes()).into_owned(),
+                )),
             });
         }
         Detector {
@@ -912,11 +908,6 @@ impl Detector {
                 Search::Automaton(automaton) => {
                     for m in automaton.find_iter(&lower) {
                         add(m.pattern().as_usize(), m.range());
-                    }
-                }
-                Search::Literal(finder) => {
-                    for at in finder.find_iter(lower.as_bytes()) {
-                        add(0, at..at + finder.needle().len());
                     }
                 }
                 Search::Capitals(finder) => {
