@@ -64,13 +64,23 @@ pub const JUDGEMENTS: &[&str] = &[
 pub const CAUSE_LABELS: &[&str] = &["human error", "operator error", "user error"];
 
 /// The phrases, compiled.
+/// The blame phrases, compiled once: every kind for cause summaries, and
+/// without the cause labels for the body, where they never fire (a body
+/// may discuss "human error"; and "user", "oper" and "huma" open many
+/// words of prose, where the vectorised search stops to check).
 #[derive(Debug, Clone)]
 pub struct BlamePhrases {
+    all: Phrases,
+    body: Phrases,
+}
+
+/// Phrases and their kinds, searched for together.
+#[derive(Debug, Clone)]
+struct Phrases {
     searcher: Searcher,
     kinds: Vec<PhraseKind>,
 }
 
-/// How the phrases are searched for.
 #[derive(Debug, Clone)]
 enum Searcher {
     /// The phrases lowercased, searched for in the lowercased text with a
@@ -130,16 +140,42 @@ impl BlamePhrases {
     /// judgements, the kind that fires everywhere).
     pub fn new(extra: &[String]) -> Self {
         let (patterns, kinds) = patterns(extra);
+        let (body, body_kinds): (Vec<String>, Vec<PhraseKind>) = patterns
+            .iter()
+            .zip(&kinds)
+            .filter(|(_, kind)| **kind != PhraseKind::CauseLabel)
+            .map(|(p, k)| (p.clone(), *k))
+            .unzip();
+        BlamePhrases {
+            all: Phrases::new(&patterns, kinds),
+            body: Phrases::new(&body, body_kinds),
+        }
+    }
+
+    /// Every phrase in `text`, a cause summary, that stands as whole words.
+    pub fn find(&self, text: &str) -> Vec<Found> {
+        self.all.find(text)
+    }
+
+    /// Every phrase in `text`, a lesson's body, that stands as whole
+    /// words, except the cause labels.
+    pub fn find_in_body(&self, text: &str) -> Vec<Found> {
+        self.body.find(text)
+    }
+}
+
+impl Phrases {
+    fn new(patterns: &[String], kinds: Vec<PhraseKind>) -> Self {
         let searcher = packed::Config::new()
             .match_kind(packed::MatchKind::LeftmostLongest)
             .builder()
             .extend(patterns.iter().map(|p| p.to_ascii_lowercase()))
             .build()
             .map_or_else(
-                || Searcher::Automaton(automaton(&patterns)),
+                || Searcher::Automaton(automaton(patterns)),
                 Searcher::Packed,
             );
-        BlamePhrases { searcher, kinds }
+        Phrases { searcher, kinds }
     }
 
     /// Every phrase in `text` (any ASCII case), leftmost-longest, as
@@ -160,7 +196,8 @@ impl BlamePhrases {
         LOWER.with_borrow_mut(|lower| {
             // ASCII lowercasing keeps every byte offset.
             lower.clear();
-            lower.extend(text.bytes().map(|b| b.to_ascii_lowercase()));
+            lower.extend_from_slice(text.as_bytes());
+            lower.make_ascii_lowercase();
             packed
                 .find_iter(lower.as_slice())
                 .map(|m| (m.pattern().as_usize(), m.range()))
@@ -169,7 +206,7 @@ impl BlamePhrases {
     }
 
     /// Every phrase in `text` that stands as whole words.
-    pub fn find(&self, text: &str) -> Vec<Found> {
+    fn find(&self, text: &str) -> Vec<Found> {
         let bytes = text.as_bytes();
         let word = |b: u8| b.is_ascii_alphanumeric() || b == b'_' || b >= 0x80;
         self.matches(text)
@@ -376,7 +413,7 @@ mod tests {
     #[test]
     fn packed_search_matches_the_automaton() {
         let extra = ["Cowboy Deploy".to_string()];
-        let p = BlamePhrases::new(&extra);
+        let p = BlamePhrases::new(&extra).all;
         assert!(
             matches!(p.searcher, Searcher::Packed(_)) || !cfg!(target_arch = "x86_64"),
             "x86-64 has the vectorised search"
@@ -384,13 +421,33 @@ mod tests {
         let text = "They SHOULD HAVE paged; he shouldn\u{2019}t have. If Only the \
             Human Error... a cowboy deploy, COWBOY DEPLOY, should haveN, \
             failed to failed tokens Could Have could have been; négligent careless";
-        let fallback = BlamePhrases {
+        let fallback = Phrases {
             searcher: Searcher::Automaton(automaton(&patterns(&extra).0)),
             kinds: p.kinds.clone(),
         };
         let by_automaton = fallback.matches(text);
         assert!(by_automaton.len() >= 8, "{by_automaton:?}");
         assert_eq!(p.matches(text), by_automaton);
+    }
+
+    /// The body's search is the whole search without the cause labels.
+    #[test]
+    fn the_body_search_leaves_out_only_the_cause_labels() {
+        let p = BlamePhrases::new(&["dropped the ball".to_string()]);
+        let text = "Human error was named; the operator error report, a user error, \
+            they should have paged, careless users, a user errors list, it failed to \
+            renew; someone dropped the ball. OPERATOR ERROR.";
+        let all = p.find(text);
+        assert!(
+            all.iter().any(|f| f.kind == PhraseKind::CauseLabel),
+            "{all:?}"
+        );
+        let expected: Vec<Found> = all
+            .into_iter()
+            .filter(|f| f.kind != PhraseKind::CauseLabel)
+            .collect();
+        assert!(expected.len() >= 3, "{expected:?}");
+        assert_eq!(p.find_in_body(text), expected);
     }
 
     #[test]

@@ -64,7 +64,7 @@ pub(super) fn check(ctx: &mut Ctx, lesson: &Lesson) {
     let Some(body_text) = text.get(body.clone()) else {
         return;
     };
-    let found = phrases.find(body_text);
+    let found = phrases.find_in_body(body_text);
     if found.is_empty() {
         return;
     }
@@ -73,7 +73,7 @@ pub(super) fn check(ctx: &mut Ctx, lesson: &Lesson) {
         found.iter().any(|f| line.contains(&f.span.start))
     });
     for f in found {
-        if f.kind == PhraseKind::CauseLabel || quoted.iter().any(|q| q.contains(&f.span.start)) {
+        if quoted.iter().any(|q| q.contains(&f.span.start)) {
             continue;
         }
         let span = body.start + f.span.start..body.start + f.span.end;
