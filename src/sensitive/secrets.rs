@@ -872,51 +872,63 @@ impl Detector {
     /// lines, from its first line on).
     fn windows(&self, text: &str) -> Vec<Vec<Range<usize>>> {
         let mut windows: Vec<Vec<Range<usize>>> = vec![Vec::new(); self.rules.len()];
-        let lower = text.to_ascii_lowercase();
-        for pass in &self.passes {
-            let mut add = |pattern: usize, m: Range<usize>| {
-                // The match's line, found once for all the rules it stands for.
-                let start =
-                    memchr::memrchr(b'\n', &text.as_bytes()[..m.start]).map_or(0, |i| i + 1);
-                let line_end = memchr::memchr(b'\n', &text.as_bytes()[m.end..])
-                    .map_or(text.len(), |i| m.end + i);
-                // Whether the assigned-value rules can match here: asked
-                // once per match, for all of them.
-                let mut assigned: Option<bool> = None;
-                for &rule in &pass.rules[pattern] {
-                    if self.uppercase[rule]
-                        && !text.as_bytes()[m.clone()]
-                            .iter()
-                            .all(|b| !b.is_ascii_lowercase())
-                    {
-                        continue;
-                    }
-                    if self.operator_after[rule]
-                        && !*assigned.get_or_insert_with(|| operator_follows(text, m.end))
-                    {
-                        continue;
-                    }
-                    let end = if self.multi_line[rule] {
-                        text.len()
-                    } else {
-                        line_end
-                    };
-                    windows[rule].push(start..end);
+        let bytes = text.as_bytes();
+        // The line of the last match: keywords come several to a line.
+        let mut last_line = 0..0;
+        let mut line_of = |m: &Range<usize>| {
+            if !(last_line.start <= m.start && m.end <= last_line.end) {
+                let start = memchr::memrchr(b'\n', &bytes[..m.start]).map_or(0, |i| i + 1);
+                let end = memchr::memchr(b'\n', &bytes[m.end..]).map_or(text.len(), |i| m.end + i);
+                last_line = start..end;
+            }
+            last_line.clone()
+        };
+        let mut add = |rules: &[usize], m: Range<usize>| {
+            // Whether the assigned-value rules can match here: asked once
+            // per match, for all of them.
+            let mut assigned: Option<bool> = None;
+            for &rule in rules {
+                if self.uppercase[rule] && bytes[m.clone()].iter().any(u8::is_ascii_lowercase) {
+                    continue;
                 }
-            };
-            match &pass.search {
-                Search::Automaton(automaton) => {
-                    for m in automaton.find_iter(&lower) {
-                        add(m.pattern().as_usize(), m.range());
-                    }
+                if self.operator_after[rule]
+                    && !*assigned.get_or_insert_with(|| operator_follows(text, m.end))
+                {
+                    continue;
                 }
-                Search::Capitals(finder) => {
-                    for at in finder.find_iter(text.as_bytes()) {
-                        add(0, at..at + finder.needle().len());
+                let line = line_of(&m);
+                let end = if self.multi_line[rule] {
+                    text.len()
+                } else {
+                    line.end
+                };
+                windows[rule].push(line.start..end);
+            }
+        };
+        thread_local! {
+            /// The text lowercased, in a buffer reused for every file.
+            static LOWER: std::cell::RefCell<Vec<u8>> = const { std::cell::RefCell::new(Vec::new()) };
+        }
+        LOWER.with_borrow_mut(|lower| {
+            // ASCII lowercasing keeps every byte offset.
+            lower.clear();
+            lower.extend_from_slice(bytes);
+            lower.make_ascii_lowercase();
+            for pass in &self.passes {
+                match &pass.search {
+                    Search::Automaton(automaton) => {
+                        for m in automaton.find_iter(lower.as_slice()) {
+                            add(&pass.rules[m.pattern().as_usize()], m.range());
+                        }
+                    }
+                    Search::Capitals(finder) => {
+                        for at in finder.find_iter(bytes) {
+                            add(&pass.rules[0], at..at + finder.needle().len());
+                        }
                     }
                 }
             }
-        }
+        });
         // A rule's lines come from several searches: in order, and the
         // lines of a rule searched once (a window is a line or more).
         for list in windows.iter_mut().filter(|l| l.len() > 1) {
