@@ -20,6 +20,18 @@ use std::ops::Range;
 use toml::Spanned;
 use toml::de::{DeArray, DeString, DeTable, DeValue};
 
+/// The bytes of a bare key, `[A-Za-z0-9_-]`, as a table.
+static BARE: [bool; 256] = {
+    let mut t = [false; 256];
+    let mut i = 0;
+    while i < 256 {
+        let c = i as u8;
+        t[i] = c.is_ascii_alphanumeric() || c == b'_' || c == b'-';
+        i += 1;
+    }
+    t
+};
+
 /// The document's tree, or `None` when the text is not in the subset (or
 /// not TOML): then `DeTable::parse_recoverable` must read it.
 pub(crate) fn parse(text: &str) -> Option<DeTable<'_>> {
@@ -201,12 +213,10 @@ impl<'i> Reader<'i> {
 
     fn bare_key(&mut self) -> Option<Key<'i>> {
         let start = self.at;
-        while self
-            .peek()
-            .is_some_and(|c| c.is_ascii_alphanumeric() || c == b'_' || c == b'-')
-        {
-            self.at += 1;
-        }
+        self.at += self.b[start..]
+            .iter()
+            .position(|&c| !BARE[usize::from(c)])
+            .unwrap_or(self.b.len() - start);
         (self.at > start)
             .then(|| Spanned::new(start..self.at, Cow::Borrowed(&self.text[start..self.at])))
     }
@@ -230,14 +240,21 @@ impl<'i> Reader<'i> {
                     return None;
                 }
                 self.at += 1;
-                let len = self.b[self.at..].iter().position(|&c| {
-                    c == quote
-                        || (c == b'\\' && quote == b'"')
-                        || (c < 0x20 && c != b'\t')
-                        || c == 0x7F
-                })?;
+                // The closing quote, or a backslash that opens an escape;
+                // then no control character before it (they are rare: one
+                // vectorised pass over the string rather than a test per
+                // byte).
+                let rest = &self.b[self.at..];
+                let len = if quote == b'"' {
+                    memchr::memchr2(quote, b'\\', rest)?
+                } else {
+                    memchr::memchr(quote, rest)?
+                };
+                let control = rest[..len].iter().fold(false, |any, &c| {
+                    any | ((c < 0x20 && c != b'\t') | (c == 0x7F))
+                });
                 self.at += len;
-                if self.b[self.at] != quote {
+                if control || self.b[self.at] != quote {
                     return None;
                 }
                 self.at += 1;
