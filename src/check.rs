@@ -267,9 +267,8 @@ pub fn check(kb: &KnowledgeBase, selection: &Selection, options: Options) -> Che
     let files: Vec<FileReport> = outcomes
         .into_par_iter()
         .filter(|outcome| selection.contains(&outcome.file.path))
-        .filter_map(|mut outcome| {
-            let late = std::mem::take(&mut outcome.late);
-            settle(outcome, late, options, |path| {
+        .filter_map(|outcome| {
+            settle(outcome, options, |path| {
                 parse::source_text(&read_file(&kb.root.join(path), kb.config.max_file_size))
                     .into_owned()
             })
@@ -288,10 +287,10 @@ pub fn check(kb: &KnowledgeBase, selection: &Selection, options: Options) -> Che
 /// it was not kept.
 fn settle(
     mut outcome: Outcome,
-    mut late: Vec<Diagnostic>,
     options: Options,
     reread: impl FnOnce(&str) -> String,
 ) -> Option<FileReport> {
+    let mut late = std::mem::take(&mut outcome.late);
     if !late.is_empty() {
         // Rare: read the file again to place the cross-file findings
         // (only parsed files have any) and to show them.
@@ -321,13 +320,12 @@ fn settle(
         }
     }
     outcome.diagnostics.sort_by_key(|a| (a.start, a.rule));
-    let file = FileReport {
+    Some(FileReport {
         path: outcome.file.path,
         diagnostics: outcome.diagnostics,
         source: outcome.source,
         commit: None,
-    };
-    Some(file)
+    })
 }
 
 /// The report `check` gives for a knowledge base whose only lesson is
@@ -359,13 +357,11 @@ pub(crate) fn check_alone(
         source: found.source,
         secrets: found.secrets,
         allowed: found.allowed,
-        late: Vec::new(),
+        late,
     };
     let mut report = CheckReport::default();
     report.count_file(outcome.allowed);
-    if let Some(file) = settle(outcome, late, options, |_| {
-        parse::source_text(bytes).into_owned()
-    }) {
+    if let Some(file) = settle(outcome, options, |_| parse::source_text(bytes).into_owned()) {
         report.push_file(file);
     }
     report
@@ -578,10 +574,7 @@ fn check_bytes(
         d.help = help.map(str::to_string);
         FileCheck::unread(vec![d])
     };
-    // Every file the walk lists is named in UTF-8 (the others are
-    // reported as such), its name the path's last part.
-    let name = file.path.rsplit('/').next().unwrap_or(&file.path);
-    match folder.read_limited(name, kb.config.max_file_size, bytes) {
+    match folder.read_limited(file.name(), kb.config.max_file_size, bytes) {
         Ok(None) => {}
         Ok(Some(size)) => {
             return whole(

@@ -63,7 +63,6 @@ pub const JUDGEMENTS: &[&str] = &[
 /// Labels that stop an analysis when given as a cause.
 pub const CAUSE_LABELS: &[&str] = &["human error", "operator error", "user error"];
 
-/// The phrases, compiled.
 /// The blame phrases, compiled once: every kind for cause summaries, and
 /// without the cause labels for the body, where they never fire (a body
 /// may discuss "human error"; and "user", "oper" and "huma" open many
@@ -81,6 +80,7 @@ struct Phrases {
     kinds: Vec<PhraseKind>,
 }
 
+/// How the phrases are searched for.
 #[derive(Debug, Clone)]
 enum Searcher {
     /// The phrases lowercased, searched for in the lowercased text with a

@@ -230,6 +230,12 @@ pub struct LessonFile {
 }
 
 impl LessonFile {
+    /// The file's name in its folder: the path's last part (every file the
+    /// walk lists to be read is named in UTF-8; the others are reported).
+    pub fn name(&self) -> &str {
+        self.path.rsplit('/').next().unwrap_or(&self.path)
+    }
+
     /// Where the file is.
     pub fn abs(&self, kb: &KnowledgeBase) -> PathBuf {
         kb.root.join(&self.path)
@@ -697,8 +703,10 @@ mod tests {
         let kb = KnowledgeBase::new(located, Config::default());
         let walked = walk_lessons(&kb, false, |file, folder| {
             let mut buf = Vec::new();
-            let name = file.path.rsplit('/').next().unwrap();
-            assert_eq!(folder.read_limited(name, 1 << 20, &mut buf).unwrap(), None);
+            assert_eq!(
+                folder.read_limited(file.name(), 1 << 20, &mut buf).unwrap(),
+                None
+            );
             String::from_utf8(buf).unwrap()
         });
         let paths: Vec<&str> = walked.iter().map(|(f, _)| f.path.as_str()).collect();
@@ -717,9 +725,12 @@ mod tests {
         assert!(listed.iter().all(|f| f.size > 0));
         // A file over the limit: its size.
         let (file, _) = &walked[0];
-        let name = file.path.rsplit('/').next().unwrap();
         let folder_of = walk_lessons(&kb, false, |f, folder| {
-            (f.path == file.path).then(|| folder.read_limited(name, 3, &mut Vec::new()).unwrap())
+            (f.path == file.path).then(|| {
+                folder
+                    .read_limited(file.name(), 3, &mut Vec::new())
+                    .unwrap()
+            })
         });
         let big = folder_of.iter().find_map(|(_, r)| *r).unwrap();
         let rel = file.path.strip_prefix("lessons/").unwrap();

@@ -755,9 +755,6 @@ pub struct Detector {
     assigned: Vec<bool>,
     /// Per rule: its pattern needs an `@` on the line (`NEEDS_AT`).
     needs_at: Vec<bool>,
-    /// Per rule: its keyword is followed by an operator
-    /// (`OPERATOR_AFTER_KEYWORD`).
-    operator_after: Vec<bool>,
     /// Per rule: it turns down a plain word or slug (`quoted_word_line`).
     word_lines: Vec<bool>,
     placeholders: Vec<Regex>,
@@ -860,7 +857,6 @@ impl Detector {
             multi_line: flag(MULTI_LINE),
             assigned,
             needs_at: flag(NEEDS_AT),
-            operator_after: flag(OPERATOR_AFTER_KEYWORD),
             word_lines: flag(&["password-assignment", "generic-api-key"]),
             rules: RULES.iter().map(|r| (r, OnceLock::new())).collect(),
             placeholders: PLACEHOLDERS
@@ -887,16 +883,8 @@ impl Detector {
             last_line.clone()
         };
         let mut add = |rules: &[usize], m: Range<usize>| {
-            // Whether the assigned-value rules can match here: asked once
-            // per match, for all of them.
-            let mut assigned: Option<bool> = None;
             for &rule in rules {
                 if self.uppercase[rule] && bytes[m.clone()].iter().any(u8::is_ascii_lowercase) {
-                    continue;
-                }
-                if self.operator_after[rule]
-                    && !*assigned.get_or_insert_with(|| operator_follows(text, m.end))
-                {
                     continue;
                 }
                 let line = line_of(&m);
@@ -1140,37 +1128,6 @@ fn has_assigned_value_chars(line: &str) -> bool {
         })
 }
 
-/// Whether an assignment operator follows a keyword match ending at byte
-/// `end`, as the assigned-value patterns need: after the keyword, at most
-/// 20 name characters (`[ \t0-9A-Za-z_.-]`) and 3 blanks or quotes
-/// (`[\s'"]`), then `=`, `>`, `:`, `|`, `,` or `?` (how each of their
-/// operators starts). Those characters are exactly the ones skipped here,
-/// so the operator is the first other character. The limit, 48
-/// characters, leaves room for what the keyword search reports being
-/// shorter than the pattern's keyword (`aws_secret` in
-/// `aws_secret_access_key`) or a longer keyword hiding it (`pass` in
-/// `passecret`). Most prose with "key" or "access" in it fails this (the
-/// generic expression ran on two lines per lesson, about one in fifty).
-fn operator_follows(text: &str, end: usize) -> bool {
-    let Some(rest) = text.get(end..) else {
-        return true;
-    };
-    for c in rest.chars().take(48) {
-        match c {
-            '=' | '>' | ':' | '|' | ',' | '?' => return true,
-            // A window is one line: no pattern reaches past it.
-            '\n' => return false,
-            // (Case-insensitive, `[A-Za-z]` also holds the Kelvin sign
-            // and the long s.)
-            c if c.is_ascii_alphanumeric()
-                || matches!(c, '_' | '.' | '-' | '\'' | '"' | '\u{212A}' | '\u{17F}')
-                || c.is_whitespace() => {}
-            _ => return false,
-        }
-    }
-    false
-}
-
 /// gitleaks' patterns for a name assigned a value open with a lazy run of
 /// name characters before the keyword (`my_api_key = ...` matches from
 /// `my_`). In a search for the leftmost match, that run moves only where
@@ -1201,19 +1158,6 @@ fn searched_pattern(rule: &SecretRule) -> std::borrow::Cow<'static, str> {
 /// an `@` cannot match (the pattern's classes exclude white space, so the
 /// `@` is on the line).
 const NEEDS_AT: &[&str] = &["connection-string-password", "url-password"];
-
-/// Rules whose keyword is followed, on its line, by name characters,
-/// blanks or quotes and then an assignment operator (`operator_follows`).
-/// Not Mailchimp's: its `MailchimpSDK.initialize` has a `.` that is any
-/// character.
-const OPERATOR_AFTER_KEYWORD: &[&str] = &[
-    "aws-secret-access-key",
-    "heroku-api-key",
-    "mailgun-private-api-token",
-    "telegram-bot-api-token",
-    "password-assignment",
-    "generic-api-key",
-];
 
 /// Rules whose pattern is a name, then `=` or `:`, then the value.
 const ASSIGNED: &[&str] = &[
@@ -1480,50 +1424,14 @@ mod tests {
         assert_eq!(detector().find(front), vec![]);
     }
 
-    /// The detector without the operator test and the quoted-word test:
-    /// its keyword search is the only filter before the expressions.
-    fn without_operator_test() -> &'static Detector {
+    /// The detector without the quoted-word test.
+    fn without_word_test() -> &'static Detector {
         static PLAIN: OnceLock<Detector> = OnceLock::new();
         PLAIN.get_or_init(|| {
             let mut plain = Detector::new();
-            plain.operator_after = vec![false; RULES.len()];
             plain.word_lines = vec![false; RULES.len()];
             plain
         })
-    }
-
-    proptest::proptest! {
-        #![proptest_config(proptest::prelude::ProptestConfig::with_cases(3000))]
-        /// The operator test after a keyword turns down only lines the
-        /// expressions would: lines of keywords, name characters, blanks,
-        /// quotes, operators and values find the same secrets with and
-        /// without it.
-        #[test]
-        fn the_operator_test_loses_no_secret(
-            pieces in proptest::collection::vec(
-                proptest::sample::select(vec![
-                    "password", "passwd", "pass", "pwd", "secret", "token", "api_key", "apikey",
-                    "API", "Api", "access", "auth", "key", "credential", "creds", "client_secret",
-                    "aws_secret_access_key", "AWS_SECRET_ACCESS_KEY", "heroku", "mailgun",
-                    "telegram_bot", "MailchimpSDK(initialize", "mailchimp", "my_", "_", "-", ".",
-                    "x1", " ", "  ", "\t", "\u{a0}", "\u{3000}", "'", "\"", "`", "=", ":", "::=",
-                    "=>", ">", "|", "||", ",", "?=", ";", "(", "\u{212A}", "\u{17F}",
-                    "Xk29fLq8Zr7Tn3VwQe5R", "HQhUyPiAaTK2PpW7oBxxzjBUG1Q5GmrK",
-                    "wJalrXUtnFEMI/K7MDENG/bPxRfiCYzK9aQm3pLs",
-                    "12345678-1234-4234-9234-123456789abc", "key-3ax6xnjp29jd6fds4gc373sgvjxteol0",
-                    "1234567:AAHdqTcvCH1vGWJxfSeofSAs0K5PALDsaw0",
-                    "0123456789abcdef0123456789abcdef-us12",
-                ]),
-                0..14,
-            )
-        ) {
-            let line = pieces.concat();
-            proptest::prop_assert_eq!(
-                detector().find(&line),
-                without_operator_test().find(&line),
-                "{:?}", line
-            );
-        }
     }
 
     /// A slug longer than the password expression's 128 characters: it
@@ -1541,7 +1449,7 @@ mod tests {
         let line = format!("password = \"{}\"", value.join("-"));
         assert!(!quoted_word_line(&line));
         let found = detector().find(&line);
-        assert_eq!(found, without_operator_test().find(&line));
+        assert_eq!(found, without_word_test().find(&line));
         assert_eq!(found.len(), 1, "{line}");
     }
 
@@ -1572,7 +1480,7 @@ mod tests {
             let line = format!("{lead}{name}{gap}\"{}{tail}{}", value.concat(), noise.concat());
             proptest::prop_assert_eq!(
                 detector().find(&line),
-                without_operator_test().find(&line),
+                without_word_test().find(&line),
                 "{:?}", line
             );
         }
