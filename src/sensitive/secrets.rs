@@ -778,6 +778,18 @@ struct KeywordPass {
     search: Search,
     /// For each keyword of the search, the rules it stands for.
     rules: Vec<Vec<usize>>,
+    /// For each keyword of the search, the keywords of its set that can
+    /// start inside it and end after it (`atatt3` then `t3blbkfj`): the
+    /// search, which reports no overlapping matches, does not see them, so
+    /// they are compared at each match.
+    tails: Vec<Vec<Tail>>,
+}
+
+/// A keyword that overlaps the end of another by `overlap` bytes.
+struct Tail {
+    overlap: usize,
+    keyword: &'static [u8],
+    rules: Vec<usize>,
 }
 
 enum Search {
@@ -826,17 +838,35 @@ impl Detector {
             patterns.sort_unstable();
             patterns.dedup();
             // Leftmost-longest, without overlaps, on the lowercased text:
-            // a match stands for the keywords inside it (above). A keyword
-            // that starts inside an earlier match of its set and ends
-            // after it is not seen (`sk` then `k_live` in `sk_live`); the
-            // table's keywords are chosen so that each rule still has one
-            // the search reports (the examples test this).
+            // a match stands for the keywords inside it (above), and its
+            // tails are compared where it ends. Every other keyword starts
+            // at or after the match's end, where the search goes on.
             let automaton = aho_corasick::AhoCorasick::builder()
                 .match_kind(aho_corasick::MatchKind::LeftmostLongest)
                 .build(&patterns)
                 .unwrap_or_else(|e| panic!("secret keywords: {e}"));
+            let tails = patterns
+                .iter()
+                .map(|p| {
+                    let mut tails = Vec::new();
+                    for &k in &patterns {
+                        // `k` starts `p.len() - overlap` bytes into `p`.
+                        for overlap in 1..p.len().min(k.len()) {
+                            if p.as_bytes()[p.len() - overlap..] == k.as_bytes()[..overlap] {
+                                tails.push(Tail {
+                                    overlap,
+                                    keyword: k.as_bytes(),
+                                    rules: stands_for(k),
+                                });
+                            }
+                        }
+                    }
+                    tails
+                })
+                .collect();
             passes.push(KeywordPass {
                 rules: patterns.iter().map(|p| stands_for(p)).collect(),
+                tails,
                 search: Search::Automaton(automaton),
             });
         }
@@ -846,6 +876,7 @@ impl Detector {
             let upper = k.to_ascii_uppercase();
             passes.push(KeywordPass {
                 rules: vec![stands_for(k)],
+                tails: Vec::new(),
                 search: Search::Capitals(Box::new(
                     memchr::memmem::Finder::new(upper.as_bytes()).into_owned(),
                 )),
@@ -909,7 +940,15 @@ impl Detector {
                 match &pass.search {
                     Search::Automaton(automaton) => {
                         for m in automaton.find_iter(lower.as_slice()) {
-                            add(&pass.rules[m.pattern().as_usize()], m.range());
+                            let id = m.pattern().as_usize();
+                            add(&pass.rules[id], m.range());
+                            for tail in &pass.tails[id] {
+                                let at = m.end() - tail.overlap
+                                    ..m.end() - tail.overlap + tail.keyword.len();
+                                if lower.get(at.clone()) == Some(tail.keyword) {
+                                    add(&tail.rules, at);
+                                }
+                            }
                         }
                     }
                     Search::Capitals(finder) => {
@@ -1353,6 +1392,110 @@ mod tests {
         // with the alphabetic ones, after it.
         let text = "ATATT3 here\njira there\nJira and atatt3 together\n";
         assert_eq!(d.windows(text)[rule], vec![0..11, 12..22, 23..47]);
+    }
+
+    /// Every line with a rule's keyword, found by a plain search for each
+    /// keyword at every position (overlaps included): what the keyword
+    /// searches must give.
+    fn windows_by_every_keyword(text: &str) -> Vec<Vec<Range<usize>>> {
+        let (bytes, lower) = (text.as_bytes(), text.to_ascii_lowercase());
+        let mut windows: Vec<Vec<Range<usize>>> = vec![Vec::new(); RULES.len()];
+        for (i, rule) in RULES.iter().enumerate() {
+            for k in rule.keywords {
+                let (haystack, needle) = if UPPERCASE_KEYWORD.contains(&rule.id) {
+                    (bytes, k.to_ascii_uppercase())
+                } else {
+                    (lower.as_bytes(), (*k).to_string())
+                };
+                for at in memchr::memmem::find_iter(haystack, needle.as_bytes()) {
+                    let start = memchr::memrchr(b'\n', &bytes[..at]).map_or(0, |i| i + 1);
+                    let after = at + needle.len();
+                    let end = if MULTI_LINE.contains(&rule.id) {
+                        text.len()
+                    } else {
+                        memchr::memchr(b'\n', &bytes[after..]).map_or(text.len(), |i| after + i)
+                    };
+                    windows[i].push(start..end);
+                }
+            }
+            let list = &mut windows[i];
+            list.sort_unstable_by_key(|w| (w.start, w.end));
+            let mut merged: Vec<Range<usize>> = Vec::new();
+            for w in list.drain(..) {
+                match merged.last_mut() {
+                    Some(last) if last.end >= w.start => last.end = last.end.max(w.end),
+                    _ => merged.push(w),
+                }
+            }
+            *list = merged;
+        }
+        windows
+    }
+
+    /// A keyword that starts inside another's match and ends after it
+    /// still brings its rule to the line (the searches report no
+    /// overlapping matches).
+    #[test]
+    fn a_keyword_overlapping_an_earlier_one_is_seen() {
+        let d = detector();
+        for (text, rule) in [
+            (
+                "OPENAI=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",
+                "openai-api-key",
+            ),
+            (
+                "SECRETELEGRAM=3831006329:AGjEQ9B88rPCt_aJz-maVQPY-spBqPvoXIs",
+                "telegram-bot-api-token",
+            ),
+            (
+                "xappypi-AgEIcHlwaS5vcmc4KzlA5baSk30loWfCodQVPsWeuqKngiqDU8CP70z0oFaIKxIOF8W2whyeTYLsEwnq_1hBj",
+                "pypi-upload-token",
+            ),
+            (
+                "AKIAtlassian = dff0iulwlvijkgeg2hmlb8d4",
+                "atlassian-api-token",
+            ),
+            (
+                "xoxp-----BEGIN RSA PRIVATE KEY-----\n7OPtt38xsPJELRAHo+5urXOr/BfZbgg+gTjS0BeqhLluoquum5Y7K5+1vMV7Tp4M\n-----END RSA PRIVATE KEY-----",
+                "private-key",
+            ),
+        ] {
+            assert_eq!(d.windows(text), windows_by_every_keyword(text), "{text}");
+            let found: Vec<&str> = d.find(text).iter().map(|f| f.rule).collect();
+            assert!(found.contains(&rule), "{rule} in {text}: {found:?}");
+        }
+    }
+
+    proptest::proptest! {
+        #![proptest_config(proptest::prelude::ProptestConfig::with_cases(3000))]
+
+        /// Keywords and their ends run together in any case, with or without
+        /// a byte between them: the searches give a rule the lines a search for
+        /// each keyword at every position gives it.
+        #[test]
+        fn the_keyword_searches_miss_no_keyword(
+            pieces in proptest::collection::vec(
+                (0..RULES.len(), 0..8usize, 0..3usize, 0..8usize, proptest::sample::select(vec!["", "", "", "-", "_", " ", "\n", "a", "="])),
+                1..8,
+            ),
+        ) {
+            let mut text = String::new();
+            for (rule, keyword, case, skip, gap) in pieces {
+                let keywords = RULES[rule].keywords;
+                let k = keywords[keyword % keywords.len()];
+                // Now and then the keyword without its first bytes: the
+                // end of the piece before makes them up in some other
+                // keyword's overlap (`atatt3` + `blbkfj`).
+                let k = k.get(skip.min(k.len() - 1)..).filter(|_| skip < 4).unwrap_or(k);
+                text += &match case {
+                    0 => k.to_string(),
+                    1 => k.to_ascii_uppercase(),
+                    _ => k.char_indices().map(|(i, c)| if i % 2 == 0 { c.to_ascii_uppercase() } else { c }).collect(),
+                };
+                text += gap;
+            }
+            proptest::prop_assert_eq!(detector().windows(&text), windows_by_every_keyword(&text), "{:?}", text);
+        }
     }
 
     /// Each rule finds every one of its examples, under its own id.
