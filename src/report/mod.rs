@@ -812,10 +812,10 @@ impl<'a> Pass<'a> {
         causes.extend(f.causes.iter().map(|c| (c, false)));
         // The practice figures of the lesson, while it is in the cache.
         let day = at.days[me as usize];
-        if let Some(p) = at
+        let period = at
             .base
-            .and_then(|base| usize::try_from(at.period.number(day) - base).ok())
-        {
+            .and_then(|base| usize::try_from(at.period.number(day) - base).ok());
+        if let Some(p) = period {
             // A known cause: its key's first lesson is of an earlier day.
             let repeat = causes.iter().filter_map(|(c, _)| c.key).any(|key| {
                 at.by_key
@@ -838,7 +838,13 @@ impl<'a> Pass<'a> {
                 map
             });
         let mut open_actions = 0;
+        let mut checks = f.verifications.iter();
         for (index, action) in f.actions.iter().enumerate() {
+            // The practice figures' part of the action, in the same walk.
+            let check = checks.next().unwrap_or_default();
+            if let Some(p) = period {
+                self.tally.action(p, &action, check);
+            }
             let open = crate::lesson::is_open_action(action.status);
             open_actions += usize::from(open);
             let completed = recurrence::done_day(&action);

@@ -9,7 +9,7 @@
 use serde::Serialize;
 
 use super::median;
-use crate::index::facts::Facts;
+use crate::index::facts::{Action, Facts, Verification};
 use crate::time::day_number;
 
 /// What the figures are measured against (`[practice]`, the vocabulary).
@@ -199,7 +199,8 @@ impl Tally {
     }
 
     /// One lesson of period `p`; `repeat` when one of its cause keys was
-    /// first seen in a lesson of an earlier day.
+    /// first seen in a lesson of an earlier day. Its actions follow, each
+    /// through [`Tally::action`].
     pub(super) fn lesson(&mut self, f: &Facts<'_>, p: usize, repeat: bool, targets: &Targets) {
         if p >= self.periods {
             return;
@@ -219,27 +220,31 @@ impl Tally {
             fig.reviewed += 1;
             fig.reviewed_on_time += usize::from(wait <= i64::from(targets.review_within_days));
         }
-        let checks = f
-            .verifications
-            .iter()
-            .chain(std::iter::repeat(Default::default()));
-        for (a, check) in f.actions.iter().zip(checks) {
-            let done = a.status == Some("done");
-            fig.actions_done += usize::from(done);
-            if done && check.verified.is_some() {
-                fig.actions_verified += 1;
-            }
-            fig.actions_ineffective_by_review += usize::from(check.effective == Some(false));
-            if a.status == Some("dropped") {
-                continue;
-            }
-            if let Some(due) = a.details().due {
-                fig.actions_due += 1;
-                let on_time = done
-                    && a.completed
-                        .is_some_and(|c| day_number(c) <= day_number(due));
-                fig.actions_on_time += usize::from(on_time);
-            }
+    }
+
+    /// One action of a lesson of period `p` (after [`Tally::lesson`]), with
+    /// its verification: the report's pass over actions reads each action
+    /// once for both.
+    pub(super) fn action(&mut self, p: usize, a: &Action<'_>, check: Verification) {
+        if p >= self.periods {
+            return;
+        }
+        let fig = &mut self.slot(p).counts;
+        let done = a.status == Some("done");
+        fig.actions_done += usize::from(done);
+        if done && check.verified.is_some() {
+            fig.actions_verified += 1;
+        }
+        fig.actions_ineffective_by_review += usize::from(check.effective == Some(false));
+        if a.status == Some("dropped") {
+            return;
+        }
+        if let Some(due) = a.details().due {
+            fig.actions_due += 1;
+            let on_time = done
+                && a.completed
+                    .is_some_and(|c| day_number(c) <= day_number(due));
+            fig.actions_on_time += usize::from(on_time);
         }
     }
 
@@ -319,15 +324,23 @@ mod tests {
             review_within_days: 3,
             least_severe: None,
         };
+        // A lesson, then its actions, as the report's pass gives them.
+        let feed = |tally: &mut Tally, f: &Facts, p: usize, repeat: bool| {
+            tally.lesson(f, p, repeat, &targets);
+            let mut checks = f.verifications.iter();
+            for a in f.actions.iter() {
+                tally.action(p, &a, checks.next().unwrap_or_default());
+            }
+        };
         let mut whole = Tally::new(periods.len());
         let (mut early, mut late) = (Tally::new(periods.len()), Tally::new(periods.len()));
         for (i, f) in all.iter().enumerate() {
-            whole.lesson(f, i + 1, i % 3 == 0, &targets);
+            feed(&mut whole, f, i + 1, i % 3 == 0);
             let part = if i < 3 { &mut early } else { &mut late };
-            part.lesson(f, i + 1, i % 3 == 0, &targets);
+            feed(part, f, i + 1, i % 3 == 0);
         }
         // Beyond the last period: not counted.
-        whole.lesson(&all[0], 8, false, &targets);
+        feed(&mut whole, &all[0], 8, false);
         late.add(early);
         let (whole, added) = (whole.finish(&periods), late.finish(&periods));
         assert_eq!(whole, added);
