@@ -325,13 +325,19 @@ pub fn warn_missing_roots(kb: &crate::repo::KnowledgeBase) {
     }
 }
 
+/// Opens the knowledge base (warning about missing roots).
+pub fn open_kb(cli: &Cli) -> Result<crate::repo::KnowledgeBase, Error> {
+    let kb = crate::repo::KnowledgeBase::open(cli.repo.as_deref(), &current_dir()?)?;
+    warn_missing_roots(&kb);
+    Ok(kb)
+}
+
 /// Opens the knowledge base and its search index, brought up to date.
 pub fn open_index(
     cli: &Cli,
     rebuild: bool,
 ) -> Result<(crate::repo::KnowledgeBase, crate::index::SearchIndex), Error> {
-    let kb = crate::repo::KnowledgeBase::open(cli.repo.as_deref(), &current_dir()?)?;
-    warn_missing_roots(&kb);
+    let kb = open_kb(cli)?;
     let index = crate::index::open(
         &kb,
         &crate::index::Options { rebuild },
@@ -352,18 +358,42 @@ pub fn open_facts(
     ),
     Error,
 > {
-    let (kb, index) = open_index(cli, false)?;
+    let kb = open_kb(cli)?;
+    let (index, facts) = facts_ahead::<()>(&kb, None)?;
+    match facts {
+        Facts::File(file) => Ok((kb, index, file)),
+        Facts::Done(()) => unreachable!("nothing was asked ahead"),
+    }
+}
+
+/// The report facts, or what was done with them ahead.
+pub enum Facts<T> {
+    /// `ahead`'s result, on the facts of the index found up to date.
+    Done(T),
+    /// The facts, to work on now.
+    File(crate::index::facts::FactsFile),
+}
+
+/// The search index of `kb` and its report facts (see [`open_facts`]),
+/// with `ahead` done on them while the index's freshness was checked (see
+/// `index::open_ahead`).
+pub fn facts_ahead<T: Send>(
+    kb: &crate::repo::KnowledgeBase,
+    ahead: Option<crate::index::Ahead<'_, T>>,
+) -> Result<(crate::index::SearchIndex, Facts<T>), Error> {
+    let notes = crate::emit::progress::IndexNotes::new();
+    let (index, done) =
+        crate::index::open_ahead(kb, &crate::index::Options { rebuild: false }, &notes, ahead)?;
+    if let Some(done) = done {
+        return Ok((index, Facts::Done(done)));
+    }
     match index.facts() {
-        Ok(file) => Ok((kb, index, file)),
+        Ok(file) => Ok((index, Facts::File(file))),
         Err(e @ crate::index::IndexError::FactsDamaged(_)) => {
             eprintln!("note: search index: {e}; rebuilding the search index");
-            let index = crate::index::open(
-                &kb,
-                &crate::index::Options { rebuild: true },
-                &crate::emit::progress::IndexNotes::new(),
-            )?;
+            let index = crate::index::open(kb, &crate::index::Options { rebuild: true }, &notes)?;
             let file = index.facts()?;
-            Ok((kb, index, file))
+            Ok((index, Facts::File(file)))
         }
         Err(e) => Err(e.into()),
     }

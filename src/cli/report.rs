@@ -2,7 +2,9 @@
 
 use clap::{Args, ValueEnum};
 
-use super::{Cli, CliError, EXIT_OK, open_facts};
+use super::{Cli, CliError, EXIT_OK, Facts};
+use crate::emit::Emit;
+use crate::index::facts::FactsFile;
 use crate::report::views::Audience;
 use crate::report::{self, GroupBy, Period};
 
@@ -82,20 +84,14 @@ pub struct ReportArgs {
 }
 
 pub fn run(cli: &Cli, args: &ReportArgs) -> Result<i32, CliError> {
-    let mut timings = crate::timing::Timings::new();
     crate::search::vocab::check_values(
         "--status",
         "status",
         &args.status,
         crate::search::vocab::STATUSES,
     )?;
-    let (kb, _index, file) = open_facts(cli)?;
+    let kb = super::open_kb(cli)?;
     check_functions(&kb.config, &args.function)?;
-    // The freshness check's own steps are recorded as it goes; this one
-    // is all of it, with mapping the facts and checking their hash.
-    timings.step("report: open the index and map the facts");
-    let facts = file.decode()?;
-    timings.step("report: read the facts");
     let options = report::Options {
         by: args.by,
         min_count: args.min_count,
@@ -112,25 +108,54 @@ pub fn run(cli: &Cli, args: &ReportArgs) -> Result<i32, CliError> {
             least_severe: kb.config.vocabulary.severities.last().cloned(),
         },
     };
-    if let Some(audience) = args.audience {
-        let view = report::views::build(&facts, &options, audience, crate::time::today()?);
-        timings.step("report: compute");
-        super::emit(&view, args.format, &super::emit_context(cli))?;
-        timings.step("report: render and write");
-        return Ok(EXIT_OK);
-    }
-    if args.scorecard {
-        // The scorecard shows the practice figures alone.
-        let report = report::build_practice(&facts, &options);
-        timings.step("report: compute");
-        let card = crate::emit::scorecard::Scorecard { report: &report };
-        super::emit(&card, args.format, &super::emit_context(cli))?;
-    } else {
-        let report = report::build(&facts, &options);
-        timings.step("report: compute");
-        super::emit(&report, args.format, &super::emit_context(cli))?;
-    }
-    timings.step("report: render and write");
+    let today = match args.audience {
+        Some(_) => Some(crate::time::today()?),
+        None => None,
+    };
+    let cx = super::emit_context(cli);
+    let render = |file: &FactsFile| -> Result<Vec<u8>, CliError> {
+        let mut timings = crate::timing::Timings::new();
+        let facts = file.decode()?;
+        timings.step("report: read the facts");
+        let mut out = Vec::with_capacity(1 << 16);
+        let format = crate::emit::Format::from(args.format);
+        match (args.audience, today) {
+            (Some(audience), Some(today)) => {
+                let view = report::views::build(&facts, &options, audience, today);
+                timings.step("report: compute");
+                view.emit(format, &cx, &mut out)?;
+            }
+            // The scorecard shows the practice figures alone.
+            _ if args.scorecard => {
+                let report = report::build_practice(&facts, &options);
+                timings.step("report: compute");
+                crate::emit::scorecard::Scorecard { report: &report }
+                    .emit(format, &cx, &mut out)?;
+            }
+            _ => {
+                let report = report::build(&facts, &options);
+                timings.step("report: compute");
+                report.emit(format, &cx, &mut out)?;
+            }
+        }
+        timings.step("report: render");
+        Ok(out)
+    };
+    // Read and computed while the index's freshness is checked, on the
+    // facts as they stand (an error is met again below).
+    let ahead = |file: &FactsFile| render(file).ok();
+    let mut timings = crate::timing::Timings::new();
+    let (_index, facts) = super::facts_ahead(&kb, Some(&ahead))?;
+    timings.step("report: open the index (and report ahead)");
+    let out = match facts {
+        Facts::Done(out) => out,
+        Facts::File(file) => render(&file)?,
+    };
+    use std::io::Write;
+    let mut stdout = std::io::stdout().lock();
+    stdout.write_all(&out)?;
+    stdout.flush()?;
+    timings.step("report: write");
     Ok(EXIT_OK)
 }
 

@@ -495,6 +495,57 @@ fn actions_list_and_filters() {
 }
 
 /// The facts file of the current index generation.
+/// A report is read and computed while the index's freshness is checked,
+/// on the facts as they stand: after an edit, what it prints is of the
+/// edited lessons, never of the index before.
+#[test]
+fn a_report_after_an_edit_is_of_the_edited_lessons() {
+    let kb = kb();
+    let before = kb.json_ok(&["report", "--min-count", "1"]);
+    let card = kb.json_ok(&["report", "--scorecard"]);
+    assert_eq!(groups(&before).len(), 3);
+    // LL-2021-002's cause key becomes k2: two groups left, k2 of three.
+    let path = kb.path().join("lessons/LL-2021-002.md");
+    let text = std::fs::read_to_string(&path).unwrap();
+    kb.write(
+        "lessons/LL-2021-002.md",
+        text.replace("key = \"k3\"", "key = \"k2\""),
+    );
+    let after = kb.json_ok(&["report", "--min-count", "1"]);
+    let mut counts: Vec<(String, u64)> = groups(&after)
+        .into_iter()
+        .map(|(key, n, _)| (key, n))
+        .collect();
+    counts.sort();
+    assert_eq!(counts, [("k1".to_string(), 3), ("k2".to_string(), 3)]);
+    // A new lesson counts in the scorecard at once.
+    kb.write(
+        "lessons/LL-2021-003.md",
+        lesson(&L {
+            id: "LL-2021-003",
+            status: "final",
+            occurred: "2021-06-03",
+            detected: None,
+            systems: &["db"],
+            teams: &["sre"],
+            causes: &[("k3", "third-party")],
+            actions: &[],
+        }),
+    );
+    let total = |doc: &serde_json::Value| -> u64 {
+        doc["periods"]
+            .as_array()
+            .unwrap()
+            .iter()
+            .map(|p| p["lessons"].as_u64().unwrap())
+            .sum()
+    };
+    let card_after = kb.json_ok(&["report", "--scorecard"]);
+    assert_eq!(total(&card_after), total(&card) + 1);
+    // And once more unchanged: the same as the update gave.
+    assert_eq!(kb.json_ok(&["report", "--scorecard"]), card_after);
+}
+
 fn facts_file(kb: &Kb) -> std::path::PathBuf {
     let cache = kb.path().join(".git/lessons/index");
     let current = std::fs::read_to_string(cache.join("current")).unwrap();
