@@ -305,11 +305,17 @@ fn open_current<T: Send>(
     }
     let current = Generation::open(cache);
     let done = match (&current, ahead) {
-        // Damaged facts are left to the caller, after.
+        // Damaged facts are left to the caller, after. So is a panic of the
+        // caller's work (a bug it would meet on a stale index only): caught
+        // here, it does not stop the update, and the work is done again.
         (Ok(generation), Some(ahead)) => {
             checked_facts(&generation.facts, &generation.payload.facts_hash)
                 .ok()
-                .and_then(|file| ahead(&file))
+                .and_then(|file| {
+                    std::panic::catch_unwind(std::panic::AssertUnwindSafe(|| ahead(&file)))
+                        .ok()
+                        .flatten()
+                })
         }
         _ => None,
     };
@@ -457,6 +463,26 @@ mod tests {
     }
 
     const KEEP: Options = Options { rebuild: false };
+
+    /// The work done ahead gives its result on an up-to-date index; a panic
+    /// in it is the caller's to meet again, not the index's.
+    #[test]
+    fn work_ahead_is_kept_when_fresh_and_a_panic_in_it_is_contained() {
+        let (_dir, kb, _, _) = kb();
+        open(&kb, &KEEP, &Quiet).unwrap();
+        // A lesson younger than the settling time is read again by the
+        // next update (see the test below): the index is then stale.
+        std::thread::sleep(std::time::Duration::from_millis(2100));
+        open(&kb, &KEEP, &Quiet).unwrap();
+        let fine = |file: &facts::FactsFile| Some(file.decode().ok()?.len());
+        assert_eq!(
+            open_ahead(&kb, &KEEP, &Quiet, Some(&fine)).unwrap().1,
+            Some(1)
+        );
+        let buggy = |_: &facts::FactsFile| -> Option<usize> { panic!("a bug of the caller") };
+        let (index, done) = open_ahead(&kb, &KEEP, &Quiet, Some(&buggy)).unwrap();
+        assert_eq!((index.stats.lessons, done), (1, None));
+    }
 
     /// A generation another process updated since it was opened is not
     /// current: its plan is not reused under the lock.

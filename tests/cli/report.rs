@@ -494,7 +494,6 @@ fn actions_list_and_filters() {
     assert_eq!(bad.code, 2);
 }
 
-/// The facts file of the current index generation.
 /// A report is read and computed while the index's freshness is checked,
 /// on the facts as they stand: after an edit, what it prints is of the
 /// edited lessons, never of the index before.
@@ -546,6 +545,7 @@ fn a_report_after_an_edit_is_of_the_edited_lessons() {
     assert_eq!(kb.json_ok(&["report", "--scorecard"]), card_after);
 }
 
+/// The facts file of the current index generation.
 fn facts_file(kb: &Kb) -> std::path::PathBuf {
     let cache = kb.path().join(".git/lessons/index");
     let current = std::fs::read_to_string(cache.join("current")).unwrap();
