@@ -108,8 +108,9 @@ pub fn run(cli: &Cli, args: &ReportArgs) -> Result<i32, CliError> {
             least_severe: kb.config.vocabulary.severities.last().cloned(),
         },
     };
-    let today = match args.audience {
-        Some(_) => Some(crate::time::today()?),
+    // A view is of a day: today's, read once.
+    let view = match args.audience {
+        Some(audience) => Some((audience, crate::time::today()?)),
         None => None,
     };
     let cx = super::emit_context(cli);
@@ -119,8 +120,8 @@ pub fn run(cli: &Cli, args: &ReportArgs) -> Result<i32, CliError> {
         timings.step("report: read the facts");
         let mut out = Pieces::default();
         let format = crate::emit::Format::from(args.format);
-        match (args.audience, today) {
-            (Some(audience), Some(today)) => {
+        match view {
+            Some((audience, today)) => {
                 let view = report::views::build(&facts, &options, audience, today);
                 timings.step("report: compute");
                 view.emit(format, &cx, &mut out)?;

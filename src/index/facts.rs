@@ -579,34 +579,37 @@ fn push_record(out: &mut Vec<u8>, facts: &FactsRecord) -> std::io::Result<()> {
 /// A record: its path, its whole bytes, its body.
 type Record<'a> = (&'a str, &'a [u8], &'a [u8]);
 
+/// Where the record at byte `at` of a facts file is: its path's start,
+/// its body's start and its end (`None` for a record cut short).
+fn frame(bytes: &[u8], at: usize) -> Option<(usize, usize, usize)> {
+    let len = u32::from_le_bytes(bytes.get(at..at + 4)?.try_into().ok()?) as usize;
+    let path_len = u32::from_le_bytes(bytes.get(at + 4..at + 8)?.try_into().ok()?) as usize;
+    let end = at.checked_add(4 + len).filter(|&e| e <= bytes.len())?;
+    let body = (at + 8).checked_add(path_len).filter(|&b| b <= end)?;
+    Some((at + 8, body, end))
+}
+
 /// The records of a facts file.
 fn records(bytes: &[u8]) -> impl Iterator<Item = std::io::Result<Record<'_>>> {
-    let mut rest = bytes.strip_prefix(MAGIC);
-    let mut failed = rest.is_none();
+    let mut at = bytes.starts_with(MAGIC).then_some(MAGIC.len());
+    let mut failed = at.is_none();
     std::iter::from_fn(move || {
         if failed {
             failed = false;
-            rest = None;
             return Some(Err(bad("unknown format")));
         }
-        let data = rest?;
-        if data.is_empty() {
-            return None;
-        }
-        let parse = || -> Option<(Record<'_>, usize)> {
-            let len = u32::from_le_bytes(data.get(..4)?.try_into().ok()?) as usize;
-            let record = data.get(..4 + len)?;
-            let path_len = u32::from_le_bytes(record.get(4..8)?.try_into().ok()?) as usize;
-            let path = std::str::from_utf8(record.get(8..8 + path_len)?).ok()?;
-            Some(((path, record, &record[8 + path_len..]), 4 + len))
-        };
-        match parse() {
-            Some((record, used)) => {
-                rest = Some(&data[used..]);
+        let start = at.filter(|&a| a < bytes.len())?;
+        let record = frame(bytes, start).and_then(|(path, body, end)| {
+            let path = std::str::from_utf8(&bytes[path..body]).ok()?;
+            Some(((path, &bytes[start..end], &bytes[body..end]), end))
+        });
+        match record {
+            Some((record, end)) => {
+                at = Some(end);
                 Some(Ok(record))
             }
             None => {
-                rest = None;
+                at = None;
                 Some(Err(bad("truncated record")))
             }
         }
@@ -843,14 +846,7 @@ pub fn decode(bytes: &[u8]) -> std::io::Result<Vec<Facts<'_>>> {
         return Err(bad("unknown format"));
     }
     while at < bytes.len() {
-        let frame = || -> Option<(usize, usize, usize)> {
-            let len = u32::from_le_bytes(bytes.get(at..at + 4)?.try_into().ok()?) as usize;
-            let path_len = u32::from_le_bytes(bytes.get(at + 4..at + 8)?.try_into().ok()?) as usize;
-            let end = at.checked_add(4 + len).filter(|&e| e <= bytes.len())?;
-            let body = (at + 8).checked_add(path_len).filter(|&b| b <= end)?;
-            Some((at + 8, body, end))
-        };
-        let Some(frame) = frame() else {
+        let Some(frame) = frame(bytes, at) else {
             return Err(bad("truncated record"));
         };
         at = frame.2;

@@ -962,15 +962,7 @@ impl Detector {
         // A rule's lines come from several searches: in order, and the
         // lines of a rule searched once (a window is a line or more).
         for list in windows.iter_mut().filter(|l| l.len() > 1) {
-            list.sort_unstable_by_key(|w| w.start);
-            let mut merged: Vec<Range<usize>> = Vec::with_capacity(list.len());
-            for w in list.drain(..) {
-                match merged.last_mut() {
-                    Some(last) if last.end >= w.start => last.end = last.end.max(w.end),
-                    _ => merged.push(w),
-                }
-            }
-            *list = merged;
+            merge_windows(list);
         }
         windows
     }
@@ -1165,6 +1157,19 @@ fn has_assigned_value_chars(line: &str) -> bool {
             let value = &rest[start..];
             value.find(stop).unwrap_or(value.len()) >= 8
         })
+}
+
+/// Sorts `list` and merges the windows that touch or overlap.
+fn merge_windows(list: &mut Vec<Range<usize>>) {
+    list.sort_unstable_by_key(|w| w.start);
+    let mut merged: Vec<Range<usize>> = Vec::with_capacity(list.len());
+    for w in list.drain(..) {
+        match merged.last_mut() {
+            Some(last) if last.end >= w.start => last.end = last.end.max(w.end),
+            _ => merged.push(w),
+        }
+    }
+    *list = merged;
 }
 
 /// gitleaks' patterns for a name assigned a value open with a lazy run of
@@ -1418,16 +1423,7 @@ mod tests {
                     windows[i].push(start..end);
                 }
             }
-            let list = &mut windows[i];
-            list.sort_unstable_by_key(|w| (w.start, w.end));
-            let mut merged: Vec<Range<usize>> = Vec::new();
-            for w in list.drain(..) {
-                match merged.last_mut() {
-                    Some(last) if last.end >= w.start => last.end = last.end.max(w.end),
-                    _ => merged.push(w),
-                }
-            }
-            *list = merged;
+            merge_windows(&mut windows[i]);
         }
         windows
     }
