@@ -310,14 +310,13 @@ fn folder_entries(
     stat: bool,
     mut each: impl FnMut(Name, Kind),
 ) -> std::io::Result<Folder> {
-    use rustix::fs::{AtFlags, CWD, Dir, FileType, Mode, OFlags};
+    use rustix::fs::{AtFlags, CWD, FileType, Mode, OFlags};
     let fd = rustix::fs::openat(
         CWD,
         dir,
         OFlags::RDONLY | OFlags::DIRECTORY | OFlags::CLOEXEC,
         Mode::empty(),
     )?;
-    let mut entries = Dir::read_from(&fd)?;
     let kind_of = |mode: FileType, stat: Option<&rustix::fs::Stat>| match mode {
         FileType::Directory => Kind::Folder,
         FileType::Symlink => Kind::Link,
@@ -331,21 +330,18 @@ fn folder_entries(
         })),
         _ => Kind::Other,
     };
-    while let Some(entry) = entries.read() {
-        // A folder that fails part-way is reported, not silently cut short.
-        let entry = entry?;
-        let raw = entry.file_name();
+    let mut entry = |raw: &std::ffi::CStr, file_type: FileType| {
         let name = match raw.to_str() {
-            Ok("." | "..") => continue,
+            Ok("." | "..") => return,
             Ok(name) => Name::Utf8(name),
             Err(_) => Name::Invalid(std::os::unix::ffi::OsStrExt::from_bytes(raw.to_bytes())),
         };
-        let kind = match entry.file_type() {
+        let kind = match file_type {
             FileType::RegularFile if !stat => Kind::File(None),
             FileType::RegularFile | FileType::Unknown => {
-                match rustix::fs::statat(&fd, entry.file_name(), AtFlags::SYMLINK_NOFOLLOW) {
+                match rustix::fs::statat(&fd, raw, AtFlags::SYMLINK_NOFOLLOW) {
                     Ok(st) => kind_of(FileType::from_raw_mode(st.st_mode), Some(&st)),
-                    Err(_) if entry.file_type() == FileType::RegularFile => Kind::File(None),
+                    Err(_) if file_type == FileType::RegularFile => Kind::File(None),
                     // Of unknown type and cannot be looked at: if it is
                     // named like a lesson, `check` tries it and says why
                     // it cannot be read.
@@ -355,6 +351,28 @@ fn folder_entries(
             other => kind_of(other, None),
         };
         each(name, kind);
+    };
+    // A folder that fails part-way is reported, not silently cut short.
+    #[cfg(any(target_os = "linux", target_os = "android"))]
+    {
+        // The entries are read into one buffer and their names borrowed
+        // from it: `Dir` copied each name into a string of its own (as many
+        // allocations as lessons, on every command). An entry is at most
+        // about 280 bytes, so it always fits.
+        let mut buf = [std::mem::MaybeUninit::<u8>::uninit(); 32 * 1024];
+        let mut entries = rustix::fs::RawDir::new(&fd, &mut buf);
+        while let Some(read) = entries.next() {
+            let read = read?;
+            entry(read.file_name(), read.file_type());
+        }
+    }
+    #[cfg(not(any(target_os = "linux", target_os = "android")))]
+    {
+        let mut entries = rustix::fs::Dir::read_from(&fd)?;
+        while let Some(read) = entries.read() {
+            let read = read?;
+            entry(read.file_name(), read.file_type());
+        }
     }
     Ok(Folder { fd: Some(fd) })
 }
@@ -561,11 +579,13 @@ fn visit<'s, T, F>(
         chunks.lock().unwrap_or_else(|e| e.into_inner()).push(done);
     };
     let handle = Arc::new(handle);
+    // Tasks are cut from the end (splitting off the start copied the rest
+    // each time: a folder's files over and over). Their order does not
+    // matter: the chunks are put in order at the end.
     while out.len() > FILES_PER_TASK {
-        let rest = out.split_off(FILES_PER_TASK);
-        let first = std::mem::replace(&mut out, rest);
+        let last = out.split_off(out.len() - FILES_PER_TASK);
         let handle = Arc::clone(&handle);
-        scope.spawn(move |_| handle(first));
+        scope.spawn(move |_| handle(last));
     }
     handle(out);
 }
