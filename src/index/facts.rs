@@ -865,11 +865,6 @@ impl FactsFile {
         })
     }
 
-    /// The hash the index commit records for these bytes.
-    pub fn hash(&self) -> String {
-        hash(self.map.bytes())
-    }
-
     /// Every record, decoded in path order.
     pub fn decode(&self) -> Result<Vec<Facts<'_>>, super::IndexError> {
         decode(self.map.bytes())
