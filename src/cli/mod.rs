@@ -346,8 +346,9 @@ pub fn open_index(
     Ok((kb, index))
 }
 
-/// The knowledge base, its index and the report facts. Damaged facts (a
-/// checksum that does not match) rebuild the index once, with a note.
+/// The knowledge base, its index and the report facts. Damaged facts
+/// rebuild the index once, with a note: a checksum that does not match
+/// when the index is opened, a file that cannot be mapped here.
 pub fn open_facts(
     cli: &Cli,
 ) -> Result<

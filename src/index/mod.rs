@@ -116,8 +116,10 @@ impl SearchIndex {
     /// What reports need of every indexed lesson (decode it for the
     /// records, in path order). The file was checked against the hash the
     /// index committed when its generation was opened (see `verify`: once,
-    /// then again whenever it changes on disk); a damaged file is an error
-    /// the caller answers with a rebuild (see [`facts_damaged`]).
+    /// then again whenever it changes on disk); a file that cannot be
+    /// mapped, or records that cannot be decoded, are
+    /// [`IndexError::FactsDamaged`], which the caller answers with a
+    /// rebuild.
     pub fn facts(&self) -> Result<facts::FactsFile, IndexError> {
         mapped_facts(&self.facts_file)
     }

@@ -361,9 +361,15 @@ fn folder_entries(
         // about 280 bytes, so it always fits.
         let mut buf = [std::mem::MaybeUninit::<u8>::uninit(); 32 * 1024];
         let mut entries = rustix::fs::RawDir::new(&fd, &mut buf);
-        while let Some(read) = entries.next() {
-            let read = read?;
-            entry(read.file_name(), read.file_type());
+        loop {
+            match entries.next() {
+                Some(Ok(read)) => entry(read.file_name(), read.file_type()),
+                // As `Dir` does: a folder removed while it is read has no
+                // more entries, and an interrupted read is tried again.
+                None | Some(Err(rustix::io::Errno::NOENT)) => break,
+                Some(Err(rustix::io::Errno::INTR)) => {}
+                Some(Err(e)) => return Err(e.into()),
+            }
         }
     }
     #[cfg(not(any(target_os = "linux", target_os = "android")))]

@@ -602,6 +602,39 @@ fn damaged_or_missing_facts_are_rebuilt_not_trusted() {
     assert_eq!(kb.json_ok(&["report"]), good);
 }
 
+/// Reports do not hash the facts file themselves: opening the index checks
+/// it, once, then again whenever its size, times or inode change. Damage
+/// written after it was found whole is still caught, and rebuilt from.
+#[test]
+fn facts_damaged_after_they_were_found_whole_are_rebuilt() {
+    let kb = Kb::example();
+    // Index files are recorded as whole only once they are two seconds old,
+    // and lessons changed just before an index is built are looked at again
+    // (which writes new facts): both wait.
+    let settle = || std::thread::sleep(std::time::Duration::from_millis(2100));
+    settle();
+    kb.json_ok(&["index"]);
+    settle();
+    let good = kb.json_ok(&["report"]);
+    let file = facts_file(&kb);
+    let name = file.file_name().unwrap().to_string_lossy().into_owned();
+    let record = std::fs::read_to_string(file.with_file_name("verified")).unwrap();
+    assert!(record.contains(&format!("{name}\t")), "{record}");
+    // Inside an action's details: every record still reads.
+    let mut bytes = std::fs::read(&file).unwrap();
+    let at = bytes.len() - 40;
+    bytes[at] ^= 0x20;
+    std::fs::write(&file, &bytes).unwrap();
+    let run = kb.run(&["report", "--format", "json"]);
+    assert_eq!(run.code, 0, "{}", run.stderr);
+    assert!(
+        run.stderr.contains("report facts are damaged"),
+        "{}",
+        run.stderr
+    );
+    assert_eq!(run.json(), good, "nothing lost");
+}
+
 /// An update copies the unchanged records of the old facts file as bytes:
 /// damage is caught (when the files are opened, or as they are copied: see
 /// `facts::splice_to_file`) and the index rebuilt, never carried on.
