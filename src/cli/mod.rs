@@ -360,10 +360,11 @@ pub fn open_facts(
     Error,
 > {
     let kb = open_kb(cli)?;
-    let (index, facts) = facts_ahead::<()>(&kb, None)?;
+    // Nothing asked ahead: no result of it can come back.
+    let (index, facts) = facts_ahead::<std::convert::Infallible>(&kb, None)?;
     match facts {
         Facts::File(file) => Ok((kb, index, file)),
-        Facts::Done(()) => unreachable!("nothing was asked ahead"),
+        Facts::Done(never) => match never {},
     }
 }
 

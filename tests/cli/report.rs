@@ -1,6 +1,6 @@
 //! `report` and `actions` on a knowledge base with known recurrence.
 
-use crate::common::Kb;
+use crate::common::{Kb, Run};
 
 /// (summary, status, due, completed, addresses, owner)
 type ActionSpec<'a> = (
@@ -561,18 +561,32 @@ fn facts_file(kb: &Kb) -> std::path::PathBuf {
         .expect("a facts file")
 }
 
+/// Flips one byte inside the last action's details: every record still
+/// reads, only the hash tells.
+fn flip_a_detail_byte(file: &std::path::Path) {
+    let mut bytes = std::fs::read(file).unwrap();
+    let at = bytes.len() - 40;
+    bytes[at] ^= 0x20;
+    std::fs::write(file, &bytes).unwrap();
+}
+
+/// A run that met damaged facts: it says so, rebuilds, and answers `good`.
+fn assert_rebuilt_from_damaged_facts(run: &Run, good: &serde_json::Value) {
+    assert_eq!(run.code, 0, "{}", run.stderr);
+    assert!(
+        run.stderr.contains("report facts are damaged"),
+        "{}",
+        run.stderr
+    );
+    assert_eq!(&run.json(), good, "nothing lost");
+}
+
 #[test]
 fn damaged_or_missing_facts_are_rebuilt_not_trusted() {
     let kb = Kb::example();
     let good = kb.json_ok(&["report"]);
     let overdue = kb.json_ok(&["actions", "--overdue", "--as-of", "2030-01-01"]);
-    // One byte flipped inside an action's details: no record is unreadable,
-    // but the checksum no longer matches.
-    let file = facts_file(&kb);
-    let mut bytes = std::fs::read(&file).unwrap();
-    let at = bytes.len() - 40;
-    bytes[at] ^= 0x20;
-    std::fs::write(&file, &bytes).unwrap();
+    flip_a_detail_byte(&facts_file(&kb));
     let run = kb.run(&[
         "actions",
         "--overdue",
@@ -581,13 +595,7 @@ fn damaged_or_missing_facts_are_rebuilt_not_trusted() {
         "--format",
         "json",
     ]);
-    assert_eq!(run.code, 0, "{}", run.stderr);
-    assert!(
-        run.stderr.contains("report facts are damaged"),
-        "{}",
-        run.stderr
-    );
-    assert_eq!(run.json(), overdue, "nothing lost");
+    assert_rebuilt_from_damaged_facts(&run, &overdue);
     // Then removed: the next command rebuilds.
     std::fs::remove_file(facts_file(&kb)).unwrap();
     assert_eq!(kb.json_ok(&["report"]), good);
@@ -620,19 +628,8 @@ fn facts_damaged_after_they_were_found_whole_are_rebuilt() {
     let name = file.file_name().unwrap().to_string_lossy().into_owned();
     let record = std::fs::read_to_string(file.with_file_name("verified")).unwrap();
     assert!(record.contains(&format!("{name}\t")), "{record}");
-    // Inside an action's details: every record still reads.
-    let mut bytes = std::fs::read(&file).unwrap();
-    let at = bytes.len() - 40;
-    bytes[at] ^= 0x20;
-    std::fs::write(&file, &bytes).unwrap();
-    let run = kb.run(&["report", "--format", "json"]);
-    assert_eq!(run.code, 0, "{}", run.stderr);
-    assert!(
-        run.stderr.contains("report facts are damaged"),
-        "{}",
-        run.stderr
-    );
-    assert_eq!(run.json(), good, "nothing lost");
+    flip_a_detail_byte(&file);
+    assert_rebuilt_from_damaged_facts(&kb.run(&["report", "--format", "json"]), &good);
 }
 
 /// An update copies the unchanged records of the old facts file as bytes:
@@ -644,17 +641,12 @@ fn an_update_over_damaged_facts_rebuilds() {
     kb.json_ok(&["index"]);
     for how in ["flip", "truncate"] {
         let file = facts_file(&kb);
-        let mut bytes = std::fs::read(&file).unwrap();
-        match how {
-            // Inside an action's details: every record still reads, only
-            // the hash tells.
-            "flip" => {
-                let at = bytes.len() - 40;
-                bytes[at] ^= 0x20;
-            }
-            _ => bytes.truncate(bytes.len() - 7),
+        if how == "flip" {
+            flip_a_detail_byte(&file);
+        } else {
+            let bytes = std::fs::read(&file).unwrap();
+            std::fs::write(&file, &bytes[..bytes.len() - 7]).unwrap();
         }
-        std::fs::write(&file, &bytes).unwrap();
         // One lesson edited: `index` splices the old facts.
         let lesson = std::fs::read_dir(kb.path().join("lessons"))
             .unwrap()
